@@ -1,0 +1,48 @@
+"""Pydantic v2 models of the IHR domain, shared by the client, printing, sandbox and TUI."""
+
+from ihr.models.catalog import (
+    OID_HER,
+    OID_HPR,
+    OID_NCRP,
+    OID_NLK,
+    AnswerType,
+    AnswerValue,
+    Catalog,
+    Choice,
+    CodeSystem,
+    ContainerType,
+    Discipline,
+    EnableWhen,
+    Group,
+    GroupInput,
+    Handling,
+    Lab,
+    Model,
+    Question,
+    Service,
+    SpecimenRequirement,
+    TemperatureClass,
+)
+from ihr.models.order import (
+    AddOnInput,
+    Answer,
+    CancelInput,
+    CollectionInput,
+    ItemInput,
+    ItemStatus,
+    Order,
+    OrderInput,
+    OrderItem,
+    OrderStatus,
+    OrderSummary,
+    PlannedTube,
+    Priority,
+    Requisition,
+    Specimen,
+    SpecimenCollection,
+)
+from ihr.models.people import Office, Patient, PatientSearchResult, Requester, Sex
+from ihr.models.problem import FieldProblem, Problem
+from ihr.models.receipts import AppRecError, AppRecStatus, EventKind, KithMessage, StatusEvent
+
+__all__ = [name for name in dir() if not name.startswith("_")]

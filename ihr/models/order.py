@@ -1,0 +1,166 @@
+"""Orders (bestillinger), requisitions, items, specimens and the inputs that change them.
+
+One order holds one requisition (rekvisisjon) or referral (henvisning) per receiving
+lab or department. The service allocates requisition numbers and specimen ids.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import Field
+
+from ihr.models.catalog import AnswerValue, Discipline, Model, TemperatureClass
+from ihr.models.people import Patient, Requester
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    URGENT = "haster"
+
+
+class OrderStatus(StrEnum):
+    DRAFT = "utkast"
+    SAVED = "lagret"
+    SENT = "sendt"
+    TRANSPORT_RECEIPT = "transportkvittert"
+    ACCEPTED = "akseptert"
+    REJECTED = "avvist"
+    PARTLY_REJECTED = "delvis_avvist"
+    RECEIVED = "mottatt"
+    IN_ANALYSIS = "under_analyse"
+    RESULT_READY = "svar_klart"
+    CANCELLED = "kansellert"
+
+
+class ItemStatus(StrEnum):
+    ORDERED = "bestilt"
+    PERFORMED = "utført"
+    CANCELLED = "kansellert"
+
+
+class PlannedTube(Model):
+    """One container to draw, as `ihr.rules.tubes` plans it (before ids are allocated)."""
+
+    container: str  # ContainerType.code
+    material: str
+    temperature: TemperatureClass
+    lab_her_id: str
+    service_codes: list[str]
+    volume_ml: float  # the sum of the services' minimum volumes
+    order_of_draw: int
+    light_protected: bool = False
+    centrifuge_within_minutes: int | None = None
+
+
+class Specimen(PlannedTube):
+    """A planned tube with the id the service allocated: one container, one label."""
+
+    id: str  # the barcode: digits with a check digit (ihr.rules.specimen_ids)
+    requisition_id: str
+    collected_at: datetime | None = None
+    collected_by: str | None = None
+
+
+class OrderItem(Model):
+    id: str
+    service_code: str
+    name: str
+    status: ItemStatus = ItemStatus.ORDERED
+    specimen_id: str | None = None
+    added_on: datetime | None = None  # set for etterrekvirering
+
+
+class Requisition(Model):
+    id: str
+    number: str  # requisition number allocated by the service
+    kind: Literal["rekvisisjon", "henvisning"]
+    discipline: Discipline
+    lab_her_id: str
+    status: OrderStatus = OrderStatus.SAVED
+    items: list[OrderItem]
+
+
+class Answer(Model):
+    key: str
+    value: AnswerValue
+
+
+class Order(Model):
+    id: str
+    patient: Patient
+    requester: Requester
+    office_her_id: str
+    priority: Priority = Priority.NORMAL
+    status: OrderStatus
+    created_at: datetime
+    updated_at: datetime
+    requisitions: list[Requisition]
+    specimens: list[Specimen] = Field(default_factory=list)
+    answers: list[Answer] = Field(default_factory=list)
+    comment: str | None = None
+
+    def answer(self, key: str) -> AnswerValue | None:
+        for a in self.answers:
+            if a.key == key:
+                return a.value
+        return None
+
+
+# ---- inputs -------------------------------------------------------------------------
+
+
+class ItemInput(Model):
+    service_code: str
+    lab_her_id: str | None = None  # default: the service's preferred lab
+
+
+class OrderInput(Model):
+    """`POST /orders` body. Answers are keyed by question key, once per order."""
+
+    patient_id: str
+    requester_hpr: str
+    office_her_id: str
+    priority: Priority = Priority.NORMAL
+    items: list[ItemInput] = Field(min_length=1)
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class SpecimenCollection(Model):
+    specimen_id: str
+    collected_at: datetime
+    collected_by: str = Field(min_length=1, max_length=80)
+
+
+class CollectionInput(Model):
+    specimens: list[SpecimenCollection] = Field(min_length=1)
+
+
+class AddOnInput(Model):
+    """Etterrekvirering: add services to a specimen already taken."""
+
+    specimen_id: str
+    service_codes: list[str] = Field(min_length=1)
+    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+
+
+class CancelInput(Model):
+    requisition_id: str | None = None  # the whole requisition ...
+    item_ids: list[str] = Field(default_factory=list)  # ... or these items
+    reason: str = Field(min_length=1, max_length=200)
+
+
+class OrderSummary(Model):
+    """One row of a worklist or a patient's history."""
+
+    id: str
+    patient_id: str
+    patient_name: str
+    requester_hpr: str
+    status: OrderStatus
+    created_at: datetime
+    updated_at: datetime
+    service_names: list[str]
