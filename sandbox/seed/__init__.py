@@ -1,0 +1,1 @@
+"""Realistic Norwegian seed data of the sandbox: catalog, people, a benchmark catalog."""
