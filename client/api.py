@@ -1,0 +1,528 @@
+"""`IhrClient`: the IHR API of docs/API.md as typed async Python.
+
+One method per endpoint; bodies are the `ihr.models` pydantic models, serialised with
+`model_dump(mode="json")`. Every failure is an `IhrError` with a Norwegian `.message`
+(see `client.errors`).
+
+Retries happen only where they are safe: GET requests, and `POST /orders`, which carries an
+idempotency key (the service answers the same key with the same order). They are bounded
+(`max_retries`, default 2, with a short exponential backoff) and only for connection
+errors, timeouts, dropped connections and 502/503/504. No other POST, PUT or DELETE is
+ever sent twice.
+
+Privacy: the client's own log lines name the route template (`GET /patients/{id}`), never
+the real path or query, and `install_log_redaction()` (run when a client is made) puts a
+filter on the `httpx` logger, whose INFO line would otherwise print the full URL with a
+fødselsnummer or a searched name in it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import sqlite3
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import httpx
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from ihr.models import (
+    AddOnInput,
+    CancelInput,
+    Catalog,
+    CollectionInput,
+    Group,
+    GroupInput,
+    KithMessage,
+    Order,
+    OrderInput,
+    OrderStatus,
+    OrderSummary,
+    Patient,
+    PatientSearchResult,
+    Requester,
+    Specimen,
+    StatusEvent,
+)
+
+from client.cache import CatalogCache
+from client.errors import (
+    IhrError,
+    ServiceUnavailable,
+    UnexpectedResponse,
+    error_class_for,
+    problem_from_body,
+)
+
+log = logging.getLogger("ihr.client")
+
+T = TypeVar("T")
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+MAX_RETRY_AFTER_S = 2.0  # a Retry-After longer than this is not waited for
+
+
+class SpecimenLookup(BaseModel):
+    """`GET /specimens/{barcode}`: which order a scanned label belongs to."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    order_id: str
+    specimen: Specimen
+
+
+@dataclass(frozen=True)
+class CatalogResult:
+    """The catalog and where it came from.
+
+    `from_cache` is True when the catalog was read from the disk cache: either the service
+    confirmed it (304; `stale_reason` None) or the service did not answer (`stale_reason`
+    says so in Norwegian, with the time of the copy). `as_of` is when the service last
+    confirmed this copy.
+    """
+
+    catalog: Catalog
+    from_cache: bool
+    stale_reason: str | None = None
+    etag: str | None = None
+    as_of: datetime | None = None
+
+
+# ---- log redaction ------------------------------------------------------------------
+
+_FNR_LIKE = re.compile(r"(?<!\d)\d{11}(?!\d)")
+_REDACTED_AFTER = ("patients", "requesters")
+_redaction_installed = False
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL with the query dropped and person identifiers in the path masked."""
+    u = httpx.URL(str(url))
+    segments = u.path.split("/")
+    out: list[str] = []
+    for i, seg in enumerate(segments):
+        if i > 0 and segments[i - 1] in _REDACTED_AFTER and seg:
+            out.append("***")
+        else:
+            out.append(_FNR_LIKE.sub("***", seg))
+    redacted = u.copy_with(path="/".join(out), query=None, fragment=None)
+    return str(redacted) + ("?***" if u.query else "")
+
+
+class _RedactUrlFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and any(isinstance(a, httpx.URL) for a in record.args):
+            record.args = tuple(redact_url(a) if isinstance(a, httpx.URL) else a for a in record.args)
+        return True
+
+
+def install_log_redaction() -> None:
+    """Mask identifiers in the URLs the `httpx` logger prints (idempotent)."""
+    global _redaction_installed
+    if not _redaction_installed:
+        logging.getLogger("httpx").addFilter(_RedactUrlFilter())
+        _redaction_installed = True
+
+
+# ---- helpers ------------------------------------------------------------------------
+
+try:
+    _OSLO: Any = ZoneInfo("Europe/Oslo")
+except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
+    _OSLO = None
+
+
+def format_local(at: datetime) -> str:
+    """dd.mm.åååå tt:mm in Norwegian time."""
+    local = at.astimezone(_OSLO) if _OSLO is not None else at.astimezone()
+    return local.strftime("%d.%m.%Y %H:%M")
+
+
+def stale_reason(at: datetime) -> str:
+    return f"IHR-tjenesten svarer ikke – viser katalogen fra {format_local(at)}"
+
+
+def _seg(value: str) -> str:
+    if not value:
+        raise ValueError("empty path parameter")
+    return quote(str(value), safe="")
+
+
+def _dump(model: BaseModel) -> Any:
+    return model.model_dump(mode="json")
+
+
+_adapters: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(tp: Any) -> TypeAdapter[Any]:
+    ad = _adapters.get(tp)
+    if ad is None:
+        ad = _adapters[tp] = TypeAdapter(tp)
+    return ad
+
+
+def _retry_after(resp: httpx.Response) -> float | None:
+    raw = resp.headers.get("Retry-After")
+    if raw is None:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        return None
+
+
+# ---- the client ---------------------------------------------------------------------
+
+
+class IhrClient:
+    """Async client of the IHR API. Use as `async with IhrClient(url, token) as ihr: ...`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        cache: CatalogCache | None = None,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        user_hpr: str | None = None,
+        office_her_id: str | None = None,
+        max_retries: int = 2,
+        backoff_s: float = 0.25,
+        event_hooks: Mapping[str, list[Any]] | None = None,
+    ) -> None:
+        install_log_redaction()
+        self.base_url = base_url.rstrip("/")
+        self.cache = cache
+        self.user_hpr = user_hpr
+        self.office_her_id = office_her_id
+        self.max_retries = max(0, max_retries)
+        self.backoff_s = backoff_s
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json, application/problem+json",
+                "User-Agent": "ihr-client/0.1",
+            },
+            timeout=httpx.Timeout(timeout),
+            transport=transport,
+            event_hooks=dict(event_hooks) if event_hooks else None,
+            follow_redirects=False,
+        )
+
+    # -- lifecycle --
+
+    async def __aenter__(self) -> IhrClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The underlying httpx client (for event hooks in tests)."""
+        return self._http
+
+    # -- transport with retries and error mapping --
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        route: str,
+        retry: bool = False,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        ok: tuple[int, ...] = (200,),
+    ) -> httpx.Response:
+        attempts = 1 + (self.max_retries if retry else 0)
+        label = f"{method} {route}"
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            started = time.monotonic()
+            try:
+                resp = await self._http.request(method, path.lstrip("/"), params=params, json=json, headers=headers)
+            except httpx.TransportError as exc:
+                if last:
+                    log.warning("%s: no answer (%s), giving up", label, type(exc).__name__)
+                    raise ServiceUnavailable() from exc
+                delay = self._backoff(attempt)
+                log.info("%s: no answer (%s), retrying in %.2f s", label, type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                continue
+            elapsed_ms = (time.monotonic() - started) * 1000
+            log.debug("%s -> %d (%.0f ms)", label, resp.status_code, elapsed_ms)
+            if resp.status_code in RETRY_STATUSES and not last:
+                delay = self._backoff(attempt)
+                ra = _retry_after(resp)
+                if ra is not None and ra <= MAX_RETRY_AFTER_S:
+                    delay = max(delay, ra)
+                log.info("%s: %d, retrying in %.2f s", label, resp.status_code, delay)
+                await asyncio.sleep(delay)
+                continue
+            if resp.status_code in ok:
+                return resp
+            raise self._error(resp)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        return self.backoff_s * (2**attempt) * (1 + random.random() * 0.2)
+
+    @staticmethod
+    def _error(resp: httpx.Response) -> IhrError:
+        status = resp.status_code
+        problem = None
+        try:
+            problem = problem_from_body(status, resp.json())
+        except ValueError:
+            problem = None
+        except ValidationError:
+            problem = None
+        cls = error_class_for(status)
+        return cls(problem=problem, status=status)
+
+    def _parse(self, resp: httpx.Response, tp: Any) -> Any:
+        try:
+            return _adapter(tp).validate_json(resp.content)
+        except ValidationError as exc:
+            log.warning("unexpected %s body (%d validation errors)", getattr(tp, "__name__", tp), exc.error_count())
+            raise UnexpectedResponse(status=resp.status_code) from None
+
+    def _actor_headers(self, user_hpr: str | None, office_her_id: str | None) -> dict[str, str]:
+        hpr = user_hpr or self.user_hpr
+        office = office_her_id or self.office_her_id
+        if not hpr or not office:
+            raise ValueError("groups need user_hpr and office_her_id (on the client or the call)")
+        return {"X-IHR-User": hpr, "X-IHR-Office": office}
+
+    # -- catalog --
+
+    async def get_catalog(self) -> CatalogResult:
+        """The catalog: fresh, confirmed from the cache (304), or from the cache when IHR is down.
+
+        Raises `ServiceUnavailable` when the service does not answer and nothing is cached.
+        """
+        source = self.base_url
+        etag = await self._cache_call(self.cache.etag, source) if self.cache else None
+        headers = {"If-None-Match": etag} if etag else None
+        try:
+            resp = await self._request(
+                "GET", "catalog", route="/catalog", retry=True, headers=headers, ok=(200, 304)
+            )
+        except ServiceUnavailable:
+            cached = await self._cache_call(self.cache.load, source) if self.cache else None
+            if cached is None:
+                raise
+            log.warning("catalog: service unavailable, using the cached copy")
+            return CatalogResult(
+                catalog=cached.catalog,
+                from_cache=True,
+                stale_reason=stale_reason(cached.validated_at),
+                etag=cached.etag,
+                as_of=cached.validated_at,
+            )
+        if resp.status_code == 304:
+            cached = await self._cache_call(self.cache.load, source) if self.cache else None
+            if cached is not None:
+                at = await self._cache_call(self.cache.touch, source) if self.cache else None
+                return CatalogResult(
+                    catalog=cached.catalog, from_cache=True, etag=cached.etag, as_of=at or cached.validated_at
+                )
+            # The cached copy is gone or unreadable: fetch it whole.
+            resp = await self._request("GET", "catalog", route="/catalog", retry=True)
+        body = resp.content
+        try:
+            catalog = await asyncio.to_thread(Catalog.model_validate_json, body)
+        except ValidationError as exc:
+            log.warning("unexpected catalog body (%d validation errors)", exc.error_count())
+            raise UnexpectedResponse(status=resp.status_code) from None
+        new_etag = resp.headers.get("ETag")
+        at = None
+        if self.cache is not None:
+            at = await self._cache_call(self.cache.store, source, new_etag, body, catalog)
+        return CatalogResult(catalog=catalog, from_cache=False, etag=new_etag, as_of=at)
+
+    async def _cache_call(self, fn: Any, *args: Any) -> Any:
+        """Run a cache method in a thread; a broken cache file never breaks the catalog."""
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except sqlite3.Error as exc:
+            log.warning("catalog cache: %s", type(exc).__name__)
+            return None
+
+    # -- people --
+
+    async def get_patient(self, patient_id: str) -> Patient:
+        resp = await self._request("GET", f"patients/{_seg(patient_id)}", route="/patients/{id}", retry=True)
+        return self._parse(resp, Patient)
+
+    async def search_patients(self, q: str) -> PatientSearchResult:
+        resp = await self._request("GET", "patients", route="/patients?q=", retry=True, params={"q": q})
+        return self._parse(resp, PatientSearchResult)
+
+    async def get_requester(self, hpr: str) -> Requester:
+        resp = await self._request("GET", f"requesters/{_seg(hpr)}", route="/requesters/{hpr}", retry=True)
+        return self._parse(resp, Requester)
+
+    # -- groups --
+
+    async def list_groups(self, office: str | None = None, hpr: str | None = None) -> list[Group]:
+        params = {}
+        office = office or self.office_her_id
+        hpr = hpr or self.user_hpr
+        if office:
+            params["office"] = office
+        if hpr:
+            params["hpr"] = hpr
+        resp = await self._request("GET", "groups", route="/groups", retry=True, params=params)
+        return self._parse(resp, list[Group])
+
+    async def create_group(
+        self, group: GroupInput, *, user_hpr: str | None = None, office_her_id: str | None = None
+    ) -> Group:
+        resp = await self._request(
+            "POST",
+            "groups",
+            route="/groups",
+            json=_dump(group),
+            headers=self._actor_headers(user_hpr, office_her_id),
+            ok=(201, 200),
+        )
+        return self._parse(resp, Group)
+
+    async def update_group(
+        self, group_id: str, group: GroupInput, *, user_hpr: str | None = None, office_her_id: str | None = None
+    ) -> Group:
+        resp = await self._request(
+            "PUT",
+            f"groups/{_seg(group_id)}",
+            route="/groups/{id}",
+            json=_dump(group),
+            headers=self._actor_headers(user_hpr, office_her_id),
+        )
+        return self._parse(resp, Group)
+
+    async def delete_group(
+        self, group_id: str, *, user_hpr: str | None = None, office_her_id: str | None = None
+    ) -> None:
+        await self._request(
+            "DELETE",
+            f"groups/{_seg(group_id)}",
+            route="/groups/{id}",
+            headers=self._actor_headers(user_hpr, office_her_id),
+            ok=(204, 200),
+        )
+
+    # -- orders --
+
+    async def create_order(self, order: OrderInput, idempotency_key: str) -> Order:
+        """Create an order; retried on failure with the same key, so never made twice.
+
+        201 (new) and 200 (the key was already used with this body) both give the order.
+        """
+        if not idempotency_key:
+            raise ValueError("create_order needs an idempotency key")
+        resp = await self._request(
+            "POST",
+            "orders",
+            route="/orders",
+            retry=True,
+            json=_dump(order),
+            headers={"Idempotency-Key": idempotency_key},
+            ok=(201, 200),
+        )
+        return self._parse(resp, Order)
+
+    async def list_orders(
+        self,
+        patient: str | None = None,
+        since: datetime | date | str | None = None,
+        status: OrderStatus | str | None = None,
+    ) -> list[OrderSummary]:
+        params: dict[str, str] = {}
+        if patient:
+            params["patient"] = patient
+        if since is not None:
+            params["since"] = since if isinstance(since, str) else since.isoformat()
+        if status is not None:
+            params["status"] = status.value if isinstance(status, OrderStatus) else str(status)
+        resp = await self._request("GET", "orders", route="/orders", retry=True, params=params)
+        return self._parse(resp, list[OrderSummary])
+
+    async def get_order(self, order_id: str) -> Order:
+        resp = await self._request("GET", f"orders/{_seg(order_id)}", route="/orders/{id}", retry=True)
+        return self._parse(resp, Order)
+
+    async def update_order(self, order_id: str, order: OrderInput) -> Order:
+        """Correct an order (e.g. after a rejection): `PUT /orders/{id}`.
+
+        Not in docs/API.md yet; raises `NotSupported` when the service does not offer it.
+        """
+        resp = await self._request("PUT", f"orders/{_seg(order_id)}", route="/orders/{id}", json=_dump(order))
+        return self._parse(resp, Order)
+
+    async def register_collection(self, order_id: str, collection: CollectionInput) -> Order:
+        resp = await self._request(
+            "POST", f"orders/{_seg(order_id)}/collection", route="/orders/{id}/collection", json=_dump(collection)
+        )
+        return self._parse(resp, Order)
+
+    async def send_order(self, order_id: str) -> Order:
+        resp = await self._request(
+            "POST", f"orders/{_seg(order_id)}/send", route="/orders/{id}/send", ok=(202, 200)
+        )
+        return self._parse(resp, Order)
+
+    async def add_on(self, order_id: str, addon: AddOnInput) -> Order:
+        resp = await self._request(
+            "POST", f"orders/{_seg(order_id)}/addons", route="/orders/{id}/addons", json=_dump(addon), ok=(200, 201)
+        )
+        return self._parse(resp, Order)
+
+    async def cancel(self, order_id: str, cancel: CancelInput) -> Order:
+        resp = await self._request(
+            "POST", f"orders/{_seg(order_id)}/cancel", route="/orders/{id}/cancel", json=_dump(cancel)
+        )
+        return self._parse(resp, Order)
+
+    async def get_events(self, order_id: str) -> list[StatusEvent]:
+        resp = await self._request(
+            "GET", f"orders/{_seg(order_id)}/events", route="/orders/{id}/events", retry=True
+        )
+        return self._parse(resp, list[StatusEvent])
+
+    async def get_messages(self, order_id: str) -> list[KithMessage]:
+        resp = await self._request(
+            "GET", f"orders/{_seg(order_id)}/messages", route="/orders/{id}/messages", retry=True
+        )
+        return self._parse(resp, list[KithMessage])
+
+    # -- specimens --
+
+    async def lookup_specimen(self, barcode: str) -> SpecimenLookup:
+        """What a scanned label belongs to. Wrong check digit: `ValidationProblem` (400)."""
+        resp = await self._request(
+            "GET", f"specimens/{_seg(barcode.strip())}", route="/specimens/{barcode}", retry=True
+        )
+        return self._parse(resp, SpecimenLookup)

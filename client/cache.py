@@ -1,0 +1,149 @@
+"""The catalog cached on disk by ETag, in the app's one local SQLite file.
+
+Table `catalog_cache`, one row per service URL (so a sandbox catalog never shows for a
+production service): the ETag, the catalog JSON exactly as the service sent it (one blob,
+parsed in one go by pydantic's JSON parser), when it was fetched and when the service last
+confirmed it (200 or 304). The file is shared with other parts of the app (drafts, outbox,
+print journal); this module only touches its own table.
+
+The methods are synchronous and short; `IhrClient` calls them in a worker thread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ihr.models import Catalog
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS catalog_cache (
+    source       TEXT PRIMARY KEY,
+    etag         TEXT,
+    body         BLOB NOT NULL,
+    fetched_at   TEXT NOT NULL,
+    validated_at TEXT NOT NULL
+)
+"""
+
+
+@dataclass(frozen=True)
+class CachedCatalog:
+    source: str
+    etag: str | None
+    catalog: Catalog
+    fetched_at: datetime  # when this copy was downloaded
+    validated_at: datetime  # when the service last confirmed it (200 or 304)
+
+
+class CatalogCache:
+    """`CatalogCache(db_path)`: load and store the catalog for a service URL."""
+
+    def __init__(self, db_path: Path | str) -> None:
+        self.db_path = Path(db_path)
+        self._lock = threading.Lock()
+        # The parsed catalog of the last load/store, so a 304 in the same process costs nothing.
+        self._memo: tuple[str, str | None, Catalog] | None = None
+        self._ready = False
+
+    def _connect(self) -> sqlite3.Connection:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.db_path, timeout=10.0)
+        if not self._ready:
+            with con:
+                con.execute(_SCHEMA)
+            self._ready = True
+        return con
+
+    def etag(self, source: str) -> str | None:
+        """The ETag of the cached copy (cheap: the blob is not read), or None."""
+        with self._lock:
+            con = self._connect()
+            try:
+                row = con.execute("SELECT etag FROM catalog_cache WHERE source = ?", (source,)).fetchone()
+            finally:
+                con.close()
+        return row[0] if row else None
+
+    def load(self, source: str) -> CachedCatalog | None:
+        """The cached catalog for this service URL, or None (none cached, or unreadable)."""
+        with self._lock:
+            con = self._connect()
+            try:
+                row = con.execute(
+                    "SELECT etag, body, fetched_at, validated_at FROM catalog_cache WHERE source = ?",
+                    (source,),
+                ).fetchone()
+            finally:
+                con.close()
+            if row is None:
+                return None
+            etag, body, fetched_at, validated_at = row
+            memo = self._memo
+            if memo is not None and memo[0] == source and memo[1] == etag and etag is not None:
+                catalog = memo[2]
+            else:
+                try:
+                    catalog = Catalog.model_validate_json(body)
+                except ValueError:
+                    return None  # a copy written by an older, incompatible version: ignore it
+                self._memo = (source, etag, catalog)
+            return CachedCatalog(
+                source=source,
+                etag=etag,
+                catalog=catalog,
+                fetched_at=datetime.fromisoformat(fetched_at),
+                validated_at=datetime.fromisoformat(validated_at),
+            )
+
+    def store(self, source: str, etag: str | None, body: bytes, catalog: Catalog) -> datetime:
+        """Keep this catalog (its JSON as received) for the service URL; returns the time."""
+        now = datetime.now(UTC)
+        stamp = now.isoformat()
+        with self._lock:
+            con = self._connect()
+            try:
+                with con:
+                    con.execute(
+                        "INSERT INTO catalog_cache (source, etag, body, fetched_at, validated_at) "
+                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                        "etag = excluded.etag, body = excluded.body, "
+                        "fetched_at = excluded.fetched_at, validated_at = excluded.validated_at",
+                        (source, etag, sqlite3.Binary(body), stamp, stamp),
+                    )
+            finally:
+                con.close()
+            self._memo = (source, etag, catalog)
+        return now
+
+    def touch(self, source: str) -> datetime:
+        """Record that the service confirmed the cached copy (a 304)."""
+        now = datetime.now(UTC)
+        with self._lock:
+            con = self._connect()
+            try:
+                with con:
+                    con.execute(
+                        "UPDATE catalog_cache SET validated_at = ? WHERE source = ?",
+                        (now.isoformat(), source),
+                    )
+            finally:
+                con.close()
+        return now
+
+    def clear(self, source: str | None = None) -> None:
+        """Forget the cached catalog of one service URL, or of all."""
+        with self._lock:
+            con = self._connect()
+            try:
+                with con:
+                    if source is None:
+                        con.execute("DELETE FROM catalog_cache")
+                    else:
+                        con.execute("DELETE FROM catalog_cache WHERE source = ?", (source,))
+            finally:
+                con.close()
+            self._memo = None

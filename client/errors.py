@@ -1,0 +1,157 @@
+"""Typed errors of the IHR client, each with a Norwegian `.message` for the secretary.
+
+Every error the client raises is an `IhrError`. When the service answered with a problem
+document (`application/problem+json`), `.problem` holds it and its Norwegian `detail` wins
+over the generic text of the class. Messages never contain a fødselsnummer, a name or a URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ihr.models import FieldProblem, Problem
+
+
+class IhrError(Exception):
+    """Base of every error the client raises."""
+
+    default_message = "Noe gikk galt i samtalen med IHR-tjenesten."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        problem: Problem | None = None,
+        status: int | None = None,
+    ) -> None:
+        self.problem = problem
+        self.status = status if status is not None else (problem.status if problem else None)
+        detail = problem.detail.strip() if problem is not None and problem.detail else ""
+        self.message: str = detail or message or self.default_message
+        super().__init__(self.message)
+
+    @property
+    def field_errors(self) -> list[FieldProblem]:
+        """The problem's field errors (path + Norwegian detail); empty when there are none."""
+        return list(self.problem.errors) if self.problem is not None else []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status!r}, message={self.message!r})"
+
+
+class Unauthorized(IhrError):
+    """401: the token is missing, wrong or expired."""
+
+    default_message = "Innloggingen er utløpt eller ugyldig."
+
+
+class Forbidden(IhrError):
+    """403: e.g. changing another user's personal group."""
+
+    default_message = "Du har ikke tilgang til å gjøre dette."
+
+
+class NotFound(IhrError):
+    """404: no such patient, requester, group, order or specimen."""
+
+    default_message = "Fant ikke det du ba om i IHR."
+
+
+class ValidationProblem(IhrError):
+    """400 or 422: the request was refused; `.field_errors` says where."""
+
+    default_message = "Opplysningene er ikke gyldige. Rett feilene og prøv igjen."
+
+
+class Conflict(IhrError):
+    """409: the service refused because of the order's state (add-on, cancel)."""
+
+    default_message = "Handlingen kan ikke utføres slik bestillingen står nå."
+
+
+class PayloadTooLarge(IhrError):
+    """413: the request body is over the service's limit."""
+
+    default_message = "Forespørselen er for stor til at IHR-tjenesten tar imot den."
+
+
+class NotSupported(IhrError):
+    """405/501: this IHR service does not offer the operation (e.g. correcting an order)."""
+
+    default_message = "IHR-tjenesten støtter ikke denne handlingen."
+
+
+class ServiceUnavailable(IhrError):
+    """No answer: connection refused, timeout, dropped connection or a 5xx."""
+
+    default_message = "Får ikke kontakt med IHR-tjenesten. Arbeidet ditt er ikke tapt."
+
+
+class UnexpectedResponse(IhrError):
+    """The service answered, but not with what the contract promises."""
+
+    default_message = "IHR-tjenesten svarte på en måte programmet ikke forstår."
+
+
+_BY_STATUS: dict[int, type[IhrError]] = {
+    400: ValidationProblem,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    405: NotSupported,
+    409: Conflict,
+    413: PayloadTooLarge,
+    422: ValidationProblem,
+    501: NotSupported,
+}
+
+
+def error_class_for(status: int) -> type[IhrError]:
+    if status in _BY_STATUS:
+        return _BY_STATUS[status]
+    if status >= 500 or status == 429:
+        return ServiceUnavailable
+    return IhrError
+
+
+def problem_from_body(status: int, body: Any) -> Problem | None:
+    """A `Problem` from a decoded JSON error body, leniently.
+
+    Accepts the contract's problem document and, as a fallback, FastAPI's default
+    `{"detail": [...]}` validation shape (its `loc` becomes the field path; its English
+    `msg` is not shown, a generic Norwegian text is used instead).
+    """
+    if not isinstance(body, dict):
+        return None
+    detail = body.get("detail")
+    errors: list[FieldProblem] = []
+    raw_errors = body.get("errors")
+    if isinstance(raw_errors, list):
+        for err in raw_errors:
+            if isinstance(err, dict) and isinstance(err.get("path"), str):
+                errors.append(FieldProblem(path=err["path"], detail=str(err.get("detail") or "Ugyldig verdi")))
+    if isinstance(detail, list):  # FastAPI's default RequestValidationError body
+        for err in detail:
+            if isinstance(err, dict) and isinstance(err.get("loc"), list):
+                errors.append(FieldProblem(path=_loc_to_path(err["loc"]), detail="Ugyldig verdi"))
+        detail = None
+    title = body.get("title")
+    raw_status = body.get("status")
+    return Problem(
+        type=str(body.get("type") or "about:blank"),
+        title=str(title) if title else f"HTTP {status}",
+        status=raw_status if isinstance(raw_status, int) else status,
+        detail=detail if isinstance(detail, str) else "",
+        errors=errors,
+    )
+
+
+def _loc_to_path(loc: list[Any]) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path", "header")]
+    out = ""
+    for p in parts:
+        if isinstance(p, int):
+            out += f"[{p}]"
+        else:
+            out += f".{p}" if out else str(p)
+    return out
