@@ -1,0 +1,268 @@
+"""Place a label's fields for a label size and resolution: `layout_label(data, size)`.
+
+Everything is designed in millimetres and scaled to dots for the printer's resolution
+(8 dots/mm at 203 dpi, 12 dots/mm at 300 dpi), so one design serves both. The result, a
+`Layout`, is a list of placed elements; `printing.zpl.to_zpl` and `printing.preview.to_text`
+both read it, so the ZPL and the terminal preview cannot disagree.
+
+Design for 50 x 25 mm (y from the top, in mm):
+
+    0.8  Patient name (surname first, shortened by labels.name_variants)        3.0 high
+    4.2  Fødselsnummer "DDMMYY NNNNN"               | Tatt: ____________         2.6 high
+    7.4  Code 128 barcode of the specimen id        | order of draw, cap colour  1.8 each
+         (human-readable text below it)             | container name
+                                                    | material, min volume
+                                                    | handling (1-2 lines)
+   18.4  Analyses on this tube ("CRP Ferritin +2")                               2.3 high
+   21.5  Rekv: requester (HPR)  Til: receiving lab                                1.9 high
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from printing.labels import LabelData, analyses_text, join_handling, name_variants
+
+MM_PER_INCH = 25.4
+
+# Font 0 (^A0N, CG Triumvirate Bold Condensed) glyph widths as a share of the font width,
+# measured on a rendered sample and rounded up so estimates err on the wide side.
+_NARROW = set("iljI.,:;'|!ft()[]1 ")
+_WIDE = set("MWmwÆæŒœ@%")
+_DIGITS = set("023456789")
+
+
+def char_width(ch: str, font_width: int) -> float:
+    if ch == " ":
+        share = 0.28
+    elif ch in _NARROW:
+        share = 0.32
+    elif ch in _WIDE:
+        share = 0.82
+    elif ch in _DIGITS:
+        share = 0.53
+    elif ch.isupper():
+        share = 0.64
+    elif ch.islower():
+        share = 0.51
+    else:
+        share = 0.6
+    return share * font_width
+
+
+def text_width(text: str, font_width: int) -> float:
+    """Estimated width in dots of `text` in font 0 at this font width."""
+    return sum(char_width(ch, font_width) for ch in text)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSize:
+    width_mm: float = 50.0
+    height_mm: float = 25.0
+    dpi: int = 203
+
+    @property
+    def dots_per_mm(self) -> float:
+        return self.dpi / MM_PER_INCH
+
+    def dots(self, mm: float) -> int:
+        return round(mm * self.dots_per_mm)
+
+    @property
+    def width_dots(self) -> int:
+        return self.dots(self.width_mm)
+
+    @property
+    def height_dots(self) -> int:
+        return self.dots(self.height_mm)
+
+
+@dataclass(frozen=True, slots=True)
+class TextElement:
+    """One line of text in font 0. Positions and sizes in dots; `text` is already fitted."""
+
+    role: str
+    x: int
+    y: int
+    height: int
+    width: int  # font width (^A0N,height,width)
+    max_width: int  # room available, in dots
+    text: str
+    kind: Literal["text"] = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class BarcodeElement:
+    """A Code 128 barcode with its human-readable line below it."""
+
+    role: str
+    x: int
+    y: int
+    height: int  # bar height in dots, without the human-readable line
+    module: int  # narrow bar width in dots (^BY)
+    data: str
+    kind: Literal["barcode"] = "barcode"
+
+
+Element = TextElement | BarcodeElement
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A placed label: the one source for ZPL and the text preview."""
+
+    size: LabelSize
+    specimen_id: str
+    elements: tuple[Element, ...] = field(default_factory=tuple)
+
+    def element(self, role: str) -> Element:
+        for e in self.elements:
+            if e.role == role:
+                return e
+        raise KeyError(role)
+
+    def texts(self) -> dict[str, str]:
+        return {e.role: e.text for e in self.elements if isinstance(e, TextElement)}
+
+
+def code128_modules(data: str) -> int:
+    """Width of a Code 128 symbol in modules, as a printer in automatic mode encodes it.
+
+    Digits pack two to a symbol character (subset C); other text takes one each (subset B).
+    A rough upper bound for mixed text; exact for all-digit ids.
+    """
+    if data.isdigit():
+        chars = len(data) // 2 + (2 if len(data) % 2 else 0)
+    else:
+        chars = len(data) + 2
+    return 11 * (chars + 2) + 13  # start + data + check, then the 13-module stop
+
+
+def check_barcode_data(data: str) -> str:
+    """Specimen ids go into a barcode: printable ASCII only, no ZPL control characters."""
+    if not data or not all(32 < ord(c) < 127 for c in data) or any(c in "^~_>" for c in data):
+        raise ValueError("Prøve-ID-en kan ikke skrives som strekkode")
+    return data
+
+
+def fit(text: str, font_width: int, max_width: int) -> str:
+    """Cut `text` at the end (with '.') so that it fits; used for non-identity fields."""
+    if text_width(text, font_width) <= max_width:
+        return text
+    for keep in range(len(text) - 1, 0, -1):
+        candidate = text[:keep].rstrip(" ,-·") + "."
+        if text_width(candidate, font_width) <= max_width:
+            return candidate
+    return ""
+
+
+def _fits(text: str, font_width: int, max_width: int) -> bool:
+    return text_width(text, font_width) <= max_width
+
+
+def _requester_variants(name: str) -> list[str]:
+    """'Lege Kari Marie Nordmann' -> the same, then 'K. M. Nordmann', then 'Nordmann'."""
+    words = name.split()
+    if words and words[0].lower().rstrip(".") in {"lege", "dr", "overlege", "turnuslege", "lis"}:
+        words = words[1:]
+    if not words:
+        return [name]
+    out = [" ".join(words)]
+    if len(words) > 1:
+        out.append(" ".join([w[0] + "." for w in words[:-1]] + [words[-1]]))
+        out.append(words[-1])
+    return out
+
+
+def layout_label(data: LabelData, size: LabelSize | None = None) -> Layout:
+    """Place every field of `data` for `size` (default 50 x 25 mm at 203 dpi)."""
+    size = size or LabelSize()
+    d = size.dots
+    scale_y = size.height_mm / 25.0  # the design is for 25 mm height; taller labels scale
+    margin = d(1.0)
+    right = size.width_dots - margin
+    elements: list[Element] = []
+
+    def text(role: str, x_mm_dots: int, y_mm: float, h_mm: float, value: str, max_w: int) -> None:
+        h = d(h_mm * scale_y)
+        elements.append(
+            TextElement(role=role, x=x_mm_dots, y=d(y_mm * scale_y), height=h, width=h,
+                        max_width=max_w, text=value)
+        )
+
+    # 1. Name: first variant that fits the full width.
+    name_h = d(3.0 * scale_y)
+    full = right - margin
+    variants = name_variants(data.family_name, data.given_name)
+    name = next((v for v in variants if _fits(v, name_h, full)), variants[-1])
+    text("name", margin, 0.8, 3.0, name, full)
+
+    # 2. Fødselsnummer, and the collection time or a blank to write in.
+    pid_h = d(2.6 * scale_y)
+    pid_text = data.person_id_text
+    text("person_id", margin, 4.2, 2.6, pid_text, full)
+    taken_x = margin + round(text_width(pid_text, pid_h)) + d(2.0)
+    taken_h = d(2.4 * scale_y)
+    taken = data.collected_text
+    if not _fits(taken, taken_h, right - taken_x) and data.collected_at is None:
+        taken = "Tatt: ____"
+    text("collected", taken_x, 4.3, 2.4, fit(taken, taken_h, right - taken_x), right - taken_x)
+
+    # 3. Barcode on the left (quiet zone of at least 6 modules on the left, 10 on the
+    # right); its width decides where the column of container texts starts.
+    module = max(2, d(0.25))
+    barcode_data = check_barcode_data(data.specimen_id)
+    bar_x = max(margin, d(1.5))
+    elements.append(
+        BarcodeElement(role="barcode", x=bar_x, y=d(7.4 * scale_y), height=d(6.2 * scale_y),
+                       module=module, data=barcode_data)
+    )
+    col_x = bar_x + (code128_modules(barcode_data) + 10) * module
+    col_w = right - col_x
+    small = d(1.8 * scale_y)
+    lines = [
+        ("container_cap", f"Rør {data.order_of_draw} · {data.cap_colour} kork"),
+        ("container", data.container_name),
+        ("volume", data.volume_text),
+    ]
+    handling = join_handling(data.handling)
+    if _fits(handling, small, col_w):
+        lines.append(("handling", handling))
+    else:
+        # Two lines: temperature and light on the first, centrifuging on the second.
+        first = [h for h in data.handling if not h.startswith("sentrifuger")]
+        second = [h for h in data.handling if h.startswith("sentrifuger")]
+        lines.append(("handling", join_handling(first)))
+        if second:
+            text2 = join_handling(second)
+            if not _fits(text2, small, col_w):
+                text2 = text2.replace("Sentrifuger", "Sentrif.")
+            lines.append(("handling_2", text2))
+    y = 7.4
+    for role, value in lines:
+        text(role, col_x, y, 1.8, fit(value, small, col_w), col_w)
+        y += 2.1
+
+    # 4. Analyses with "+N" for those that do not fit.
+    an_h = d(2.3 * scale_y)
+    an = analyses_text(data.analyses, lambda t: _fits(t, an_h, full))
+    text("analyses", margin, 18.4, 2.3, an, full)
+
+    # 5. Requester and receiving lab on the bottom line; the lab name is kept whole before
+    # the requester's given names.
+    bottom_h = d(1.9 * scale_y)
+    lab = f"Til: {data.lab_short_name}"
+    bottom = None
+    for who in _requester_variants(data.requester_name):
+        candidate = f"Rekv: {who} (HPR {data.requester_hpr})  {lab}"
+        if _fits(candidate, bottom_h, full):
+            bottom = candidate
+            break
+    if bottom is None:
+        req = f"Rekv: {_requester_variants(data.requester_name)[-1]} (HPR {data.requester_hpr})"
+        room = full - round(text_width(req + "  ", bottom_h))
+        bottom = fit(f"{req}  {fit(lab, bottom_h, room)}".rstrip(), bottom_h, full)
+    text("requester_lab", margin, 21.5, 1.9, bottom, full)
+
+    return Layout(size=size, specimen_id=data.specimen_id, elements=tuple(elements))
