@@ -140,7 +140,7 @@ def is_enabled(
     questions_by_key: Mapping[str, Question],
 ) -> bool:
     """Whether the question applies, given the answers and the other questions (cascading)."""
-    return _is_enabled(question, answers, questions_by_key, frozenset())
+    return _is_enabled(question, answers, questions_by_key, frozenset()) is True
 
 
 def _is_enabled(
@@ -148,19 +148,23 @@ def _is_enabled(
     answers: Mapping[str, AnswerValue],
     by_key: Mapping[str, Question],
     visiting: frozenset[str],
-) -> bool:
+) -> bool | None:
+    """True or False; None when the question's conditions run into a cycle."""
     if not question.enable_when:
         return True
-    if question.key in visiting:  # a cycle: never enabled
-        return False
+    if question.key in visiting:
+        return None
     visiting = visiting | {question.key}
     results = []
     for cond in question.enable_when:
         controlling = by_key.get(cond.question)
-        if controlling is not None and _is_enabled(controlling, answers, by_key, visiting):
-            value = answers.get(cond.question)
-        else:
-            value = None  # unknown or disabled question: its answer does not count
+        value = None  # unknown or disabled question: its answer does not count
+        if controlling is not None:
+            state = _is_enabled(controlling, answers, by_key, visiting)
+            if state is None:
+                return None  # everything on a cycle stays disabled
+            if state:
+                value = answers.get(cond.question)
         results.append(_condition_holds(cond, controlling, value))
     return any(results) if question.enable_behavior == "any" else all(results)
 
