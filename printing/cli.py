@@ -1,0 +1,124 @@
+"""`ihr printer test|status [--url URL]`: the printer commands of the `ihr` entry point.
+
+`tui/cli.py` hands `argv` (the words after `ihr printer`) to `printer_command`, which
+returns the exit code: 0 ok, 1 the printer is not ready or printing failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from printing.errors import PrinterError
+from printing.labels import LabelData
+from printing.layout import LabelSize, layout_label
+from printing.preview import to_text
+from printing.transports import CupsPrinter, FilePrinter, open_printer
+from printing.zpl import to_zpl
+
+
+def test_label() -> LabelData:
+    """A label that cannot be mistaken for a patient's: no person, an all-zero id."""
+    return LabelData(
+        specimen_id="0000000000",
+        family_name="TESTETIKETT",
+        given_name="Ikke prøve",
+        person_id="00000000000",
+        container_name="Testrør",
+        cap_colour="ingen",
+        material="Ingen prøve",
+        min_volume_ml=0,
+        handling=("romtemperatur",),
+        requester_name="Skrivertest",
+        requester_hpr="0",
+        lab_short_name="Ingen",
+        analyses=("ÆØÅ", "æøå", "é", "ü"),
+        order_of_draw=0,
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # Norwegian, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Feil: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ihr printer", description="Etikettskriveren: testutskrift og status.",
+                     add_help=False)
+    parser.add_argument("-h", "--help", action="help", help="vis denne hjelpen")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{test,status}")
+    common = _Parser(add_help=False)
+    common.add_argument("--url", help="skriveradresse: tcp://vert:9100, cups://kø eller file://mappe "
+                        "(standard: innstillingen printer_url)")
+    test = sub.add_parser("test", parents=[common], help="skriv ut en testetikett", add_help=False)
+    test.add_argument("--dpi", type=int, choices=(203, 300), help="oppløsning (standard: innstillingen)")
+    test.add_argument("--preview", action="store_true", help="vis etiketten her i stedet for å skrive ut")
+    sub.add_parser("status", parents=[common], help="vis skriverens status", add_help=False)
+    return parser
+
+
+def _settings():
+    from ihr.settings import Settings
+
+    return Settings()
+
+
+def printer_command(argv: list[str], out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    settings = None
+    if args.url is None or getattr(args, "dpi", 0) is None:
+        settings = _settings()
+    url = args.url or settings.printer_url
+    try:
+        printer = open_printer(url)
+    except PrinterError as exc:
+        print(exc.message, file=out)
+        return 2
+
+    if args.command == "status":
+        if isinstance(printer, CupsPrinter):
+            print(f"{printer.url}: en CUPS-kø kan ikke rapportere skriverens status. "
+                  "Bruk tcp://vert:9100 for å se status direkte fra skriveren.", file=out)
+            return 0
+        if isinstance(printer, FilePrinter):
+            print(f"{printer.url}: filskriveren lagrer etikettene som .zpl-filer i "
+                  f"{printer.directory} og har ingen status å rapportere.", file=out)
+            return 0
+        try:
+            status = printer.status()
+        except PrinterError as exc:
+            print(f"{printer.url}: {exc.message}", file=out)
+            return 1
+        print(f"Status for {printer.url}:", file=out)
+        for line in status.lines():
+            print(f"  {line}", file=out)
+        problem = status.problem()
+        print(problem.message if problem else "Skriveren er klar.", file=out)
+        return 1 if problem else 0
+
+    dpi = args.dpi or settings.label_dpi
+    width = settings.label_width_mm if settings else 50.0
+    height = settings.label_height_mm if settings else 25.0
+    layout = layout_label(test_label(), LabelSize(width, height, dpi))
+    if args.preview:
+        print(to_text(layout), file=out)
+        return 0
+    try:
+        printer.check_ready()
+        reference = printer.send(to_zpl(layout).encode("utf-8"))
+    except PrinterError as exc:
+        print(f"Testetiketten ble ikke skrevet ut: {exc.message}", file=out)
+        return 1
+    print(f"Testetikett sendt til {printer.url} ({reference}).", file=out)
+    return 0
+
+
+def main() -> None:  # pragma: no cover - `python -m printing.cli`
+    raise SystemExit(printer_command(sys.argv[1:]))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
