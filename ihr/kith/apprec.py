@@ -33,7 +33,7 @@ from ihr.kith.namespaces import MIG_APPREC, NS_APPREC, OID_APPREC_ERROR
 from ihr.kith.xmlsafe import KithParseError, local_name, parse_untrusted
 from ihr.models.receipts import AppRecError, AppRecStatus
 
-_A = "{%s}" % NS_APPREC
+_A = f"{{{NS_APPREC}}}"
 
 _OID = re.compile(r"^\d+(\.\d+)+$")
 

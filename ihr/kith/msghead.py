@@ -21,7 +21,7 @@ from ihr.kith.namespaces import (
 from ihr.kith.xmlsafe import KithParseError, local_name, parse_untrusted
 from ihr.models.people import Patient, Requester
 
-_M = "{%s}" % NS_MSGHEAD
+_M = f"{{{NS_MSGHEAD}}}"
 
 # Code list 3101 kjønn (the MsgHead Sex element is a CS: V and DN only).
 SEX_CODES: dict[str, tuple[str, str]] = {"M": ("1", "Mann"), "K": ("2", "Kvinne")}

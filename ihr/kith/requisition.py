@@ -42,7 +42,7 @@ from ihr.models.catalog import AnswerType, AnswerValue, CodeSystem, Lab, Questio
 from ihr.models.order import ItemStatus, Order, OrderItem, Priority, Requisition, Specimen
 from ihr.models.people import Office, Requester
 
-_R = "{%s}" % NS_REKVISISJON
+_R = f"{{{NS_REKVISISJON}}}"
 
 CODE_SYSTEM_OIDS: dict[CodeSystem, str] = {
     CodeSystem.NLK: OID_NLK,

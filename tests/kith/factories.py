@@ -40,11 +40,11 @@ def synthetic_fnr(day: int, month: int, year2: int, individual: int) -> str:
     """A synthetic fødselsnummer (month + 80) with valid check digits."""
     base = f"{day:02d}{month + 80:02d}{year2:02d}{individual:03d}"
     digits = [int(c) for c in base]
-    k1 = (11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits)) % 11) % 11
+    k1 = (11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits, strict=True)) % 11) % 11
     if k1 == 10:
         raise ValueError("check digit 1 is 10: choose another individual number")
     digits.append(k1)
-    k2 = (11 - sum(w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), digits)) % 11) % 11
+    k2 = (11 - sum(w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), digits, strict=True)) % 11) % 11
     if k2 == 10:
         raise ValueError("check digit 2 is 10: choose another individual number")
     return base + f"{k1}{k2}"
