@@ -1,0 +1,85 @@
+"""Ordering rules: requisitions per lab and discipline, patient limits, recent duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from ihr.models import Discipline, Patient, Service
+
+RequisitionKind = Literal["rekvisisjon", "henvisning"]
+
+
+def requisition_kind(discipline: Discipline) -> RequisitionKind:
+    """Imaging goes as a referral (henvisning); everything else as a requisition."""
+    return "henvisning" if discipline is Discipline.RADIOLOGY else "rekvisisjon"
+
+
+def requisition_key(service: Service, lab_her_id: str) -> tuple[str, Discipline]:
+    """One requisition per receiving lab (HER-id) and discipline."""
+    return (lab_her_id, service.discipline)
+
+
+def group_into_requisitions(
+    items: Iterable[tuple[Service, str]],
+) -> dict[tuple[str, Discipline], list[Service]]:
+    """(service, lab HER-id) pairs grouped per requisition, in order of first appearance.
+
+    A service that appears twice for the same requisition is kept once.
+    """
+    out: dict[tuple[str, Discipline], list[Service]] = {}
+    seen: set[tuple[str, Discipline, str]] = set()
+    for service, lab in items:
+        key = requisition_key(service, lab)
+        if (*key, service.code) in seen:
+            continue
+        seen.add((*key, service.code))
+        out.setdefault(key, []).append(service)
+    return out
+
+
+def preferred_lab(service: Service) -> str | None:
+    """The service's preferred performing lab (the first listed), if any."""
+    return service.labs[0] if service.labs else None
+
+
+def patient_refusal(service: Service, patient: Patient, today: date) -> str | None:
+    """None when the service may be ordered for this patient today, else why not (Norwegian)."""
+    if service.sex is not None and patient.sex != service.sex:
+        who = "kvinner" if service.sex == "K" else "menn"
+        return f"{service.name} kan bare bestilles for {who}"
+    age = patient.age_on(today)
+    lo, hi = service.min_age_years, service.max_age_years
+    if (lo is not None and age < lo) or (hi is not None and age > hi):
+        if lo is not None and hi is not None:
+            limit = f"mellom {lo} og {hi} år"
+        elif lo is not None:
+            limit = f"fra {lo} år"
+        else:
+            limit = f"til og med {hi} år"
+        return f"{service.name} kan bare bestilles for pasienter {limit} (pasienten er {age} år)"
+    return None
+
+
+def recent_duplicate(
+    service: Service, history: Iterable[tuple[str, datetime]], now: datetime
+) -> datetime | None:
+    """The latest earlier order of this service within its `order_interval_days`, if any.
+
+    For a warning ("P-... ble bestilt dd.mm.åååå") that never blocks the order. History
+    entries after `now` (clock skew, orders made elsewhere) count as recent too.
+    """
+    if service.order_interval_days is None:
+        return None
+    window = timedelta(days=service.order_interval_days)
+    recent = [at for code, at in history if code == service.code and now - at <= window]
+    return max(recent, default=None)
+
+
+def duplicate_warning(service: Service, last: datetime) -> str:
+    """The Norwegian warning text for `recent_duplicate`'s answer."""
+    return (
+        f"{service.name} ble bestilt {last.strftime('%d.%m.%Y')}, for under "
+        f"{service.order_interval_days} dager siden"
+    )
