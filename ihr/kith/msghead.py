@@ -62,8 +62,12 @@ def person_ident_type(person_id: str) -> str:
 
 
 def xs_datetime(value: datetime) -> str:
-    """An xs:dateTime: seconds precision, with the offset when the value has one."""
-    return value.isoformat(timespec="seconds")
+    """An xs:dateTime, with the offset when the value has one.
+
+    Fractions of a second are kept (when there are any), so a parsed GenDate equals the
+    datetime that was written.
+    """
+    return value.isoformat()
 
 
 def parse_xs_datetime(text: str | None, *, what: str) -> datetime:

@@ -221,3 +221,14 @@ def test_parser_never_resolves_entities_even_below_the_doctype_check(tmp_path: P
     xml = f'<!DOCTYPE r [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]><r>&xxe;</r>'.encode()
     root = etree.fromstring(xml, parser=_parser())
     assert "HEMMELIG" not in etree.tostring(root).decode()
+
+
+def test_gen_dates_with_microseconds_round_trip(schema_dir: Path) -> None:
+    info = original()
+    precise = datetime(2026, 11, 20, 9, 31, 5, 123456, tzinfo=OSLO)
+    xml = build_apprec(
+        original=info, status=AppRecStatus.OK, errors=[], msg_id="ar-2",
+        gen_date=precise, sender_her="9990101", receiver_her="9990001",
+    )
+    assert validate(xml, "apprec", schema_dir) == []
+    assert parse_apprec(xml).gen_date == precise
