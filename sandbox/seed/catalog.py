@@ -289,7 +289,7 @@ LAB_ANALYSES: list[tuple] = [
     ("NPU01349", "B-Basofile granulocytter", "Basofile",  "edta", 0.5, ROOM, 24,  dict(syn=["Leukocytt differensialtelling"], abbr=["baso", "diff"])),
     ("NPU26631", "B-Myelocytter",          "Myelocytter", "edta", 0.5, ROOM, 24,  dict(syn=["Leukocytt differensialtelling", "Umodne granulocytter"], abbr=["myelo", "diff"], notes="Rapporteres ved mikroskopi av blodutstryk.")),
     ("NPU03356", "B-Retikulocytter",       "Retikulocytt", "edta", 0.5, ROOM, 24, dict(abbr=["retic", "rtc"])),
-    ("NPU27300", "B-HbA1c",                "HbA1c",       "edta", 0.5, COOL, 168, dict(syn=["Glykert hemoglobin", "Langtidsblodsukker"], abbr=["a1c", "hba1c"], interval=60)),
+    ("NPU27300", "B-HbA1c",                "HbA1c",       "edta", 0.5, ROOM, 72,  dict(syn=["Glykert hemoglobin", "Langtidsblodsukker"], abbr=["a1c", "hba1c"], interval=60)),
     ("NPU03404", "B-SR",                   "SR",          "sr",   1.6, ROOM, 4,   dict(syn=["Senkningsreaksjon", "Senkning"], abbr=["sr", "esr"], hnotes="Røret fylles til merket og vendes 8 ganger.")),
     # elektrolytter og nyrefunksjon
     ("NPU03230", "P-Kalium",               "Kalium",      "hep",  0.5, ROOM, 24,  dict(centr=60, abbr=["k"], hnotes="Sentrifugeres innen 60 min. Ikke kjøl før sentrifugering (falsk høy kalium).")),
