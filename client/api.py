@@ -53,6 +53,7 @@ from ihr.models import (
     Specimen,
     StatusEvent,
 )
+from ihr.settings import Settings
 
 from client.cache import CatalogCache
 from client.errors import (
@@ -219,6 +220,25 @@ class IhrClient:
             transport=transport,
             event_hooks=dict(event_hooks) if event_hooks else None,
             follow_redirects=False,
+        )
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        user_hpr: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> IhrClient:
+        """A client for the configured service, with the catalog cache in the app's SQLite file."""
+        return cls(
+            settings.api_url,
+            settings.api_token,
+            cache=CatalogCache(settings.db_path),
+            timeout=settings.request_timeout_s,
+            transport=transport,
+            user_hpr=user_hpr,
+            office_her_id=settings.office_her_id or None,
         )
 
     # -- lifecycle --

@@ -12,6 +12,7 @@ accepted. Table `outbox` in the app's one SQLite file.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import threading
@@ -156,7 +157,7 @@ async def submit_pending(
     login has expired, it stops at once and everything left stays.
     """
     result = SubmitResult()
-    for p in outbox.pending():
+    for p in await asyncio.to_thread(outbox.pending):
         try:
             order = await client.create_order(p.order_input, idempotency_key=p.key)
         except (ServiceUnavailable, Unauthorized) as exc:
@@ -165,13 +166,13 @@ async def submit_pending(
         except IhrError as exc:
             result.refused.append((p.key, exc))
             continue
-        outbox.remove(p.key)
+        await asyncio.to_thread(outbox.remove, p.key)
         result.accepted.append((p.key, order))
         if on_accepted is not None:
             maybe = on_accepted(p.key, order)
             if maybe is not None:
                 await maybe
-    result.remaining = len(outbox)
+    result.remaining = await asyncio.to_thread(len, outbox)
     log.info(
         "outbox: %d accepted, %d refused, %d remaining",
         len(result.accepted),
