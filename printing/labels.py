@@ -9,6 +9,7 @@ possible. When the name does not fit, given names are shortened in this order:
 2. "Family, Given M."          middle names to initials
 3. "Family, G. M."             every given name to an initial
 4. "Family, G."                the first given name's initial only
+   (then the layout tries this form in smaller fonts, 2.6 and 2.3 mm instead of 3 mm)
 5. "Fam., G."                  only now the surname is cut, from its END (never its start),
                                down to at least `MIN_SURNAME_CHARS` letters
 The label also carries the full 11-digit fødselsnummer, so the patient stays identified even

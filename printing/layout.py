@@ -192,11 +192,17 @@ def layout_label(data: LabelData, size: LabelSize | None = None) -> Layout:
         )
 
     # 1. Name: first variant that fits the full width.
-    name_h = d(3.0 * scale_y)
+    # A very long surname is set in a smaller font before it is cut.
     full = right - margin
     variants = name_variants(data.family_name, data.given_name)
-    name = next((v for v in variants if _fits(v, name_h, full)), variants[-1])
-    text("name", margin, 0.8, 3.0, name, full)
+    whole = [v for v in variants if v.startswith(" ".join(data.family_name.split()))]
+    cut = [v for v in variants if v not in whole]
+    candidates = [(v, 3.0) for v in whole] + [(whole[-1], 2.6), (whole[-1], 2.3)]
+    candidates += [(v, 2.3) for v in cut]
+    name, name_mm = next(
+        ((v, mm) for v, mm in candidates if _fits(v, d(mm * scale_y), full)), candidates[-1]
+    )
+    text("name", margin, 0.8 + (3.0 - name_mm) / 2, name_mm, name, full)
 
     # 2. Fødselsnummer, and the collection time or a blank to write in.
     pid_h = d(2.6 * scale_y)

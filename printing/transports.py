@@ -179,7 +179,7 @@ class CupsPrinter(Printer):
         command_timeout: float = 10.0,
         poll_interval: float = 0.25,
     ) -> None:
-        if not queue or not re.fullmatch(r"[A-Za-z0-9_.\-@]+", queue):
+        if not queue or re.search(r"[\s/#\\\x00-\x1f\x7f]", queue):
             raise errors.BadPrinterUrl(f"Ugyldig navn på utskriftskø: «{queue}»")
         self.queue = queue
         self.server = server
