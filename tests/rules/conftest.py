@@ -121,3 +121,12 @@ def catalog() -> Catalog:
         Lab(her_id=RAD_OUS, name="Oslo universitetssykehus, Radiologi", short_name="OUS Radiologi",
             discipline=Discipline.RADIOLOGY, health_region="Helse Sør-Øst"),
     ])
+
+
+SERVICES.append(
+    lab_service("NOR00005", "S-AMH", "Serum", "SST", 1.0, short_name="AMH", abbreviations=("AMH",),
+                synonyms=("Anti-Müllersk hormon",)),
+)
+SERVICES.append(
+    lab_service("NOR00006", "P-Protein C", "Citratplasma", "CIT", 2.7, short_name="Protein C", synonyms=("Protéin C-aktivitet",)),
+)

@@ -1,0 +1,224 @@
+"""Incremental catalog search: the secretary types, the list follows, one keystroke at a time.
+
+Matching is case- and accent-insensitive (é -> e, ü -> u) while æ, ø and å stay letters of
+their own ("rontgen" does not find "Røntgen"; Swedish/German ä and ö count as æ and ø).
+Text is split into words at anything that is not a letter or digit ("P-25-OH Vitamin D" ->
+p, 25, oh, vitamin, d). A query of several words matches a service when every query word
+matches some word of its name, code, short name, abbreviations or synonyms.
+
+Ranking, best first:
+  0. the whole query is the code, an abbreviation, the short name, or the name (with or
+     without its system prefix: "crp" is P-CRP's name without "P-");
+  1. the whole query is a synonym;
+  2. the first query word begins a leading word (the name's first word after the system
+     prefix, or the first word of a synonym, abbreviation or short name) and the others
+     begin some word;
+  3. every query word begins some word;
+  4. every query word occurs inside some word.
+Within a tier: shorter name first, then alphabetical, then catalog order.
+
+Everything text-heavy happens once in `CatalogIndex(catalog)`: normalised words, word ->
+services postings, a sorted vocabulary for prefix ranges, and per-character word lists for
+substrings. A query only touches sets of small integers (a service's rank in the within-tier
+order), and the word lists of the previous keystroke are reused for the next.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable
+
+from ihr.models import Catalog, Discipline, Service
+
+_KEEP = frozenset("æøå")
+_FOLD = {"ä": "æ", "ö": "ø"}
+_WORD = re.compile(r"[^\W_]+")
+_SYSTEM_PREFIX = re.compile(r"^[^\W\d_]{1,4}-(?=\S)")  # "P-", "B-", "fS-", "Pt-" ...
+_CACHE_LIMIT = 4096
+
+
+def normalise(text: str) -> str:
+    """Case- and accent-folded text with æ, ø and å kept."""
+    out = []
+    for ch in text.casefold():
+        ch = _FOLD.get(ch, ch)
+        if ch in _KEEP or ch.isascii():
+            out.append(ch)
+            continue
+        for part in unicodedata.normalize("NFKD", ch):
+            if not unicodedata.combining(part):
+                out.append(part)
+    return "".join(out)
+
+
+def words(text: str) -> list[str]:
+    """The normalised words of a text."""
+    return _WORD.findall(normalise(text))
+
+
+def _phrase(text: str) -> str:
+    return " ".join(words(text))
+
+
+def strip_system_prefix(name: str) -> str:
+    """ "P-CRP" -> "CRP", "fS-Insulin" -> "Insulin"; other names unchanged."""
+    return _SYSTEM_PREFIX.sub("", name, count=1)
+
+
+class CatalogIndex:
+    """A search index over one catalog version; build once, query on every keystroke."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        services = list(catalog.services)
+        order = sorted(range(len(services)), key=lambda i: (len(services[i].name), normalise(services[i].name), i))
+        rank_of = {i: r for r, i in enumerate(order)}
+        self._by_rank: list[Service] = [services[i] for i in order]
+        self._catalog_order: list[int] = [rank_of[i] for i in range(len(services))]
+
+        self._exact: dict[str, set[int]] = {}
+        self._synonym: dict[str, set[int]] = {}
+        postings: dict[str, set[int]] = {}
+        lead_postings: dict[str, set[int]] = {}
+        self._discipline: dict[Discipline, frozenset[int]] = {}
+        per_discipline: dict[Discipline, set[int]] = {}
+
+        for i, s in enumerate(services):
+            r = rank_of[i]
+            per_discipline.setdefault(s.discipline, set()).add(r)
+            for term in (s.code, s.short_name, s.name, strip_system_prefix(s.name), *s.abbreviations):
+                if p := _phrase(term):
+                    self._exact.setdefault(p, set()).add(r)
+            for term in s.synonyms:
+                if p := _phrase(term):
+                    self._synonym.setdefault(p, set()).add(r)
+            for term in (s.code, s.name, s.short_name, *s.abbreviations, *s.synonyms):
+                for w in words(term):
+                    postings.setdefault(w, set()).add(r)
+            for term in (strip_system_prefix(s.name), s.short_name, *s.abbreviations, *s.synonyms):
+                ws = words(term)
+                if ws:
+                    lead_postings.setdefault(ws[0], set()).add(r)
+
+        self._discipline = {d: frozenset(rs) for d, rs in per_discipline.items()}
+        self._postings: dict[str, frozenset[int]] = {w: frozenset(rs) for w, rs in postings.items()}
+        self._lead_postings: dict[str, frozenset[int]] = {w: frozenset(rs) for w, rs in lead_postings.items()}
+        self._vocab: list[str] = sorted(self._postings)
+        self._lead_vocab: list[str] = sorted(self._lead_postings)
+        char_words: dict[str, list[str]] = {}
+        for w in self._vocab:
+            for ch in set(w):
+                char_words.setdefault(ch, []).append(w)
+        self._char_words = char_words
+        self._substring_words: dict[str, list[str]] = {}
+        self._cache: dict[tuple[str, str], frozenset[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_rank)
+
+    # ---- per-word candidate sets ----------------------------------------------------------
+
+    def _remember(self, key: tuple[str, str], value: frozenset[int]) -> frozenset[int]:
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = value
+        return value
+
+    @staticmethod
+    def _prefix_words(vocab: list[str], token: str) -> list[str]:
+        i = bisect_left(vocab, token)
+        out = []
+        while i < len(vocab) and vocab[i].startswith(token):
+            out.append(vocab[i])
+            i += 1
+        return out
+
+    def _prefix(self, token: str) -> frozenset[int]:
+        key = ("p", token)
+        if (hit := self._cache.get(key)) is not None:
+            return hit
+        sets = [self._postings[w] for w in self._prefix_words(self._vocab, token)]
+        return self._remember(key, frozenset().union(*sets))
+
+    def _lead(self, token: str) -> frozenset[int]:
+        key = ("l", token)
+        if (hit := self._cache.get(key)) is not None:
+            return hit
+        sets = [self._lead_postings[w] for w in self._prefix_words(self._lead_vocab, token)]
+        return self._remember(key, frozenset().union(*sets))
+
+    def _words_containing(self, token: str) -> list[str]:
+        if (hit := self._substring_words.get(token)) is not None:
+            return hit
+        # The words containing "crp" are among those containing "cr": reuse the last keystroke.
+        base: list[str] | None = None
+        for cut in range(len(token) - 1, 0, -1):
+            base = self._substring_words.get(token[:cut]) or self._substring_words.get(token[-cut:])
+            if base is not None:
+                break
+        if base is None:
+            lists = [self._char_words.get(ch, []) for ch in set(token)]
+            base = min(lists, key=len)
+        found = [w for w in base if token in w]
+        if len(self._substring_words) >= _CACHE_LIMIT:
+            self._substring_words.clear()
+        self._substring_words[token] = found
+        return found
+
+    def _substring(self, token: str) -> frozenset[int]:
+        key = ("s", token)
+        if (hit := self._cache.get(key)) is not None:
+            return hit
+        sets = [self._postings[w] for w in self._words_containing(token)]
+        return self._remember(key, frozenset().union(*sets))
+
+    # ---- the query ------------------------------------------------------------------------
+
+    def search(self, query: str, discipline: Discipline | None = None, limit: int = 50) -> list[Service]:
+        """The best `limit` services for what has been typed so far (see the module doc)."""
+        if limit <= 0:
+            return []
+        allowed = self._discipline.get(discipline, frozenset()) if discipline is not None else None
+        tokens = words(query)
+        if not tokens:
+            ranks = (r for r in self._catalog_order if allowed is None or r in allowed)
+            return [self._by_rank[r] for r, _ in zip(ranks, range(limit))]
+
+        phrase = " ".join(tokens)
+        result: list[int] = []
+        taken: set[int] = set()
+
+        def take(candidates: Iterable[int] | None) -> bool:
+            """Add the best of a tier; True when the list is full."""
+            if not candidates:
+                return len(result) >= limit
+            pool = set(candidates)
+            pool -= taken
+            if allowed is not None:
+                pool &= allowed
+            best = heapq.nsmallest(limit - len(result), pool)
+            result.extend(best)
+            taken.update(best)
+            return len(result) >= limit
+
+        if take(self._exact.get(phrase)) or take(self._synonym.get(phrase)):
+            return [self._by_rank[r] for r in result]
+
+        prefix_sets = sorted((self._prefix(t) for t in tokens), key=len)
+        every_prefix = prefix_sets[0].intersection(*prefix_sets[1:]) if prefix_sets[0] else frozenset()
+        if every_prefix:
+            lead = self._lead(tokens[0]) & every_prefix
+            if take(lead) or take(every_prefix):
+                return [self._by_rank[r] for r in result]
+
+        sub_sets = sorted((self._substring(t) for t in tokens), key=len)
+        if sub_sets[0]:
+            take(sub_sets[0].intersection(*sub_sets[1:]))
+        return [self._by_rank[r] for r in result]
+
+
+def search(index: CatalogIndex, query: str, discipline: Discipline | None = None, limit: int = 50) -> list[Service]:
+    """Module-level convenience for `index.search(...)`."""
+    return index.search(query, discipline, limit)

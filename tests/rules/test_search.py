@@ -1,0 +1,110 @@
+"""Catalog search: what the secretary types and what she expects at the top of the list."""
+
+from __future__ import annotations
+
+import pytest
+
+from ihr.models import Catalog, Discipline
+from ihr.rules.search import CatalogIndex, normalise, strip_system_prefix, words
+
+
+@pytest.fixture
+def index(catalog: Catalog) -> CatalogIndex:
+    return CatalogIndex(catalog)
+
+
+def names(index: CatalogIndex, query: str, discipline: Discipline | None = None, limit: int = 50) -> list[str]:
+    return [s.name for s in index.search(query, discipline, limit)]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("crp", "P-CRP"),
+        ("CRP", "P-CRP"),
+        ("p-crp", "P-CRP"),
+        ("npu19748", "P-CRP"),
+        ("hba1c", "B-HbA1c"),
+        ("HbA1c", "B-HbA1c"),
+        ("tsh", "P-TSH"),
+        ("rtg thorax", "Røntgen thorax"),
+        ("rtg t", "Røntgen thorax"),
+        ("røntgen th", "Røntgen thorax"),
+        ("langtidsblodsukker", "B-HbA1c"),  # a synonym
+        ("blodsukker", "P-Glukose"),  # exact synonym before the longer word that contains it
+        ("senkning", "B-SR"),
+        ("vit d", "P-25-OH Vitamin D"),
+        ("ferr", "P-Ferritin"),
+        ("kreat", "P-Kreatinin"),
+        ("hb", "B-Hemoglobin"),  # abbreviation "Hb" before HbA1c and Hb-Elektroforese
+        ("mullersk", "S-AMH"),  # ü typed without the dots
+        ("MÜLLERSK", "S-AMH"),
+        ("protein c-aktivitet", "P-Protein C"),  # é in the synonym
+        ("mr hjerne", "MR caput"),
+    ],
+)
+def test_best_match_first(index: CatalogIndex, query: str, first: str) -> None:
+    assert names(index, query)[0] == first
+
+
+def test_tiers_beat_name_length(index: CatalogIndex) -> None:
+    # Within a tier shorter names come first, so these orders show the tiers themselves.
+    # "blod": leading word of the synonyms "Blodsukker" (P-Glukose) and "Blodprosent"
+    # (B-Hemoglobin), only inside "Langtidsblodsukker" (B-HbA1c, the shortest name).
+    assert names(index, "blod") == ["P-Glukose", "B-Hemoglobin", "B-HbA1c"]
+    # "protein": P-Protein C's leading word; for P-CRP a later word of "C-reaktivt protein".
+    assert names(index, "protein") == ["P-Protein C", "P-CRP"]
+    # "hem": B-Hemoglobin's leading word; B-HbA1c via "Glykert hemoglobin".
+    assert names(index, "hem") == ["B-Hemoglobin", "B-HbA1c"]
+    assert names(index, "cr") == ["P-CRP"]
+    # Only inside words: shorter name first.
+    assert names(index, "glob") == ["B-HbA1c", "B-Hemoglobin"]
+    assert names(index, "kal") == ["P-Kalium", "P-25-OH Vitamin D"]  # "Kalsidiol" is a synonym
+
+
+def test_multi_word_needs_every_word(index: CatalogIndex) -> None:
+    assert names(index, "rtg bekken") == ["Røntgen bekken"]
+    assert names(index, "rtg") == ["Røntgen bekken", "Røntgen thorax"]
+    assert names(index, "thorax kontrast") == []
+    assert names(index, "ct kontrast") == ["CT abdomen med kontrast"]
+    assert names(index, "kontrast ct") == ["CT abdomen med kontrast"]
+
+
+def test_ae_oe_aa_stay_meaningful(index: CatalogIndex) -> None:
+    assert names(index, "røntgen") == ["Røntgen bekken", "Røntgen thorax"]
+    assert names(index, "rontgen") == []
+    assert names(index, "RØNTGEN") == names(index, "røntgen")
+    assert names(index, "lungerøntgen") == ["Røntgen thorax"]
+
+
+def test_discipline_filter_and_limit(index: CatalogIndex, catalog: Catalog) -> None:
+    assert names(index, "rtg", Discipline.LAB) == []
+    assert all(s.discipline is Discipline.RADIOLOGY for s in index.search("r", Discipline.RADIOLOGY))
+    assert len(index.search("p", limit=3)) == 3
+    assert index.search("p", limit=0) == []
+
+
+def test_empty_query_lists_the_discipline_in_catalog_order(index: CatalogIndex, catalog: Catalog) -> None:
+    assert index.search("") == catalog.services
+    assert index.search("  -  ", limit=2) == catalog.services[:2]
+    radiology = [s for s in catalog.services if s.discipline is Discipline.RADIOLOGY]
+    assert index.search("", Discipline.RADIOLOGY) == radiology
+    assert index.search("", Discipline.RADIOLOGY, limit=2) == radiology[:2]
+
+
+def test_typing_one_key_at_a_time_gives_the_same_as_a_fresh_index(catalog: Catalog) -> None:
+    warm = CatalogIndex(catalog)
+    for query in ("c", "cr", "crp", "h", "hb", "hba", "hba1", "hba1c", "t", "ts", "tsh", "r", "rt", "rtg", "rtg ", "rtg t"):
+        assert warm.search(query) == CatalogIndex(catalog).search(query), query
+
+
+def test_no_match(index: CatalogIndex) -> None:
+    assert index.search("xyzzy") == []
+
+
+def test_normalisation() -> None:
+    assert normalise("Protéin Müller Ärlig Øst Å") == "protein muller ærlig øst å"
+    assert words("P-25-OH Vitamin D") == ["p", "25", "oh", "vitamin", "d"]
+    assert strip_system_prefix("P-CRP") == "CRP"
+    assert strip_system_prefix("fS-Insulin") == "Insulin"
+    assert strip_system_prefix("Røntgen thorax") == "Røntgen thorax"
