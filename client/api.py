@@ -55,7 +55,7 @@ from ihr.models import (
 )
 from ihr.settings import Settings
 
-from client.cache import CatalogCache
+from client.cache import CachedCatalog, CatalogCache
 from client.errors import (
     IhrError,
     ServiceUnavailable,
@@ -346,31 +346,42 @@ class IhrClient:
         source = self.base_url
         etag = await self._cache_call(self.cache.etag, source) if self.cache else None
         headers = {"If-None-Match": etag} if etag else None
+        # Parse the cached copy while the request is in flight: a 304 (or no answer) is
+        # the common case, and then the copy is ready as soon as the answer is.
+        loading: asyncio.Future[Any] | None = None
+        if self.cache is not None and etag:
+            loading = asyncio.ensure_future(self._cache_call(self.cache.load, source))
         try:
-            resp = await self._request(
-                "GET", "catalog", route="/catalog", retry=True, headers=headers, ok=(200, 304)
-            )
-        except ServiceUnavailable:
-            cached = await self._cache_call(self.cache.load, source) if self.cache else None
-            if cached is None:
-                raise
-            log.warning("catalog: service unavailable, using the cached copy")
-            return CatalogResult(
-                catalog=cached.catalog,
-                from_cache=True,
-                stale_reason=stale_reason(cached.validated_at),
-                etag=cached.etag,
-                as_of=cached.validated_at,
-            )
-        if resp.status_code == 304:
-            cached = await self._cache_call(self.cache.load, source) if self.cache else None
-            if cached is not None:
-                at = await self._cache_call(self.cache.touch, source) if self.cache else None
-                return CatalogResult(
-                    catalog=cached.catalog, from_cache=True, etag=cached.etag, as_of=at or cached.validated_at
+            try:
+                resp = await self._request(
+                    "GET", "catalog", route="/catalog", retry=True, headers=headers, ok=(200, 304)
                 )
-            # The cached copy is gone or unreadable: fetch it whole.
-            resp = await self._request("GET", "catalog", route="/catalog", retry=True)
+            except ServiceUnavailable:
+                if self.cache is not None and loading is None:
+                    loading = asyncio.ensure_future(self._cache_call(self.cache.load, source))
+                cached = await loading if loading is not None else None
+                if cached is None:
+                    raise
+                log.warning("catalog: service unavailable, using the cached copy")
+                return CatalogResult(
+                    catalog=cached.catalog,
+                    from_cache=True,
+                    stale_reason=stale_reason(cached.validated_at),
+                    etag=cached.etag,
+                    as_of=cached.validated_at,
+                )
+            if resp.status_code == 304:
+                cached = await loading if loading is not None else None
+                if cached is not None and self.cache is not None:
+                    at = await self._cache_call(self.cache.touch, source)
+                    return CatalogResult(
+                        catalog=cached.catalog, from_cache=True, etag=cached.etag, as_of=at or cached.validated_at
+                    )
+                # The cached copy is gone or unreadable: fetch it whole.
+                resp = await self._request("GET", "catalog", route="/catalog", retry=True)
+        finally:
+            if loading is not None and not loading.done():
+                loading.cancel()
         body = resp.content
         try:
             catalog = await asyncio.to_thread(Catalog.model_validate_json, body)
@@ -383,11 +394,17 @@ class IhrClient:
             at = await self._cache_call(self.cache.store, source, new_etag, body, catalog)
         return CatalogResult(catalog=catalog, from_cache=False, etag=new_etag, as_of=at)
 
+    async def cached_catalog(self) -> CachedCatalog | None:
+        """The disk copy alone, without asking the service (to open instantly); None if none."""
+        if self.cache is None:
+            return None
+        return await self._cache_call(self.cache.load, self.base_url)
+
     async def _cache_call(self, fn: Any, *args: Any) -> Any:
         """Run a cache method in a thread; a broken cache file never breaks the catalog."""
         try:
             return await asyncio.to_thread(fn, *args)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.warning("catalog cache: %s", type(exc).__name__)
             return None
 
