@@ -1,0 +1,418 @@
+"""The sandbox's SQLite store (stdlib sqlite3, WAL).
+
+One connection shared by the request threads and the lab simulator, serialised by a
+re-entrant lock: the sandbox is small, and a single writer makes idempotent creates and
+sequence allocation atomic without any retry logic. `transaction()` holds the lock and a
+`BEGIN IMMEDIATE` for a whole read-check-write step.
+
+Domain objects are stored as their JSON (`model_dump(mode="json")`) next to the columns
+that are searched or indexed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ihr.models import (
+    Group,
+    KithMessage,
+    Office,
+    Order,
+    OrderStatus,
+    Patient,
+    Requester,
+    StatusEvent,
+)
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS patients (
+    id TEXT PRIMARY KEY,
+    search TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS requesters (hpr TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS offices (her_id TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    id TEXT PRIMARY KEY,
+    scope TEXT NOT NULL,
+    office_her_id TEXT,
+    owner_hpr TEXT,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS groups_office ON groups (office_her_id);
+CREATE INDEX IF NOT EXISTS groups_owner ON groups (owner_hpr);
+CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY,
+    patient_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_patient ON orders (patient_id);
+CREATE INDEX IF NOT EXISTS orders_status ON orders (status);
+CREATE INDEX IF NOT EXISTS orders_created ON orders (created_at);
+CREATE TABLE IF NOT EXISTS specimens (id TEXT PRIMARY KEY, order_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS specimens_order ON specimens (order_id);
+CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    order_id TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_order ON events (order_id);
+CREATE TABLE IF NOT EXISTS messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    order_id TEXT NOT NULL,
+    json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_order ON messages (order_id);
+CREATE TABLE IF NOT EXISTS lab_jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    due_at TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    requisition_id TEXT,
+    step TEXT NOT NULL,
+    data TEXT NOT NULL DEFAULT '{}',
+    done INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS lab_jobs_due ON lab_jobs (done, due_at);
+"""
+
+
+def _dump(model: Any) -> str:
+    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":"))
+
+
+def _iso(moment: datetime) -> str:
+    """A sortable UTC text for a timestamp (naive values are taken as UTC)."""
+    from datetime import timezone
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def patient_search_text(patient: Patient) -> str:
+    return f" {patient.given_name} {patient.family_name} ".casefold()
+
+
+class Database:
+    """The store. `path=None` makes a file in a fresh temporary folder, removed on `close()`."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._tmpdir: Path | None = None
+        if path is None:
+            self._tmpdir = Path(tempfile.mkdtemp(prefix="ihr-sandbox-"))
+            path = self._tmpdir / "sandbox.sqlite3"
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._depth = 0
+        with self.lock:
+            self._conn.executescript(SCHEMA)
+            self._conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+                (str(SCHEMA_VERSION),),
+            )
+        self._closed = False
+
+    # ---- plumbing ---------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Hold the lock and one IMMEDIATE transaction (nested calls join the outer one)."""
+        with self.lock:
+            outer = self._depth == 0
+            if outer:
+                self._conn.execute("BEGIN IMMEDIATE")
+            self._depth += 1
+            try:
+                yield self._conn
+            except BaseException:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._depth -= 1
+                if outer:
+                    self._conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        with self.lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._conn.close()
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+    # ---- meta and seeding ---------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0]["value"] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def is_seeded(self) -> bool:
+        return self.meta("seeded") is not None
+
+    def seed(
+        self,
+        *,
+        patients: Sequence[Patient],
+        requesters: Sequence[Requester],
+        offices: Sequence[Office],
+        groups: Sequence[Group],
+        stamp: str,
+    ) -> None:
+        """Load the synthetic population once (a no-op when this file was seeded before)."""
+        with self.transaction() as c:
+            if self.is_seeded():
+                return
+            c.executemany(
+                "INSERT OR REPLACE INTO patients (id, search, json) VALUES (?, ?, ?)",
+                [(p.id, patient_search_text(p), _dump(p)) for p in patients],
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO requesters (hpr, json) VALUES (?, ?)",
+                [(r.hpr, _dump(r)) for r in requesters],
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO offices (her_id, json) VALUES (?, ?)",
+                [(o.her_id, _dump(o)) for o in offices],
+            )
+            for g in groups:
+                self.put_group(g)
+            c.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', ?)", (stamp,))
+
+    # ---- people ---------------------------------------------------------------------------
+
+    def patient(self, patient_id: str) -> Patient | None:
+        rows = self._query("SELECT json FROM patients WHERE id = ?", (patient_id,))
+        return Patient.model_validate_json(rows[0]["json"]) if rows else None
+
+    def search_patients(self, parts: Sequence[str], *, limit: int = 50) -> list[Patient]:
+        """Patients whose name contains every part (case-insensitive), sorted by name."""
+        if not parts:
+            return []
+        where = " AND ".join("instr(search, ?) > 0" for _ in parts)
+        rows = self._query(f"SELECT json FROM patients WHERE {where}", [p.casefold() for p in parts])
+        found = [Patient.model_validate_json(r["json"]) for r in rows]
+        found.sort(key=lambda p: (p.family_name.casefold(), p.given_name.casefold(), p.id))
+        return found[:limit]
+
+    def requester(self, hpr: str) -> Requester | None:
+        rows = self._query("SELECT json FROM requesters WHERE hpr = ?", (hpr,))
+        return Requester.model_validate_json(rows[0]["json"]) if rows else None
+
+    def office(self, her_id: str) -> Office | None:
+        rows = self._query("SELECT json FROM offices WHERE her_id = ?", (her_id,))
+        return Office.model_validate_json(rows[0]["json"]) if rows else None
+
+    # ---- groups ---------------------------------------------------------------------------
+
+    def group(self, group_id: str) -> Group | None:
+        rows = self._query("SELECT json FROM groups WHERE id = ?", (group_id,))
+        return Group.model_validate_json(rows[0]["json"]) if rows else None
+
+    def groups_for(self, *, office: str | None, hpr: str | None) -> list[Group]:
+        """Regional groups (no office), the office's groups and the user's personal ones."""
+        rows = self._query(
+            "SELECT json FROM groups WHERE (scope = 'office' AND (office_her_id IS NULL OR office_her_id = ?))"
+            " OR (scope = 'personal' AND owner_hpr = ?)",
+            (office or "\x00", hpr or "\x00"),
+        )
+        groups = [Group.model_validate_json(r["json"]) for r in rows]
+        groups.sort(key=lambda g: (g.scope != "office", g.name.casefold(), g.id))
+        return groups
+
+    def put_group(self, group: Group) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO groups (id, scope, office_her_id, owner_hpr, json)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (group.id, group.scope, group.office_her_id, group.owner_hpr, _dump(group)),
+            )
+
+    def delete_group(self, group_id: str) -> None:
+        with self.transaction() as c:
+            c.execute("DELETE FROM groups WHERE id = ?", (group_id,))
+
+    # ---- sequences ------------------------------------------------------------------------
+
+    def next_value(self, name: str, *, start: int = 1) -> int:
+        """Allocate the next number of a named sequence (first value: `start`)."""
+        with self.transaction() as c:
+            row = c.execute("SELECT value FROM sequences WHERE name = ?", (name,)).fetchone()
+            value = start if row is None else row["value"] + 1
+            c.execute("INSERT OR REPLACE INTO sequences (name, value) VALUES (?, ?)", (name, value))
+            return value
+
+    # ---- orders ---------------------------------------------------------------------------
+
+    def order(self, order_id: str) -> Order | None:
+        rows = self._query("SELECT json FROM orders WHERE id = ?", (order_id,))
+        return Order.model_validate_json(rows[0]["json"]) if rows else None
+
+    def save_order(self, order: Order) -> None:
+        """Insert or replace an order, keeping its specimen index in step."""
+        with self.transaction() as c:
+            row = c.execute("SELECT seq FROM orders WHERE id = ?", (order.id,)).fetchone()
+            seq = row["seq"] if row else self.next_value("order_rows")
+            c.execute(
+                "INSERT OR REPLACE INTO orders (id, patient_id, status, created_at, updated_at, seq, json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    order.id,
+                    order.patient.id,
+                    str(order.status),
+                    _iso(order.created_at),
+                    _iso(order.updated_at),
+                    seq,
+                    _dump(order),
+                ),
+            )
+            c.execute("DELETE FROM specimens WHERE order_id = ?", (order.id,))
+            c.executemany(
+                "INSERT OR REPLACE INTO specimens (id, order_id) VALUES (?, ?)",
+                [(s.id, order.id) for s in order.specimens],
+            )
+
+    def count_orders(self) -> int:
+        return int(self._query("SELECT count(*) AS n FROM orders")[0]["n"])
+
+    def list_orders(
+        self,
+        *,
+        patient_id: str | None = None,
+        since: datetime | None = None,
+        statuses: Sequence[OrderStatus] = (),
+        limit: int = 500,
+    ) -> list[Order]:
+        """Orders newest first (by creation time, then insertion)."""
+        where: list[str] = []
+        params: list[Any] = []
+        if patient_id:
+            where.append("patient_id = ?")
+            params.append(patient_id)
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(_iso(since))
+        if statuses:
+            where.append(f"status IN ({', '.join('?' for _ in statuses)})")
+            params.extend(str(s) for s in statuses)
+        sql = "SELECT json FROM orders"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at DESC, seq DESC LIMIT ?"
+        params.append(limit)
+        return [Order.model_validate_json(r["json"]) for r in self._query(sql, params)]
+
+    def order_id_for_specimen(self, specimen_id: str) -> str | None:
+        rows = self._query("SELECT order_id FROM specimens WHERE id = ?", (specimen_id,))
+        return rows[0]["order_id"] if rows else None
+
+    # ---- idempotency ----------------------------------------------------------------------
+
+    def idempotency(self, key: str) -> tuple[str, str] | None:
+        """(order_id, body_hash) stored for a key, or None."""
+        rows = self._query("SELECT order_id, body_hash FROM idempotency WHERE key = ?", (key,))
+        return (rows[0]["order_id"], rows[0]["body_hash"]) if rows else None
+
+    def put_idempotency(self, key: str, order_id: str, body_hash: str, at: datetime) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO idempotency (key, order_id, body_hash, created_at) VALUES (?, ?, ?, ?)",
+                (key, order_id, body_hash, _iso(at)),
+            )
+
+    # ---- events and messages --------------------------------------------------------------
+
+    def add_event(self, event: StatusEvent) -> None:
+        with self.transaction() as c:
+            c.execute("INSERT INTO events (order_id, json) VALUES (?, ?)", (event.order_id, _dump(event)))
+
+    def events(self, order_id: str) -> list[StatusEvent]:
+        rows = self._query("SELECT json FROM events WHERE order_id = ? ORDER BY seq", (order_id,))
+        return [StatusEvent.model_validate_json(r["json"]) for r in rows]
+
+    def add_message(self, message: KithMessage) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO messages (id, order_id, json) VALUES (?, ?, ?)",
+                (message.id, message.order_id, _dump(message)),
+            )
+
+    def messages(self, order_id: str) -> list[KithMessage]:
+        rows = self._query("SELECT json FROM messages WHERE order_id = ? ORDER BY seq", (order_id,))
+        return [KithMessage.model_validate_json(r["json"]) for r in rows]
+
+    # ---- lab jobs (the simulated labs' schedule) -----------------------------------------
+
+    def add_job(
+        self,
+        *,
+        due_at: datetime,
+        order_id: str,
+        requisition_id: str | None,
+        step: str,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO lab_jobs (due_at, order_id, requisition_id, step, data) VALUES (?, ?, ?, ?, ?)",
+                (_iso(due_at), order_id, requisition_id, step, json.dumps(data or {})),
+            )
+
+    def due_jobs(self, now: datetime, *, limit: int = 100) -> list[sqlite3.Row]:
+        return self._query(
+            "SELECT * FROM lab_jobs WHERE done = 0 AND due_at <= ? ORDER BY due_at, seq LIMIT ?",
+            (_iso(now), limit),
+        )
+
+    def next_job_due(self) -> str | None:
+        rows = self._query("SELECT min(due_at) AS due FROM lab_jobs WHERE done = 0")
+        return rows[0]["due"] if rows else None
+
+    def finish_job(self, seq: int) -> None:
+        with self.transaction() as c:
+            c.execute("UPDATE lab_jobs SET done = 1 WHERE seq = ?", (seq,))
+
+    def pending_jobs(self) -> int:
+        return int(self._query("SELECT count(*) AS n FROM lab_jobs WHERE done = 0")[0]["n"])

@@ -1,0 +1,145 @@
+"""Running the sandbox: embedded in a background thread, or in the foreground for a port.
+
+`EmbeddedSandbox` binds 127.0.0.1 port 0 itself (a real loopback socket, so the client
+talks to it exactly as to a remote service), hands the socket to uvicorn in a daemon
+thread and returns once the service answers. uvicorn's access log stays off: paths such as
+`/patients/{id}` carry a fødselsnummer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+from datetime import datetime
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+from fastapi import FastAPI
+
+from ihr.models import Catalog
+from sandbox.app import API_PREFIX, create_app
+
+log = logging.getLogger("sandbox")
+
+DEFAULT_TOKEN = "sandbox-token"
+START_TIMEOUT_S = 15.0
+
+
+def _config(app: FastAPI, **kwargs: object) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        access_log=False,
+        log_level="warning",
+        lifespan="on",
+        timeout_graceful_shutdown=2,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+class EmbeddedSandbox:
+    """The sandbox on a free loopback port in a background thread; a context manager.
+
+    `.url` is the API base (`http://127.0.0.1:PORT/api/v1`), `.token` the bearer token,
+    `.db_path` the SQLite file (a temporary one unless given), `.app` the FastAPI app
+    (its `state` holds `db`, `orders` and `hub` for tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        db_path: Path | None = None,
+        token: str = DEFAULT_TOKEN,
+        lab_delay_s: float = 2.0,
+        catalog: Catalog | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.token = token
+        self.app = create_app(db_path=db_path, token=token, catalog=catalog, lab_delay_s=lab_delay_s, clock=clock)
+        self.db_path: Path = self.app.state.db.path
+        self._sock: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.host = "127.0.0.1"
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return self.base_url + API_PREFIX
+
+    def start(self) -> EmbeddedSandbox:
+        if self._thread is not None:
+            return self
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self.host, 0))
+        sock.listen(128)
+        sock.setblocking(False)
+        self._sock = sock
+        self.port = sock.getsockname()[1]
+        self._server = uvicorn.Server(_config(self.app))
+        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                asyncio.run(self._server.serve(sockets=[sock]))  # type: ignore[union-attr]
+            except BaseException as exc:  # pragma: no cover - reported by start()
+                failure.append(exc)
+
+        self._thread = threading.Thread(target=run, name="ihr-sandbox", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not self._server.started:
+            if failure or not self._thread.is_alive():
+                self.stop()
+                raise RuntimeError("Sandkassen kunne ikke starte") from (failure[0] if failure else None)
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("Sandkassen svarte ikke innen tidsfristen")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and wait for its thread (idempotent)."""
+        server, thread = self._server, self._thread
+        if server is not None:
+            server.should_exit = True
+        if thread is not None:
+            thread.join(timeout=10)
+        if self._sock is not None:
+            self._sock.close()
+        self._server = self._thread = self._sock = None
+
+    def __enter__(self) -> EmbeddedSandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def serve(
+    port: int,
+    host: str = "127.0.0.1",
+    db_path: Path | None = None,
+    token: str = DEFAULT_TOKEN,
+    lab_delay_s: float = 2.0,
+) -> None:
+    """Run the sandbox in the foreground until interrupted (`ihr sandbox --port N`)."""
+    app = create_app(db_path=db_path, token=token, lab_delay_s=lab_delay_s)
+    server = uvicorn.Server(_config(app, host=host, port=port))
+    log.info("sandbox listening on http://%s:%d%s", host, port, API_PREFIX)
+    server.run()

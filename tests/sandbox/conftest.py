@@ -1,0 +1,89 @@
+"""Fixtures for the sandbox tests: one embedded service per module, over a real socket."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+import pytest
+
+from sandbox.server import EmbeddedSandbox
+from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+
+START = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+
+ENGLISH_LEAKS = ("field required", "not found", "there was an error", "internal server error",
+                 "method not allowed", "value error", "input should be", "unprocessable")
+
+
+class FakeClock:
+    """A clock the tests move by hand (thread-safe)."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> datetime:
+        with self._lock:
+            self._now += timedelta(seconds=seconds)
+            return self._now
+
+
+@pytest.fixture(scope="module")
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture(scope="module")
+def sandbox(clock: FakeClock) -> Iterator[EmbeddedSandbox]:
+    with EmbeddedSandbox(lab_delay_s=0, clock=clock) as sb:
+        yield sb
+
+
+@pytest.fixture(scope="module")
+def client(sandbox: EmbeddedSandbox) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=sandbox.url, headers={"Authorization": f"Bearer {sandbox.token}"}, timeout=10
+    ) as c:
+        yield c
+
+
+def order_body(codes: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "patient_id": DEMO_PATIENT_ID,
+        "requester_hpr": DEMO_REQUESTER_HPR,
+        "office_her_id": DEMO_OFFICE_HER_ID,
+        "items": [{"service_code": c} for c in (codes or ["NPU19748"])],
+        "answers": {},
+    }
+    body.update(overrides)
+    return body
+
+
+def post_order(client: httpx.Client, body: dict[str, Any], key: str | None = None) -> httpx.Response:
+    return client.post("/orders", json=body, headers={"Idempotency-Key": key or uuid.uuid4().hex})
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """A problem+json answer with this status and a Norwegian (not FastAPI's English) detail."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["detail"].strip()
+    text = (problem["detail"] + " " + " ".join(e["detail"] for e in problem.get("errors", []))).lower()
+    for leak in ENGLISH_LEAKS:
+        assert leak not in text, problem
+    return problem
+
+
+def paths(problem: dict[str, Any]) -> dict[str, str]:
+    return {e["path"]: e["detail"] for e in problem["errors"]}
