@@ -142,3 +142,28 @@ def test_load_10000_services_from_cache(tmp_path: Path, capsys: pytest.CaptureFi
     with capsys.disabled():
         print(f"\n[catalog cache] 10,000 services, {len(body) / 1e6:.1f} MB JSON: cold load {elapsed * 1000:.0f} ms")
     assert elapsed < 10
+
+
+async def test_without_etag_still_cached_for_offline(scripted: Any, tmp_path: Path) -> None:
+    body = make_catalog(5).model_dump_json()
+    server = await scripted(lambda req, n: Reply(200, body))
+    async with IhrClient(server.url, "t", cache=CatalogCache(tmp_path / "c.db"), backoff_s=0.01) as ihr:
+        assert (await ihr.get_catalog()).from_cache is False
+        assert "if-none-match" not in server.requests[0].headers
+        assert (await ihr.get_catalog()).from_cache is False  # nothing to validate against
+        await server.stop()
+        res = await ihr.get_catalog()
+        assert res.from_cache and res.stale_reason
+        cached = await ihr.cached_catalog()
+    assert cached is not None and len(cached.catalog.services) == 5
+
+
+async def test_unreadable_cached_copy_is_fetched_again(scripted: Any, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    server = await scripted(etag_handler(make_catalog(3).model_dump_json().encode()))
+    cache = CatalogCache(db)
+    cache.store(server.url, '"v1"', b'{"not": "a catalog"}', make_catalog(1))  # written by a broken version
+    async with IhrClient(server.url, "t", cache=CatalogCache(db)) as ihr:
+        res = await ihr.get_catalog()
+    assert res.from_cache is False and len(res.catalog.services) == 3
+    assert [r.headers.get("if-none-match") for r in server.requests] == ['"v1"', None]
