@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ihr.models import (
     AnswerType,
@@ -310,3 +312,28 @@ def test_parsed_answers_validate_and_format_back() -> None:
     shown = {q.key: format_answer(q, answers[q.key]) for q in qs}
     assert shown == {"fastende": "Ja", "vekt": "72,5 kg", "termin": "01.03.2027",
                      "siste_dose": "21.11.2026 20:00", "gravid": "Nei"}
+
+
+# ---- properties over random answer sets ---------------------------------------------------
+
+
+ALL = [FASTING, PREGNANT, PREGNANCY_WEEK, DUE_DATE, LAST_DOSE, CT_CONTRAST, KREATININ, KREATININ_DATE,
+       PACEMAKER, METAL, MR_DETAILS, WEIGHT]
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 3000), st.floats(-5, 3000, allow_nan=False),
+                   st.sampled_from(["ja", "nei", "vet_ikke", "", "  ", "2026-11-22", "2026-11-22T08:30", "tekst"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([q.key for q in ALL] + ["ukjent"]), VALUES))
+def test_cleaning_keeps_exactly_the_enabled_answers(answers: dict[str, object]) -> None:
+    cleaned = clean_answers(ALL, answers)  # type: ignore[arg-type]
+    enabled = {q.key for q in enabled_questions(ALL, answers)}  # type: ignore[arg-type]
+    assert set(cleaned) <= enabled
+    assert all(cleaned[k] == answers[k] for k in cleaned)
+    # Dropping what was ignored changes nothing: same questions enabled, same problems, stable.
+    assert {q.key for q in enabled_questions(ALL, cleaned)} == enabled
+    assert validate_answers(ALL, cleaned) == validate_answers(ALL, answers)  # type: ignore[arg-type]
+    assert clean_answers(ALL, cleaned) == cleaned
+    # A required, enabled question without a (non-blank) answer is always reported.
+    missing = {p.path for p in validate_answers(ALL, answers) if p.detail.startswith("Mangler svar")}  # type: ignore[arg-type]
+    assert missing == {f"answers.{q.key}" for q in ALL if q.key in enabled and q.required and q.key not in cleaned}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ihr.models import Catalog, Discipline
 from ihr.rules.search import CatalogIndex, normalise, strip_system_prefix, words
+
+from .conftest import SERVICES
 
 
 @pytest.fixture
@@ -108,3 +112,34 @@ def test_normalisation() -> None:
     assert strip_system_prefix("P-CRP") == "CRP"
     assert strip_system_prefix("fS-Insulin") == "Insulin"
     assert strip_system_prefix("Røntgen thorax") == "Røntgen thorax"
+
+
+# ---- every result matches, nothing that matches is missing -------------------------------
+
+
+
+
+def _all_words(s) -> set[str]:  # type: ignore[no-untyped-def]
+    out: set[str] = set()
+    for term in (s.code, s.name, s.short_name, *s.abbreviations, *s.synonyms):
+        out.update(words(term))
+    return out
+
+
+_VOCAB = sorted({w for s in SERVICES for w in _all_words(s)})
+_FRAGMENTS = st.builds(lambda w, a, b: w[min(a, len(w) - 1): max(a + 1, b)], st.sampled_from(_VOCAB),
+                       st.integers(0, 4), st.integers(1, 12))
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(_FRAGMENTS, min_size=1, max_size=3), st.sampled_from([None, *Discipline]))
+def test_results_are_exactly_the_matching_services(fragments: list[str], discipline: Discipline | None) -> None:
+    catalog = Catalog(version="t", services=SERVICES, containers=[], labs=[])
+    got = CatalogIndex(catalog).search(" ".join(fragments), discipline, limit=1000)
+    expected = {
+        s.code for s in SERVICES
+        if (discipline is None or s.discipline is discipline)
+        and all(any(f in w for w in _all_words(s)) for f in words(" ".join(fragments)))
+    }
+    assert [s.code for s in got] == list(dict.fromkeys(s.code for s in got))  # no duplicates
+    assert {s.code for s in got} == expected
