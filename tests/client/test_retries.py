@@ -37,8 +37,8 @@ async def test_get_retried_after_dropped_connection(scripted: Any) -> None:
 
 async def test_get_retried_after_timeout(scripted: Any) -> None:
     patient = make_patient().model_dump(mode="json")
-    server = await scripted(lambda req, n: Hang(2.0) if n == 0 else Reply(200, patient))
-    async with client_for(server, timeout=0.3) as ihr:
+    server = await scripted(lambda req, n: Hang(3.0) if n == 0 else Reply(200, patient))
+    async with client_for(server, timeout=1.0) as ihr:
         await ihr.get_patient(patient["id"])
     assert len(server.requests) == 2
 
@@ -74,13 +74,13 @@ async def test_connection_refused_is_service_unavailable() -> None:
 
 async def test_create_order_retried_with_the_same_key(scripted: Any) -> None:
     oi = make_order_input()
-    script = [Close(), Reply(503), Hang(2.0)]
+    script = [Close(), Reply(503), Hang(3.0)]
 
     def handler(req: Any, n: int) -> Any:
         return script[n] if n < len(script) else Reply(201, order_json("ord-9", oi))
 
     server = await scripted(handler)
-    async with client_for(server, timeout=0.3, max_retries=3) as ihr:
+    async with client_for(server, timeout=1.0, max_retries=3) as ihr:
         order = await ihr.create_order(oi, idempotency_key="key-123")
     assert order.id == "ord-9"
     assert len(server.requests) == 4
@@ -119,9 +119,9 @@ NEVER_RETRIED = {
 @pytest.mark.parametrize("failure", ["503", "close", "timeout"])
 @pytest.mark.parametrize("call", sorted(NEVER_RETRIED))
 async def test_other_writes_are_never_retried(scripted: Any, call: str, failure: str) -> None:
-    action = {"503": Reply(503), "close": Close(), "timeout": Hang(1.0)}[failure]
+    action = {"503": Reply(503), "close": Close(), "timeout": Hang(2.0)}[failure]
     server = await scripted(lambda req, n: action)
-    async with client_for(server, timeout=0.2, max_retries=5) as ihr:
+    async with client_for(server, timeout=0.5, max_retries=5) as ihr:
         with pytest.raises(ServiceUnavailable):
             await NEVER_RETRIED[call](ihr)
     assert len(server.requests) == 1
