@@ -175,6 +175,28 @@ def _requester_variants(name: str) -> list[str]:
     return out
 
 
+def _column_lines(data: LabelData) -> list[tuple[str, list[str]]]:
+    """The texts beside the barcode, each with shorter forms that keep the meaning."""
+    ml = data.volume_text.rsplit(", min ", 1)[-1]
+    lines = [
+        ("container_cap", [f"Rør {data.order_of_draw} · {data.cap_colour} kork",
+                           f"Rør {data.order_of_draw} · {data.cap_colour}"]),
+        ("container", [data.container_name]),
+        ("volume", [data.volume_text, f"{data.material} {ml}"]),
+    ]
+    temperature = [h for h in data.handling if not h.startswith("sentrifuger")]
+    centrifuge = [h for h in data.handling if h.startswith("sentrifuger")]
+    one_line = join_handling(data.handling)
+    if not centrifuge:
+        lines.append(("handling", [one_line]))
+        return lines
+    minutes = centrifuge[0].removeprefix("sentrifuger innen ")
+    lines.append(("handling", [join_handling(temperature)]))
+    lines.append(("handling_2", [f"Sentrifuger innen {minutes}", f"Sentrif. innen {minutes}",
+                                 f"Sentrif. {minutes}"]))
+    return lines
+
+
 def layout_label(data: LabelData, size: LabelSize | None = None) -> Layout:
     """Place every field of `data` for `size` (default 50 x 25 mm at 203 dpi)."""
     size = size or LabelSize()
@@ -226,29 +248,22 @@ def layout_label(data: LabelData, size: LabelSize | None = None) -> Layout:
     )
     col_x = bar_x + (code128_modules(barcode_data) + 10) * module
     col_w = right - col_x
-    small = d(1.8 * scale_y)
-    lines = [
-        ("container_cap", f"Rør {data.order_of_draw} · {data.cap_colour} kork"),
-        ("container", data.container_name),
-        ("volume", data.volume_text),
-    ]
-    handling = join_handling(data.handling)
-    if _fits(handling, small, col_w):
-        lines.append(("handling", handling))
+    column = _column_lines(data)
+    # One font for the column: the largest at which every line has a form that fits;
+    # only at the smallest are texts cut.
+    for col_mm in (1.8, 1.6, 1.5):
+        small = d(col_mm * scale_y)
+        chosen = [(role, next((v for v in forms if _fits(v, small, col_w)), None))
+                  for role, forms in column]
+        if all(v is not None for _, v in chosen):
+            break
     else:
-        # Two lines: temperature and light on the first, centrifuging on the second.
-        first = [h for h in data.handling if not h.startswith("sentrifuger")]
-        second = [h for h in data.handling if h.startswith("sentrifuger")]
-        lines.append(("handling", join_handling(first)))
-        if second:
-            text2 = join_handling(second)
-            if not _fits(text2, small, col_w):
-                text2 = text2.replace("Sentrifuger", "Sentrif.")
-            lines.append(("handling_2", text2))
+        chosen = [(role, fit(forms[-1], small, col_w)) for role, forms in column]
+    pitch = 2.1 if col_mm == 1.8 else 1.9
     y = 7.4
-    for role, value in lines:
-        text(role, col_x, y, 1.8, fit(value, small, col_w), col_w)
-        y += 2.1
+    for role, value in chosen:
+        text(role, col_x, y, col_mm, value, col_w)
+        y += pitch
 
     # 4. Analyses with "+N" for those that do not fit.
     an_h = d(2.3 * scale_y)

@@ -60,7 +60,7 @@ def container() -> ContainerType:
 
 
 def specimen(
-    specimen_id: str = "260112345674",
+    specimen_id: str = "2611220017",
     services: tuple[str, ...] = ("NPU19748", "NPU19763", "NPU03577"),
     light: bool = False,
     centrifuge: int | None = 30,
