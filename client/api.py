@@ -291,6 +291,9 @@ class IhrClient:
                 log.info("%s: no answer (%s), retrying in %.2f s", label, type(exc).__name__, delay)
                 await asyncio.sleep(delay)
                 continue
+            except httpx.RequestError as exc:  # e.g. a body that does not decode: not worth a retry
+                log.warning("%s: bad answer (%s)", label, type(exc).__name__)
+                raise UnexpectedResponse() from exc
             elapsed_ms = (time.monotonic() - started) * 1000
             log.debug("%s -> %d (%.0f ms)", label, resp.status_code, elapsed_ms)
             if resp.status_code in RETRY_STATUSES and not last:
