@@ -18,7 +18,7 @@ with the shortest form.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -143,32 +143,43 @@ def _initial(name: str) -> str:
     return "-".join(p[0] for p in parts) + "."
 
 
-def name_variants(family_name: str, given_name: str) -> list[str]:
-    """The name forms from longest to shortest, by the rule in the module docstring.
-
-    The last entries cut the surname from its end; the caller picks the first that fits.
-    """
+def whole_name_variants(family_name: str, given_name: str) -> list[str]:
+    """Rule steps 1-4: the surname whole, given names shortened, longest first."""
     family = " ".join(family_name.split())
     given = given_name.split()
     variants: list[str] = []
 
-    def add(text: str) -> None:
+    def add(parts: list[str]) -> None:
+        text = f"{family}, {' '.join(parts)}" if parts else family
         if text not in variants:
             variants.append(text)
 
-    def with_given(surname: str, parts: list[str]) -> str:
-        return f"{surname}, {' '.join(parts)}" if parts else surname
-
-    add(with_given(family, given))
+    add(given)
     if len(given) > 1:
-        add(with_given(family, given[:1] + [_initial(g) for g in given[1:]]))
-    add(with_given(family, [_initial(g) for g in given]))
-    first_initial = [_initial(given[0])] if given else []
-    add(with_given(family, first_initial))
-    for keep in range(len(family) - 1, MIN_SURNAME_CHARS - 1, -1):
-        cut = family[:keep].rstrip(" -")
-        add(with_given(cut + ".", first_initial))
+        add(given[:1] + [_initial(g) for g in given[1:]])
+    add([_initial(g) for g in given])
+    add([_initial(given[0])] if given else [])
     return variants
+
+
+def cut_name_variants(family_name: str, given_name: str) -> Iterator[str]:
+    """Rule step 5: the surname cut from its end, one letter at a time, first initial kept."""
+    family = " ".join(family_name.split())
+    given = given_name.split()
+    suffix = f", {_initial(given[0])}" if given else ""
+    seen = set()
+    for keep in range(len(family) - 1, MIN_SURNAME_CHARS - 1, -1):
+        text = family[:keep].rstrip(" -") + "." + suffix
+        if text not in seen:
+            seen.add(text)
+            yield text
+
+
+def name_variants(family_name: str, given_name: str) -> list[str]:
+    """Every name form by the rule in the module docstring, longest first."""
+    return whole_name_variants(family_name, given_name) + list(
+        cut_name_variants(family_name, given_name)
+    )
 
 
 def analyses_text(short_names: Sequence[str], fits) -> str:

@@ -20,9 +20,16 @@ Design for 50 x 25 mm (y from the top, in mm):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Literal
 
-from printing.labels import LabelData, analyses_text, join_handling, name_variants
+from printing.labels import (
+    LabelData,
+    analyses_text,
+    cut_name_variants,
+    join_handling,
+    whole_name_variants,
+)
 
 MM_PER_INCH = 25.4
 
@@ -33,27 +40,35 @@ _WIDE = set("MWmwÆæŒœ@%")
 _DIGITS = set("023456789")
 
 
-def char_width(ch: str, font_width: int) -> float:
+def _share(ch: str) -> float:
     if ch == " ":
-        share = 0.28
-    elif ch in _NARROW:
-        share = 0.32
-    elif ch in _WIDE:
-        share = 0.82
-    elif ch in _DIGITS:
-        share = 0.53
-    elif ch.isupper():
-        share = 0.64
-    elif ch.islower():
-        share = 0.51
-    else:
-        share = 0.6
-    return share * font_width
+        return 0.28
+    if ch in _NARROW:
+        return 0.32
+    if ch in _WIDE:
+        return 0.82
+    if ch in _DIGITS:
+        return 0.53
+    if ch.isupper():
+        return 0.64
+    if ch.islower():
+        return 0.51
+    return 0.6
+
+
+# Latin letters and the punctuation a label uses, looked up at C speed by text_width.
+_SHARES = {chr(c): _share(chr(c)) for c in range(32, 0x250)}
+_SHARES.update({c: _share(c) for c in "·–—…"})
+_UNKNOWN_SHARE = 0.82  # anything else: assume wide
+
+
+def char_width(ch: str, font_width: int) -> float:
+    return _SHARES.get(ch, _UNKNOWN_SHARE) * font_width
 
 
 def text_width(text: str, font_width: int) -> float:
     """Estimated width in dots of `text` in font 0 at this font width."""
-    return sum(char_width(ch, font_width) for ch in text)
+    return sum(map(_SHARES.get, text, repeat(_UNKNOWN_SHARE))) * font_width
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,10 +76,12 @@ class LabelSize:
     width_mm: float = 50.0
     height_mm: float = 25.0
     dpi: int = 203
+    dots_per_mm: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def dots_per_mm(self) -> float:
-        return self.dpi / MM_PER_INCH
+    def __post_init__(self) -> None:
+        if self.dpi <= 0 or self.width_mm <= 0 or self.height_mm <= 0:
+            raise ValueError("Ugyldig etikettstørrelse")
+        object.__setattr__(self, "dots_per_mm", self.dpi / MM_PER_INCH)
 
     def dots(self, mm: float) -> int:
         return round(mm * self.dots_per_mm)
@@ -150,10 +167,19 @@ def fit(text: str, font_width: int, max_width: int) -> str:
     """Cut `text` at the end (with '.') so that it fits; used for non-identity fields."""
     if text_width(text, font_width) <= max_width:
         return text
-    for keep in range(len(text) - 1, 0, -1):
-        candidate = text[:keep].rstrip(" ,-·") + "."
-        if text_width(candidate, font_width) <= max_width:
-            return candidate
+    room = max_width - char_width(".", font_width)
+    width = 0.0
+    keep = 0
+    for ch in text:
+        width += char_width(ch, font_width)
+        if width > room:
+            break
+        keep += 1
+    while keep > 0:
+        candidate = text[:keep].rstrip(" ,-·")
+        if candidate:
+            return candidate + "."
+        keep -= 1
     return ""
 
 
@@ -216,14 +242,16 @@ def layout_label(data: LabelData, size: LabelSize | None = None) -> Layout:
     # 1. Name: first variant that fits the full width.
     # A very long surname is set in a smaller font before it is cut.
     full = right - margin
-    variants = name_variants(data.family_name, data.given_name)
-    whole = [v for v in variants if v.startswith(" ".join(data.family_name.split()))]
-    cut = [v for v in variants if v not in whole]
+    whole = whole_name_variants(data.family_name, data.given_name)
     candidates = [(v, 3.0) for v in whole] + [(whole[-1], 2.6), (whole[-1], 2.3)]
-    candidates += [(v, 2.3) for v in cut]
-    name, name_mm = next(
-        ((v, mm) for v, mm in candidates if _fits(v, d(mm * scale_y), full)), candidates[-1]
-    )
+    found = next(((v, mm) for v, mm in candidates if _fits(v, d(mm * scale_y), full)), None)
+    if found is None:
+        last = whole[-1]
+        for last in cut_name_variants(data.family_name, data.given_name):
+            if _fits(last, d(2.3 * scale_y), full):
+                break
+        found = (last, 2.3)
+    name, name_mm = found
     text("name", margin, 0.8 + (3.0 - name_mm) / 2, name_mm, name, full)
 
     # 2. Fødselsnummer, and the collection time or a blank to write in.
