@@ -251,3 +251,32 @@ def test_check_digits_none_for_remainder_ten() -> None:
     assert all(make_person_id(date(1980, 1, 1), int(t[6:]), synthetic=False) is None for t in tens)
     with pytest.raises(ValueError):
         check_digits("12345678")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    dd=st.integers(1, 71), mm=st.integers(1, 52), yy=st.integers(0, 99), ind=st.integers(0, 999),
+)
+def test_same_verdict_as_stdnum_on_real_numbers(dd: int, mm: int, yy: int, ind: int) -> None:
+    # Any 9 digits with existing check digits, day 01-71 and month 01-52 (real, D- and
+    # H-numbers, including impossible dates and centuries): both libraries give the same
+    # verdict. Excluded: a number with both day + 40 and month + 40, which stdnum accepts and
+    # we refuse (no such number is issued); synthetic numbers are covered above.
+    assume(not (dd > 40 and mm > 40))
+    first9 = f"{dd:02d}{mm:02d}{yy:02d}{ind:03d}"
+    checks = check_digits(first9)
+    assume(checks is not None)
+    value = first9 + str(checks)
+    assert is_valid_person_id(value, today=date.today()) == stdnum_fnr.is_valid(value), value
+
+
+def test_individual_500_749_is_1854_onwards_only() -> None:
+    for ind in range(600, 640):
+        f9 = f"0101{53:02d}{ind:03d}"
+        if check_digits(f9):
+            break
+    with pytest.raises(InvalidPersonId, match="Individnummeret passer ikke"):
+        parse_person_id(_with_checks(f9))
+    with pytest.raises(ValueError):
+        make_person_id(date(1853, 1, 1), 600)
+    assert parse_person_id(some_id(date(1854, 1, 1), 600)).birth_date == date(1854, 1, 1)

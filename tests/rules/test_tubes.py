@@ -146,3 +146,15 @@ def test_plan_properties_and_order_independence(basket: tuple[Catalog, list[tupl
     shuffled = data.draw(st.permutations(items))
     assert plan_tubes(shuffled, catalog) == tubes
     assert plan_tubes(iter(shuffled), catalog) == tubes  # any iterable
+
+
+def test_largest_volumes_are_packed_first(catalog: Catalog) -> None:
+    # 3 + 2 and 2.5 + 1.5 fit two 5 ml serum tubes; packing the smallest first would need three.
+    base = catalog.service("NOR00001")
+    assert base.specimen is not None
+    services = [
+        base.model_copy(update={"code": code, "specimen": base.specimen.model_copy(update={"min_volume_ml": ml})})
+        for code, ml in [("A", 1.5), ("B", 2.0), ("C", 2.5), ("D", 3.0)]
+    ]
+    tubes = plan_tubes([(s, LAB_OUS) for s in services], catalog)
+    assert [(t.service_codes, t.volume_ml) for t in tubes] == [(["A", "C"], 4.0), (["B", "D"], 5.0)]
