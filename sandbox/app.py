@@ -26,11 +26,14 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel
 
 from ihr.models import (
+    AddOnInput,
+    CancelInput,
     Catalog,
     CollectionInput,
     FieldProblem,
     Group,
     GroupInput,
+    KithMessage,
     Order,
     OrderInput,
     OrderStatus,
@@ -40,11 +43,13 @@ from ihr.models import (
     Problem,
     Requester,
     Specimen,
+    StatusEvent,
 )
 from ihr.rules.identifiers import looks_like_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
 from sandbox.db import Database
 from sandbox.guard import Guard, GuardStats
+from sandbox.hub import MessageHub
 from sandbox.orders import OSLO, OrderService, as_utc, utc_now
 from sandbox.problems import PROBLEM_JSON, ProblemError, install_handlers, unprocessable
 
@@ -144,20 +149,18 @@ def create_app(
     db = Database(db_path)
     ensure_seeded(db)
     orders = OrderService(db, catalog, clock)
-    hub = _make_hub(orders, lab_delay_s)
+    hub = MessageHub(orders, lab_delay_s=lab_delay_s)
 
     catalog_body = json.dumps(_dump(catalog), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     catalog_etag = '"' + hashlib.sha256(catalog_body).hexdigest()[:32] + '"'
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if hub is not None:
-            hub.start()
+        hub.start()
         try:
             yield
         finally:
-            if hub is not None:
-                hub.stop()
+            hub.stop()
             db.close()
 
     app = FastAPI(
@@ -385,10 +388,56 @@ def create_app(
         order_id, spec = orders.specimen(code)
         return _json({"order_id": order_id, "specimen": _dump(spec)})
 
-    # ---- the message hub (phase 2) --------------------------------------------------------
+    # ---- after the order: send, receipts, add-ons, cancel --------------------------------
 
-    if hub is not None:
-        hub.register(api)
+    @api.post(
+        "/orders/{order_id}/send",
+        response_model=Order,
+        status_code=202,
+        responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Allerede sendt")},
+        tags=["bestillinger"],
+    )
+    def send_order(order_id: str) -> Response:
+        """Dispatch one KITH message per requisition; the labs answer later (events, messages)."""
+        return _json(_dump(hub.send(order_id)), 202)
+
+    @api.post(
+        "/orders/{order_id}/addons",
+        response_model=Order,
+        responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Materialet passer ikke eller holdbarheten er ute")},
+        tags=["bestillinger"],
+    )
+    def add_on(order_id: str, body: AddOnInput) -> Response:
+        return _json(_dump(hub.addons(order_id, body)))
+
+    @api.post(
+        "/orders/{order_id}/cancel",
+        response_model=Order,
+        responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Allerede utført")},
+        tags=["bestillinger"],
+    )
+    def cancel(order_id: str, body: CancelInput) -> Response:
+        return _json(_dump(hub.cancel(order_id, body)))
+
+    @api.get(
+        "/orders/{order_id}/events",
+        response_model=list[StatusEvent],
+        responses={404: _problem_doc("Ukjent bestilling")},
+        tags=["bestillinger"],
+    )
+    def events(order_id: str) -> Response:
+        orders.get(order_id)
+        return _json([_dump(e) for e in db.events(order_id)])
+
+    @api.get(
+        "/orders/{order_id}/messages",
+        response_model=list[KithMessage],
+        responses={404: _problem_doc("Ukjent bestilling")},
+        tags=["bestillinger"],
+    )
+    def messages(order_id: str) -> Response:
+        orders.get(order_id)
+        return _json([_dump(m) for m in db.messages(order_id)])
 
     app.include_router(api)
     app.add_middleware(Guard, token=token, prefix=API_PREFIX, stats=stats)
@@ -416,12 +465,3 @@ def api_endpoints(app: FastAPI) -> list[tuple[str, str]]:
 
     walk(list(app.routes), "")
     return out
-
-
-def _make_hub(orders: OrderService, lab_delay_s: float) -> Any:
-    """The message hub and simulated labs, when that part is available."""
-    try:
-        from sandbox.hub import MessageHub
-    except ImportError:
-        return None
-    return MessageHub(orders, lab_delay_s=lab_delay_s)

@@ -128,11 +128,12 @@ class OrderService:
         requisition_id: str | None = None,
         status: OrderStatus | None = None,
         errors: Sequence = (),
+        at: datetime | None = None,
     ) -> StatusEvent:
         ev = StatusEvent(
             order_id=order.id,
             requisition_id=requisition_id,
-            at=self.now(),
+            at=at or self.now(),
             kind=kind,
             status=status or order.status,
             text=text,
