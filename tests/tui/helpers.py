@@ -1,0 +1,36 @@
+"""Helpers for the Pilot tests: wait for the app's state instead of sleeping blindly."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+async def ready(pilot: Any) -> None:
+    """The app has its catalog and (when given a context) its patient and order screen."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.catalog is not None and app.requester is not None)
+    if app.context.patient_id:
+        await wait_for(pilot, lambda: app.patient is not None and app.current_mode == "order")
+    await wait_for(pilot, lambda: app.groups is not None)
+
+
+async def type_text(pilot: Any, text: str) -> None:
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+
+
+async def step_done(pilot: Any, step: str, timeout: float = 10.0) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.draft.steps[step].state in ("done", "failed"), timeout)
+    assert app.draft.steps[step].state == "done", app.draft.steps[step].text

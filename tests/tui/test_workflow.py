@@ -1,0 +1,219 @@
+"""Pilot walk-throughs against the sandbox over a real socket, with a file printer."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Select
+
+from tests.tui.conftest import DEMO_PATIENT_ID, make_client
+from tests.tui.helpers import ready, step_done, type_text, wait_for
+
+
+async def add(pilot: Any, query: str) -> None:
+    app = pilot.app
+    search = app.screen.query_one("#search")
+    search.focus()
+    search.value = ""
+    await type_text(pilot, query)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def fetch_order(settings: Any, order_id: str) -> Any:
+    client = make_client(settings)
+    try:
+        return await client.get_order(order_id)
+    finally:
+        await client.aclose()
+
+
+async def test_context_to_saved_printed_sent_order(app_factory: Any, settings: Any, spool: Path) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        assert app.current_mode == "order"
+        await add(pilot, "crp")
+        await add(pilot, "hcg")
+        assert app.draft.codes == ["NPU19748", "NPU01951"]
+
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
+        screen = app.screen
+        # gravid: a Select; open it with Enter and choose "Ja" with the arrow keys
+        gravid = screen._rows["gravid"].field
+        assert isinstance(gravid, Select)
+        gravid.focus()
+        await pilot.press("enter", "down", "enter")
+        await wait_for(pilot, lambda: app.draft.answers.get("gravid") is True)
+        # the conditional question appears
+        assert screen._rows["svangerskapsuke"].display
+        assert not screen._rows["termindato"].display
+        screen._rows["svangerskapsuke"].field.focus()
+        await type_text(pilot, "20")
+        await wait_for(pilot, lambda: app.draft.answers.get("svangerskapsuke") == 20)
+        assert screen._rows["termindato"].display  # enabled by uke >= 18
+
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await pilot.press("f6")
+        await step_done(pilot, "save")
+        order = app.draft.order
+        assert order is not None and order.specimens
+
+        await pilot.press("f7")
+        await step_done(pilot, "print")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "CollectionDialog")
+        await pilot.press("enter")  # time = now (prefilled), then who (prefilled from settings.user)
+        await pilot.pause()
+        if app.screen.__class__.__name__ == "CollectionDialog":
+            await pilot.press("enter")
+        await step_done(pilot, "collect")
+        await pilot.press("f9")
+        await step_done(pilot, "send")
+        assert not app.draft.dirty
+
+    stored = await fetch_order(settings, order.id)
+    assert stored.patient.id == DEMO_PATIENT_ID
+    assert stored.status.value in ("sendt", "transportkvittert", "akseptert", "mottatt")
+    assert stored.answer("gravid") is True
+    assert stored.answer("svangerskapsuke") == 20
+    codes = {i.service_code for r in stored.requisitions for i in r.items}
+    assert codes == {"NPU19748", "NPU01951"}
+    assert all(s.collected_by == "Test Sekretær" for s in stored.specimens)
+    zpl = "".join(p.read_text(encoding="utf-8") for p in sorted(spool.glob("*.zpl")))
+    for specimen in stored.specimens:
+        assert specimen.id in zpl
+    assert zpl.count("^XA") == len(stored.specimens)
+
+
+async def test_missing_required_answers_are_listed(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "litium")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await pilot.press("f6")  # save: blocked, sent to the questions with the list
+        await wait_for(pilot, lambda: app.current_mode == "questions")
+        assert app.draft.order is None and app.draft.steps["save"].state == "pending"
+        missing = str(app.screen.query_one("#questions-missing").render())
+        assert "Dette mangler" in missing
+        assert "Mangler svar" in missing
+        # a wrong datetime gives the Norwegian parse message under the field
+        row = app.screen._rows["siste_dose_tid"]
+        row.field.focus()
+        await type_text(pilot, "i går")
+        await pilot.pause()
+        assert "Ugyldig tidspunkt" in str(row.query_one(".question-error").render())
+        assert "siste_dose_tid" not in app.draft.answers
+        assert app.draft.raw_answers["siste_dose_tid"] == "i går"
+
+
+async def test_wrong_fodselsnummer_message(app_factory: Any) -> None:
+    app = app_factory(context=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert app.current_mode == "patient"
+        await type_text(pilot, "12345678901")
+        await pilot.press("wait:800", "enter")  # typed by a person (slowly), then Enter
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        assert "Kontrollsifrene stemmer ikke" in status
+        assert app.patient is None
+
+
+async def test_scanned_fodselsnummer_opens_patient_anywhere(app_factory: Any) -> None:
+    app = app_factory(context=False)
+    app.SCAN_WINDOW_S = 3.0  # Pilot on a loaded test machine types slower than a scanner
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        app.screen.query_one("#patient-query").blur()  # not in the search field
+        await pilot.pause()
+        await pilot.press(*DEMO_PATIENT_ID, "enter")  # a scanner: fast, ends with Enter
+        await wait_for(pilot, lambda: app.patient is not None and app.current_mode == "order")
+        assert app.patient.id == DEMO_PATIENT_ID
+        # and again from the order builder's search field: the digits do not stay there
+        app.screen.query_one("#search").focus()
+        await pilot.press(*DEMO_PATIENT_ID, "enter")
+        await pilot.pause()
+        assert app.screen.query_one("#search").value == ""
+
+
+async def test_duplicate_warning(app_factory: Any, settings: Any) -> None:
+    from ihr.models import ItemInput, OrderInput
+
+    from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
+
+    client = make_client(settings)
+    try:
+        await client.create_order(
+            OrderInput(
+                patient_id=DEMO_PATIENT_ID,
+                requester_hpr=DEMO_REQUESTER_HPR,
+                office_her_id=DEMO_OFFICE_HER_ID,
+                items=[ItemInput(service_code="NPU01566")],  # P-Kolesterol, interval 90 days
+            ),
+            idempotency_key="earlier-order",
+        )
+    finally:
+        await client.aclose()
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "kolesterol")
+        await pilot.pause()
+        assert "NPU01566" in app.draft.codes  # warned, never blocked
+        status = str(app.screen.query_one("#status").render())
+        assert "Obs:" in status and "P-Kolesterol" in status
+
+
+async def test_dead_server_on_save_keeps_everything_and_retry_works(
+    app_factory: Any, sandbox: Any, settings: Any, tmp_path: Path
+) -> None:
+    from sandbox.server import EmbeddedSandbox
+
+    from tests.tui.conftest import FIXED_NOW
+
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        await add(pilot, "hcg")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
+        app.screen._rows["gravid"].field.focus()
+        await pilot.press("enter", "down", "down", "enter")  # Nei
+        await wait_for(pilot, lambda: app.draft.answers.get("gravid") is False)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+
+        sandbox.stop()  # the service dies
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: app.draft.steps["save"].state == "failed")
+        assert "Får ikke kontakt" in app.draft.steps["save"].text
+        assert app.draft.codes == ["NPU19748", "NPU01951"]
+        assert app.draft.answers == {"gravid": False}
+        assert len(app.outbox) == 1  # kept on disk, with its key
+        key = app.draft.idempotency_key
+
+        # a new service on the same database file and the same port
+        with EmbeddedSandbox(db_path=sandbox.db_path, lab_delay_s=0.2, clock=lambda: FIXED_NOW) as again:
+            app.client = make_client(settings, url=again.url)
+            await pilot.press("f6")
+            await step_done(pilot, "save")
+            await pilot.press("f6")  # a second press does not make a second order
+            await pilot.pause()
+            assert app.draft.idempotency_key == key
+            assert len(app.outbox) == 0
+            client = make_client(settings, url=again.url)
+            try:
+                orders = await client.list_orders(patient=DEMO_PATIENT_ID)
+            finally:
+                await client.aclose()
+            assert len(orders) == 1
+            await app.client.aclose()

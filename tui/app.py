@@ -1,0 +1,689 @@
+"""The Textual application: state, workers and the screens of the ordering workflow.
+
+`make_app(settings, client, printer=..., context=...)` builds it; `tui.cli` and the tests
+call that. The app owns the state (catalog, patient, requester, the order draft); screens
+show it and ask the app to change it; I/O runs in workers that post `tui.messages`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from ihr.models import Catalog, Group, OrderSummary, Patient, Priority, Requester
+from ihr.settings import Settings
+from tui import messages as m
+from tui import strings as S
+from tui.commands import IhrCommands, NorwegianCommandPalette
+from tui.context import LaunchContext
+from tui.draft import OrderDraft
+
+STEP_NAMES = {
+    "save": S.STEP_SAVE,
+    "print": S.STEP_PRINT,
+    "collect": S.STEP_COLLECT,
+    "send": S.STEP_SEND,
+}
+
+
+def _screen(module: str, name: str) -> Any:
+    """Import a main screen when it is first shown (keeps cold start short)."""
+    import importlib
+
+    return getattr(importlib.import_module(f"tui.screens.{module}"), name)()
+
+
+class IhrApp(App[None]):
+    """Patient -> order -> guided questions -> review, save, print, collect, send."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = S.APP_TITLE
+    SUB_TITLE = S.APP_SUBTITLE
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {IhrCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    MODES = {
+        "patient": lambda: _screen("patient", "PatientScreen"),
+        "order": lambda: _screen("order", "OrderScreen"),
+        "questions": lambda: _screen("questions", "QuestionsScreen"),
+        "review": lambda: _screen("review", "ReviewScreen"),
+    }
+    DEFAULT_MODE = "patient"
+
+    BINDINGS = [
+        Binding("f1", "help", S.KEY_HELP, id="help"),
+        Binding("f2", "go_patient", S.KEY_PATIENT, id="patient"),
+        Binding("f3", "go_order", S.KEY_ORDER, id="order"),
+        Binding("f4", "go_questions", S.KEY_QUESTIONS, id="questions"),
+        Binding("f5", "go_review", S.KEY_REVIEW, id="review"),
+        Binding("ctrl+q", "request_quit", S.KEY_QUIT, id="quit", priority=True),
+        Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", show=False, priority=True),
+        Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
+    ]
+
+    #: Eleven digits typed within this many seconds and then Enter are a scanner's.
+    SCAN_WINDOW_S = 0.5
+
+    patient: reactive[Patient | None] = reactive(None, init=False, always_update=True)
+    requester: reactive[Requester | None] = reactive(None, init=False, always_update=True)
+    priority: reactive[Priority] = reactive(Priority.NORMAL, init=False)
+    catalog_note: reactive[str] = reactive("", init=False)
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: Any,
+        *,
+        printer: str | None = None,
+        context: LaunchContext | None = None,
+        outbox: Any = None,
+        journal_path: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
+        owns_client: bool = False,
+    ) -> None:
+        super().__init__()
+        self._owns_client = owns_client
+        self.settings = settings
+        self.client = client
+        self.printer_url = printer or settings.printer_url
+        self.context = context or LaunchContext()
+        self.office_her_id = self.context.office_her_id or settings.office_her_id
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().astimezone())
+        self._outbox = outbox
+        self.journal_path = journal_path or (settings.data_dir / "utskrifter.jsonl")
+        self.catalog: Catalog | None = None
+        self.index: Any = None
+        self.groups: list[Group] = []
+        self.history: list[OrderSummary] = []
+        self.draft = OrderDraft()
+        self.last_labels: list[Any] = []
+        self._keys: list[tuple[str, float]] = []
+        self._last_key: Any = None
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    # ---- outbox -----------------------------------------------------------------
+    @property
+    def outbox(self) -> Any:
+        if self._outbox is None:
+            from client.outbox import Outbox
+
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._outbox = Outbox(self.settings.db_path)
+        return self._outbox
+
+    # ---- start-up -------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.load_start()
+
+    async def on_unmount(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    @work(exclusive=True, group="start", name="start", exit_on_error=False)
+    async def load_start(self) -> None:
+        result = await self.client.get_catalog()
+        self.post_message(m.CatalogReady(result))
+        hpr = self.context.requester_hpr
+        if hpr:
+            self.post_message(m.RequesterReady(await self.client.get_requester(hpr)))
+        if self.context.patient_id:
+            await self._fetch_patient(self.context.patient_id)
+        groups = await self.client.list_groups(office=self.office_her_id or None, hpr=hpr)
+        self.post_message(m.GroupsReady(groups))
+
+    async def _fetch_patient(self, patient_id: str) -> None:
+        patient = await self.client.get_patient(patient_id)
+        history = await self.client.list_orders(patient=patient.id)
+        self.post_message(m.PatientReady(patient, history))
+
+    @on(m.CatalogReady)
+    def _catalog_ready(self, message: m.CatalogReady) -> None:
+        from ihr.rules.search import CatalogIndex
+
+        result = message.result
+        self.catalog = result.catalog
+        self.index = CatalogIndex(result.catalog)
+        if result.from_cache and result.stale_reason:
+            self.catalog_note = S.banner_cache(result.stale_reason)
+        else:
+            self.catalog_note = ""
+        self._refresh_screen()
+
+    @on(m.GroupsReady)
+    def _groups_ready(self, message: m.GroupsReady) -> None:
+        self.groups = message.groups
+        self._refresh_screen()
+
+    @on(m.RequesterReady)
+    def _requester_ready(self, message: m.RequesterReady) -> None:
+        self.requester = message.requester
+
+    @on(m.PatientReady)
+    def _patient_ready(self, message: m.PatientReady) -> None:
+        self.history = message.history
+        if self.patient is None or self.patient.id != message.patient.id:
+            self.draft = OrderDraft()
+            self.priority = Priority.NORMAL
+        self.patient = message.patient
+        self.switch_mode("order")
+        self._refresh_screen()
+
+    # ---- patient --------------------------------------------------------------------
+    def open_patient(self, text: str) -> bool:
+        """Validate a fødselsnummer and open that patient; False (and a message) if wrong."""
+        from ihr.rules.identifiers import InvalidPersonId, parse_person_id
+
+        try:
+            pid = parse_person_id(text, allow_synthetic=not self.settings.production)
+        except InvalidPersonId as exc:
+            self.notify(exc.message, title=S.ERROR_TITLE, severity="error")
+            self.show_status(exc.message, "error")
+            return False
+        if self.patient is not None and self.patient.id == pid.value:
+            self.switch_mode("order")
+            return True
+
+        def go(ok: bool | None) -> None:
+            if ok:
+                self.draft = OrderDraft()
+                self.reset_screens()
+                self.fetch_patient(pid.value)
+
+        if self.draft.dirty:
+            from tui.dialogs.confirm import ConfirmDialog
+
+            self.push_screen(ConfirmDialog(S.CONFIRM_CHANGE_PATIENT), go)
+        else:
+            go(True)
+        return True
+
+    @work(exclusive=True, group="patient", name="patient", exit_on_error=False)
+    async def fetch_patient(self, patient_id: str) -> None:
+        await self._fetch_patient(patient_id)
+
+    @work(exclusive=True, group="patient_search", name="patient_search", exit_on_error=False)
+    async def search_patients(self, query: str) -> None:
+        result = await self.client.search_patients(query)
+        self.post_message(m.PatientsFound(query, list(result.patients)))
+
+    @on(m.PatientsFound)
+    def _patients_found(self, message: m.PatientsFound) -> None:
+        screen = self.get_screen_for_mode("patient")
+        if screen is not None:
+            screen.show_results(message.query, message.patients)
+
+    # ---- scanner --------------------------------------------------------------------
+    async def on_event(self, event: Any) -> None:
+        from textual import events
+
+        if (
+            isinstance(event, events.Key)
+            and event is not self._last_key
+            and not isinstance(self.screen, CommandPalette)
+        ):
+            self._last_key = event  # a key bubbles back up to the app: look at it once
+            if self._scanned(event):
+                return
+        await super().on_event(event)
+
+    def _scanned(self, event: Any) -> bool:
+        """Recognise 11 digits + Enter typed faster than a person types: a scanner."""
+        now = time.monotonic()
+        if event.key == "enter":
+            keys = self._keys[-11:]
+            self._keys.clear()
+            if len(keys) == 11 and now - keys[0][1] <= self.SCAN_WINDOW_S:
+                digits = "".join(ch for ch, _ in keys)
+                self._strip_scanned(digits)
+                self.call_later(self.open_patient, digits)
+                return True
+            return False
+        if event.character is not None and event.character.isdigit() and len(event.key) == 1:
+            self._keys.append((event.character, now))
+            del self._keys[:-11]
+        else:
+            self._keys.clear()
+        return False
+
+    def _strip_scanned(self, digits: str) -> None:
+        """Take the scanned digits out of the field they landed in."""
+        from textual.widgets import Input
+
+        focused = self.focused
+        if isinstance(focused, Input):
+            # It may already have been scanned into the patient search field, which is fine.
+            def strip() -> None:
+                if focused.value.endswith(digits):
+                    focused.value = focused.value[: -len(digits)]
+
+            self.call_later(strip)
+
+    # ---- basket ---------------------------------------------------------------------
+    def add_service(self, code: str) -> None:
+        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
+
+        if self.catalog is None:
+            return
+        service = self.catalog.service(code)
+        if self.draft.locked:
+            self.show_status(S.ALREADY_SAVED, "warning")
+            return
+        if self.patient is not None:
+            reason = patient_refusal(service, self.patient, self.clock().date())
+            if reason:
+                self.show_status(S.refusal(service.name, reason), "error")
+                self.notify(S.refusal(service.name, reason), severity="error")
+                return
+        if not self.draft.add(service):
+            self.show_status(S.already_in_basket(service.name), "warning")
+            return
+        dup = recent_duplicate(service, self.history_pairs(), self.clock())
+        if dup is not None:
+            text = S.duplicate_notice(duplicate_warning(service, dup))
+            self.show_status(text, "warning")
+            self.notify(text, title=S.WARNING_TITLE, severity="warning")
+        else:
+            self.show_status(S.added(service.name))
+        self._refresh_screen()
+
+    def history_pairs(self) -> list[tuple[str, datetime]]:
+        """The patient's earlier orders as (service code, ordered at), for duplicate warnings."""
+        if self.catalog is None:
+            return []
+        by_name = {s.name: s.code for s in self.catalog.services}
+        pairs = []
+        for summary in self.history:
+            if summary.status.value == "kansellert":
+                continue
+            for name in summary.service_names:
+                code = by_name.get(name)
+                if code is not None:
+                    pairs.append((code, summary.created_at))
+        return pairs
+
+    def remove_service(self, code: str) -> None:
+        if self.catalog is None:
+            return
+        if self.draft.locked:
+            self.show_status(S.ALREADY_SAVED, "warning")
+            return
+        if self.draft.remove(code):
+            self.show_status(S.removed(self.catalog.service(code).name))
+            self._refresh_screen()
+
+    def add_group(self, group: Group) -> None:
+        if self.catalog is None:
+            return
+        n = 0
+        for code in group.service_codes:
+            try:
+                service = self.catalog.service(code)
+            except KeyError:
+                continue
+            if self.draft.add(service):
+                n += 1
+        self.show_status(S.group_added(group.name, n))
+        self._refresh_screen()
+
+    def action_toggle_priority(self) -> None:
+        if self.draft.locked:
+            self.show_status(S.ALREADY_SAVED, "warning")
+            return
+        self.draft.priority = Priority.NORMAL if self.draft.priority is Priority.URGENT else Priority.URGENT
+        self.priority = self.draft.priority
+        self.show_status(S.priority_now(self.draft.priority.value))
+
+    def new_order(self) -> None:
+        def go(ok: bool | None) -> None:
+            if ok:
+                self.draft = OrderDraft()
+                self.priority = Priority.NORMAL
+                self.reset_screens()
+                self.switch_mode("order")
+                self._refresh_screen()
+
+        if self.draft.dirty:
+            from tui.dialogs.confirm import ConfirmDialog
+
+            self.push_screen(ConfirmDialog(S.CONFIRM_NEW_ORDER), go)
+        else:
+            go(True)
+
+    # ---- groups ---------------------------------------------------------------------
+    @work(exclusive=True, group="groups", name="groups", exit_on_error=False)
+    async def save_group(self, group_id: str | None, name: str, codes: list[str], scope: str) -> None:
+        from ihr.models import GroupInput
+
+        body = GroupInput(name=name, service_codes=codes, scope=scope)  # type: ignore[arg-type]
+        hpr = self.requester.hpr if self.requester else self.context.requester_hpr
+        if group_id is None:
+            await self.client.create_group(body, user_hpr=hpr, office_her_id=self.office_her_id or None)
+        else:
+            await self.client.update_group(group_id, body, user_hpr=hpr, office_her_id=self.office_her_id or None)
+        self.post_message(m.GroupChanged(S.group_saved(name)))
+        self.post_message(m.GroupsReady(await self.client.list_groups(office=self.office_her_id or None, hpr=hpr)))
+
+    @work(exclusive=True, group="groups", name="groups", exit_on_error=False)
+    async def delete_group(self, group: Group) -> None:
+        hpr = self.requester.hpr if self.requester else self.context.requester_hpr
+        await self.client.delete_group(group.id, user_hpr=hpr, office_her_id=self.office_her_id or None)
+        self.post_message(m.GroupChanged(S.group_deleted(group.name)))
+        self.post_message(m.GroupsReady(await self.client.list_groups(office=self.office_her_id or None, hpr=hpr)))
+
+    @on(m.GroupChanged)
+    def _group_changed(self, message: m.GroupChanged) -> None:
+        self.show_status(message.text)
+
+    def own_group(self, group: Group) -> bool:
+        hpr = self.requester.hpr if self.requester else self.context.requester_hpr
+        if group.scope == "personal":
+            return bool(hpr) and group.owner_hpr == hpr
+        return not group.office_her_id or group.office_her_id == self.office_her_id
+
+    # ---- save, print, collect, send ------------------------------------------------------
+    def _step(self, step: str, state: str, text: str = "") -> None:
+        self.draft.steps[step].state = state
+        self.draft.steps[step].text = text
+        self._refresh_screen()
+
+    def missing_answers(self) -> list[str]:
+        from ihr.rules.questions import questions_for, validate_answers
+
+        problems = validate_answers(questions_for(self.draft.services), self.draft.answers)
+        out = [p.detail for p in problems]
+        if self.needs_problemstilling() and not self.draft.comment.strip():
+            out.append(S.PROBLEMSTILLING_REQUIRED)
+        return out
+
+    def needs_problemstilling(self) -> bool:
+        """An imaging referral must state a clinical question. When the catalog asks it as a
+        guided question (key `problemstilling`) that question carries it; otherwise the
+        order's comment field does, and is then required."""
+        services = self.draft.services
+        if not any(s.requires_problemstilling for s in services):
+            return False
+        return not any(q.key == "problemstilling" for s in services for q in s.questions)
+
+    def action_save(self) -> None:
+        if self.draft.order is not None:
+            self.show_status(S.ALREADY_SAVED, "warning")
+            return
+        if not self.draft.items:
+            self.show_status(S.NOTHING_TO_SAVE, "warning")
+            return
+        if self.patient is None:
+            self.show_status(S.NO_PATIENT, "error")
+            return
+        if self.requester is None:
+            self.show_status(S.NO_REQUESTER, "error")
+            return
+        missing = self.missing_answers()
+        if missing:
+            self.switch_mode("questions")
+            self._refresh_screen()
+            self.show_status(S.QUESTIONS_MISSING + " " + "; ".join(missing), "error")
+            return
+        from ihr.rules.questions import clean_answers, questions_for
+
+        self.draft.answers = clean_answers(questions_for(self.draft.services), self.draft.answers)
+        body = self.draft.order_input(self.patient.id, self.requester.hpr, self.office_her_id)
+        key = self.draft.key_for(body)
+        self._step("save", "running", S.SAVING)
+        self.save_order(body, key)
+
+    @work(exclusive=True, group="save", name="save", exit_on_error=False)
+    async def save_order(self, body: Any, key: str) -> None:
+        import asyncio
+
+        outbox = self.outbox
+        await asyncio.to_thread(outbox.put, key, body)
+        order = await self.client.create_order(body, idempotency_key=key)
+        await asyncio.to_thread(outbox.remove, key)
+        self.post_message(m.OrderStored(order))
+
+    @on(m.OrderStored)
+    def _order_stored(self, message: m.OrderStored) -> None:
+        self.draft.order = message.order
+        self._step("save", "done", S.saved(message.order.id, len(message.order.specimens)))
+        self.show_status(self.draft.steps["save"].text)
+
+    def action_print(self) -> None:
+        if self.draft.order is None:
+            self.show_status(S.SAVE_FIRST, "warning")
+            return
+        self._step("print", "running", S.PRINTING)
+        self.print_labels()
+
+    def build_labels(self) -> list[Any]:
+        from tui.labels import labels_for_order
+
+        assert self.draft.order is not None and self.catalog is not None
+        return labels_for_order(self.draft.order, self.catalog, self.draft.collected_at)
+
+    @work(exclusive=True, group="print", name="print", exit_on_error=False)
+    async def print_labels(self) -> None:
+        import asyncio
+
+        from tui.labels import send_to_printer
+
+        labels = self.build_labels()
+        where, result = await asyncio.to_thread(
+            send_to_printer, labels, self.printer_url, self.journal_path, self.settings, self.settings.user or None
+        )
+        self.post_message(m.LabelsPrinted(len(labels), where, result))
+
+    @on(m.LabelsPrinted)
+    def _labels_printed(self, message: m.LabelsPrinted) -> None:
+        self._step("print", "done", S.printed(message.count, message.where))
+        self.show_status(self.draft.steps["print"].text)
+
+    def collect(self, when: datetime, who: str) -> None:
+        if self.draft.order is None:
+            self.show_status(S.SAVE_FIRST, "warning")
+            return
+        self.draft.collected_at = when
+        self.draft.collected_by = who
+        self._step("collect", "running", S.COLLECTING)
+        self.register_collection(when, who)
+
+    @work(exclusive=True, group="collect", name="collect", exit_on_error=False)
+    async def register_collection(self, when: datetime, who: str) -> None:
+        from ihr.models import CollectionInput, SpecimenCollection
+
+        order = self.draft.order
+        assert order is not None
+        body = CollectionInput(
+            specimens=[SpecimenCollection(specimen_id=s.id, collected_at=when, collected_by=who) for s in order.specimens]
+        )
+        self.post_message(m.CollectionStored(await self.client.register_collection(order.id, body)))
+
+    @on(m.CollectionStored)
+    def _collection_stored(self, message: m.CollectionStored) -> None:
+        self.draft.order = message.order
+        when = self.draft.collected_at
+        text = S.collected(
+            len(message.order.specimens),
+            when.strftime("%d.%m.%Y %H:%M") if when else "",
+            self.draft.collected_by or "",
+        )
+        self._step("collect", "done", text)
+        self.show_status(text)
+
+    def action_send(self) -> None:
+        if self.draft.order is None:
+            self.show_status(S.SAVE_FIRST, "warning")
+            return
+        if self.draft.steps["send"].state == "done":
+            self.show_status(S.ALREADY_SENT, "warning")
+            return
+        self._step("send", "running", S.SENDING)
+        self.send_order()
+
+    @work(exclusive=True, group="send", name="send", exit_on_error=False)
+    async def send_order(self) -> None:
+        order = self.draft.order
+        assert order is not None
+        self.post_message(m.OrderSent(await self.client.send_order(order.id)))
+
+    @on(m.OrderSent)
+    def _order_sent(self, message: m.OrderSent) -> None:
+        self.draft.order = message.order
+        self._step("send", "done", S.sent(len(message.order.requisitions)))
+        self.show_status(self.draft.steps["send"].text)
+
+    # ---- the one place where failures come home -------------------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = getattr(error, "message", None) or S.UNEXPECTED_ERROR
+        name = event.worker.name
+        if not getattr(error, "message", None):
+            self.log.error(f"worker {name} failed: {type(error).__name__}")
+        if name in STEP_NAMES:
+            extra = " " + S.OUTBOX_KEPT if name == "save" else ""
+            self._step(name, "failed", S.failed(STEP_NAMES[name], text) + extra)
+            self.show_status(self.draft.steps[name].text, "error")
+            field_errors = getattr(error, "field_errors", None) or []
+            for fe in field_errors[:5]:
+                self.notify(fe.detail, title=S.ERROR_TITLE, severity="error")
+        else:
+            if name == "patient" and type(error).__name__ == "NotFound":
+                text = S.PATIENT_NOT_FOUND
+            self.show_status(text, "error")
+        self.notify(text, title=S.ERROR_TITLE, severity="error", timeout=8)
+
+    # ---- screens ------------------------------------------------------------------------
+    def get_screen_for_mode(self, mode: str) -> Any:
+        stack = self._screen_stacks.get(mode)
+        return stack[0] if stack else None
+
+    def _refresh_screen(self) -> None:
+        """Ask the screens that exist to show the current state."""
+        for mode in self.MODES:
+            screen = self.get_screen_for_mode(mode)
+            if screen is not None and screen.is_mounted and hasattr(screen, "refresh_state"):
+                screen.refresh_state()
+
+    def reset_screens(self) -> None:
+        for mode in ("questions", "review"):
+            screen = self.get_screen_for_mode(mode)
+            if screen is not None and hasattr(screen, "reset"):
+                screen.reset()
+
+    def show_status(self, text: str, severity: str = "information") -> None:
+        screen = self.screen
+        for s in reversed(self.screen_stack):
+            if hasattr(s, "set_status"):
+                screen = s
+                break
+        if hasattr(screen, "set_status"):
+            screen.set_status(text, severity)
+
+    # ---- actions ----------------------------------------------------------------------
+    _NAV = {"go_patient": "patient", "go_order": "order", "go_questions": "questions", "go_review": "review"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide the key of the screen you are on (saves footer room at 80 columns)."""
+        if action in self._NAV:
+            from textual.screen import ModalScreen
+
+            if self._NAV[action] == self.current_mode or isinstance(self.screen, ModalScreen):
+                return False
+        return True
+
+    def action_help(self) -> None:
+        from tui.dialogs.help import HelpDialog
+
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog())
+
+    def action_go_patient(self) -> None:
+        self.switch_mode("patient")
+
+    def action_go_order(self) -> None:
+        if self.patient is None:
+            self.show_status(S.NO_PATIENT, "warning")
+            return
+        self.switch_mode("order")
+
+    def action_go_questions(self) -> None:
+        if self.patient is None:
+            self.show_status(S.NO_PATIENT, "warning")
+            return
+        self.switch_mode("questions")
+
+    def action_go_review(self) -> None:
+        if self.patient is None:
+            self.show_status(S.NO_PATIENT, "warning")
+            return
+        self.switch_mode("review")
+
+    def action_open_groups(self) -> None:
+        from tui.dialogs.groups import GroupsDialog
+
+        if self.patient is None or self.catalog is None:
+            self.show_status(S.NO_PATIENT, "warning")
+            return
+        self.switch_mode("order")
+
+        def picked(group: Group | None) -> None:
+            if group is not None:
+                self.add_group(group)
+
+        self.push_screen(GroupsDialog(), picked)
+
+    def action_collect_dialog(self) -> None:
+        from tui.dialogs.collection import CollectionDialog
+
+        if self.draft.order is None:
+            self.show_status(S.SAVE_FIRST, "warning")
+            return
+
+        def done(result: tuple[datetime, str] | None) -> None:
+            if result is not None:
+                self.collect(*result)
+
+        self.push_screen(CollectionDialog(self.clock(), self.draft.collected_by or self.settings.user), done)
+
+    def action_request_quit(self) -> None:
+        def go(ok: bool | None) -> None:
+            if ok:
+                self.exit()
+
+        if self.draft.dirty:
+            from tui.dialogs.confirm import ConfirmDialog
+
+            self.push_screen(ConfirmDialog(S.CONFIRM_QUIT), go)
+        else:
+            self.exit()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(NorwegianCommandPalette(id="--command-palette"))
+
+    def get_system_commands(self, screen: Any) -> Any:
+        return iter(())
+
+
+def make_app(
+    settings: Settings,
+    client: Any,
+    printer: str | None = None,
+    context: LaunchContext | None = None,
+    **kwargs: Any,
+) -> IhrApp:
+    """Build the app from settings and a client; tests pass their own of both."""
+    return IhrApp(settings, client, printer=printer, context=context, **kwargs)

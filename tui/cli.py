@@ -1,0 +1,155 @@
+"""`ihr`: the console script.
+
+    ihr [--patient FNR] [--requester HPR] [--office HER] [--epj FILE]   the app
+    ihr demo [--data-dir DIR] [--no-context]                             app + embedded sandbox
+    ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service
+    ihr printer status|test ...                                          the label printer
+
+Imports are lazy: `ihr sandbox` and `ihr printer` never import Textual, and the app's
+start-up imports only what the first screen needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+DEMO_USER = "Demo (resepsjon)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Norwegian error text."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: feil: {message}\n")
+
+
+def _context_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--patient", metavar="FNR", help="pasientens fødselsnummer (11 siffer)")
+    p.add_argument("--requester", metavar="HPR", help="rekvirentens HPR-nummer")
+    p.add_argument("--office", metavar="HER", help="kontorets HER-id")
+    p.add_argument("--epj", metavar="FIL", type=Path, help="oppstartsfil fra journalsystemet (EPJ)")
+
+
+def _app_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="ihr",
+        description="Rekvirering av laboratorieanalyser og bildediagnostikk (IHR). "
+        "Underkommandoer: demo, sandbox, printer.",
+    )
+    _context_args(p)
+    return p
+
+
+def _resolve_context(args: argparse.Namespace) -> Any:
+    from tui.context import LaunchContext, LaunchFileError, context_from_env, read_launch_file
+
+    ctx = LaunchContext(args.patient, args.requester, args.office).merged(context_from_env())
+    if args.epj is not None:
+        try:
+            ctx = ctx.merged(read_launch_file(args.epj))
+        except LaunchFileError as exc:
+            print(f"ihr: {exc}", file=sys.stderr)
+            raise SystemExit(2) from None
+    return ctx
+
+
+def _run_app(settings: Any, context: Any) -> int:
+    from client.api import IhrClient
+    from client.cache import CatalogCache
+    from tui.app import make_app
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    office = context.office_her_id or settings.office_her_id or None
+    client = IhrClient(
+        settings.api_url,
+        settings.api_token,
+        cache=CatalogCache(settings.db_path),
+        timeout=settings.request_timeout_s,
+        user_hpr=context.requester_hpr,
+        office_her_id=office,
+    )
+    app = make_app(settings, client, context=context, owns_client=True)
+    app.run()
+    return app.return_code or 0
+
+
+def cmd_app(argv: list[str]) -> int:
+    args = _app_parser().parse_args(argv)
+    context = _resolve_context(args)
+    from ihr.settings import Settings
+
+    return _run_app(Settings(), context)
+
+
+def cmd_demo(argv: list[str]) -> int:
+    import tempfile
+
+    p = _Parser(prog="ihr demo", description="Programmet mot en innebygd sandkasse og en filskriver.")
+    p.add_argument("--data-dir", type=Path, help="mappe for sandkassens database og etikettene")
+    p.add_argument("--no-context", action="store_true", help="start uten pasient (pasientsøk)")
+    _context_args(p)
+    args = p.parse_args(argv)
+
+    from ihr.settings import Settings
+    from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+    from sandbox.server import EmbeddedSandbox
+    from tui.context import LaunchContext
+
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="ihr-demo-"))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    spool = data_dir / "etiketter"
+    given = _resolve_context(args)
+    demo = LaunchContext(
+        None if args.no_context else DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID
+    )
+    context = given.merged(demo)
+    with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3") as sandbox:
+        settings = Settings(
+            api_url=sandbox.url,
+            api_token=sandbox.token,
+            office_her_id=DEMO_OFFICE_HER_ID,
+            user=DEMO_USER,
+            printer_url=f"file://{spool}",
+            data_dir=data_dir,
+        )
+        code = _run_app(settings, context)
+    from tui import strings as S
+
+    print(S.spool_named(str(spool)))
+    return code
+
+
+def cmd_sandbox(argv: list[str]) -> int:
+    p = _Parser(prog="ihr sandbox", description="Referansetjenesten for IHR (sandkasse).")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: midlertidig)")
+    args = p.parse_args(argv)
+    from sandbox.server import serve
+
+    serve(args.port, args.host, args.db)
+    return 0
+
+
+def cmd_printer(argv: list[str]) -> int:
+    from printing.cli import printer_command
+
+    return printer_command(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"demo": cmd_demo, "sandbox": cmd_sandbox, "printer": cmd_printer}
+    if argv and argv[0] in commands:
+        code = commands[argv[0]](argv[1:])
+    else:
+        code = cmd_app(argv)
+    raise SystemExit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

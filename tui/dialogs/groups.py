@@ -1,0 +1,145 @@
+"""Groups (saved order templates): pick one into the basket, make, rename or delete one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ihr.models import Group
+from tui import strings as S
+from tui.widgets.keybar import KeyBar
+from tui.widgets.inputs import TextInput
+
+
+class GroupsDialog(ModalScreen[Group | None]):
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "close", S.KEY_BACK, id="groups_close", key_display="Esc"),
+        Binding("enter", "pick", S.KEY_PICK, id="groups_pick", show=True),
+        Binding("ctrl+e", "rename", S.KEY_EDIT, id="groups_edit"),
+        Binding("ctrl+d", "delete", S.KEY_DELETE, id="groups_delete"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box groups-box") as box:
+            box.border_title = S.GROUPS_TITLE
+            yield OptionList(id="group-list")
+            yield Static(S.GROUPS_HINT, classes="dialog-hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.refresh_groups()
+        self.query_one(OptionList).focus()
+
+    @property
+    def groups(self) -> list[Group]:
+        app: Any = self.app
+        return list(app.groups)
+
+    def refresh_groups(self) -> None:
+        ol = self.query_one(OptionList)
+        highlighted = ol.highlighted
+        ol.clear_options()
+        if not self.groups:
+            ol.add_option(Option(S.GROUPS_NONE, disabled=True))
+            return
+        for g in self.groups:
+            scope = S.GROUP_PERSONAL if g.scope == "personal" else S.GROUP_OFFICE
+            ol.add_option(Option(S.group_row(g.name, len(g.service_codes), scope), id=g.id))
+        ol.highlighted = min(highlighted or 0, len(self.groups) - 1)
+
+    def _current(self) -> Group | None:
+        ol = self.query_one(OptionList)
+        if ol.highlighted is None:
+            return None
+        option_id = ol.get_option_at_index(ol.highlighted).id
+        return next((g for g in self.groups if g.id == option_id), None)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_pick()
+
+    def action_pick(self) -> None:
+        group = self._current()
+        if group is not None:
+            self.dismiss(group)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_rename(self) -> None:
+        app: Any = self.app
+        group = self._current()
+        if group is None:
+            return
+        if not app.own_group(group):
+            app.notify(S.GROUP_NOT_OWN, severity="warning")
+            return
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                name, scope = result
+                app.save_group(group.id, name, list(group.service_codes), scope)
+
+        app.push_screen(GroupNameDialog(S.GROUP_RENAME_TITLE, group.name, group.scope == "personal"), done)
+
+    def action_delete(self) -> None:
+        from tui.dialogs.confirm import ConfirmDialog
+
+        app: Any = self.app
+        group = self._current()
+        if group is None:
+            return
+        if not app.own_group(group):
+            app.notify(S.GROUP_NOT_OWN, severity="warning")
+            return
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                app.delete_group(group)
+
+        app.push_screen(ConfirmDialog(f"{S.GROUP_DELETE_CONFIRM} «{group.name}»"), done)
+
+
+class GroupNameDialog(ModalScreen[tuple[str, str] | None]):
+    """Name (and scope) of a group; dismisses with (name, scope) or None."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS = [Binding("escape", "close", S.KEY_CANCEL, id="group_name_cancel", key_display="Esc")]
+
+    def __init__(self, title: str, name: str = "", personal: bool = True) -> None:
+        super().__init__()
+        self.box_title = title
+        self.initial = name
+        self.personal = personal
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box") as box:
+            box.border_title = self.box_title
+            yield TextInput(self.initial, placeholder=S.GROUP_NAME_PLACEHOLDER, id="group-name", max_length=80)
+            yield Checkbox(S.GROUP_SCOPE_PERSONAL, self.personal, id="group-personal", compact=True)
+            yield Static("", classes="dialog-error", id="group-error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#group-name", TextInput).focus()
+
+    @on(TextInput.Submitted, "#group-name")
+    def _submitted(self, event: TextInput.Submitted) -> None:
+        name = event.value.strip()
+        if not name:
+            self.query_one("#group-error", Static).update(S.GROUP_NAME_REQUIRED)
+            return
+        personal = self.query_one("#group-personal", Checkbox).value
+        self.dismiss((name, "personal" if personal else "office"))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

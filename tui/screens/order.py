@@ -1,0 +1,172 @@
+"""The order builder: search the catalog, fill the basket, see how to take each sample."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Static
+
+from ihr.models import Discipline, Service
+from tui import strings as S
+from tui.screens.base import MainScreen
+from tui.widgets.basket import BasketList, requisitions
+from tui.widgets.inputs import TextInput
+from tui.widgets.support import SupportPanel
+
+DISCIPLINE_CYCLE: list[Discipline | None] = [None, *Discipline]
+RESULT_LIMIT = 50
+
+
+class OrderScreen(MainScreen):
+    CSS_PATH = "order.tcss"
+    AUTO_FOCUS = "#search"
+
+    BINDINGS = [
+        Binding("f6", "app.open_groups", S.KEY_GROUPS, id="groups"),
+        Binding("f7", "discipline", S.KEY_DISCIPLINE, id="discipline"),
+        Binding("f8", "app.toggle_priority", S.KEY_PRIORITY, id="priority"),
+        Binding("f9", "remove", S.KEY_REMOVE, id="remove"),
+        Binding("ctrl+n", "new_group", S.KEY_SAVE_GROUP, id="new_group"),
+        Binding("down", "cursor(1)", show=False, id="results_down"),
+        Binding("up", "cursor(-1)", show=False, id="results_up"),
+        Binding("pagedown", "cursor(10)", show=False, id="results_pagedown"),
+        Binding("pageup", "cursor(-10)", show=False, id="results_pageup"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.discipline: Discipline | None = None
+        self._searched: tuple[str, Discipline | None] | None = None
+        self._results: list[Service] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="order-body"):
+            with Vertical(id="order-left"):
+                yield TextInput(placeholder=S.SEARCH_PLACEHOLDER, id="search", compact=True)
+                yield Static("", id="search-info")
+                table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=False)
+                table.can_focus = True
+                yield table
+            with Vertical(id="order-right"):
+                yield Static("", id="basket-title")
+                yield BasketList(id="basket")
+                yield SupportPanel(id="support")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#results", DataTable)
+        table.add_column(S.COL_CODE, key="code", width=9)
+        table.add_column(S.COL_DISCIPLINE_SHORT, key="discipline", width=5)
+        table.add_column(S.COL_NAME, key="name")
+        self.refresh_state()
+
+    # ---- state --------------------------------------------------------------------
+    def refresh_state(self) -> None:
+        app = self.ihr
+        if not self.is_mounted:
+            return
+        self._search()
+        basket = self.query_one(BasketList)
+        basket.show_items(app.draft.items, app.catalog)
+        n_req = len(requisitions(app.draft.items, app.catalog)) if app.catalog else 0
+        self.query_one("#basket-title", Static).update(
+            Text(f"{S.BASKET_TITLE}: {S.basket_summary(len(app.draft.items), n_req)}", style="bold")
+        )
+
+    # ---- search -------------------------------------------------------------------
+    @on(TextInput.Changed, "#search")
+    def _changed(self, event: TextInput.Changed) -> None:
+        # Coalesce: keystrokes queued before this runs are covered by one search.
+        self.call_later(self._search)
+
+    def _search(self) -> None:
+        app = self.ihr
+        query = self.query_one("#search", TextInput).value
+        if app.index is None:
+            self.query_one("#search-info", Static).update(S.CATALOG_LOADING)
+            return
+        key = (query, self.discipline)
+        if key == self._searched:
+            return
+        self._searched = key
+        if query.strip():
+            results = app.index.search(query, discipline=self.discipline, limit=RESULT_LIMIT)
+        else:
+            results = self._browse()
+        self._results = results
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        short = S.DISCIPLINES_SHORT
+        for s in results:
+            table.add_row(s.code, short.get(s.discipline.value, ""), s.name, key=s.code)
+        scope = S.DISCIPLINES[self.discipline.value] if self.discipline else S.DISCIPLINE_ALL
+        self.query_one("#search-info", Static).update(f"{scope} · {S.search_count(len(results), len(results))}")
+        self._show_support(results[0] if results else None)
+
+    def _browse(self) -> list[Service]:
+        """Without a query: the first services of the chosen discipline, by name."""
+        catalog = self.ihr.catalog
+        services = [s for s in catalog.services if self.discipline is None or s.discipline == self.discipline]
+        return services[:RESULT_LIMIT]
+
+    def _show_support(self, service: Service | None) -> None:
+        self.query_one(SupportPanel).show(service, self.ihr.catalog)
+
+    @on(DataTable.RowHighlighted, "#results")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self._results):
+            self._show_support(self._results[event.cursor_row])
+
+    @on(BasketList.OptionHighlighted, "#basket")
+    def _basket_highlighted(self, event: BasketList.OptionHighlighted) -> None:
+        code = event.option.id
+        if code and self.ihr.catalog is not None:
+            self._show_support(self.ihr.catalog.service(code))
+
+    @on(TextInput.Submitted, "#search")
+    def _submitted(self, event: TextInput.Submitted) -> None:
+        table = self.query_one("#results", DataTable)
+        if self._results and 0 <= table.cursor_row < len(self._results):
+            self.ihr.add_service(self._results[table.cursor_row].code)
+
+    @on(DataTable.RowSelected, "#results")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.ihr.add_service(event.row_key.value)
+
+    def action_cursor(self, delta: int) -> None:
+        table = self.query_one("#results", DataTable)
+        if table.row_count:
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+
+    def action_discipline(self) -> None:
+        i = DISCIPLINE_CYCLE.index(self.discipline)
+        self.discipline = DISCIPLINE_CYCLE[(i + 1) % len(DISCIPLINE_CYCLE)]
+        self._search()
+
+    def action_remove(self) -> None:
+        basket = self.query_one(BasketList)
+        code = basket.highlighted_code
+        if code is None and self.ihr.draft.items:
+            code = self.ihr.draft.items[-1][0].code
+        if code:
+            self.ihr.remove_service(code)
+
+    def action_new_group(self) -> None:
+        from tui.dialogs.groups import GroupNameDialog
+
+        app = self.ihr
+        if not app.draft.items:
+            self.set_status(S.GROUP_BASKET_EMPTY, "warning")
+            return
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is not None:
+                name, scope = result
+                app.save_group(None, name, list(app.draft.codes), scope)
+
+        app.push_screen(GroupNameDialog(S.GROUP_NAME_TITLE), done)

@@ -1,0 +1,60 @@
+"""Find the patient: scan or type a fødselsnummer, or search by name."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Static
+
+from ihr.models import Patient
+from ihr.rules.identifiers import format_person_id, looks_like_person_id
+from tui import strings as S
+from tui.screens.base import MainScreen
+from tui.widgets.inputs import TextInput
+
+
+class PatientScreen(MainScreen):
+    CSS_PATH = "patient.tcss"
+    AUTO_FOCUS = "#patient-query"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(S.PATIENT_HINT, id="patient-hint")
+        yield TextInput(placeholder=S.PATIENT_PLACEHOLDER, id="patient-query")
+        table: DataTable[str] = DataTable(id="patient-results", cursor_type="row", zebra_stripes=False)
+        yield table
+
+    def on_mount(self) -> None:
+        self.title = S.PATIENT_TITLE
+        table = self.query_one(DataTable)
+        table.add_columns(S.PATIENT_COL_ID, S.PATIENT_COL_NAME, S.PATIENT_COL_AGE, S.PATIENT_COL_SEX)
+        table.display = False
+
+    @on(TextInput.Submitted, "#patient-query")
+    def _submitted(self, event: TextInput.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            return
+        if looks_like_person_id(text) or text.replace(" ", "").isdigit():
+            if self.ihr.open_patient(text):
+                event.input.value = ""
+            return
+        self.set_status(S.PATIENT_SEARCHING)
+        self.ihr.search_patients(text)
+
+    def show_results(self, query: str, patients: list[Patient]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        today = self.ihr.clock().date()
+        for p in patients:
+            table.add_row(
+                format_person_id(p.id), p.display_name, str(p.age_on(today)), S.SEX.get(p.sex, p.sex), key=p.id
+            )
+        table.display = bool(patients)
+        self.set_status(S.patient_found(len(patients)) if patients else S.PATIENT_NONE)
+        if patients:
+            table.focus()
+
+    @on(DataTable.RowSelected, "#patient-results")
+    def _picked(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value:
+            self.ihr.open_patient(event.row_key.value)

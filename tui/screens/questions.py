@@ -1,0 +1,230 @@
+"""Guided questions (veiledende spørsmål): every question of the basket once, on one screen.
+
+Conditional questions appear and disappear as the answers change (`enabled_questions`);
+free-text answers go through `parse_answer`, whose Norwegian message shows under the field.
+What was typed is kept in the draft even when it does not parse, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Label, Select, Static
+
+from ihr.models import AnswerType, Question
+from ihr.rules.questions import enabled_questions, format_answer, parse_answer, questions_for
+from tui import strings as S
+from tui.screens.base import MainScreen
+from tui.widgets.inputs import TextInput
+
+PROBLEMSTILLING_KEY = "__comment__"
+
+
+def _placeholder(q: Question) -> str:
+    match q.type:
+        case AnswerType.DATE:
+            return "dd.mm.åååå"
+        case AnswerType.DATETIME:
+            return "dd.mm.åååå tt:mm"
+        case AnswerType.INTEGER | AnswerType.DECIMAL:
+            return q.unit or ""
+    return q.help or ""
+
+
+class QuestionRow(Vertical):
+    """One question: its text, its input and its message."""
+
+    def __init__(self, question: Question, asked_by: list[str], field: Widget) -> None:
+        super().__init__(classes="question")
+        self.question = question
+        self.asked_by = asked_by
+        self.field = field
+        self.field.question_key = question.key  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        q = self.question
+        label = Text(q.text, style="bold")
+        if q.required:
+            label.append(S.QUESTIONS_REQUIRED_MARK, style="bold red")
+        if q.unit and q.type in (AnswerType.INTEGER, AnswerType.DECIMAL):
+            label.append(f" ({q.unit})")
+        yield Label(label, classes="question-text")
+        yield self.field
+        yield Static("", classes="question-error")
+
+    def set_error(self, text: str) -> None:
+        err = self.query_one(".question-error", Static)
+        err.update(text)
+        err.display = bool(text)
+
+
+class QuestionsScreen(MainScreen):
+    CSS_PATH = "questions.tcss"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._signature: tuple[Any, ...] | None = None
+        self._rows: dict[str, QuestionRow] = {}
+        self._comment: TextInput | None = None
+        self._building = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="questions-info")
+        yield VerticalScroll(id="questions")
+        yield Static("", id="questions-missing")
+
+    def on_mount(self) -> None:
+        self.refresh_state()
+
+    def reset(self) -> None:
+        self._signature = None
+
+    # ---- building ----------------------------------------------------------------
+    def refresh_state(self) -> None:
+        if not self.is_mounted:
+            return
+        app = self.ihr
+        services = app.draft.services
+        questions = questions_for(services)
+        signature = (tuple(q.key for q in questions), app.needs_problemstilling(), bool(services), app.draft.locked)
+        if signature != self._signature:
+            self._signature = signature
+            self._build(questions)
+        self._update_visibility()
+
+    def _build(self, questions: list[Question]) -> None:
+        app = self.ihr
+        draft = app.draft
+        old = self.query_one("#questions", VerticalScroll)
+        self._rows = {}
+        rows: list[Widget] = []
+        for q in questions:
+            names = [s.name for s in draft.services if any(x.key == q.key for x in s.questions)]
+            field = self._field_for(q)
+            row = QuestionRow(q, names, field)
+            self._rows[q.key] = row
+            rows.append(row)
+        if draft.items:
+            needs = app.needs_problemstilling()
+            comment = TextInput(draft.comment, placeholder="", max_length=2000)
+            comment.question_key = PROBLEMSTILLING_KEY  # type: ignore[attr-defined]
+            comment.disabled = draft.locked
+            self._comment = comment
+            label = Text(S.PROBLEMSTILLING if needs else S.COMMENT, style="bold")
+            if needs:
+                label.append(S.QUESTIONS_REQUIRED_MARK, style="bold red")
+            rows.append(Vertical(Label(label, classes="question-text"), comment, classes="question"))
+        else:
+            self._comment = None
+        old.remove_children()
+        if rows:
+            old.mount_all(rows)
+            self.call_after_refresh(self._focus_first)
+        info = self.query_one("#questions-info", Static)
+        if not draft.items:
+            info.update(S.QUESTIONS_EMPTY_BASKET)
+        elif not questions:
+            info.update(S.QUESTIONS_NONE)
+        else:
+            info.update(S.QUESTIONS_LEGEND)
+
+    def _field_for(self, q: Question) -> Widget:
+        draft = self.ihr.draft
+        value = draft.answers.get(q.key)
+        field: Widget
+        if q.type is AnswerType.BOOLEAN:
+            field = Select([(S.YES, "ja"), (S.NO, "nei")], prompt=S.SELECT_PROMPT, compact=True,
+                           value=("ja" if value is True else "nei" if value is False else Select.NULL))
+        elif q.type is AnswerType.CHOICE:
+            field = Select([(c.display, c.code) for c in q.choices], prompt=S.SELECT_PROMPT, compact=True,
+                           value=value if isinstance(value, str) and any(c.code == value for c in q.choices) else Select.NULL)
+        else:
+            raw = draft.raw_answers.get(q.key)
+            if raw is None and value is not None:
+                raw = format_answer(q, value)
+                if q.unit and raw.endswith(q.unit):
+                    raw = raw[: -len(q.unit)].strip()
+            field = TextInput(raw or "", placeholder=_placeholder(q), compact=True,
+                              max_length=q.max_length or 0)
+        field.disabled = draft.locked
+        return field
+
+    # ---- answers ---------------------------------------------------------------
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        key = getattr(event.select, "question_key", None)
+        if key is None or key not in self._rows:
+            return
+        q = self._rows[key].question
+        draft = self.ihr.draft
+        if event.value is Select.NULL:
+            draft.answers.pop(key, None)
+        elif q.type is AnswerType.BOOLEAN:
+            draft.answers[key] = event.value == "ja"
+        else:
+            draft.answers[key] = event.value
+        self._update_visibility()
+
+    @on(TextInput.Changed)
+    def _text_changed(self, event: TextInput.Changed) -> None:
+        key = getattr(event.input, "question_key", None)
+        draft = self.ihr.draft
+        if key == PROBLEMSTILLING_KEY:
+            draft.comment = event.value
+            self._update_missing()
+            return
+        if key is None or key not in self._rows:
+            return
+        row = self._rows[key]
+        draft.raw_answers[key] = event.value
+        if not event.value.strip():
+            draft.answers.pop(key, None)
+            row.set_error("")
+        else:
+            try:
+                draft.answers[key] = parse_answer(row.question, event.value)
+                row.set_error("")
+            except ValueError as exc:
+                draft.answers.pop(key, None)
+                row.set_error(str(exc))
+        self._update_visibility()
+
+    def _update_visibility(self) -> None:
+        draft = self.ihr.draft
+        enabled = {q.key for q in enabled_questions([r.question for r in self._rows.values()], draft.answers)}
+        for key, row in self._rows.items():
+            row.display = key in enabled
+        self._update_missing()
+
+    def _update_missing(self) -> None:
+        missing = self.ihr.missing_answers() if self.ihr.draft.items else []
+        panel = self.query_one("#questions-missing", Static)
+        if missing:
+            text = Text(S.QUESTIONS_MISSING + "\n", style="bold")
+            for item in missing:
+                text.append(f" • {item}\n", style="")
+            text.rstrip()
+            panel.update(text)
+            panel.set_class(True, "-missing")
+        else:
+            panel.update(S.QUESTIONS_ALL_GOOD if self.ihr.draft.items else "")
+            panel.set_class(False, "-missing")
+
+    def _focus_first(self) -> None:
+        for row in self._rows.values():
+            if row.display and not row.field.disabled:
+                row.field.focus()
+                return
+
+    def focus_first_missing(self) -> None:
+        for row in self._rows.values():
+            if row.display and row.question.required and row.question.key not in self.ihr.draft.answers:
+                row.field.focus()
+                return
+        if self._comment is not None and self.ihr.needs_problemstilling() and not self.ihr.draft.comment.strip():
+            self._comment.focus()

@@ -1,0 +1,363 @@
+"""Every text the secretary sees, in Norwegian bokmål.
+
+Code and identifiers are English; what appears on screen lives here so it can be read,
+reviewed and corrected in one place. Functions take values for the texts that hold them.
+"""
+
+from __future__ import annotations
+
+APP_TITLE = "IHR"
+APP_SUBTITLE = "Rekvirering"
+
+# ---- bindings (footer labels) ------------------------------------------------------
+KEY_HELP = "Hjelp"
+KEY_QUIT = "Avslutt"
+KEY_PATIENT = "Pasient"
+KEY_ORDER = "Bestilling"
+KEY_QUESTIONS = "Spørsmål"
+KEY_REVIEW = "Fullfør"
+KEY_GROUPS = "Grupper"
+KEY_DISCIPLINE = "Fagområde"
+KEY_PRIORITY = "Haster"
+KEY_REMOVE = "Fjern"
+KEY_SAVE_GROUP = "Ny gruppe"
+KEY_SAVE = "Lagre"
+KEY_PRINT = "Skriv ut"
+KEY_COLLECT = "Prøvetatt"
+KEY_SEND = "Send"
+KEY_BACK = "Tilbake"
+KEY_PALETTE = "Kommandoer"
+KEY_SEARCH = "Søk"
+KEY_BASKET = "Kurv"
+KEY_OPEN = "Åpne"
+KEY_CANCEL = "Avbryt"
+KEY_YES = "Ja"
+KEY_NO = "Nei"
+KEY_EDIT = "Endre"
+KEY_DELETE = "Slett"
+KEY_PICK = "Velg"
+KEY_NEW_ORDER = "Ny bestilling"
+
+# ---- command palette ---------------------------------------------------------------
+PALETTE_PLACEHOLDER = "Søk etter kommandoer …"
+PALETTE_NO_MATCHES = "Ingen treff"
+CMD_HELP = ("Hjelp", "Lynguide og taster")
+CMD_PATIENT = ("Bytt pasient", "Søk opp en annen pasient")
+CMD_ORDER = ("Bestilling", "Velg analyser og undersøkelser")
+CMD_QUESTIONS = ("Veiledende spørsmål", "Svar på spørsmålene til bestillingen")
+CMD_REVIEW = ("Fullfør", "Se over, lagre, skriv ut etiketter og send")
+CMD_GROUPS = ("Grupper", "Legg en lagret gruppe i kurven")
+CMD_PRIORITY = ("Haster / normal", "Bytt prioritet på bestillingen")
+CMD_SAVE = ("Lagre bestillingen", "Send bestillingen til IHR-tjenesten")
+CMD_PRINT = ("Skriv ut etiketter", "Én etikett per prøverør")
+CMD_COLLECT = ("Registrer prøvetaking", "Tidspunkt og hvem som tok prøven")
+CMD_SEND = ("Send til laboratoriet", "Send rekvisisjonene")
+CMD_NEW_ORDER = ("Ny bestilling", "Tøm kurven og start på nytt for samme pasient")
+CMD_QUIT = ("Avslutt", "Lukk programmet")
+
+# ---- banner -----------------------------------------------------------------------
+BANNER_NO_PATIENT = "Ingen pasient valgt – skann eller skriv fødselsnummer"
+SEX = {"M": "mann", "K": "kvinne"}
+
+
+def banner_patient(name: str, pid: str, age: int, sex: str) -> str:
+    return f"{name}  {pid}  {age} år  {SEX.get(sex, sex)}"
+
+
+def banner_requester(name: str, hpr: str) -> str:
+    return f"Rekvirent: {name} (HPR {hpr})"
+
+
+BANNER_NO_REQUESTER = "Rekvirent: ikke valgt"
+BANNER_URGENT = "HASTER"
+BANNER_CACHE = "Katalog fra hurtiglager"
+
+
+def banner_cache(reason: str | None) -> str:
+    return f"{BANNER_CACHE}: {reason}" if reason else BANNER_CACHE
+
+
+# ---- patient search ---------------------------------------------------------------
+PATIENT_TITLE = "Finn pasient"
+PATIENT_PLACEHOLDER = "Fødselsnummer eller navn (skann eller skriv, Enter)"
+PATIENT_HINT = "Skann pasientens fødselsnummer, eller skriv navn og trykk Enter."
+PATIENT_COL_ID = "Fødselsnummer"
+PATIENT_COL_NAME = "Navn"
+PATIENT_COL_AGE = "Alder"
+PATIENT_COL_SEX = "Kjønn"
+PATIENT_SEARCHING = "Søker …"
+PATIENT_NONE = "Ingen pasienter funnet."
+PATIENT_NOT_FOUND = "Fant ingen pasient med dette fødselsnummeret."
+
+
+def patient_found(n: int) -> str:
+    return "Én pasient funnet." if n == 1 else f"{n} pasienter funnet."
+
+
+# ---- order builder ----------------------------------------------------------------
+ORDER_TITLE = "Bestilling"
+SEARCH_PLACEHOLDER = "Søk analyse eller undersøkelse (navn, kode, forkortelse)"
+COL_CODE = "Kode"
+COL_NAME = "Navn"
+COL_DISCIPLINE = "Fagområde"
+COL_DISCIPLINE_SHORT = "Fag"
+COL_LAB = "Laboratorium"
+DISCIPLINE_ALL = "Alle fagområder"
+DISCIPLINES = {
+    "klinisk_kjemi": "Klinisk kjemi",
+    "mikrobiologi": "Mikrobiologi",
+    "patologi": "Patologi",
+    "radiologi": "Radiologi",
+}
+DISCIPLINES_SHORT = {
+    "klinisk_kjemi": "KK",
+    "mikrobiologi": "Mikro",
+    "patologi": "Pato",
+    "radiologi": "Rtg",
+}
+BASKET_TITLE = "Kurv"
+BASKET_EMPTY = "Kurven er tom. Søk og trykk Enter, eller velg en gruppe (F3)."
+SUPPORT_TITLE = "Rekvireringsstøtte"
+SUPPORT_NONE = "Marker en analyse for å se prøvetakingsinformasjon."
+SUPPORT_MATERIAL = "Materiale"
+SUPPORT_CONTAINER = "Beholder"
+SUPPORT_VOLUME = "Volum"
+SUPPORT_PREPARATION = "Forberedelse"
+SUPPORT_STABILITY = "Holdbarhet"
+SUPPORT_HANDLING = "Håndtering"
+SUPPORT_NOTES = "Merknad"
+SUPPORT_IMAGING = "Bildediagnostikk: ingen prøve. Henvisningen må ha en problemstilling."
+SUPPORT_INTERVAL = "Bestillingsintervall"
+TEMPERATURE = {"romtemperatur": "romtemperatur", "kjøl": "kjøl", "frys": "frys"}
+LIGHT_PROTECTED = "lysbeskyttes"
+
+
+def stability(hours: float, temperature: str) -> str:
+    if hours >= 48 and hours % 24 == 0:
+        return f"{int(hours // 24)} døgn i {temperature}"
+    return f"{hours:g} timer i {temperature}"
+
+
+def centrifuge_within(minutes: int) -> str:
+    return f"sentrifugeres innen {minutes} min"
+
+
+def interval_days(days: int) -> str:
+    return f"{days} dager"
+
+
+def search_count(shown: int, total: int) -> str:
+    if shown == total:
+        return f"{total} treff"
+    return f"{shown} av {total} treff"
+
+
+def added(name: str) -> str:
+    return f"{name} lagt i kurven."
+
+
+def already_in_basket(name: str) -> str:
+    return f"{name} ligger allerede i kurven."
+
+
+def removed(name: str) -> str:
+    return f"{name} fjernet fra kurven."
+
+
+def duplicate_notice(warning: str) -> str:
+    return f"Obs: {warning}. Lagt i kurven likevel."
+
+
+def refusal(name: str, reason: str) -> str:
+    return f"{name}: {reason}"
+
+
+def requisition_heading(kind: str, lab: str) -> str:
+    return f"{'Henvisning' if kind == 'henvisning' else 'Rekvisisjon'} – {lab}"
+
+
+PRIORITY = {"normal": "Normal", "haster": "Haster"}
+
+
+def priority_now(p: str) -> str:
+    return f"Prioritet: {PRIORITY.get(p, p)}"
+
+
+def basket_summary(services: int, requisitions: int) -> str:
+    s = "analyse" if services == 1 else "analyser"
+    r = "rekvisisjon" if requisitions == 1 else "rekvisisjoner"
+    return f"{services} {s}, {requisitions} {r}"
+
+
+# ---- groups -----------------------------------------------------------------------
+GROUPS_TITLE = "Grupper"
+GROUPS_HINT = "Enter legger gruppen i kurven. Ctrl+E endrer, Ctrl+D sletter egne grupper."
+GROUPS_NONE = "Ingen grupper ennå. Lag en fra kurven med F9."
+GROUP_OFFICE = "kontoret"
+GROUP_PERSONAL = "egen"
+GROUP_NAME_TITLE = "Ny gruppe fra kurven"
+GROUP_RENAME_TITLE = "Endre gruppe"
+GROUP_NAME_PLACEHOLDER = "Navn på gruppen"
+GROUP_NAME_REQUIRED = "Gruppen må ha et navn."
+GROUP_SCOPE_PERSONAL = "Bare for meg"
+GROUP_NOT_OWN = "Du kan bare endre eller slette dine egne grupper."
+GROUP_DELETE_CONFIRM = "Slette gruppen?"
+GROUP_BASKET_EMPTY = "Kurven er tom – legg analyser i den først."
+
+
+def group_added(name: str, n: int) -> str:
+    return f"Gruppen «{name}» lagt i kurven ({n} analyser)."
+
+
+def group_saved(name: str) -> str:
+    return f"Gruppen «{name}» er lagret."
+
+
+def group_deleted(name: str) -> str:
+    return f"Gruppen «{name}» er slettet."
+
+
+def group_row(name: str, n: int, scope: str) -> str:
+    return f"{name}  ({n} analyser, {scope})"
+
+
+# ---- questions --------------------------------------------------------------------
+QUESTIONS_TITLE = "Veiledende spørsmål"
+QUESTIONS_NONE = "Bestillingen har ingen spørsmål. Trykk F5 for å fullføre."
+QUESTIONS_EMPTY_BASKET = "Kurven er tom. Gå tilbake til bestillingen (F3)."
+QUESTIONS_REQUIRED_MARK = " *"
+QUESTIONS_MISSING = "Dette mangler før bestillingen kan lagres:"
+QUESTIONS_ALL_GOOD = "Alle påkrevde spørsmål er besvart."
+QUESTIONS_LEGEND = "* = påkrevd"
+YES = "Ja"
+NO = "Nei"
+SELECT_PROMPT = "Velg …"
+PROBLEMSTILLING = "Problemstilling (klinisk spørsmål)"
+PROBLEMSTILLING_REQUIRED = "Henvisning til bildediagnostikk må ha en problemstilling."
+COMMENT = "Kommentar til laboratoriet"
+
+
+def asked_by(names: list[str]) -> str:
+    return "Gjelder: " + ", ".join(names)
+
+
+def missing_answer(text: str) -> str:
+    return f"Mangler svar: {text}"
+
+
+# ---- review -----------------------------------------------------------------------
+REVIEW_TITLE = "Fullfør bestillingen"
+REVIEW_REQUISITIONS = "Rekvisisjoner"
+REVIEW_ANSWERS = "Svar"
+REVIEW_NO_ANSWERS = "Ingen svar."
+REVIEW_TUBES = "Prøverør i tapperekkefølge"
+REVIEW_NO_TUBES = "Ingen prøverør (bare henvisninger)."
+REVIEW_REQUESTER = "Rekvirent"
+REVIEW_PRIORITY = "Prioritet"
+REVIEW_STEPS = "Steg"
+REVIEW_PREVIEW = "Forhåndsvisning av etikett"
+TUBE_COLS = ("Nr", "Farge", "Beholder", "Materiale", "Analyser", "Etiketter")
+
+
+def tube_count(tubes: int, labels: int) -> str:
+    return f"{tubes} rør, {labels} etiketter"
+
+
+STEP_SAVE = "Lagre"
+STEP_PRINT = "Skriv ut etiketter"
+STEP_COLLECT = "Registrer prøvetaking"
+STEP_SEND = "Send"
+STEP_PENDING = "ikke gjort"
+STEP_RUNNING = "pågår …"
+STEP_FAILED = "feilet"
+STEP_DONE = "ferdig"
+
+
+def saved(order_id: str, specimens: int) -> str:
+    return f"Lagret som bestilling {order_id}. {specimens} prøve-ID-er tildelt."
+
+
+def printed(n: int, where: str) -> str:
+    return f"{n} etiketter skrevet ut til {where}."
+
+
+def collected(n: int, when: str, who: str) -> str:
+    return f"Prøvetaking registrert for {n} rør, {when}, tatt av {who}."
+
+
+def sent(n: int) -> str:
+    r = "rekvisisjon" if n == 1 else "rekvisisjoner"
+    return f"Sendt: {n} {r}."
+
+
+def failed(step: str, message: str) -> str:
+    return f"{step} feilet: {message} Trykk tasten på nytt for å prøve igjen."
+
+
+SAVE_FIRST = "Lagre bestillingen først (F5)."
+NOTHING_TO_SAVE = "Kurven er tom."
+ALREADY_SAVED = "Bestillingen er allerede lagret."
+ALREADY_SENT = "Bestillingen er allerede sendt."
+PRINT_FIRST_WARNING = "Etikettene er ikke skrevet ut ennå."
+OUTBOX_KEPT = "Bestillingen ligger i utboksen og prøves igjen med samme nøkkel."
+NO_PRINTER = "Ingen skriver er satt opp."
+SAVING = "Lagrer …"
+PRINTING = "Skriver ut …"
+COLLECTING = "Registrerer …"
+SENDING = "Sender …"
+
+# ---- collection dialog -------------------------------------------------------------
+COLLECT_TITLE = "Registrer prøvetaking"
+COLLECT_TIME = "Tidspunkt (DD.MM.ÅÅÅÅ TT:MM)"
+COLLECT_BY = "Tatt av"
+COLLECT_BAD_TIME = "Skriv tidspunktet som DD.MM.ÅÅÅÅ TT:MM."
+COLLECT_FUTURE = "Tidspunktet kan ikke være fram i tid."
+COLLECT_WHO_REQUIRED = "Skriv hvem som tok prøven."
+COLLECT_OK = "Registrer"
+
+# ---- confirm dialogs ----------------------------------------------------------------
+CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste kurven og svarene?"
+CONFIRM_QUIT = "Bestillingen er ikke sendt. Avslutte likevel?"
+CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
+
+# ---- help -------------------------------------------------------------------------
+HELP_TITLE = "Hjelp – lynguide"
+HELP_TEXT = """\
+[b]Slik bestiller du[/b]
+ 1. Pasienten kommer fra journalen, eller skann/skriv fødselsnummer (F2).
+ 2. Søk i katalogen og trykk Enter på analysen – eller F3 for en gruppe.
+ 3. F4: svar på de veiledende spørsmålene (* er påkrevd).
+ 4. F5: se over, lagre (F5), skriv ut etiketter (F6), registrer prøvetaking (F7)
+    og send (F8).
+
+[b]Taster[/b]
+ F1 hjelp   F2 pasient   F3 grupper   F4 spørsmål   F5 fullfør
+ F6 fagområde   F7 haster   F8 fjern fra kurv   F9 ny gruppe fra kurven
+ Tab / Shift+Tab flytter mellom feltene, piltaster i listene
+ Ctrl+P kommandoer   Ctrl+Q avslutt   Esc lukker et vindu
+
+[b]Strekkodeleser[/b]
+ Et skannet fødselsnummer åpner pasienten uansett hvor du står.
+
+Ingenting du har skrevet går tapt om tjenesten ikke svarer: trykk tasten igjen.
+"""
+
+# ---- errors and notices -----------------------------------------------------------
+CATALOG_LOADING = "Henter katalogen …"
+CATALOG_FAILED = "Fikk ikke hentet katalogen."
+NO_CATALOG = "Katalogen er ikke lastet ennå."
+NO_PATIENT = "Velg en pasient først (F2)."
+NO_REQUESTER = "Ingen rekvirent er valgt."
+SCANNED_SPECIMEN = "Skannet prøveetikett"
+ERROR_TITLE = "Feil"
+WARNING_TITLE = "Advarsel"
+NOTICE_TITLE = "Melding"
+UNEXPECTED_ERROR = "Uventet feil. Arbeidet ditt er ikke tapt."
+
+
+def step_error(step: str, message: str) -> str:
+    return f"{step}: {message}"
+
+
+def spool_named(path: str) -> str:
+    return f"Etikettene ligger i {path}"

@@ -1,0 +1,44 @@
+"""The patient banner: who the order is for, and for whom it is requested. Always visible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ihr.rules.identifiers import format_person_id
+from tui import strings as S
+
+
+class PatientBanner(Static):
+    DEFAULT_CSS = """
+    PatientBanner { height: 2; padding: 0 1; background: $primary-background; color: $text; }
+    """
+
+    def on_mount(self) -> None:
+        app: Any = self.app
+        for name in ("patient", "requester", "priority", "catalog_note"):
+            self.watch(app, name, self._changed, init=False)
+        self._changed()
+
+    def _changed(self, _value: object = None) -> None:
+        app: Any = self.app
+        patient = app.patient
+        line1 = Text(no_wrap=True, overflow="ellipsis")
+        if patient is None:
+            line1.append(S.BANNER_NO_PATIENT, style="bold")
+        else:
+            age = patient.age_on(app.clock().date())
+            line1.append(patient.display_name, style="bold")
+            line1.append(f"  {format_person_id(patient.id)}", style="bold")
+            line1.append(f"  {age} år  {S.SEX.get(patient.sex, patient.sex)}")
+        line2 = Text(no_wrap=True, overflow="ellipsis")
+        requester = app.requester
+        line2.append(S.banner_requester(requester.name, requester.hpr) if requester else S.BANNER_NO_REQUESTER)
+        if app.priority.value == "haster":
+            line2.append("  ")
+            line2.append(f" {S.BANNER_URGENT} ", style="bold reverse")
+        if app.catalog_note:
+            line2.append(f"  {app.catalog_note}", style="italic")
+        self.update(Text("\n").join([line1, line2]))

@@ -1,0 +1,71 @@
+"""The basket: the chosen services, grouped into one requisition per receiving lab."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from ihr.models import Catalog, Service
+from tui import strings as S
+
+
+@dataclass
+class RequisitionView:
+    kind: str  # rekvisisjon | henvisning
+    lab_her_id: str
+    lab_name: str
+    services: list[Service]
+
+
+def requisitions(items: list[tuple[Service, str]], catalog: Catalog) -> list[RequisitionView]:
+    """Group basket items per requisition (receiving lab and discipline), as the service will."""
+    from ihr.rules.ordering import group_into_requisitions, requisition_kind
+
+    out = []
+    for (lab, discipline), services in group_into_requisitions(items).items():
+        try:
+            lab_name = catalog.lab(lab).short_name
+        except KeyError:
+            lab_name = lab or "?"
+        out.append(RequisitionView(requisition_kind(discipline), lab, lab_name, services))
+    return out
+
+
+class BasketList(OptionList):
+    """Requisition headings (disabled) and their services (selectable for removal)."""
+
+    DEFAULT_CSS = """
+    BasketList { height: 1fr; border: none; padding: 0; }
+    """
+
+    def show_items(self, items: list[tuple[Service, str]], catalog: Catalog | None) -> None:
+        highlighted = self.highlighted_code
+        self.clear_options()
+        if not items or catalog is None:
+            self.add_option(Option(Text(S.BASKET_EMPTY, style="italic"), disabled=True))
+            return
+        options: list[Option] = []
+        for req in requisitions(items, catalog):
+            options.append(
+                Option(Text(S.requisition_heading(req.kind, req.lab_name), style="bold underline"), disabled=True)
+            )
+            for service in req.services:
+                options.append(Option(Text(f"  {service.name}", no_wrap=True, overflow="ellipsis"), id=service.code))
+        self.add_options(options)
+        if highlighted is not None:
+            try:
+                self.highlighted = self.get_option_index(highlighted)
+            except Exception:
+                pass
+
+    @property
+    def highlighted_code(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        try:
+            return self.get_option_at_index(self.highlighted).id
+        except Exception:
+            return None

@@ -1,0 +1,76 @@
+"""The key bar: every key of the screen with its Norwegian name, wrapped onto two lines
+when the terminal is narrow (Textual's Footer scrolls out of sight at 80 columns).
+
+It redraws only when the set of keys changes, so moving focus writes no bytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Static
+
+_ORDER = {f"f{i}": i for i in range(1, 13)}
+
+
+def key_label(key: str) -> str:
+    key = key.split(",")[0]
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key[5:].upper()
+    if key in _ORDER:
+        return key.upper()
+    if key == "escape":
+        return "Esc"
+    if key == "enter":
+        return "Enter"
+    return key.upper() if len(key) == 1 else key
+
+
+def _sort_key(key: str) -> tuple[int, str]:
+    k = key.split(",")[0]
+    if k in _ORDER:
+        return (_ORDER[k], k)
+    if k.startswith("ctrl+"):
+        return (50, k)
+    return (40, k)
+
+
+class KeyBar(Static):
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; width: 100%; height: auto; max-height: 2; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", **kwargs)
+        self._shown: tuple[tuple[str, str, bool], ...] | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.call_after_refresh(self._bindings_changed, self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Any) -> None:
+        if not self.is_attached:
+            return
+        items: dict[str, tuple[str, str, bool]] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.show or not binding.description:
+                continue
+            label = binding.key_display or key_label(binding.key)
+            items.setdefault(binding.action, (label, binding.description, active.enabled))
+        keys = tuple(sorted(items.values(), key=lambda item: _sort_key(item[0].lower())))
+        if keys == self._shown:
+            return
+        self._shown = keys
+        text = Text(no_wrap=False, overflow="fold")
+        for i, (label, description, enabled) in enumerate(keys):
+            if i:
+                text.append("  ")
+            style = "bold" if enabled else "dim"
+            text.append(f" {label} ", style=style + " reverse")
+            text.append(" " + description.replace(" ", "\u00a0"), style="" if enabled else "dim")
+        self.update(text)
