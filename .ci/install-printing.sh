@@ -2,7 +2,8 @@
 # What the printing tests need on a fresh Debian machine (called by .ci/run, as root):
 # - CUPS (cupsd, lpadmin, lp, lpstat, cancel) for the real raw queue; the tests start their
 #   own cupsd on a loopback port, so the system service need not run;
-# - Node.js + npm and `npm ci` of the independent ZPL renderer (zpl-renderer-js).
+# - Node.js + npm and `npm ci` of the independent ZPL renderer (zpl-renderer-js);
+# - Tesseract OCR with Norwegian, to read the rendered label text back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 need=()
-for pkg_cmd in "cups:/usr/sbin/cupsd" "cups-client:lpadmin" "cups-bsd:lpr" "nodejs:node" "npm:npm"; do
+for pkg_cmd in "cups:/usr/sbin/cupsd" "cups-client:lpadmin" "cups-bsd:lpr" "nodejs:node" "npm:npm" \
+    "tesseract-ocr:tesseract"; do
   pkg="${pkg_cmd%%:*}"
   cmd="${pkg_cmd#*:}"
   if [ "${cmd#/}" != "$cmd" ]; then
@@ -20,6 +22,9 @@ for pkg_cmd in "cups:/usr/sbin/cupsd" "cups-client:lpadmin" "cups-bsd:lpr" "node
     command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
   fi
 done
+if ! { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx nor; }; then
+  need+=(tesseract-ocr-nor)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -109,9 +109,7 @@ class TcpPrinter(Printer):
                 if not chunk:
                     raise errors.PrinterNotResponding()
                 buf += chunk
-        except (TimeoutError, socket.timeout, OSError) as exc:
-            if isinstance(exc, errors.PrinterError):
-                raise
+        except OSError as exc:  # includes socket timeouts
             raise errors.PrinterNotResponding() from exc
         finally:
             sock.settimeout(self.io_timeout)

@@ -7,10 +7,16 @@ ZPL as a printer would, at 8 and 12 dots/mm. Checks:
   is hex-escaped (so it does not depend on `escape_field`), gives the very same pixels as in
   the label: the text is what we meant, including æøå, é, ü, ^, ~ and _;
 - no text runs off the label or into the barcode.
-The renderer cannot read text back (no OCR here); the PNGs were also inspected by eye.
+- Tesseract OCR (Debian tesseract-ocr + tesseract-ocr-nor) reads the text back.
+The PNGs were also inspected by eye while designing the layout.
 """
 
 from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -133,3 +139,55 @@ def test_names_on_the_labels(rendered):
     assert names[("nordic", 203)].startswith("Ærøy-Åsheim Østgård, Å")
     assert names[("zpl_chars", 203)] == "O^Brien~Smith_Jones, Zoë_^~"
     assert names[("long", 300)].startswith("Wergeland-Kristoffersen Haugen-Østbø")
+
+
+# ---- reading the text back (OCR) --------------------------------------------------------
+
+TESSERACT = shutil.which("tesseract")
+
+
+def _ocr(png, tmp_path) -> str:
+    """Tesseract (Norwegian) on one field drawn alone, cropped and scaled up 3x."""
+    image = Image.open(png).convert("L")
+    left, top, right, bottom = _ink_box(image, (0, 0, image.width, image.height))
+    crop = image.crop((max(0, left - 10), max(0, top - 10), right + 10, bottom + 10))
+    crop = crop.resize((crop.width * 3, crop.height * 3), Image.LANCZOS)
+    path = tmp_path / f"ocr-{png.name}"
+    crop.save(path)
+    result = subprocess.run([TESSERACT, str(path), "stdout", "-l", "nor", "--psm", "7"],
+                            capture_output=True, timeout=60, check=True)
+    return " ".join(result.stdout.decode("utf-8").split())
+
+
+def _similar(a: str, b: str) -> float:
+    squash = lambda s: re.sub(r"\s+", "", s)  # noqa: E731 - OCR spaces around dashes vary
+    return difflib.SequenceMatcher(None, squash(a), squash(b)).ratio()
+
+
+@pytest.mark.skipif(TESSERACT is None or "nor" not in subprocess.run(
+    [TESSERACT or "true", "--list-langs"], capture_output=True, text=True).stdout,
+    reason="tesseract-ocr with Norwegian (tesseract-ocr-nor) is not installed; "
+           ".ci/install-printing.sh installs it")
+def test_text_reads_back(rendered, tmp_path):
+    """OCR of the rendered fields: the renderer drew our UTF-8 text, not garbage.
+
+    OCR is not exact, so: Norwegian letters must be read exactly in the words that hold
+    them, digits exactly, and whole lines at least 85 % alike. For the name with ^ ~ _ (which
+    OCR reads poorly) the words AFTER each of those characters must be there: a raw ^ or ~
+    would have cut the field at that point.
+    """
+    for key, dpi, data, layout, png, refs in rendered:
+        texts = layout.texts()
+        read = {role: _ocr(refs[role], tmp_path) for role in ("name", "person_id", "analyses")}
+        assert read["person_id"] == texts["person_id"], (key, dpi, read)
+        assert _similar(read["analyses"], texts["analyses"]) >= 0.85, (key, dpi, read)
+        if key == "nordic":
+            for word in ("Ærøy", "Åsheim", "Østgård"):
+                assert word in read["name"], (key, dpi, read)
+        elif key == "zpl_chars":
+            for word in ("Brien", "Smith", "Jones", "Zo"):
+                assert word in read["name"], (key, dpi, read)
+        else:
+            assert "Østbø" in read["name"] and "Wergeland" in read["name"], (key, dpi, read)
+        if key != "zpl_chars":
+            assert _similar(read["name"], texts["name"]) >= 0.85, (key, dpi, read)
