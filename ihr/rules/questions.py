@@ -2,13 +2,18 @@
 
 Conventions (the same in the TUI, the client and the sandbox, since all call these):
 - An answer that is missing, None or a blank string counts as "no answer".
-- A condition on a question that is not in the basket, or that is itself disabled, sees
-  "no answer": disabling cascades, and the answer of a disabled question is ignored.
-- `!=`, `<`, `>`, ... on a question without an answer are false (only `exists` looks at
-  absence); so "pregnancy week when pregnant != nei" stays hidden until pregnancy is answered.
-- Dates and datetimes travel as ISO 8601 strings and are compared as dates and times;
-  integers and decimals as numbers; booleans as booleans; choices and text as strings.
-- A cycle in enable_when (a question that depends on itself) leaves the questions disabled.
+- Operators follow FHIR Questionnaire: `exists` compares "has an answer" with the boolean;
+  `=`, `>`, `<`, `>=`, `<=` need an answer that satisfies them; `!=` holds when the answer is
+  not equal, and also when the (enabled) question has no answer yet.
+- Disabling cascades: a condition on a question that is disabled, or that is not in the
+  basket at all, never holds, whatever its operator, and the answer of a disabled question
+  is ignored. So with `enable_behavior="all"` (the default) a question is disabled as soon as
+  one question it depends on is; with "any", when none of its conditions holds.
+- Dates and datetimes travel as ISO 8601 strings and are compared as dates and times
+  (aware datetimes on the UTC scale); integers and decimals as numbers; booleans as
+  booleans; choices and text as strings.
+- A cycle in enable_when (a question that depends on itself) leaves the questions on it
+  disabled.
 """
 
 from __future__ import annotations
@@ -105,12 +110,14 @@ def _coerce(answer_type: AnswerType | None, value: Any) -> Any:
             return str(value).strip()
 
 
-def _condition_holds(cond: EnableWhen, controlling: Question | None, value: Any) -> bool:
+def _condition_holds(cond: EnableWhen, controlling: Question, value: Any) -> bool:
+    """Whether one condition holds for the (enabled) controlling question's answer."""
     if cond.operator == "exists":
-        return _present(value) == bool(cond.answer)
+        wanted = _as_bool(cond.answer)
+        return wanted is not None and _present(value) == wanted
     if not _present(value):
-        return False
-    answer_type = controlling.type if controlling is not None else None
+        return cond.operator == "!="
+    answer_type = controlling.type
     left = _coerce(answer_type, value)
     right = _coerce(answer_type, cond.answer)
     if left is None or right is None:
@@ -158,14 +165,14 @@ def _is_enabled(
     results = []
     for cond in question.enable_when:
         controlling = by_key.get(cond.question)
-        value = None  # unknown or disabled question: its answer does not count
-        if controlling is not None:
-            state = _is_enabled(controlling, answers, by_key, visiting)
-            if state is None:
-                return None  # everything on a cycle stays disabled
-            if state:
-                value = answers.get(cond.question)
-        results.append(_condition_holds(cond, controlling, value))
+        if controlling is None:  # not in the basket: the condition cannot hold
+            results.append(False)
+            continue
+        state = _is_enabled(controlling, answers, by_key, visiting)
+        if state is None:
+            return None  # everything on a cycle stays disabled
+        # A disabled controlling question: the condition does not hold (cascade).
+        results.append(state and _condition_holds(cond, controlling, answers.get(cond.question)))
     return any(results) if question.enable_behavior == "any" else all(results)
 
 

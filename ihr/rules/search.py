@@ -30,6 +30,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import islice
 
 from ihr.models import Catalog, Discipline, Service
 
@@ -184,7 +185,7 @@ class CatalogIndex:
         tokens = words(query)
         if not tokens:
             ranks = (r for r in self._catalog_order if allowed is None or r in allowed)
-            return [self._by_rank[r] for r, _ in zip(ranks, range(limit))]
+            return [self._by_rank[r] for r in islice(ranks, limit)]
 
         phrase = " ".join(tokens)
         result: list[int] = []

@@ -150,7 +150,7 @@ def _q(operator: str, answer: object, t: AnswerType) -> tuple[Question, dict[str
         ("=", True, AnswerType.BOOLEAN, False, False),
         ("!=", "nei", AnswerType.CHOICE, "ja", True),
         ("!=", "nei", AnswerType.CHOICE, "nei", False),
-        ("!=", "nei", AnswerType.CHOICE, None, False),  # no answer: not "different"
+        ("!=", "nei", AnswerType.CHOICE, None, True),  # FHIR: no answer is not equal either
         (">", 12, AnswerType.INTEGER, 13, True),
         (">", 12, AnswerType.INTEGER, 12, False),
         ("<", 12, AnswerType.INTEGER, 9, True),  # numeric, not "9" > "12" as strings
@@ -185,8 +185,39 @@ def test_any_and_all() -> None:
     assert is_enabled(both, {"pacemaker": True, "metall": True}, by_key)
 
 
+def test_cycle_day_unless_post_menopausal() -> None:
+    status = Question(key="menopausestatus", text="Menopausestatus", type=AnswerType.CHOICE,
+                      choices=[Choice(code="pre", display="Før menopause"), Choice(code="post", display="Etter menopause")])
+    day = Question(key="syklusdag", text="Syklusdag", type=AnswerType.INTEGER, min=1, max=60,
+                   enable_when=[EnableWhen(question="menopausestatus", operator="!=", answer="post")])
+    keys = lambda answers: [q.key for q in enabled_questions([status, day], answers)]  # noqa: E731
+    assert keys({}) == ["menopausestatus", "syklusdag"]
+    assert keys({"menopausestatus": "pre"}) == ["menopausestatus", "syklusdag"]
+    assert keys({"menopausestatus": "post", "syklusdag": 14}) == ["menopausestatus"]
+    assert clean_answers([status, day], {"menopausestatus": "post", "syklusdag": 14}) == {"menopausestatus": "post"}
+
+
+@pytest.mark.parametrize(("operator", "answer"), [("exists", False), ("!=", "ja"), ("exists", True), ("=", "ja")])
+def test_no_condition_holds_on_a_disabled_question(operator: str, answer: object) -> None:
+    # gravid is only asked for women here; when it is disabled, a question depending on it
+    # is disabled too, even for operators that an unanswered question would satisfy.
+    sex = Question(key="kvinne", text="Kvinne?", type=AnswerType.BOOLEAN)
+    pregnant = PREGNANT.model_copy(update={"enable_when": [EnableWhen(question="kvinne", operator="=", answer=True)]})
+    dep = Question(key="dep", text="Avhengig", type=AnswerType.TEXT,
+                   enable_when=[EnableWhen(question="gravid", operator=operator, answer=answer)])  # type: ignore[arg-type]
+    qs = [sex, pregnant, dep]
+    assert "dep" not in [q.key for q in enabled_questions(qs, {"kvinne": False, "gravid": "ja"})]
+    # With "any", another condition that holds still enables it.
+    either = dep.model_copy(update={"enable_when": [*dep.enable_when, EnableWhen(question="kvinne", operator="=", answer=False)],
+                                    "enable_behavior": "any"})
+    assert "dep" in [q.key for q in enabled_questions([sex, pregnant, either], {"kvinne": False})]
+
+
 def test_condition_on_question_outside_the_basket_is_not_met() -> None:
     assert not is_enabled(PREGNANCY_WEEK, {"gravid": "ja"}, {"svangerskapsuke": PREGNANCY_WEEK})
+    absent = Question(key="x", text="X", type=AnswerType.TEXT,
+                      enable_when=[EnableWhen(question="mangler", operator="exists", answer=False)])
+    assert not is_enabled(absent, {}, {"x": absent})
 
 
 def test_cycle_is_disabled_not_infinite() -> None:
