@@ -191,3 +191,32 @@ def test_text_preview_comes_from_the_same_layout():
 def test_bad_specimen_id_is_refused():
     with pytest.raises(ValueError):
         layout_label(replace(make(), specimen_id="12^34"))
+
+
+NAME_CHARS = st.sampled_from(list("abcdefghijklmnopqrstuvwxyzæøåéüABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅW-'^~_"))
+NAME = st.text(NAME_CHARS, min_size=1, max_size=30)
+
+
+@given(
+    family=st.lists(NAME, min_size=1, max_size=3).map(" ".join),
+    given_names=st.lists(NAME, min_size=1, max_size=4).map(" ".join),
+    dpi=st.sampled_from([203, 300]),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_name_fits_and_keeps_the_surname_start(family, given_names, dpi):
+    data = replace(make(), family_name=family, given_name=given_names)
+    layout = layout_label(data, LabelSize(dpi=dpi))
+    element = layout.element("name")
+    name = element.text
+    assert text_width(name, element.height) <= element.max_width
+    surname = " ".join(family.split())
+    keep = min(len(surname), 4)
+    assert name.startswith(surname[:keep].rstrip(" -"))
+    if not name.startswith(surname + ","):
+        # The surname was cut: only after all given names were reduced to one initial.
+        first = given_names.split()[0]
+        parts = [p[0] for p in first.split("-") if p]
+        initial = "-".join(parts) + "." if parts else ""
+        assert name.endswith(f"., {initial}" if initial else ".")
+    # And the ZPL carries it escaped.
+    assert escape_field(name) in to_zpl(layout)
