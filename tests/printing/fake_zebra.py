@@ -1,7 +1,8 @@
 """A Zebra printer on 127.0.0.1 for the tests: answers `~HS`, records everything received.
 
 `FakeZebra(variant)` with variant one of VARIANTS. "silent" accepts connections and reads
-but never answers. "paper_out_after" is ready before a job and out of paper after it.
+but never answers. "paper_out_after" is ready before a job and out of paper after it;
+"silent_after" is ready before a job and silent after it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ VARIANTS: dict[str, HostStatus | None] = {
     "buffer_full": replace(READY, buffer_full=True),
     "silent": None,
     "paper_out_after": READY,
+    "silent_after": READY,
 }
 
 
@@ -81,6 +83,8 @@ class FakeZebra:
     def _answer(self, after_job: bool) -> bytes | None:
         status = self.status
         if status is None:
+            return None
+        if self.variant == "silent_after" and after_job:
             return None
         if self.variant == "paper_out_after" and after_job:
             status = replace(status, paper_out=True)

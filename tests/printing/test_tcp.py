@@ -70,6 +70,15 @@ def test_fault_after_the_job_is_reported(label, journal):
     assert journal.entries()[0].outcome == "failed"
 
 
+def test_silence_after_the_job_is_not_ok(label, journal):
+    with FakeZebra("silent_after") as zebra:
+        result = print_labels([label], _printer(zebra.url), journal, user="u")
+        assert len(zebra.jobs) == 1
+    assert not result.ok and isinstance(result.error, errors.PrinterNotResponding)
+    assert "svarte ikke etter at etikettene ble sendt" in result.message
+    assert not journal.was_printed(label.specimen_id)
+
+
 def test_nobody_listening_is_unreachable(label, journal):
     with socket.create_server(("127.0.0.1", 0)) as s:
         port = s.getsockname()[1]
