@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 import uvicorn
+import uvicorn.config
 from fastapi import FastAPI
 
 from ihr.models import Catalog
@@ -30,11 +31,23 @@ DEFAULT_TOKEN = "sandbox-token"
 START_TIMEOUT_S = 15.0
 
 
-def _config(app: FastAPI, **kwargs: object) -> uvicorn.Config:
+def _config(app: FastAPI, *, embedded: bool, **kwargs: object) -> uvicorn.Config:
+    """uvicorn settings: never an access log (paths carry fødselsnumre).
+
+    Embedded, uvicorn must not configure logging at all (no dictConfig, no stderr handler):
+    the host is a Textual app that owns the terminal. Its records go to the host's own
+    handlers, if any; a NullHandler keeps Python's last-resort handler off stderr.
+    """
+    if embedded:
+        for name in ("uvicorn", "sandbox"):
+            logger = logging.getLogger(name)
+            if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+                logger.addHandler(logging.NullHandler())
     return uvicorn.Config(
         app,
         access_log=False,
-        log_level="warning",
+        log_config=None if embedded else uvicorn.config.LOGGING_CONFIG,
+        log_level="warning" if embedded else "info",
         lifespan="on",
         timeout_graceful_shutdown=2,
         **kwargs,  # type: ignore[arg-type]
@@ -85,7 +98,7 @@ class EmbeddedSandbox:
         sock.setblocking(False)
         self._sock = sock
         self.port = sock.getsockname()[1]
-        self._server = uvicorn.Server(_config(self.app))
+        self._server = uvicorn.Server(_config(self.app, embedded=True))
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
         failure: list[BaseException] = []
 
@@ -140,6 +153,6 @@ def serve(
 ) -> None:
     """Run the sandbox in the foreground until interrupted (`ihr sandbox --port N`)."""
     app = create_app(db_path=db_path, token=token, lab_delay_s=lab_delay_s)
-    server = uvicorn.Server(_config(app, host=host, port=port))
+    server = uvicorn.Server(_config(app, embedded=False, host=host, port=port))
     log.info("sandbox listening on http://%s:%d%s", host, port, API_PREFIX)
     server.run()
