@@ -4,7 +4,8 @@
 
 Each query is typed one keystroke at a time ("c", "cr", "crp"), and every keystroke is one
 timed `CatalogIndex.search` call. Each round builds a fresh index (cold caches), then types
-every query of the list once, as a secretary would in one session. Prints the index build
+every query of the list once, as a secretary would in one session: once over all
+disciplines and once each filtered to klinisk kjemi and radiologi. Prints the index build
 time and p50 / p95 / max per keystroke; the budget is p95 <= 5 ms.
 
 Uses `sandbox.seed.generate.big_catalog(n)` when it exists; otherwise synthesises a
@@ -28,6 +29,9 @@ TYPED = [
     "ct abdomen", "mr caput", "ul", "urin", "blodsukker", "langtidsblodsukker",
     "npu19748", "streptokokk", "klamydia", "psa", "hcg", "graviditetstest", "borrelia", "d-vitamin",
 ]
+
+
+DISCIPLINES: list[Discipline | None] = [None, Discipline.LAB, Discipline.RADIOLOGY]
 
 
 def synthetic_catalog(n: int, seed: int = 1) -> Catalog:
@@ -91,25 +95,31 @@ def main() -> None:
     print(f"catalog: {len(catalog.services)} services ({source})")
 
     builds: list[float] = []
-    per_key: list[tuple[float, str]] = []
+    per_key: dict[Discipline | None, list[tuple[float, str]]] = {d: [] for d in DISCIPLINES}
     for _ in range(args.rounds):
-        t0 = time.perf_counter()
-        index = CatalogIndex(catalog)
-        builds.append(time.perf_counter() - t0)
-        for query in TYPED:
-            for i in range(1, len(query) + 1):
-                typed = query[:i]
-                t0 = time.perf_counter()
-                index.search(typed)
-                per_key.append((time.perf_counter() - t0, typed))
+        for discipline in DISCIPLINES:
+            t0 = time.perf_counter()
+            index = CatalogIndex(catalog)
+            builds.append(time.perf_counter() - t0)
+            for query in TYPED:
+                for i in range(1, len(query) + 1):
+                    typed = query[:i]
+                    t0 = time.perf_counter()
+                    index.search(typed, discipline)
+                    per_key[discipline].append((time.perf_counter() - t0, typed))
 
-    ms = [t * 1000 for t, _ in per_key]
     print(f"index build: {statistics.median(builds) * 1000:.0f} ms (median of {len(builds)})")
-    print(f"keystrokes: {len(ms)} ({len(TYPED)} queries x {args.rounds} rounds, fresh index per round)")
-    print(f"per keystroke: p50 {percentile(ms, 50):.3f} ms   p95 {percentile(ms, 95):.3f} ms   max {max(ms):.3f} ms")
-    slowest = sorted(per_key, reverse=True)[:5]
-    print("slowest: " + ", ".join(f"{q!r} {t * 1000:.2f} ms" for t, q in slowest))
-    print("budget p95 <= 5 ms: " + ("ok" if percentile(ms, 95) <= 5 else "OVER BUDGET"))
+    worst_p95 = 0.0
+    for discipline, timings in per_key.items():
+        ms = [t * 1000 for t, _ in timings]
+        p95 = percentile(ms, 95)
+        worst_p95 = max(worst_p95, p95)
+        label = discipline.value if discipline else "alle fag"
+        print(f"[{label}] {len(ms)} keystrokes ({len(TYPED)} queries x {args.rounds} rounds, fresh index per round): "
+              f"p50 {percentile(ms, 50):.3f} ms  p95 {p95:.3f} ms  max {max(ms):.3f} ms")
+        slowest = sorted(timings, reverse=True)[:3]
+        print("    slowest: " + ", ".join(f"{q!r} {t * 1000:.2f} ms" for t, q in slowest))
+    print("budget p95 <= 5 ms: " + ("ok" if worst_p95 <= 5 else "OVER BUDGET"))
 
 
 if __name__ == "__main__":

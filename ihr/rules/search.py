@@ -41,18 +41,31 @@ _SYSTEM_PREFIX = re.compile(r"^[^\W\d_]{1,4}-(?=\S)")  # "P-", "B-", "fS-", "Pt-
 _CACHE_LIMIT = 4096
 
 
+class _FoldTable(dict[int, str]):
+    """str.translate table that works out (and remembers) how to fold each character."""
+
+    def __missing__(self, codepoint: int) -> str:
+        ch = chr(codepoint)
+        if ch.isascii() or ch in _KEEP:
+            folded = ch
+        elif ch in _FOLD:
+            folded = _FOLD[ch]
+        else:
+            folded = "".join(p for p in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(p))
+        self[codepoint] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def normalise(text: str) -> str:
     """Case- and accent-folded text with æ, ø and å kept."""
-    out = []
-    for ch in text.casefold():
-        ch = _FOLD.get(ch, ch)
-        if ch in _KEEP or ch.isascii():
-            out.append(ch)
-            continue
-        for part in unicodedata.normalize("NFKD", ch):
-            if not unicodedata.combining(part):
-                out.append(part)
-    return "".join(out)
+    folded = text.casefold()
+    if folded.isascii():
+        return folded
+    # NFC first, so a decomposed "å" (a + combining ring, as macOS may send it) stays "å".
+    return unicodedata.normalize("NFC", folded).translate(_FOLD_TABLE)
 
 
 def words(text: str) -> list[str]:
@@ -60,8 +73,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def _phrase(text: str) -> str:
-    return " ".join(words(text))
+_words = words
 
 
 def strip_system_prefix(name: str) -> str:
@@ -74,6 +86,17 @@ class CatalogIndex:
 
     def __init__(self, catalog: Catalog) -> None:
         services = list(catalog.services)
+        memo: dict[str, list[str]] = {}
+
+        def words(text: str) -> list[str]:  # many names, synonyms and short names repeat
+            found = memo.get(text)
+            if found is None:
+                found = memo[text] = _words(text)
+            return found
+
+        def _phrase(text: str) -> str:
+            return " ".join(words(text))
+
         order = sorted(range(len(services)), key=lambda i: (len(services[i].name), normalise(services[i].name), i))
         rank_of = {i: r for r, i in enumerate(order)}
         self._by_rank: list[Service] = [services[i] for i in order]

@@ -143,3 +143,11 @@ def test_results_are_exactly_the_matching_services(fragments: list[str], discipl
     }
     assert [s.code for s in got] == list(dict.fromkeys(s.code for s in got))  # no duplicates
     assert {s.code for s in got} == expected
+
+
+def test_decomposed_input_keeps_aa() -> None:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Røntgen Årsak")
+    assert normalise(decomposed) == "røntgen årsak"
+    assert normalise("İstanbul ǅ") == "istanbul dz"  # ž is an accented z; only æ, ø, å are kept
