@@ -91,10 +91,11 @@ def check_digits(first9: str) -> str | None:
 def _check_digits_ok(digits: str) -> bool:
     """Whether the two check digits of an 11-digit string are right.
 
-    The 2032 change goes here: from then on the first check digit is valid when the weighted
-    sum of the first ten digits (weights 3,7,6,1,8,9,4,5,2,1) leaves remainder 0, 1, 2 or 3
-    mod 11, while the second check digit stays as it is; the sex then comes from nowhere and
-    `PersonId.sex` must become optional. Until then only remainder 0 is accepted.
+    The 2032 change goes here. As announced (check the final rule before relying on it), the
+    first check digit will be valid when the weighted sum of the first ten digits (weights
+    3,7,6,1,8,9,4,5,2,1) leaves remainder 0, 1, 2 or 3 mod 11, the second check digit stays
+    as it is, and new numbers no longer encode sex (so `PersonId.sex` must become optional).
+    Until then only remainder 0 is accepted.
     """
     return check_digits(digits[:9]) == digits[9:]
 
