@@ -321,7 +321,14 @@ class MessageHub:
             )
         )
         result = parse_apprec(xml)  # the sender reads the receipt it got back
-        if addon:
+        refused_items = [
+            i.model_copy(update={"status": ItemStatus.CANCELLED}) if i.id in verdict.refused_item_ids else i
+            for i in req.items
+        ]
+        if addon:  # the requisition keeps its status; only refused add-ons are marked
+            req = req.model_copy(update={"items": refused_items})
+            order = _with_requisition(order, req, at)
+            self.db.save_order(order)
             self.orders.event(
                 order, EventKind.APPREC, f"Applikasjonskvittering for etterrekvireringen: {result.status_text}.",
                 requisition_id=req.id, status=req.status, errors=result.errors, at=at,
@@ -330,10 +337,7 @@ class MessageHub:
         status = APPREC_TO_STATUS[result.status]
         update: dict[str, object] = {"status": status}
         if result.status == AppRecStatus.OK_WITH_ERRORS:
-            update["items"] = [
-                i.model_copy(update={"status": ItemStatus.CANCELLED}) if i.id in verdict.refused_item_ids else i
-                for i in req.items
-            ]
+            update["items"] = refused_items
         req = req.model_copy(update=update)
         order = _with_requisition(order, req, at)
         self.db.save_order(order)

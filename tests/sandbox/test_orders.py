@@ -63,8 +63,18 @@ def test_a_realistic_basket_gets_requisitions_and_tubes(client: httpx.Client) ->
         assert (spec.container, spec.material) == (need.container, need.material)
         assert spec.requisition_id == req.id
         assert spec.volume_ml <= cat.container(spec.container).capacity_ml
-    # HbA1c (EDTA, kjøl) cannot share with the heparin tubes: more than one container type.
-    assert len({s.container for s in order.specimens}) >= 2
+    # What the secretary draws: one heparin tube for the chemistry, potassium in a tube of its
+    # own (centrifuged within 60 min), EDTA for HbA1c, and the urine container last.
+    plan = [(s.container, s.service_codes) for s in order.specimens]
+    assert plan == [
+        ("LHG", sorted(["NOR25909", "NPU01566", "NPU01567", "NPU01568", "NPU04094", "NPU18016", "NPU19651"])),
+        ("LHG", ["NPU03230"]),
+        ("EDTA", ["NPU27300"]),
+        ("URIN", ["NPU19661"]),
+    ]
+    assert order.specimens[1].centrifuge_within_minutes == 60
+    # Barcodes are allocated in order of draw.
+    assert ids == sorted(ids)
 
 
 def test_one_requisition_per_lab_and_discipline_and_imaging_is_a_referral(client: httpx.Client) -> None:
