@@ -4,7 +4,9 @@ Rules
 - Services without a specimen requirement (imaging) need no tube.
 - A service ordered twice for the same lab is planned once.
 - Services share a tube only when they agree on material, container, temperature class,
-  receiving lab, time-critical handling (`centrifuge_within_minutes`) and light protection.
+  receiving lab and time-critical handling (`centrifuge_within_minutes`). Light protection
+  does not split a tube: the whole tube is protected when one of its services needs it, as
+  the lab would do (one tube less for the patient).
 - Within such a group, minimum volumes are packed first-fit into the container's
   `capacity_ml`, largest volume first (ties by service code), so the plan is the same for
   the same basket in any order. `separate_tube=True` services always get a tube of their own.
@@ -24,18 +26,18 @@ from ihr.models import Catalog, PlannedTube, Service, TemperatureClass
 
 _EPSILON = 1e-9
 
-GroupKey = tuple[str, str, TemperatureClass, str, int | None, bool]
+GroupKey = tuple[str, str, TemperatureClass, str, int | None]
 
 
 def _group_key(service: Service, lab_her_id: str) -> GroupKey:
     spec = service.specimen
     assert spec is not None
     h = spec.handling
-    return (spec.material, spec.container, h.temperature, lab_her_id, h.centrifuge_within_minutes, h.light_protected)
+    return (spec.material, spec.container, h.temperature, lab_her_id, h.centrifuge_within_minutes)
 
 
 def _tube(key: GroupKey, services: list[Service], order_of_draw: int) -> PlannedTube:
-    material, container, temperature, lab, centrifuge, light = key
+    material, container, temperature, lab, centrifuge = key
     volume = sum(s.specimen.min_volume_ml for s in services if s.specimen)  # packing order: deterministic
     return PlannedTube(
         container=container,
@@ -45,7 +47,7 @@ def _tube(key: GroupKey, services: list[Service], order_of_draw: int) -> Planned
         service_codes=sorted(s.code for s in services),
         volume_ml=round(volume, 6),
         order_of_draw=order_of_draw,
-        light_protected=light,
+        light_protected=any(s.specimen.handling.light_protected for s in services if s.specimen),
         centrifuge_within_minutes=centrifuge,
     )
 

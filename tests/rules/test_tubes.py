@@ -31,13 +31,14 @@ def test_a_diabetes_and_thyroid_basket(catalog: Catalog) -> None:
     summary = [(t.container, t.service_codes, t.volume_ml) for t in tubes]
     assert summary == [
         ("CIT", ["NPU01685"], 2.7),  # INR: citrate first, a tube of its own
-        ("LIH", ["NPU02192", "NPU03577", "NPU19748", "NPU19763"], 2.0),  # CRP, glukose, ferritin, TSH share
+        # CRP, glukose, ferritin, TSH and vitamin D share; vitamin D makes the tube light-protected
+        ("LIH", ["NPU02192", "NPU03577", "NPU10267", "NPU19748", "NPU19763"], 3.0),
         ("LIH", ["NPU03230"], 0.5),  # kalium: centrifuge within 60 min, not with the others
-        ("LIH", ["NPU10267"], 1.0),  # vitamin D: light-protected
         ("EDTA", ["NOR05172", "NPU27300"], 1.0),
     ]
-    assert [t.order_of_draw for t in tubes] == [1, 3, 3, 3, 4]
-    assert tubes[2].centrifuge_within_minutes == 60 and tubes[3].light_protected
+    assert [t.order_of_draw for t in tubes] == [1, 3, 3, 4]
+    assert tubes[1].light_protected and not tubes[2].light_protected
+    assert tubes[2].centrifuge_within_minutes == 60
 
 
 def test_two_labs_two_tubes_and_imaging_none(catalog: Catalog) -> None:
@@ -110,11 +111,12 @@ def _check_plan(catalog: Catalog, items: list[tuple[Service, str]], tubes: list[
         for s in members:
             spec = s.specimen
             assert spec is not None
-            assert (spec.material, spec.container, spec.handling.temperature, spec.handling.centrifuge_within_minutes,
-                    spec.handling.light_protected) == (
-                t.material, t.container, t.temperature, t.centrifuge_within_minutes, t.light_protected)
+            assert (spec.material, spec.container, spec.handling.temperature, spec.handling.centrifuge_within_minutes) == (
+                t.material, t.container, t.temperature, t.centrifuge_within_minutes)
             if spec.separate_tube:
                 assert t.service_codes == [s.code]
+        # The tube is light-protected exactly when one of its services must be.
+        assert t.light_protected == any(s.specimen.handling.light_protected for s in members)  # type: ignore[union-attr]
         assert abs(t.volume_ml - sum(s.specimen.min_volume_ml for s in members)) < 1e-6  # type: ignore[union-attr]
         assert t.order_of_draw == catalog.container(t.container).order_of_draw
         if t.volume_ml > capacity + 1e-9:  # the documented oversize case: one service alone
@@ -127,7 +129,7 @@ def _check_plan(catalog: Catalog, items: list[tuple[Service, str]], tubes: list[
 
     # First fit: no two shared tubes of one group could have been one tube.
     def group(t: PlannedTube) -> tuple[object, ...]:
-        return (t.material, t.container, t.temperature, t.lab_her_id, t.centrifuge_within_minutes, t.light_protected)
+        return (t.material, t.container, t.temperature, t.lab_her_id, t.centrifuge_within_minutes)
 
     shared = [t for t in tubes if not any(by_code[c].specimen.separate_tube for c in t.service_codes)  # type: ignore[union-attr]
               and not is_oversize(t, catalog)]
