@@ -91,19 +91,14 @@ def ensure_seeded(db: Database) -> None:
     """Load the synthetic population into a fresh store (a reused file is left alone)."""
     if db.is_seeded():
         return
+    from sandbox.seed.catalog import seed_groups
     from sandbox.seed.people import seed_offices, seed_patients, seed_requesters
 
-    try:
-        from sandbox.seed.catalog import seed_groups
-
-        groups = list(seed_groups())
-    except ImportError:  # the seed catalog may not define groups
-        groups = []
     db.seed(
         patients=seed_patients(),
         requesters=seed_requesters(),
         offices=seed_offices(),
-        groups=groups,
+        groups=seed_groups(),
         stamp=SEED_STAMP,
     )
 

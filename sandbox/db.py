@@ -18,7 +18,7 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +106,6 @@ def _dump(model: Any) -> str:
 
 def _iso(moment: datetime) -> str:
     """A sortable UTC text for a timestamp (naive values are taken as UTC)."""
-    from datetime import timezone
-
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

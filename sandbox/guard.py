@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from sandbox.problems import problem_response
+from sandbox.problems import problem_response, scrubbed_traceback
 
 log = logging.getLogger("sandbox")
 
@@ -132,7 +132,7 @@ class Guard:
             self.stats.unexpected_errors += 1
             route = scope.get("route")
             where = getattr(route, "path", "?")
-            log.error("unexpected error in %s %s: %s", method, where, type(exc).__name__, exc_info=exc)
+            log.error("unexpected error in %s %s: %s", method, where, scrubbed_traceback(exc))
             if not started:
                 await problem_response(500)(scope, receive, send)
 

@@ -44,7 +44,7 @@ from ihr.rules.ordering import patient_refusal
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from sandbox.labs import judge
 from sandbox.orders import OrderService, as_utc, new_id
-from sandbox.problems import ProblemError, unprocessable
+from sandbox.problems import ProblemError, scrubbed_traceback, unprocessable
 
 log = logging.getLogger("sandbox")
 
@@ -132,8 +132,8 @@ class MessageHub:
         while not self._stop.is_set():
             try:
                 self.run_due()
-            except Exception:  # keep the labs alive; the job stays for the next round
-                log.exception("lab simulator failed")
+            except Exception as exc:  # keep the labs alive; the job stays for the next round
+                log.error("lab simulator failed: %s", scrubbed_traceback(exc))
             self._wake.wait(self.poll_s)
             self._wake.clear()
 

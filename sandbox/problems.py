@@ -3,7 +3,8 @@
 Every error the service returns is `application/problem+json` shaped as `ihr.models.Problem`
 with a Norwegian `detail`. FastAPI's own 422 format is replaced by the same shape with field
 paths in the `items[0].service_code` style, and anything unexpected becomes a 500 problem
-(logged without the request path, since paths can carry a fødselsnummer).
+(`sandbox.guard` logs it without the request path or the exception's message, since
+either can carry a fødselsnummer).
 """
 
 from __future__ import annotations
@@ -221,15 +222,16 @@ async def _http_exception_handler(_request: Request, exc: Exception) -> JSONResp
     return problem_response(status, detail, headers=dict(exc.headers or {}))
 
 
-async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
-    route = request.scope.get("route")
-    where = getattr(route, "path", "?")  # the template, never the concrete path
-    log.error("unexpected error in %s %s: %s", request.method, where, type(exc).__name__, exc_info=exc)
-    return problem_response(500)
+def scrubbed_traceback(exc: BaseException) -> str:
+    """Where an exception came from (type and frames), without its message: messages and
+    local values can hold a fødselsnummer or a name, source lines and frame names do not."""
+    import traceback
+
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}"
 
 
 def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)
-    app.add_exception_handler(Exception, _unexpected_handler)

@@ -16,6 +16,7 @@ from sandbox.server import EmbeddedSandbox
 from tests.sandbox.conftest import assert_problem, order_body
 
 JSON = {"content-type": "application/json"}
+SECRET = "".join(["1785", "9011284"])  # a fødselsnummer-like value in an exception message
 GOOD = json.dumps(order_body()).encode()
 
 
@@ -110,13 +111,13 @@ def raw_request(sandbox: EmbeddedSandbox, method: str, path: str, headers: dict,
     return httpx.Response(int(status_line.split()[1]), headers=hdrs, content=body)
 
 
-def test_unexpected_errors_become_a_500_problem() -> None:
+def test_unexpected_errors_become_a_500_problem(caplog: pytest.LogCaptureFixture) -> None:
     """The catch-all works (so the matrix above proves something by never reaching it)."""
     app: FastAPI = create_app(lab_delay_s=0)
 
     @app.get("/api/v1/_boom")
     def boom() -> None:
-        raise RuntimeError("boom 17859011284")
+        raise RuntimeError("boom " + SECRET)
 
     async def run() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
@@ -127,7 +128,10 @@ def test_unexpected_errors_become_a_500_problem() -> None:
 
     r = asyncio.run(run())
     problem = assert_problem(r, 500)
-    assert "17859011284" not in r.text
+    assert SECRET not in r.text
     assert "uventet" in problem["detail"]
     assert app.state.guard_stats.unexpected_errors == 1
+    logged = [r.getMessage() for r in caplog.records if r.name == "sandbox"]
+    assert any("RuntimeError" in m and "boom" in m and "_boom" in m for m in logged)  # type and frames
+    assert not any(SECRET in m for m in logged)  # never the message
     app.state.db.close()
