@@ -146,8 +146,12 @@ class MessageHub:
                 if not jobs:
                     break
                 for job in jobs:
-                    with self.db.transaction():
-                        self._run(job)
+                    try:
+                        with self.db.transaction():
+                            self._run(job)
+                            self.db.finish_job(job["seq"])
+                    except Exception as exc:  # a job that fails is dropped, not retried forever
+                        log.error("lab job for order %s failed: %s", job["order_id"], scrubbed_traceback(exc))
                         self.db.finish_job(job["seq"])
                     done += 1
         return done
