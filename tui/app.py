@@ -456,7 +456,9 @@ class IhrApp(App[None]):
     @on(m.OrderStored)
     def _order_stored(self, message: m.OrderStored) -> None:
         self.draft.order = message.order
-        self._step("save", "done", S.saved(message.order.id, len(message.order.specimens)))
+        self._step(
+            "save", "done", S.saved([r.number for r in message.order.requisitions], len(message.order.specimens))
+        )
         self.show_status(self.draft.steps["save"].text)
 
     def action_print(self) -> None:
@@ -486,7 +488,8 @@ class IhrApp(App[None]):
 
     @on(m.LabelsPrinted)
     def _labels_printed(self, message: m.LabelsPrinted) -> None:
-        self._step("print", "done", S.printed(message.count, message.where))
+        scheme = self.printer_url.partition("://")[0].lower()
+        self._step("print", "done", S.printed(message.count, S.PRINTER_KIND.get(scheme, scheme)))
         self.show_status(self.draft.steps["print"].text)
 
     def collect(self, when: datetime, who: str) -> None:

@@ -120,14 +120,14 @@ BASKET_EMPTY = "Kurven er tom. Søk og trykk Enter, eller velg en gruppe (F3)."
 SUPPORT_TITLE = "Rekvireringsstøtte"
 SUPPORT_NONE = "Marker en analyse for å se prøvetakingsinformasjon."
 SUPPORT_MATERIAL = "Materiale"
-SUPPORT_CONTAINER = "Beholder"
+SUPPORT_CONTAINER = "Rør"
 SUPPORT_VOLUME = "Volum"
-SUPPORT_PREPARATION = "Forberedelse"
-SUPPORT_STABILITY = "Holdbarhet"
-SUPPORT_HANDLING = "Håndtering"
+SUPPORT_PREPARATION = "Forbered."
+SUPPORT_STABILITY = "Holdbar"
+SUPPORT_HANDLING = "Håndter."
 SUPPORT_NOTES = "Merknad"
 SUPPORT_IMAGING = "Bildediagnostikk: ingen prøve. Henvisningen må ha en problemstilling."
-SUPPORT_INTERVAL = "Bestillingsintervall"
+SUPPORT_INTERVAL = "Intervall"
 TEMPERATURE = {"romtemperatur": "romtemperatur", "kjøl": "kjøl", "frys": "frys"}
 LIGHT_PROTECTED = "lysbeskyttes"
 
@@ -256,7 +256,7 @@ REVIEW_REQUESTER = "Rekvirent"
 REVIEW_PRIORITY = "Prioritet"
 REVIEW_STEPS = "Steg"
 REVIEW_PREVIEW = "Forhåndsvisning av etikett"
-TUBE_COLS = ("Nr", "Farge", "Beholder", "Materiale", "Analyser", "Etiketter")
+TUBE_COLS = ("Nr", "Kork", "Rør", "Materiale", "Analyser", "Prøve-ID")
 
 
 def tube_count(tubes: int, labels: int) -> str:
@@ -273,12 +273,16 @@ STEP_FAILED = "feilet"
 STEP_DONE = "ferdig"
 
 
-def saved(order_id: str, specimens: int) -> str:
-    return f"Lagret som bestilling {order_id}. {specimens} prøve-ID-er tildelt."
+def saved(numbers: list[str], specimens: int) -> str:
+    nr = ", ".join(numbers)
+    return f"Lagret: rekvisisjon {nr}. {specimens} prøve-ID-er tildelt."
+
+
+PRINTER_KIND = {"file": "filskriveren", "tcp": "Zebra-skriveren", "cups": "CUPS-køen"}
 
 
 def printed(n: int, where: str) -> str:
-    return f"{n} etiketter skrevet ut til {where}."
+    return f"{n} etiketter sendt til {where}."
 
 
 def collected(n: int, when: str, who: str) -> str:
@@ -324,17 +328,18 @@ CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
 HELP_TITLE = "Hjelp – lynguide"
 HELP_TEXT = """\
 [b]Slik bestiller du[/b]
- 1. Pasienten kommer fra journalen, eller skann/skriv fødselsnummer (F2).
- 2. Søk i katalogen og trykk Enter på analysen – eller F3 for en gruppe.
+ 1. Pasienten kommer fra journalen – ellers skann eller skriv fødselsnummer.
+ 2. Skriv i søkefeltet, velg med piltastene og trykk Enter: analysen går
+    i kurven. F6 legger en hel gruppe i kurven.
  3. F4: svar på de veiledende spørsmålene (* er påkrevd).
- 4. F5: se over, lagre (F5), skriv ut etiketter (F6), registrer prøvetaking (F7)
-    og send (F8).
+ 4. F5: se over. Så F6 lagre, F7 skriv ut etiketter, F8 prøvetatt, F9 send.
 
-[b]Taster[/b]
- F1 hjelp   F2 pasient   F3 grupper   F4 spørsmål   F5 fullfør
- F6 fagområde   F7 haster   F8 fjern fra kurv   F9 ny gruppe fra kurven
- Tab / Shift+Tab flytter mellom feltene, piltaster i listene
- Ctrl+P kommandoer   Ctrl+Q avslutt   Esc lukker et vindu
+[b]Overalt[/b]   F1 hjelp  F2 pasient  F3 bestilling  F4 spørsmål  F5 fullfør
+             Ctrl+P kommandoer  Ctrl+Q avslutt  Esc lukker et vindu
+[b]Bestilling[/b] F6 grupper  F7 fagområde  F8 haster  F9 fjern fra kurven
+             Ctrl+N ny gruppe av kurven  Tab til kurven og tilbake
+[b]Grupper[/b]    Enter velg  Ctrl+E endre  Ctrl+D slett (egne grupper)
+[b]Fullfør[/b]    F6 lagre  F7 skriv ut  F8 prøvetatt  F9 send  Ctrl+N ny bestilling
 
 [b]Strekkodeleser[/b]
  Et skannet fødselsnummer åpner pasienten uansett hvor du står.

@@ -53,6 +53,10 @@ class QuestionRow(Vertical):
             label.append(S.QUESTIONS_REQUIRED_MARK, style="bold red")
         if q.unit and q.type in (AnswerType.INTEGER, AnswerType.DECIMAL):
             label.append(f" ({q.unit})")
+        if self.asked_by:
+            label.append(f"  · {', '.join(self.asked_by)}", style="dim")
+        label.no_wrap = True
+        label.overflow = "ellipsis"
         yield Label(label, classes="question-text")
         yield self.field
         yield Static("", classes="question-error")
@@ -111,7 +115,7 @@ class QuestionsScreen(MainScreen):
             rows.append(row)
         if draft.items:
             needs = app.needs_problemstilling()
-            comment = TextInput(draft.comment, placeholder="", max_length=2000)
+            comment = TextInput(draft.comment, placeholder="", max_length=2000, compact=True)
             comment.question_key = PROBLEMSTILLING_KEY  # type: ignore[attr-defined]
             comment.disabled = draft.locked
             self._comment = comment

@@ -58,7 +58,7 @@ class ReviewScreen(MainScreen):
     # ---- parts ------------------------------------------------------------------
     def _steps(self) -> Table:
         draft = self.ihr.draft
-        table = Table.grid(padding=(0, 1))
+        table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, show_edge=False)
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
@@ -66,8 +66,8 @@ class ReviewScreen(MainScreen):
         for step in STEP_ORDER:
             st = draft.steps[step]
             table.add_row(
-                Text(STEP_KEY[step], style="bold"),
-                STEP_LABEL[step],
+                Text(STEP_KEY[step], style="bold reverse"),
+                Text(STEP_LABEL[step]),
                 Text(STATE_TEXT[st.state], style=STATE_STYLE[st.state]),
                 Text(st.text if st.state != "pending" else ""),
             )
@@ -139,14 +139,13 @@ class ReviewScreen(MainScreen):
                     names.append(app.catalog.service(code).short_name)
                 except KeyError:
                     names.append(code)
-            specimen_id = getattr(tube, "id", None)
             table.add_row(
                 str(i),
                 container.cap_colour,
-                container.name + (f"\n{specimen_id}" if specimen_id else ""),
+                container.name,
                 tube.material,
                 ", ".join(names),
-                "1",
+                getattr(tube, "id", None) or "–",
             )
         return RichGroup(title, table)
 

@@ -38,7 +38,7 @@ def _sort_key(key: str) -> tuple[int, str]:
 
 class KeyBar(Static):
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; width: 100%; height: auto; max-height: 2; background: $panel; color: $text; padding: 0 1; }
+    KeyBar { dock: bottom; width: 100%; height: 2; background: $panel; color: $text; padding: 0 1; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -71,6 +71,6 @@ class KeyBar(Static):
             if i:
                 text.append("  ")
             style = "bold" if enabled else "dim"
-            text.append(f" {label} ", style=style + " reverse")
-            text.append(" " + description.replace(" ", "\u00a0"), style="" if enabled else "dim")
+            text.append(f"\u00a0{label}\u00a0", style=style + " reverse")
+            text.append(description.replace(" ", "\u00a0"), style="" if enabled else "dim")
         self.update(text)

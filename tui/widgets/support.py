@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
@@ -14,11 +15,12 @@ def _ml(value: float) -> str:
     return f"{value:g}".replace(".", ",") + " ml"
 
 
-def support_text(service: Service, catalog: Catalog) -> Table:
+def support_text(service: Service, catalog: Catalog) -> Group:
+    title = Text(service.name, style="bold", overflow="ellipsis", no_wrap=True)
+    title.append(f"  {service.code}", style="not bold")
     table = Table.grid(padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
     table.add_column(overflow="fold")
-    table.add_row(Text(service.name, style="bold"), Text(f"{service.code}"))
     spec = service.specimen
     if spec is None:
         table.add_row("", S.SUPPORT_IMAGING if service.requires_problemstilling else "")
@@ -48,7 +50,7 @@ def support_text(service: Service, catalog: Catalog) -> Table:
         table.add_row(S.SUPPORT_INTERVAL, S.interval_days(service.order_interval_days))
     if service.notes:
         table.add_row(S.SUPPORT_NOTES, service.notes)
-    return table
+    return Group(title, table)
 
 
 class SupportPanel(Static):

@@ -1,0 +1,59 @@
+"""The console script: context sources, EPJ launch file, lazy imports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.context import LaunchContext, context_from_env, parse_launch_text, read_launch_file
+
+
+def test_epj_file_key_value_and_toml_quotes(tmp_path: Path) -> None:
+    f = tmp_path / "launch.epj"
+    f.write_text(
+        '# from the journal\npatient = "17859011284"\nrekvirent: 990100217  # HPR\nkontor = 99200101\nother = x\n',
+        encoding="utf-8",
+    )
+    assert read_launch_file(f) == LaunchContext("17859011284", "990100217", "99200101")
+
+
+def test_cli_options_win_over_env_and_file() -> None:
+    cli = LaunchContext("1", None, None)
+    env = context_from_env({"IHR_PATIENT": "2", "IHR_REQUESTER": "3"})
+    file = parse_launch_text("patient=4\nrequester=5\noffice=6")
+    assert cli.merged(env).merged(file) == LaunchContext("1", "3", "6")
+
+
+def test_unreadable_epj_file_is_a_norwegian_error(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main(['--epj', 'finnes-ikke.txt'])"],
+        capture_output=True, text=True, cwd=tmp_path, env=None, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Kan ikke lese EPJ-filen" in proc.stderr
+
+
+@pytest.mark.parametrize("argv", [["printer", "--help"], ["sandbox", "--help"]])
+def test_subcommands_do_not_import_textual(argv: list[str]) -> None:
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert 'textual' not in sys.modules, 'textual imported'\n"
+        "print('ok')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().endswith("ok")
+
+
+def test_printer_subcommand_dispatches(tmp_path: Path) -> None:
+    from tui.cli import cmd_printer
+
+    assert cmd_printer(["status", "--url", f"file://{tmp_path}"]) == 0

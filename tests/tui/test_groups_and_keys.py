@@ -1,0 +1,130 @@
+"""Groups, priority, discipline filter, palette, help and the change-patient question."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.tui.conftest import people
+from tests.tui.helpers import ready, type_text, wait_for
+from tests.tui.test_workflow import add
+
+
+async def test_group_into_basket_then_make_rename_delete_own(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
+        stoffskifte = next(g for g in app.groups if g.name == "Stoffskifte")
+        index = app.groups.index(stoffskifte)
+        await pilot.press(*(["down"] * index), "enter")
+        await wait_for(pilot, lambda: app.current_mode == "order" and len(app.draft.items) == 2)
+        assert set(app.draft.codes) == set(stoffskifte.service_codes)
+
+        # a personal group from the basket
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupNameDialog")
+        await type_text(pilot, "Min TSH")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(g.name == "Min TSH" for g in app.groups))
+        mine = next(g for g in app.groups if g.name == "Min TSH")
+        assert mine.scope == "personal" and set(mine.service_codes) == set(stoffskifte.service_codes)
+
+        # rename it, then delete it
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
+        await pilot.press(*(["down"] * app.groups.index(mine)), "ctrl+e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupNameDialog")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "Min TSH 2")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(g.name == "Min TSH 2" for g in app.groups))
+        screen = app.screen
+        assert type(screen).__name__ == "GroupsDialog"
+        screen.refresh_groups()
+        mine = next(g for g in app.groups if g.name == "Min TSH 2")
+        screen.query_one("#group-list").highlighted = app.groups.index(mine)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: not any(g.name == "Min TSH 2" for g in app.groups))
+
+
+async def test_office_group_of_others_cannot_be_deleted_here(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        personal = [g for g in app.groups if g.scope == "personal" and g.owner_hpr != app.requester.hpr]
+        if not personal:
+            return  # the seed has none of another user's personal groups for this office
+        assert not app.own_group(personal[0])
+
+
+async def test_priority_discipline_remove(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        await pilot.press("f8")
+        assert app.draft.priority.value == "haster"
+        assert "HASTER" in str(app.screen.query_one("#banner").render())
+        await pilot.press("f7")  # klinisk kjemi only
+        assert app.screen.discipline is not None
+        app.screen.query_one("#search").value = ""
+        await type_text(pilot, "rtg")
+        await pilot.pause()
+        assert app.screen.query_one("#results").row_count == 0
+        await pilot.press("f9")  # removes the last one when the basket has no highlight
+        assert app.draft.items == []
+
+
+async def test_change_patient_with_unsaved_work_asks_first(app_factory: Any) -> None:
+    app = app_factory()
+    other = people.seed_patients()[1].id
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        app.open_patient(other)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.draft.codes == ["NPU19748"] and app.patient.id != other
+        app.open_patient(other)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: app.patient is not None and app.patient.id == other)
+        assert app.draft.items == []
+
+
+async def test_palette_and_help_are_norwegian(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpDialog")
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "NorwegianCommandPalette")
+        from textual.command import CommandInput
+
+        assert app.screen.query_one(CommandInput).placeholder == "Søk etter kommandoer …"
+        await type_text(pilot, "haster")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.draft.priority.value == "haster")
+
+
+async def test_catalog_from_cache_when_service_is_down(app_factory: Any, sandbox: Any, settings: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:  # first start fills the disk cache
+        await ready(pilot)
+    sandbox.stop()
+    from tests.tui.conftest import make_client
+    from tui.app import make_app
+    from tui.context import LaunchContext
+
+    offline = make_app(settings, make_client(settings), context=LaunchContext(), owns_client=True)
+    async with offline.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: offline.catalog is not None)
+        assert offline.catalog_note.startswith("Katalog fra hurtiglager")
+        assert "hurtiglager" in str(offline.screen.query_one("#banner").render())
