@@ -24,7 +24,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -271,7 +271,7 @@ class IhrClient:
         *,
         route: str,
         retry: bool = False,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str | list[str]] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         ok: tuple[int, ...] = (200,),
@@ -498,15 +498,17 @@ class IhrClient:
         self,
         patient: str | None = None,
         since: datetime | date | str | None = None,
-        status: OrderStatus | str | None = None,
+        status: OrderStatus | str | Iterable[OrderStatus | str] | None = None,
     ) -> list[OrderSummary]:
-        params: dict[str, str] = {}
+        """Orders, newest first; `status` may be one status or several (sent as repeated `status=`)."""
+        params: dict[str, str | list[str]] = {}
         if patient:
             params["patient"] = patient
         if since is not None:
             params["since"] = since if isinstance(since, str) else since.isoformat()
         if status is not None:
-            params["status"] = status.value if isinstance(status, OrderStatus) else str(status)
+            many = [status] if isinstance(status, str) else list(status)  # an OrderStatus is a str
+            params["status"] = [str(s.value if isinstance(s, OrderStatus) else s) for s in many]
         resp = await self._request("GET", "orders", route="/orders", retry=True, params=params)
         return self._parse(resp, list[OrderSummary])
 

@@ -41,6 +41,7 @@ from tests.contract.conftest import (
     DEMO_PATIENT_ID,
     DEMO_REQUESTER_HPR,
     Counter,
+    people,
     require,
     sandbox_server,
 )
@@ -274,6 +275,11 @@ async def test_list_orders_filters(ihr: IhrClient) -> None:
     assert all(o.patient_id == DEMO_PATIENT_ID for o in recent)
     saved = await ihr.list_orders(patient=DEMO_PATIENT_ID, status=OrderStatus.SAVED)
     assert a.id in [o.id for o in saved] and all(o.status == OrderStatus.SAVED for o in saved)
+    both = await ihr.list_orders(patient=DEMO_PATIENT_ID, status=[OrderStatus.SAVED, OrderStatus.CANCELLED])
+    assert a.id in [o.id for o in both]
+    assert all(o.status in (OrderStatus.SAVED, OrderStatus.CANCELLED) for o in both)
+    ready = await ihr.list_orders(patient=DEMO_PATIENT_ID, status="svar_klart")
+    assert a.id not in [o.id for o in ready]
     future = await ihr.list_orders(since=datetime.now(UTC) + timedelta(days=1))
     assert future == []
 
@@ -363,6 +369,61 @@ async def test_cancel(ihr: IhrClient, routes: Any) -> None:
     assert again.status == OrderStatus.CANCELLED or all(i.status.value == "kansellert" for i in again.items)
     with pytest.raises((ValidationProblem, NotFound)):
         await ihr.cancel(order.id, CancelInput(requisition_id="no-such-requisition", reason="x"))
+
+
+async def _wait_for_status(ihr: IhrClient, order_id: str, want: set[OrderStatus], timeout: float = 20.0) -> Order:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        order = await ihr.get_order(order_id)
+        if order.status in want or asyncio.get_running_loop().time() > deadline:
+            return order
+        await asyncio.sleep(0.1)
+
+
+async def test_lifecycle_to_result_then_nothing_can_be_undone(ihr: IhrClient, routes: Any) -> None:
+    require(routes, "POST", "/orders/{id}/send")
+    order = await collected_order(ihr, CRP)
+    await ihr.send_order(order.id)
+    with pytest.raises(Conflict):  # already sent
+        await ihr.send_order(order.id)
+    done = await _wait_for_status(ihr, order.id, {OrderStatus.RESULT_READY})
+    assert done.status == OrderStatus.RESULT_READY
+    assert all(i.status.value == "utført" for r in done.requisitions for i in r.items)
+    kinds = [e.kind.value for e in await ihr.get_events(order.id)]
+    assert "transportkvittering" in kinds and "applikasjonskvittering" in kinds and "laboratoriestatus" in kinds
+    messages = await ihr.get_messages(order.id)
+    assert {m.direction for m in messages} == {"ut", "inn"}
+    assert any(m.msg_type == "APPREC" and m.direction == "inn" for m in messages)
+    with pytest.raises(Conflict) as ei:
+        await ihr.cancel(order.id, CancelInput(requisition_id=done.requisitions[0].id, reason="For sent"))
+    assert ei.value.message and ei.value.status == 409
+    require(routes, "PUT", "/orders/{id}")
+    with pytest.raises(Conflict):
+        await ihr.update_order(order.id, order_input(CRP, comment="For sent"))
+
+
+async def test_rejected_order_is_corrected_and_sent_again(ihr: IhrClient, routes: Any) -> None:
+    require(routes, "PUT", "/orders/{id}")
+    require(routes, "POST", "/orders/{id}/send")
+    unknown_at_lab = sorted(people.LAB_UNKNOWN_PATIENT_IDS)[0]
+    order = await ihr.create_order(order_input(CRP, patient_id=unknown_at_lab), idempotency_key=key())
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    await ihr.register_collection(
+        order.id,
+        CollectionInput(specimens=[SpecimenCollection(specimen_id=s.id, collected_at=now, collected_by="T") for s in order.specimens]),
+    )
+    await ihr.send_order(order.id)
+    rejected = await _wait_for_status(ihr, order.id, {OrderStatus.REJECTED, OrderStatus.PARTLY_REJECTED})
+    assert rejected.status == OrderStatus.REJECTED
+    events = await ihr.get_events(order.id)
+    errors = [err for e in events for err in e.errors]
+    assert errors and errors[0].code and errors[0].text  # AppRec error, e.g. E35 "Pasient ikke funnet"
+    corrected = await ihr.update_order(
+        order.id, order_input(CRP, patient_id=unknown_at_lab, comment="Rettet etter avvisning")
+    )
+    assert corrected.id == order.id and corrected.comment == "Rettet etter avvisning"
+    resent = await ihr.send_order(order.id)
+    assert resent.status == OrderStatus.SENT
 
 
 # ---- outbox against the real idempotency ---------------------------------------------------
