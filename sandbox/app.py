@@ -45,7 +45,7 @@ from ihr.models import (
     Specimen,
     StatusEvent,
 )
-from ihr.rules.identifiers import looks_like_person_id
+from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
 from sandbox.db import Database
 from sandbox.guard import Guard, GuardStats
@@ -193,6 +193,10 @@ def create_app(
     def get_patient(patient_id: str) -> Response:
         patient = db.patient(patient_id.strip())
         if patient is None:
+            try:
+                parse_person_id(patient_id)
+            except InvalidPersonId as exc:  # a typo: say what is wrong (never echoing the number)
+                raise ProblemError(404, f"Fant ingen pasient: {exc.message}.") from None
             raise ProblemError(404, "Fant ingen pasient med dette fødselsnummeret.")
         return _json(_dump(patient))
 
@@ -377,7 +381,7 @@ def create_app(
         if not is_valid_specimen_id(code):
             raise ProblemError(
                 400,
-                "Strekkoden er feil lest (kontrollsiffer).",
+                "Strekkoden er feil lest (kontrollsiffer)",
                 errors=[FieldProblem(path="barcode", detail="Kontrollsifferet stemmer ikke.")],
             )
         order_id, spec = orders.specimen(code)

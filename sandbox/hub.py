@@ -21,7 +21,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from ihr.kith import build_apprec, build_requisition_message, parse_apprec, parse_msghead
+from ihr.kith import (
+    build_apprec,
+    build_requisition_message,
+    parse_apprec,
+    parse_msghead,
+)
 from ihr.kith.codes import message_type_for
 from ihr.models import (
     AddOnInput,

@@ -36,7 +36,12 @@ from ihr.models import (
     Specimen,
     StatusEvent,
 )
-from ihr.rules.ordering import group_into_requisitions, patient_refusal, requisition_kind
+from ihr.rules.identifiers import InvalidPersonId, parse_person_id
+from ihr.rules.ordering import (
+    group_into_requisitions,
+    patient_refusal,
+    requisition_kind,
+)
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
@@ -191,7 +196,12 @@ class OrderService:
         problems: list[FieldProblem] = []
         patient = self.db.patient(data.patient_id.strip())
         if patient is None:
-            problems.append(FieldProblem(path="patient_id", detail="Ukjent pasient: fødselsnummeret finnes ikke."))
+            try:
+                parse_person_id(data.patient_id)
+                detail = "Ukjent pasient: fødselsnummeret finnes ikke."
+            except InvalidPersonId as exc:  # generic text, never the number itself
+                detail = f"Ugyldig fødselsnummer: {exc.message}."
+            problems.append(FieldProblem(path="patient_id", detail=detail))
         if self.db.requester(data.requester_hpr.strip()) is None:
             problems.append(FieldProblem(path="requester_hpr", detail="Ukjent rekvirent: HPR-nummeret finnes ikke."))
         if self.db.office(data.office_her_id.strip()) is None:

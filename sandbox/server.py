@@ -13,8 +13,8 @@ import logging
 import socket
 import threading
 import time
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from sandbox.server import EmbeddedSandbox
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+from sandbox.server import EmbeddedSandbox
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 

@@ -12,9 +12,15 @@ import pytest
 from ihr.kith import parse_apprec, parse_msghead, validate
 from ihr.models import KithMessage, Order, StatusEvent
 from sandbox.labs import LAB_UNKNOWN_REQUESTER_HPRS, STO_MB
-from sandbox.server import EmbeddedSandbox
 from sandbox.seed.people import LAB_UNKNOWN_PATIENT_IDS, seed_patients
-from tests.sandbox.conftest import FakeClock, assert_problem, order_body, paths, post_order
+from sandbox.server import EmbeddedSandbox
+from tests.sandbox.conftest import (
+    FakeClock,
+    assert_problem,
+    order_body,
+    paths,
+    post_order,
+)
 
 DELAY = 10.0
 KITH_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "kith"

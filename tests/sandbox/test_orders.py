@@ -5,16 +5,23 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import httpx
 
 from ihr.models import Catalog, Order
-from ihr.rules.specimen_ids import is_valid_specimen_id
-from sandbox.server import EmbeddedSandbox
+from ihr.rules.identifiers import make_person_id
+from ihr.rules.specimen_ids import is_valid_specimen_id, make_specimen_id
 from sandbox.seed.catalog import seed_groups
 from sandbox.seed.people import seed_patients
-from tests.sandbox.conftest import FakeClock, assert_problem, order_body, paths, post_order
+from sandbox.server import EmbeddedSandbox
+from tests.sandbox.conftest import (
+    FakeClock,
+    assert_problem,
+    order_body,
+    paths,
+    post_order,
+)
 
 PATIENTS = seed_patients()
 MAN = next(p for p in PATIENTS if p.sex == "M" and 1960 <= p.birth_date.year <= 1990)
@@ -218,6 +225,10 @@ def test_unknown_patient_requester_and_office(sandbox: EmbeddedSandbox, client: 
     )
     assert {"patient_id", "requester_hpr", "office_her_id"} <= set(found)
     assert "01010112345" not in found["patient_id"]
+    assert found["patient_id"].startswith("Ugyldig fødselsnummer")  # check digits wrong
+    valid_unknown = make_person_id(date(1980, 1, 1), 123)
+    found = rejected(sandbox, client, order_body(patient_id=valid_unknown))
+    assert found["patient_id"].startswith("Ukjent pasient")
 
 
 def test_every_problem_is_reported_at_once(sandbox: EmbeddedSandbox, client: httpx.Client) -> None:
@@ -256,10 +267,8 @@ def test_get_order_and_specimen_lookup(client: httpx.Client) -> None:
 
     wrong = spec["id"][:-1] + str((int(spec["id"][-1]) + 1) % 10)
     problem = assert_problem(client.get(f"/specimens/{wrong}"), 400)
-    assert problem["detail"] == "Strekkoden er feil lest (kontrollsiffer)."
+    assert problem["detail"] == "Strekkoden er feil lest (kontrollsiffer)"
     assert_problem(client.get("/specimens/12345"), 400)
-    from ihr.rules.specimen_ids import make_specimen_id
-
     assert_problem(client.get(f"/specimens/{make_specimen_id(999_999_999)}"), 404)
 
 

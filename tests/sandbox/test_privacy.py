@@ -7,8 +7,8 @@ import logging
 import httpx
 import pytest
 
-from sandbox.server import EmbeddedSandbox
 from sandbox.seed.people import LAB_UNKNOWN_PATIENT_IDS, seed_patients
+from sandbox.server import EmbeddedSandbox
 from tests.sandbox.conftest import order_body, post_order
 
 
