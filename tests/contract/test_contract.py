@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -440,3 +441,23 @@ async def test_submit_pending_never_makes_a_second_order(ihr: IhrClient, tmp_pat
     assert box.pending() == []
     history = await ihr.list_orders(patient=DEMO_PATIENT_ID)
     assert [o.id for o in history].count(made.id) == 1
+
+
+# ---- privacy -------------------------------------------------------------------------------
+
+
+async def test_logs_hold_no_fodselsnummer_or_name(ihr: IhrClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    p = await ihr.get_patient(DEMO_PATIENT_ID)
+    await ihr.search_patients(p.family_name)
+    await ihr.search_patients(DEMO_PATIENT_ID)
+    await ihr.list_orders(patient=DEMO_PATIENT_ID)
+    order = await new_order(ihr, CRP)
+    await ihr.get_order(order.id)
+    with pytest.raises(NotFound):
+        await ihr.get_patient("01019912345")
+    mine = [r for r in caplog.records if r.name.split(".")[0] in ("httpx", "httpcore", "ihr")]
+    assert any(r.name == "httpx" for r in mine)
+    text = "\n".join(r.getMessage() for r in caplog.records)  # the sandbox's own lines too
+    for secret in (DEMO_PATIENT_ID, "01019912345", p.family_name, p.given_name):
+        assert secret not in text
