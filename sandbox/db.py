@@ -408,6 +408,11 @@ class Database:
         rows = self._query("SELECT min(due_at) AS due FROM lab_jobs WHERE done = 0")
         return rows[0]["due"] if rows else None
 
+    def claim_job(self, seq: int) -> bool:
+        """Mark a job done if nobody did yet (call inside the transaction that runs it)."""
+        with self.transaction() as c:
+            return c.execute("UPDATE lab_jobs SET done = 1 WHERE seq = ? AND done = 0", (seq,)).rowcount == 1
+
     def finish_job(self, seq: int) -> None:
         with self.transaction() as c:
             c.execute("UPDATE lab_jobs SET done = 1 WHERE seq = ?", (seq,))

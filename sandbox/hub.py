@@ -153,8 +153,9 @@ class MessageHub:
                 for job in jobs:
                     try:
                         with self.db.transaction():
+                            if not self.db.claim_job(job["seq"]):
+                                continue  # another process sharing the file ran it
                             self._run(job)
-                            self.db.finish_job(job["seq"])
                     except Exception as exc:  # a job that fails is dropped, not retried forever
                         log.error("lab job for order %s failed: %s", job["order_id"], scrubbed_traceback(exc))
                         self.db.finish_job(job["seq"])
