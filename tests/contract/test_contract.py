@@ -217,6 +217,15 @@ async def test_create_order_is_idempotent(ihr: IhrClient, counter: Counter) -> N
     assert len(await ihr.list_orders(patient=DEMO_PATIENT_ID)) == len(history)
 
 
+async def test_concurrent_posts_with_one_key_make_one_order(ihr: IhrClient) -> None:
+    k = key()
+    oi = order_input(CRP, comment=f"Samtidig {k[:6]}")
+    orders = await asyncio.gather(*(ihr.create_order(oi, idempotency_key=k) for _ in range(5)))
+    assert len({o.id for o in orders}) == 1
+    history = await ihr.list_orders(patient=DEMO_PATIENT_ID)
+    assert [o.id for o in history].count(orders[0].id) == 1
+
+
 async def test_order_allocates_specimens_and_requisitions(ihr: IhrClient) -> None:
     order = await new_order(ihr, CRP, KALIUM, HB)
     assert order.status == OrderStatus.SAVED
