@@ -366,3 +366,197 @@ def step_error(step: str, message: str) -> str:
 
 def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
+
+
+# ---- after the order: worklist, order detail, reprint, add-on, cancel (tui.followup) -----
+KEY_WORKLIST = "Arbeidsliste"
+KEY_SCOPE = "Dagens/pasientens"
+KEY_REFRESH = "Oppdater"
+KEY_REPRINT = "Etikett på nytt"
+KEY_ADDON = "Etterrekvirer"
+KEY_CANCEL_ORDER = "Kanseller"
+KEY_CORRECT = "Rett og send"
+KEY_XML = "Vis XML"
+KEY_NEXT_MESSAGE = "Neste melding"
+KEY_ADD = "Legg til"
+KEY_SERVICES = "Analyser"
+CMD_WORKLIST = ("Arbeidsliste", "Dagens bestillinger og pasientens historikk")
+
+STATUS_LABEL = {
+    "utkast": "utkast",
+    "lagret": "lagret",
+    "sendt": "sendt",
+    "transportkvittert": "transportkvittert",
+    "akseptert": "akseptert",
+    "avvist": "avvist",
+    "delvis_avvist": "delvis avvist",
+    "mottatt": "mottatt",
+    "under_analyse": "under analyse",
+    "svar_klart": "svar klart",
+    "kansellert": "kansellert",
+}
+ITEM_STATUS_LABEL = {"bestilt": "bestilt", "utført": "utført", "kansellert": "kansellert"}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABEL.get(status, status)
+
+
+WORKLIST_TITLE = "Arbeidsliste"
+WORKLIST_TODAY = "Dagens bestillinger (alle pasienter ved kontoret)"
+WORKLIST_COLS = ("Tid", "Pasient", "Analyser", "Status")
+WORKLIST_LOADING = "Henter bestillinger …"
+WORKLIST_EMPTY_TODAY = "Ingen bestillinger i dag."
+WORKLIST_EMPTY_HISTORY = "Pasienten har ingen bestillinger."
+WORKLIST_NO_PATIENT = "Ingen pasient valgt – viser dagens bestillinger."
+
+
+def worklist_history(name: str) -> str:
+    return f"Historikk for {name}"
+
+
+def worklist_count(n: int, rejected: int) -> str:
+    text = "Én bestilling" if n == 1 else f"{n} bestillinger"
+    if rejected:
+        text += f", {rejected} avvist"
+    return text + ". Enter åpner."
+
+
+DETAIL_TITLE = "Bestilling"
+DETAIL_LOADING = "Henter bestillingen …"
+DETAIL_REJECTED = "AVVIST – laboratoriet tok ikke imot rekvisisjonen"
+DETAIL_PARTLY = "DELVIS AVVIST – deler av bestillingen blir ikke utført"
+DETAIL_CORRECT_HINT = "Rett opplysningene og send på nytt med F9."
+DETAIL_REQUISITIONS = "Rekvisisjoner"
+DETAIL_SPECIMENS = "Prøver"
+DETAIL_ANSWERS = "Svar og kommentar"
+DETAIL_TIMELINE = "Tidslinje"
+DETAIL_MESSAGES = "Meldinger (KITH)"
+DETAIL_NO_SPECIMENS = "Ingen prøver (bare henvisninger)."
+DETAIL_NO_ANSWERS = "Ingen svar."
+DETAIL_NO_EVENTS = "Ingen hendelser ennå."
+DETAIL_NO_MESSAGES = "Ingen meldinger ennå – bestillingen er ikke sendt."
+DETAIL_NOT_TAKEN = "ikke tatt"
+DETAIL_COMMENT = "Kommentar"
+DETAIL_ADDED_ON = "etterrekvirert"
+DETAIL_XML_TITLE = "Rå XML"
+DIRECTION = {"ut": "Sendt", "inn": "Mottatt"}
+
+
+def detail_heading(number: str, created: str, status: str) -> str:
+    return f"Bestilling {number} · {created} · {status}"
+
+
+def detail_patient(name: str, pid: str) -> str:
+    return f"Pasient: {name}  {pid}"
+
+
+def apprec_error_line(code: str, text: str, details: str | None) -> str:
+    return f"{code} {text}" + (f" – {details}" if details else "")
+
+
+def specimen_line(specimen_id: str, container: str, material: str, taken: str) -> str:
+    return f"{specimen_id}  {container}, {material}  ({taken})"
+
+
+def taken_at(when: str, who: str | None) -> str:
+    return f"tatt {when}" + (f" av {who}" if who else "")
+
+
+def requisition_message_summary(kind: str, number: str | None, lab: str, items: int) -> str:
+    what = "henvisning" if kind == "HENVISNING" else "rekvisisjon"
+    n = f" {number}" if number else ""
+    return f"{what}{n} til {lab}, {items} analyser"
+
+
+def apprec_summary(status_text: str, original: str) -> str:
+    return f"Applikasjonskvittering: {status_text} (svar på melding {original})"
+
+
+def xml_of(i: int, n: int, what: str) -> str:
+    return f"{DETAIL_XML_TITLE} {i} av {n}: {what}  (Ctrl+N neste, Ctrl+X lukker)"
+
+
+MESSAGE_UNREADABLE = "Meldingen kunne ikke leses"
+
+# reprint
+REPRINT_TITLE = "Skriv ut etiketter på nytt"
+REPRINT_LABELS = "Etiketter (mellomrom velger/fjerner)"
+REPRINT_COPIES = "Antall kopier (1–5)"
+REPRINT_REASON = "Grunn (påkrevd)"
+REPRINT_REASONS = ("Etiketten falt av", "Skadet etikett", "Ekstra rør", "Annet")
+REPRINT_OTHER = "Annet"
+REPRINT_OTHER_PLACEHOLDER = "Skriv grunnen"
+REPRINT_PREVIEW = "Forhåndsvisning"
+REPRINT_OK = "Skriv ut"
+REPRINT_NONE_SELECTED = "Velg minst én etikett."
+REPRINT_BAD_COPIES = "Antall kopier må være et tall fra 1 til 5."
+REPRINT_REASON_REQUIRED = "Velg eller skriv hvorfor etiketten skrives ut på nytt."
+REPRINT_NO_SPECIMENS = "Bestillingen har ingen prøver å skrive ut etiketter for."
+REPRINT_PRINTING = "Skriver ut …"
+
+
+def reprinted(n: int, copies: int, reason: str) -> str:
+    e = "etikett" if n == 1 else "etiketter"
+    c = "" if copies == 1 else f" × {copies}"
+    return f"{n} {e}{c} skrevet ut på nytt ({reason})."
+
+
+SCAN_BAD = "Strekkoden er feil lest – skann på nytt"
+SCAN_UNKNOWN = "Fant ingen bestilling med denne prøve-ID-en."
+SCAN_LOOKING = "Slår opp skannet etikett …"
+
+# add-on
+ADDON_TITLE = "Etterrekvirering"
+ADDON_SPECIMEN = "Prøve (piltaster velger)"
+ADDON_SEARCH = "Søk analyse, Enter legger til"
+ADDON_PICKED = "Valgt"
+ADDON_NONE_PICKED = "Ingen analyser valgt ennå."
+ADDON_OK = "Send etterrekvirering"
+ADDON_PICK_SERVICE = "Velg minst én analyse."
+ADDON_PICK_SPECIMEN = "Velg en prøve."
+ADDON_SENDING = "Sender etterrekvireringen …"
+ADDON_NO_SPECIMENS = "Bestillingen har ingen prøver å etterrekvirere på."
+ADDON_NO_NEW_LABEL = "Ingen ny etikett trengs."
+ADDON_NEW_LABEL = "Ny prøve trengs – skriv ut etikett med F6."
+
+
+def addon_done(names: list[str], specimen_id: str) -> str:
+    return f"Etterrekvirert {', '.join(names)} på prøve {specimen_id}."
+
+
+def addon_removed(name: str) -> str:
+    return f"{name} fjernet fra valget."
+
+
+# cancel
+CANCEL_TITLE = "Kanseller"
+CANCEL_WHAT = "Hva skal kanselleres (mellomrom velger)"
+CANCEL_REASON = "Grunn (påkrevd)"
+CANCEL_REASON_PLACEHOLDER = "F.eks. «Pasienten møtte ikke»"
+CANCEL_OK = "Kanseller"
+CANCEL_NOTHING = "Velg minst én analyse eller rekvisisjon."
+CANCEL_REASON_REQUIRED = "Skriv hvorfor det kanselleres."
+CANCEL_NONE_OPEN = "Ingenting i bestillingen kan kanselleres lenger."
+CANCEL_SENDING = "Kansellerer …"
+
+
+def cancel_whole(kind: str, number: str, lab: str) -> str:
+    return f"Hele {'henvisningen' if kind == 'henvisning' else 'rekvisisjonen'} {number} – {lab}"
+
+
+def cancelled(n: int) -> str:
+    return "Én analyse kansellert." if n == 1 else f"{n} analyser kansellert."
+
+
+# correct and send again
+CORRECT_TITLE = "Rett og send på nytt"
+CORRECT_WHY = "Laboratoriet avviste fordi:"
+CORRECT_PATIENT = "Pasientens fødselsnummer"
+CORRECT_REQUESTER = "Rekvirentens HPR-nummer"
+CORRECT_COMMENT = "Kommentar til laboratoriet"
+CORRECT_OK = "Lagre og send"
+CORRECT_BAD_HPR = "HPR-nummeret må være sifre."
+CORRECT_NOT_REJECTED = "Bare en avvist bestilling kan rettes og sendes på nytt."
+CORRECT_SENDING = "Lagrer rettingen og sender …"
+CORRECT_DONE = "Rettet og sendt på nytt. Følg kvitteringene her."
