@@ -64,7 +64,7 @@ class Guard:
             if not self._authorised(headers.get(b"authorization", b"")):
                 await problem_response(
                     401,
-                    "Mangler eller ugyldig tilgangsnøkkel (Authorization: Bearer).",
+                    "Innloggingen mot IHR er utløpt eller ugyldig (mangler gyldig tilgangsnøkkel).",
                     headers={"WWW-Authenticate": 'Bearer realm="ihr"'},
                 )(scope, receive, send)
                 return
