@@ -58,6 +58,7 @@ class IhrApp(App[None]):
         "order": lambda: _screen("order", "OrderScreen"),
         "questions": lambda: _screen("questions", "QuestionsScreen"),
         "review": lambda: _screen("review", "ReviewScreen"),
+        "worklist": lambda: _screen("worklist", "WorklistScreen"),
     }
     DEFAULT_MODE = "patient"
 
@@ -67,6 +68,7 @@ class IhrApp(App[None]):
         Binding("f3", "go_order", S.KEY_ORDER, id="order"),
         Binding("f4", "go_questions", S.KEY_QUESTIONS, id="questions"),
         Binding("f5", "go_review", S.KEY_REVIEW, id="review"),
+        Binding("f10", "switch_mode('worklist')", S.KEY_WORKLIST, id="worklist"),
         Binding("ctrl+q", "request_quit", S.KEY_QUIT, id="quit", priority=True),
         Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", show=False, priority=True),
         Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
@@ -248,6 +250,14 @@ class IhrApp(App[None]):
                 digits = "".join(ch for ch, _ in keys)
                 self._strip_scanned(digits)
                 self.call_later(self.open_patient, digits)
+                return True
+            keys = keys[-10:]
+            if len(keys) == 10 and now - keys[0][1] <= self.SCAN_WINDOW_S:  # a specimen label
+                from tui.followup import on_specimen_scanned
+
+                digits = "".join(ch for ch, _ in keys)
+                self._strip_scanned(digits)
+                self.call_later(on_specimen_scanned, self, digits)
                 return True
             return False
         if event.character is not None and event.character.isdigit() and len(event.key) == 1:
