@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
@@ -20,13 +20,17 @@ from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from ihr.models import Catalog, Group, OrderSummary, Patient, Priority, Requester
-from ihr.settings import Settings
 from tui import messages as m
 from tui import strings as S
 from tui.commands import IhrCommands, NorwegianCommandPalette
 from tui.context import LaunchContext
 from tui.draft import OrderDraft
+
+if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
+    from ihr.models import Catalog, Group, OrderSummary, Patient, Requester
+    from ihr.settings import Settings
+
+NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values (a StrEnum)
 
 STEP_NAMES = {
     "save": S.STEP_SAVE,
@@ -41,6 +45,23 @@ def _screen(module: str, name: str) -> Any:
     import importlib
 
     return getattr(importlib.import_module(f"tui.screens.{module}"), name)()
+
+
+def _build_index(catalog: Any) -> Any:
+    """The search index (off the event loop), then give the parse garbage back to the OS."""
+    import gc
+
+    from ihr.rules.search import CatalogIndex
+
+    index = CatalogIndex(catalog)
+    gc.collect()
+    try:  # glibc keeps freed memory of the catalog's JSON parse unless asked
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+    return index
 
 
 class IhrApp(App[None]):
@@ -79,12 +100,12 @@ class IhrApp(App[None]):
 
     patient: reactive[Patient | None] = reactive(None, init=False, always_update=True)
     requester: reactive[Requester | None] = reactive(None, init=False, always_update=True)
-    priority: reactive[Priority] = reactive(Priority.NORMAL, init=False)
+    priority: reactive[str] = reactive(NORMAL, init=False)
     catalog_note: reactive[str] = reactive("", init=False)
 
     def __init__(
         self,
-        settings: Settings,
+        settings: Settings | None,
         client: Any,
         *,
         printer: str | None = None,
@@ -93,17 +114,23 @@ class IhrApp(App[None]):
         journal_path: Path | None = None,
         clock: Callable[[], datetime] | None = None,
         owns_client: bool = False,
+        build: Callable[[], tuple[Settings, Any]] | None = None,
     ) -> None:
+        # With a patient from the EPJ, open straight on the order builder (no empty search
+        # screen first); App.__init__ reads this to create the first screen stack.
+        self.DEFAULT_MODE = "order" if context is not None and context.patient_id else "patient"
         super().__init__()
         self._owns_client = owns_client
-        self.settings = settings
-        self.client = client
-        self.printer_url = printer or settings.printer_url
+        self._build = build
+        self._printer = printer
+        self._journal_path = journal_path
         self.context = context or LaunchContext()
-        self.office_her_id = self.context.office_her_id or settings.office_her_id
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().astimezone())
         self._outbox = outbox
-        self.journal_path = journal_path or (settings.data_dir / "utskrifter.jsonl")
+        self.settings: Any = None
+        self.client = client
+        if settings is not None:
+            self._configure(settings, client)
         self.catalog: Catalog | None = None
         self.index: Any = None
         self.groups: list[Group] = []
@@ -112,6 +139,13 @@ class IhrApp(App[None]):
         self.last_labels: list[Any] = []
         self._keys: list[tuple[str, float]] = []
         self._last_key: Any = None
+
+    def _configure(self, settings: Settings, client: Any) -> None:
+        self.settings = settings
+        self.client = client
+        self.printer_url = self._printer or settings.printer_url
+        self.office_her_id = self.context.office_her_id or settings.office_her_id
+        self.journal_path = self._journal_path or settings.db_path  # the one SQLite file
         if settings.keymap:
             self.set_keymap(settings.keymap)
 
@@ -135,8 +169,19 @@ class IhrApp(App[None]):
 
     @work(exclusive=True, group="start", name="start", exit_on_error=False)
     async def load_start(self) -> None:
+        if self._build is not None:
+            # `ihr` from the command line: settings, pydantic and httpx load here, after the
+            # first screen is on the terminal (and off the event loop, so keys are taken).
+            import asyncio
+
+            settings, client = await asyncio.to_thread(self._build)
+            self._build = None
+            self._configure(settings, client)
         result = await self.client.get_catalog()
-        self.post_message(m.CatalogReady(result))
+        import asyncio
+
+        index = await asyncio.to_thread(_build_index, result.catalog)
+        self.post_message(m.CatalogReady(result, index))
         hpr = self.context.requester_hpr
         if hpr:
             self.post_message(m.RequesterReady(await self.client.get_requester(hpr)))
@@ -152,11 +197,9 @@ class IhrApp(App[None]):
 
     @on(m.CatalogReady)
     def _catalog_ready(self, message: m.CatalogReady) -> None:
-        from ihr.rules.search import CatalogIndex
-
         result = message.result
         self.catalog = result.catalog
-        self.index = CatalogIndex(result.catalog)
+        self.index = message.index
         if result.from_cache and result.stale_reason:
             self.catalog_note = S.banner_cache(result.stale_reason)
         else:
@@ -177,7 +220,7 @@ class IhrApp(App[None]):
         self.history = message.history
         if self.patient is None or self.patient.id != message.patient.id:
             self.draft = OrderDraft()
-            self.priority = Priority.NORMAL
+            self.priority = NORMAL
         self.patient = message.patient
         self.switch_mode("order")
         self._refresh_screen()
@@ -188,7 +231,8 @@ class IhrApp(App[None]):
         from ihr.rules.identifiers import InvalidPersonId, parse_person_id
 
         try:
-            pid = parse_person_id(text, allow_synthetic=not self.settings.production)
+            production = bool(self.settings and self.settings.production)
+            pid = parse_person_id(text, allow_synthetic=not production)
         except InvalidPersonId as exc:
             self.notify(exc.message, title=S.ERROR_TITLE, severity="error")
             self.show_status(exc.message, "error")
@@ -281,24 +325,25 @@ class IhrApp(App[None]):
             self.call_later(strip)
 
     # ---- basket ---------------------------------------------------------------------
-    def add_service(self, code: str) -> None:
+    def add_service(self, code: str) -> bool:
+        """Put a service in the basket; True when it went in (a duplicate only warns)."""
         from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
 
         if self.catalog is None:
-            return
+            return False
         service = self.catalog.service(code)
         if self.draft.locked:
             self.show_status(S.ALREADY_SAVED, "warning")
-            return
+            return False
         if self.patient is not None:
             reason = patient_refusal(service, self.patient, self.clock().date())
             if reason:
                 self.show_status(S.refusal(service.name, reason), "error")
                 self.notify(S.refusal(service.name, reason), severity="error")
-                return
+                return False
         if not self.draft.add(service):
             self.show_status(S.already_in_basket(service.name), "warning")
-            return
+            return False
         dup = recent_duplicate(service, self.history_pairs(), self.clock())
         if dup is not None:
             text = S.duplicate_notice(duplicate_warning(service, dup))
@@ -307,6 +352,7 @@ class IhrApp(App[None]):
         else:
             self.show_status(S.added(service.name))
         self._refresh_screen()
+        return True
 
     def history_pairs(self) -> list[tuple[str, datetime]]:
         """The patient's earlier orders as (service code, ordered at), for duplicate warnings."""
@@ -351,15 +397,15 @@ class IhrApp(App[None]):
         if self.draft.locked:
             self.show_status(S.ALREADY_SAVED, "warning")
             return
-        self.draft.priority = Priority.NORMAL if self.draft.priority is Priority.URGENT else Priority.URGENT
+        self.draft.priority = NORMAL if self.draft.priority == URGENT else URGENT
         self.priority = self.draft.priority
-        self.show_status(S.priority_now(self.draft.priority.value))
+        self.show_status(S.priority_now(self.draft.priority))
 
     def new_order(self) -> None:
         def go(ok: bool | None) -> None:
             if ok:
                 self.draft = OrderDraft()
-                self.priority = Priority.NORMAL
+                self.priority = NORMAL
                 self.reset_screens()
                 self.switch_mode("order")
                 self._refresh_screen()
@@ -692,11 +738,15 @@ class IhrApp(App[None]):
 
 
 def make_app(
-    settings: Settings,
+    settings: Settings | None,
     client: Any,
     printer: str | None = None,
     context: LaunchContext | None = None,
     **kwargs: Any,
 ) -> IhrApp:
-    """Build the app from settings and a client; tests pass their own of both."""
+    """Build the app from settings and a client; tests pass their own of both.
+
+    `build=` (a function returning `(settings, client)`) instead defers both until the first
+    screen is drawn: the command line does this so `ihr` starts as fast as Textual does.
+    """
     return IhrApp(settings, client, printer=printer, context=context, **kwargs)

@@ -57,32 +57,43 @@ def _resolve_context(args: argparse.Namespace) -> Any:
     return ctx
 
 
-def _run_app(settings: Any, context: Any) -> int:
+def _client_for(settings: Any, context: Any) -> Any:
     from client.api import IhrClient
     from client.cache import CatalogCache
-    from tui.app import make_app
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    office = context.office_her_id or settings.office_her_id or None
-    client = IhrClient(
+    return IhrClient(
         settings.api_url,
         settings.api_token,
         cache=CatalogCache(settings.db_path),
         timeout=settings.request_timeout_s,
         user_hpr=context.requester_hpr,
-        office_her_id=office,
+        office_her_id=context.office_her_id or settings.office_her_id or None,
     )
-    app = make_app(settings, client, context=context, owns_client=True)
+
+
+def _run_app(context: Any, make_settings: Any) -> int:
+    """Run the app; settings and client are built after its first screen is drawn."""
+    from tui.app import make_app
+
+    def build() -> tuple[Any, Any]:
+        settings = make_settings()
+        return settings, _client_for(settings, context)
+
+    app = make_app(None, None, context=context, owns_client=True, build=build)
     app.run()
     return app.return_code or 0
 
 
-def cmd_app(argv: list[str]) -> int:
-    args = _app_parser().parse_args(argv)
-    context = _resolve_context(args)
+def _settings() -> Any:
     from ihr.settings import Settings
 
-    return _run_app(Settings(), context)
+    return Settings()
+
+
+def cmd_app(argv: list[str]) -> int:
+    args = _app_parser().parse_args(argv)
+    return _run_app(_resolve_context(args), _settings)
 
 
 def cmd_demo(argv: list[str]) -> int:
@@ -108,15 +119,18 @@ def cmd_demo(argv: list[str]) -> int:
     )
     context = given.merged(demo)
     with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3") as sandbox:
-        settings = Settings(
-            api_url=sandbox.url,
-            api_token=sandbox.token,
-            office_her_id=DEMO_OFFICE_HER_ID,
-            user=DEMO_USER,
-            printer_url=f"file://{spool}",
-            data_dir=data_dir,
-        )
-        code = _run_app(settings, context)
+
+        def settings() -> Any:
+            return Settings(
+                api_url=sandbox.url,
+                api_token=sandbox.token,
+                office_her_id=DEMO_OFFICE_HER_ID,
+                user=DEMO_USER,
+                printer_url=f"file://{spool}",
+                data_dir=data_dir,
+            )
+
+        code = _run_app(context, settings)
     from tui import strings as S
 
     print(S.spool_named(str(spool)))

@@ -10,7 +10,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ihr.models import AnswerValue, Catalog, ItemInput, Order, OrderInput, Priority, Service
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ihr.models import AnswerValue, Catalog, Order, OrderInput, Service
 
 
 @dataclass
@@ -29,7 +32,7 @@ class OrderDraft:
     items: list[tuple[Service, str]] = field(default_factory=list)  # (service, lab HER-id)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     raw_answers: dict[str, str] = field(default_factory=dict)  # what was typed, kept as typed
-    priority: Priority = Priority.NORMAL
+    priority: str = "normal"  # ihr.models.Priority value
     comment: str = ""
     idempotency_key: str | None = None
     submitted: OrderInput | None = None  # the body that went with the key
@@ -79,11 +82,13 @@ class OrderDraft:
         return bool(self.items or self.answers or self.raw_answers)
 
     def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
+        from ihr.models import ItemInput, OrderInput, Priority
+
         return OrderInput(
             patient_id=patient_id,
             requester_hpr=requester_hpr,
             office_her_id=office_her_id,
-            priority=self.priority,
+            priority=Priority(self.priority),
             items=[ItemInput(service_code=s.code, lab_her_id=lab or None) for s, lab in self.items],
             answers=dict(self.answers),
             comment=self.comment.strip() or None,

@@ -12,12 +12,16 @@ from typing import Any
 
 from textual.message import Message
 
-from ihr.models import Group, Order, OrderSummary, Patient, Requester
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ihr.models import Group, Order, OrderSummary, Patient, Requester
 
 
 @dataclass
 class CatalogReady(Message):
     result: Any  # client.api.CatalogResult
+    index: Any  # ihr.rules.search.CatalogIndex
 
 
 @dataclass

@@ -116,7 +116,7 @@ DISCIPLINES_SHORT = {
     "radiologi": "Rtg",
 }
 BASKET_TITLE = "Kurv"
-BASKET_EMPTY = "Kurven er tom. Søk og trykk Enter, eller velg en gruppe (F3)."
+BASKET_EMPTY = "Kurven er tom. Søk og trykk Enter, eller velg en gruppe (F6)."
 SUPPORT_TITLE = "Rekvireringsstøtte"
 SUPPORT_NONE = "Marker en analyse for å se prøvetakingsinformasjon."
 SUPPORT_MATERIAL = "Materiale"

@@ -66,7 +66,7 @@ async def test_priority_discipline_remove(app_factory: Any) -> None:
         await ready(pilot)
         await add(pilot, "crp")
         await pilot.press("f8")
-        assert app.draft.priority.value == "haster"
+        assert app.draft.priority == "haster"
         assert "HASTER" in str(app.screen.query_one("#banner").render())
         await pilot.press("f7")  # klinisk kjemi only
         assert app.screen.discipline is not None
@@ -111,7 +111,7 @@ async def test_palette_and_help_are_norwegian(app_factory: Any) -> None:
         await type_text(pilot, "haster")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.draft.priority.value == "haster")
+        await wait_for(pilot, lambda: app.draft.priority == "haster")
 
 
 async def test_catalog_from_cache_when_service_is_down(app_factory: Any, sandbox: Any, settings: Any) -> None:

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
-from ihr.models import Discipline, Service
 from tui import strings as S
 from tui.screens.base import MainScreen
 from tui.widgets.basket import BasketList, requisitions
 from tui.widgets.inputs import TextInput
+from tui.widgets.results import ResultList, ResultRow
 from tui.widgets.support import SupportPanel
 
-DISCIPLINE_CYCLE: list[Discipline | None] = [None, *Discipline]
+if TYPE_CHECKING:
+    from ihr.models import Service
+
+# ihr.models.Discipline values; the enum itself is imported when the catalog is there
+DISCIPLINE_CYCLE: list[str | None] = [None, "klinisk_kjemi", "mikrobiologi", "patologi", "radiologi"]
 RESULT_LIMIT = 50
 
 
@@ -40,8 +44,8 @@ class OrderScreen(MainScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.discipline: Discipline | None = None
-        self._searched: tuple[str, Discipline | None] | None = None
+        self.discipline: str | None = None
+        self._searched: tuple[str, str | None] | None = None
         self._results: list[Service] = []
 
     def compose_body(self) -> ComposeResult:
@@ -49,19 +53,13 @@ class OrderScreen(MainScreen):
             with Vertical(id="order-left"):
                 yield TextInput(placeholder=S.SEARCH_PLACEHOLDER, id="search", compact=True)
                 yield Static("", id="search-info")
-                table: DataTable[Any] = DataTable(id="results", cursor_type="row", zebra_stripes=False)
-                table.can_focus = True
-                yield table
+                yield ResultList(id="results")
             with Vertical(id="order-right"):
                 yield Static("", id="basket-title")
                 yield BasketList(id="basket")
                 yield SupportPanel(id="support")
 
     def on_mount(self) -> None:
-        table = self.query_one("#results", DataTable)
-        table.add_column(S.COL_CODE, key="code", width=9)
-        table.add_column(S.COL_DISCIPLINE_SHORT, key="discipline", width=5)
-        table.add_column(S.COL_NAME, key="name")
         self.refresh_state()
 
     # ---- state --------------------------------------------------------------------
@@ -94,18 +92,19 @@ class OrderScreen(MainScreen):
             return
         self._searched = key
         if query.strip():
-            results = app.index.search(query, discipline=self.discipline, limit=RESULT_LIMIT)
+            from ihr.models import Discipline
+
+            discipline = Discipline(self.discipline) if self.discipline else None
+            results = app.index.search(query, discipline=discipline, limit=RESULT_LIMIT)
         else:
             results = self._browse()
         self._results = results
-        table = self.query_one("#results", DataTable)
-        table.clear()
         short = S.DISCIPLINES_SHORT
-        for s in results:
-            table.add_row(s.code, short.get(s.discipline.value, ""), s.name, key=s.code)
-        scope = S.DISCIPLINES[self.discipline.value] if self.discipline else S.DISCIPLINE_ALL
+        self.query_one(ResultList).set_rows(
+            [ResultRow(s.code, short.get(s.discipline.value, ""), s.name) for s in results]
+        )
+        scope = S.DISCIPLINES[self.discipline] if self.discipline else S.DISCIPLINE_ALL
         self.query_one("#search-info", Static).update(f"{scope} · {S.search_count(len(results), len(results))}")
-        self._show_support(results[0] if results else None)
 
     def _browse(self) -> list[Service]:
         """Without a query: the first services of the chosen discipline, by name."""
@@ -116,10 +115,12 @@ class OrderScreen(MainScreen):
     def _show_support(self, service: Service | None) -> None:
         self.query_one(SupportPanel).show(service, self.ihr.catalog)
 
-    @on(DataTable.RowHighlighted, "#results")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if 0 <= event.cursor_row < len(self._results):
-            self._show_support(self._results[event.cursor_row])
+    @on(ResultList.Highlighted, "#results")
+    def _highlighted(self, event: ResultList.Highlighted) -> None:
+        if 0 <= event.index < len(self._results):
+            self._show_support(self._results[event.index])
+        else:
+            self._show_support(None)
 
     @on(BasketList.OptionHighlighted, "#basket")
     def _basket_highlighted(self, event: BasketList.OptionHighlighted) -> None:
@@ -129,19 +130,17 @@ class OrderScreen(MainScreen):
 
     @on(TextInput.Submitted, "#search")
     def _submitted(self, event: TextInput.Submitted) -> None:
-        table = self.query_one("#results", DataTable)
+        table = self.query_one(ResultList)
         if self._results and 0 <= table.cursor_row < len(self._results):
-            self.ihr.add_service(self._results[table.cursor_row].code)
+            if self.ihr.add_service(self._results[table.cursor_row].code):
+                event.input.value = ""  # ready for the next one
 
-    @on(DataTable.RowSelected, "#results")
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value:
-            self.ihr.add_service(event.row_key.value)
+    @on(ResultList.Selected, "#results")
+    def _selected(self, event: ResultList.Selected) -> None:
+        self.ihr.add_service(event.code)
 
     def action_cursor(self, delta: int) -> None:
-        table = self.query_one("#results", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + delta)))
+        self.query_one(ResultList).action_move(delta)
 
     def action_discipline(self) -> None:
         i = DISCIPLINE_CYCLE.index(self.discipline)

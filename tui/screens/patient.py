@@ -6,11 +6,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from ihr.models import Patient
-from ihr.rules.identifiers import format_person_id, looks_like_person_id
+from typing import TYPE_CHECKING
+
 from tui import strings as S
 from tui.screens.base import MainScreen
 from tui.widgets.inputs import TextInput
+
+
+if TYPE_CHECKING:
+    from ihr.models import Patient
 
 
 class PatientScreen(MainScreen):
@@ -31,6 +35,8 @@ class PatientScreen(MainScreen):
 
     @on(TextInput.Submitted, "#patient-query")
     def _submitted(self, event: TextInput.Submitted) -> None:
+        from ihr.rules.identifiers import looks_like_person_id
+
         text = event.value.strip()
         if not text:
             return
@@ -42,6 +48,8 @@ class PatientScreen(MainScreen):
         self.ihr.search_patients(text)
 
     def show_results(self, query: str, patients: list[Patient]) -> None:
+        from ihr.rules.identifiers import format_person_id
+
         table = self.query_one(DataTable)
         table.clear()
         today = self.ihr.clock().date()

@@ -81,8 +81,8 @@ class ReviewScreen(MainScreen):
         head.append(f"{S.REVIEW_REQUESTER}: ", style="bold")
         head.append(f"{app.requester.name} (HPR {app.requester.hpr})" if app.requester else S.NO_REQUESTER)
         head.append(f"   {S.REVIEW_PRIORITY}: ", style="bold")
-        head.append(S.PRIORITY.get(draft.priority.value, draft.priority.value),
-                    style="bold reverse" if draft.priority.value == "haster" else "")
+        head.append(S.PRIORITY.get(draft.priority, draft.priority),
+                    style="bold reverse" if draft.priority == "haster" else "")
         parts.append(head)
         if app.catalog is None or not draft.items:
             parts.append(Text(S.QUESTIONS_EMPTY_BASKET, style="italic"))

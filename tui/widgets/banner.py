@@ -7,7 +7,6 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import Static
 
-from ihr.rules.identifiers import format_person_id
 from tui import strings as S
 
 
@@ -29,6 +28,8 @@ class PatientBanner(Static):
         if patient is None:
             line1.append(S.BANNER_NO_PATIENT, style="bold")
         else:
+            from ihr.rules.identifiers import format_person_id
+
             age = patient.age_on(app.clock().date())
             line1.append(patient.display_name, style="bold")
             line1.append(f"  {format_person_id(patient.id)}", style="bold")
@@ -36,7 +37,7 @@ class PatientBanner(Static):
         line2 = Text(no_wrap=True, overflow="ellipsis")
         requester = app.requester
         line2.append(S.banner_requester(requester.name, requester.hpr) if requester else S.BANNER_NO_REQUESTER)
-        if app.priority.value == "haster":
+        if app.priority == "haster":
             line2.append("  ")
             line2.append(f" {S.BANNER_URGENT} ", style="bold reverse")
         if app.catalog_note:

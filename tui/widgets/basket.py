@@ -8,7 +8,10 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ihr.models import Catalog, Service
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ihr.models import Catalog, Service
 from tui import strings as S
 
 

@@ -7,7 +7,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from ihr.models import Catalog, Service
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ihr.models import Catalog, Service
 from tui import strings as S
 
 

@@ -1,0 +1,95 @@
+"""Cold start of `ihr` to its first interactive screen, in a pty, against a minimal Textual app.
+
+    uv run python bench/bench_tui_startup.py [--runs N]
+
+Both programs start as new processes on a 120x36 pty (TERM=xterm-256color). For the minimal
+app (Header, Input, DataTable, Footer) the clock stops when its input's placeholder is on
+the emulated screen. For `ihr --patient --requester` (talking to the sandbox on loopback,
+started once in this process, with a warm catalog cache as on any working day) two times are
+taken: first screen drawn (the order builder's search field), and interactive (patient banner
+and the catalog's search results on screen). Budget: interactive <= 1.5 x minimal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._pty import PtyApp  # noqa: E402
+
+PY = sys.executable
+
+
+def base_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IHR_", "TEXTUAL", "COLORTERM"))}
+    env.update(HOME=str(home), TERM="xterm-256color", XDG_CONFIG_HOME=str(home / "cfg"), XDG_DATA_HOME=str(home / "data"))
+    return env
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+
+    from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+    from sandbox.server import EmbeddedSandbox
+
+    tmp = Path(tempfile.mkdtemp(prefix="ihr-bench-start-"))
+    with EmbeddedSandbox(db_path=tmp / "sandbox.sqlite3", lab_delay_s=5) as sb:
+        env = base_env(tmp)
+        ihr_env = dict(
+            env,
+            IHR_API_URL=sb.url,
+            IHR_API_TOKEN=sb.token,
+            IHR_DATA_DIR=str(tmp / "ihr-data"),
+            IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
+            IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,
+        )
+        ihr_argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
+        minimal_argv = [PY, str(ROOT / "bench" / "_minimal_app.py")]
+
+        # one unmeasured start of each (fills the catalog cache and the OS file cache)
+        for argv, e, marker in ((minimal_argv, env, "minimal-ready"), (ihr_argv, ihr_env, "Alle fagområder")):
+            app = PtyApp(argv, 120, 36, e)
+            try:
+                app.wait_for_text(marker)
+            finally:
+                app.close()
+
+        minimal: list[float] = []
+        first: list[float] = []
+        ready: list[float] = []
+        for _ in range(args.runs):
+            app = PtyApp(minimal_argv, 120, 36, env)
+            try:
+                minimal.append(app.wait_for_text("minimal-ready"))
+            finally:
+                app.close()
+            app = PtyApp(ihr_argv, 120, 36, ihr_env)
+            try:
+                first.append(app.wait_for_text("Søk analyse"))
+                ready.append(app.wait_for_text("Alle fagområder"))
+                app.wait_for_text("Bjørnstad")
+            finally:
+                app.close()
+
+    m, f, r = (statistics.median(x) for x in (minimal, first, ready))
+    print(f"cold start, median of {args.runs} runs on a 120x36 pty (2 shared cores):")
+    print(f"  minimal Textual app (Header, Input, DataTable, Footer): {m * 1000:7.0f} ms")
+    print(f"  ihr, first screen drawn (order builder):                 {f * 1000:7.0f} ms  ({f / m:.2f} x)")
+    print(f"  ihr, interactive (patient + catalog search on screen):   {r * 1000:7.0f} ms  ({r / m:.2f} x)")
+    print(f"  budget: interactive <= 1.5 x minimal -> {'OK' if r <= 1.5 * m else 'OVER'}")
+    print("  all runs (ms): minimal", [round(x * 1000) for x in minimal])
+    print("                 first  ", [round(x * 1000) for x in first])
+    print("                 ready  ", [round(x * 1000) for x in ready])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""Etterrekvirering: add services to a specimen already taken; the service decides.
+
+Pick the specimen, search the catalog (the app's `CatalogIndex`) and pick services with
+Enter, then F7 sends an `AddOnInput`. A refusal (409: wrong material, stability ran out,
+already answered …) is shown here with the service's Norwegian reason and the choice is
+kept; on success the dialog says what happened and whether a new label is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ihr.models import Order, Service
+from tui import strings as S
+from tui.followup import day_time
+from tui.widgets.inputs import TextInput
+from tui.widgets.keybar import KeyBar
+
+RESULT_LIMIT = 8
+
+
+@dataclass
+class AddOnDone(Message):
+    order: Order
+
+
+@dataclass
+class AddOnRefused(Message):
+    text: str
+    details: list[str] = field(default_factory=list)
+
+
+class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
+    CSS_PATH = ["dialogs.tcss", "followup.tcss"]
+    AUTO_FOCUS = "#addon-search"
+    BINDINGS = [
+        Binding("escape", "close", S.KEY_CANCEL, id="addon_cancel", key_display="Esc"),
+        Binding("f7", "submit", S.ADDON_OK, id="addon_ok"),
+        Binding("f9", "remove", S.KEY_REMOVE, id="addon_remove"),
+        Binding("down", "results(1)", show=False, id="addon_down"),
+        Binding("up", "results(-1)", show=False, id="addon_up"),
+    ]
+
+    def __init__(self, order: Order) -> None:
+        super().__init__(classes="dialog")
+        self.order = order
+        self.picked: list[Service] = []
+        self.results: list[Service] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box followup-box") as box:
+            box.border_title = S.ADDON_TITLE
+            yield Label(S.ADDON_SPECIMEN, classes="dialog-hint")
+            yield OptionList(*self._specimen_options(), id="addon-specimens", compact=True)
+            yield Label(S.ADDON_SEARCH, classes="dialog-hint")
+            yield TextInput(placeholder=S.SEARCH_PLACEHOLDER, id="addon-search", compact=True)
+            yield OptionList(id="addon-results", compact=True)
+            yield Static(S.ADDON_NONE_PICKED, id="addon-picked")
+            yield Static("", classes="dialog-error", id="addon-error")
+        yield KeyBar()
+
+    def _specimen_options(self) -> list[Option]:
+        app: Any = self.app
+        options = []
+        for spec in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+            name = spec.container
+            try:
+                name = app.catalog.container(spec.container).name
+            except (KeyError, AttributeError):
+                pass
+            taken = S.taken_at(day_time(spec.collected_at), None) if spec.collected_at else S.DETAIL_NOT_TAKEN
+            options.append(Option(f"{spec.id}  {name}, {spec.material}  ({taken})", id=spec.id))
+        return options
+
+    def on_mount(self) -> None:
+        specimens = self.query_one("#addon-specimens", OptionList)
+        taken = [i for i, s in enumerate(sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)))
+                 if s.collected_at is not None]
+        specimens.highlighted = taken[0] if taken else 0
+        self._search("")
+
+    # ---- search and pick -------------------------------------------------------------------
+    @on(TextInput.Changed, "#addon-search")
+    def _changed(self, event: TextInput.Changed) -> None:
+        self._search(event.value)
+
+    def _search(self, query: str) -> None:
+        app: Any = self.app
+        results_list = self.query_one("#addon-results", OptionList)
+        results_list.clear_options()
+        self.results = []
+        if app.index is None or not query.strip():
+            results_list.display = False
+            return
+        self.results = [s for s in app.index.search(query, limit=RESULT_LIMIT) if s.specimen is not None]
+        for s in self.results:
+            results_list.add_option(Option(f"{s.code:<9} {s.name}", id=s.code))
+        results_list.display = bool(self.results)
+        if self.results:
+            results_list.highlighted = 0
+
+    def action_results(self, delta: int) -> None:
+        results_list = self.query_one("#addon-results", OptionList)
+        if self.results:
+            current = results_list.highlighted or 0
+            results_list.highlighted = max(0, min(len(self.results) - 1, current + delta))
+
+    @on(TextInput.Submitted, "#addon-search")
+    def _submitted(self, event: TextInput.Submitted) -> None:
+        results_list = self.query_one("#addon-results", OptionList)
+        if self.results and results_list.highlighted is not None:
+            self.pick(self.results[results_list.highlighted])
+            event.input.value = ""
+
+    @on(OptionList.OptionSelected, "#addon-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        service = next((s for s in self.results if s.code == event.option.id), None)
+        if service is not None:
+            self.pick(service)
+            self.query_one("#addon-search", TextInput).value = ""
+            self.query_one("#addon-search", TextInput).focus()
+
+    @on(OptionList.OptionSelected, "#addon-specimens")
+    def _specimen_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#addon-search", TextInput).focus()
+
+    def pick(self, service: Service) -> None:
+        if all(s.code != service.code for s in self.picked):
+            self.picked.append(service)
+        self.query_one("#addon-error", Static).update("")
+        self._show_picked()
+
+    def action_remove(self) -> None:
+        if self.picked:
+            gone = self.picked.pop()
+            self._show_picked()
+            self.query_one("#addon-error", Static).update(S.addon_removed(gone.name))
+
+    def _show_picked(self) -> None:
+        text = (f"{S.ADDON_PICKED}: " + ", ".join(s.name for s in self.picked)) if self.picked else S.ADDON_NONE_PICKED
+        self.query_one("#addon-picked", Static).update(text)
+
+    @property
+    def specimen_id(self) -> str | None:
+        specimens = self.query_one("#addon-specimens", OptionList)
+        if specimens.highlighted is None:
+            return None
+        return specimens.get_option_at_index(specimens.highlighted).id
+
+    # ---- send ----------------------------------------------------------------------------------
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        error = self.query_one("#addon-error", Static)
+        specimen_id = self.specimen_id
+        if specimen_id is None:
+            error.update(S.ADDON_PICK_SPECIMEN)
+            return
+        if not self.picked:
+            error.update(S.ADDON_PICK_SERVICE)
+            return
+        error.update(S.ADDON_SENDING)
+        self.busy = True
+        self._send(specimen_id, [s.code for s in self.picked])
+
+    @work(exclusive=True, group="addon", name="addon", exit_on_error=False)
+    async def _send(self, specimen_id: str, codes: list[str]) -> None:
+        from client.errors import IhrError
+        from ihr.models import AddOnInput
+
+        app: Any = self.app
+        try:
+            order = await app.client.add_on(self.order.id, AddOnInput(specimen_id=specimen_id, service_codes=codes))
+        except IhrError as exc:
+            details = [fe.detail for fe in exc.field_errors if fe.detail != exc.message]
+            self.post_message(AddOnRefused(exc.message, details))
+            return
+        self.post_message(AddOnDone(order))
+
+    @on(AddOnRefused)
+    def _refused(self, message: AddOnRefused) -> None:
+        self.busy = False
+        self.query_one("#addon-error", Static).update("\n".join([message.text, *message.details]))
+
+    @on(AddOnDone)
+    def _done(self, message: AddOnDone) -> None:
+        before = {s.id for s in self.order.specimens}
+        new = [s.id for s in message.order.specimens if s.id not in before]
+        text = S.addon_done([s.name for s in self.picked], self.specimen_id or "")
+        text += " " + (S.ADDON_NEW_LABEL if new else S.ADDON_NO_NEW_LABEL)
+        self.dismiss((message.order, text, new))
+
+    def action_close(self) -> None:
+        self.dismiss(None)

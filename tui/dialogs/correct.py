@@ -1,0 +1,133 @@
+"""Correct a rejected order and send it again (`PUT /orders/{id}`, then send).
+
+Shows why the lab rejected it (the AppRec errors), then the fields a rejection usually
+points at: the patient's fødselsnummer (E35 patient not found), the requester's HPR number
+(E20 requester unknown) and the comment. Items, answers and priority stay as they are; the
+order keeps its id, requisition numbers and specimen ids, so printed labels still hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ihr.models import Order
+from ihr.rules.identifiers import format_person_id
+from tui import strings as S
+from tui.followup import Rejection
+from tui.widgets.inputs import TextInput
+from tui.widgets.keybar import KeyBar
+
+
+@dataclass
+class Corrected(Message):
+    order: Order
+
+
+@dataclass
+class CorrectRefused(Message):
+    text: str
+    details: list[str] = field(default_factory=list)
+
+
+class CorrectDialog(ModalScreen[Order | None]):
+    CSS_PATH = ["dialogs.tcss", "followup.tcss"]
+    BINDINGS = [
+        Binding("escape", "close", S.KEY_CANCEL, id="correct_cancel", key_display="Esc"),
+        Binding("f9", "submit", S.CORRECT_OK, id="correct_ok"),
+    ]
+
+    def __init__(self, order: Order, why: list[Rejection]) -> None:
+        super().__init__(classes="dialog")
+        self.order = order
+        self.why = why
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        lines = [
+            f"{r.requisition_number} {r.lab}: " + S.apprec_error_line(e.code, e.text, e.details)
+            for r in self.why
+            for e in r.errors
+        ]
+        with Vertical(classes="dialog-box followup-box") as box:
+            box.border_title = S.CORRECT_TITLE
+            yield Label(S.CORRECT_WHY, classes="dialog-hint")
+            yield Static("\n".join(lines), classes="followup-why", markup=False)
+            yield Label(S.CORRECT_PATIENT, classes="dialog-hint")
+            yield TextInput(format_person_id(self.order.patient.id), id="correct-patient", max_length=14, compact=True)
+            yield Label(S.CORRECT_REQUESTER, classes="dialog-hint")
+            yield TextInput(self.order.requester.hpr, id="correct-requester", max_length=12, compact=True)
+            yield Label(S.CORRECT_COMMENT, classes="dialog-hint")
+            yield TextInput(self.order.comment or "", id="correct-comment", max_length=2000, compact=True)
+            yield Static("", classes="dialog-error", id="correct-error")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        codes = {e.code for r in self.why for e in r.errors}
+        target = "#correct-requester" if "E20" in codes and "E35" not in codes else "#correct-patient"
+        self.query_one(target, TextInput).focus()
+
+    @on(TextInput.Submitted)
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        from ihr.rules.identifiers import InvalidPersonId, parse_person_id
+        from tui.followup import correction_input
+
+        if self.busy:
+            return
+        app: Any = self.app
+        error = self.query_one("#correct-error", Static)
+        try:
+            pid = parse_person_id(
+                self.query_one("#correct-patient", TextInput).value, allow_synthetic=not app.settings.production
+            )
+        except InvalidPersonId as exc:
+            error.update(exc.message)
+            self.query_one("#correct-patient", TextInput).focus()
+            return
+        hpr = self.query_one("#correct-requester", TextInput).value.strip()
+        if not hpr.isdigit():
+            error.update(S.CORRECT_BAD_HPR)
+            self.query_one("#correct-requester", TextInput).focus()
+            return
+        comment = self.query_one("#correct-comment", TextInput).value
+        body = correction_input(self.order, patient_id=pid.value, requester_hpr=hpr, comment=comment)
+        error.update(S.CORRECT_SENDING)
+        self.busy = True
+        self._send(body)
+
+    @work(exclusive=True, group="correct", name="correct", exit_on_error=False)
+    async def _send(self, body: Any) -> None:
+        from client.errors import IhrError
+
+        app: Any = self.app
+        try:
+            await app.client.update_order(self.order.id, body)
+            order = await app.client.send_order(self.order.id)
+        except IhrError as exc:
+            details = [fe.detail for fe in exc.field_errors if fe.detail != exc.message]
+            self.post_message(CorrectRefused(exc.message, details))
+            return
+        self.post_message(Corrected(order))
+
+    @on(CorrectRefused)
+    def _refused(self, message: CorrectRefused) -> None:
+        self.busy = False
+        self.query_one("#correct-error", Static).update("\n".join([message.text, *message.details]))
+
+    @on(Corrected)
+    def _corrected(self, message: Corrected) -> None:
+        self.dismiss(message.order)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

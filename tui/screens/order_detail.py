@@ -1,0 +1,441 @@
+"""One order after it was made: why it was rejected (on top), requisitions and items,
+specimens, answers, the timeline of receipts and statuses, and the KITH messages.
+
+Kept current like the worklist (timer + worker, backoff, no repaint when nothing changed).
+Actions: F6 labels again, F7 etterrekvirering, F8 cancel, F9 correct a rejected order and
+send it again, Ctrl+X the raw XML of the messages (Ctrl+N the next one), Esc back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group as RichGroup
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static
+
+from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, StatusEvent
+from ihr.rules.identifiers import format_person_id
+from tui import strings as S
+from tui.followup import (
+    REJECTED,
+    Backoff,
+    day_time,
+    describe_message,
+    rejections,
+    status_text,
+)
+from tui.screens.base import MainScreen
+from tui.widgets.keybar import KeyBar
+from tui.widgets.status import StatusLine
+
+
+@dataclass
+class DetailFetched(Message):
+    order: Order
+    events: list[StatusEvent]
+    messages: list[KithMessage]
+
+
+@dataclass
+class DetailFailed(Message):
+    text: str
+
+
+class OrderDetailScreen(MainScreen):
+    CSS_PATH = "order_detail.tcss"
+    AUTO_FOCUS = "#detail-body"
+
+    BINDINGS = [
+        Binding("escape", "back", S.KEY_BACK, id="detail_back", key_display="Esc"),
+        Binding("f6", "reprint", S.KEY_REPRINT, id="detail_reprint"),
+        Binding("f7", "addon", S.KEY_ADDON, id="detail_addon"),
+        Binding("f8", "cancel_items", S.KEY_CANCEL_ORDER, id="detail_cancel"),
+        Binding("f9", "correct", S.KEY_CORRECT, id="detail_correct"),
+        Binding("ctrl+x", "xml", S.KEY_XML, id="detail_xml"),
+        Binding("ctrl+n", "next_xml", S.KEY_NEXT_MESSAGE, id="detail_next_xml"),
+    ]
+
+    POLL_START_S = 2.0
+    POLL_LIMIT_S = 30.0
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__()
+        self.order_id = order_id
+        self.order: Order | None = None
+        self.events: list[StatusEvent] = []
+        self.messages: list[KithMessage] = []
+        self.xml_index: int | None = None
+        self.backoff = Backoff(self.POLL_START_S, self.POLL_LIMIT_S)
+        self.polls = 0
+        self.repaints = 0
+        self._timer: Timer | None = None
+        self._fetching = False
+        self._active = False
+        self._signature: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(S.DETAIL_LOADING, id="detail-head")
+        yield Static("", id="detail-why")
+        with VerticalScroll(id="detail-body"):
+            yield Static("", id="detail-overview")
+            yield Static("", id="detail-timeline")
+            yield Static("", id="detail-messages")
+        with VerticalScroll(id="detail-xml"):
+            yield Static("", id="detail-xml-text", markup=False)
+        yield StatusLine(id="status")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#detail-why").display = False
+        self.query_one("#detail-xml").display = False
+
+    # ---- polling ----------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        self._active = True
+        self.backoff.reset()
+        self.poll_now()
+
+    def on_screen_suspend(self) -> None:
+        self._active = False
+        self._stop_timer()
+
+    def on_unmount(self) -> None:
+        self._active = False
+        self._stop_timer()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _schedule(self, delay: float) -> None:
+        self._stop_timer()
+        if self._active:
+            self._timer = self.set_timer(delay, self._tick, name="detail-poll")
+
+    def _tick(self) -> None:
+        self._timer = None
+        if self._active:
+            self.poll_now()
+
+    def poll_now(self) -> None:
+        if self._fetching:
+            return
+        self._stop_timer()
+        self._fetching = True
+        self._fetch()
+
+    @work(exclusive=True, group="detail", name="detail", exit_on_error=False)
+    async def _fetch(self) -> None:
+        from client.errors import IhrError
+
+        client = self.ihr.client
+        try:
+            order = await client.get_order(self.order_id)
+            events = await client.get_events(self.order_id)
+            messages = await client.get_messages(self.order_id)
+        except IhrError as exc:
+            self.post_message(DetailFailed(exc.message))
+            return
+        self.post_message(DetailFetched(order, events, messages))
+
+    @on(DetailFailed)
+    def _failed(self, message: DetailFailed) -> None:
+        self._fetching = False
+        self.set_status(message.text, "error")
+        self._schedule(self.backoff.next(False))
+
+    @on(DetailFetched)
+    def _fetched(self, message: DetailFetched) -> None:
+        self._fetching = False
+        self.polls += 1
+        changed = self.show(message.order, message.events, message.messages)
+        self._schedule(self.backoff.next(changed))
+
+    def shown_changed(self, order: Order) -> None:
+        """An action here changed the order: show it and look again soon."""
+        self.order = order
+        self.backoff.reset()
+        self._fetching = False
+        self.poll_now()
+
+    # ---- rendering --------------------------------------------------------------------------
+    def show(self, order: Order, events: list[StatusEvent], messages: list[KithMessage]) -> bool:
+        """Show the order; False (and no widget touched) when it is what is shown already."""
+        signature = (order.model_dump_json(), len(events), len(messages))
+        if signature == self._signature:
+            return False
+        self._signature = signature
+        self.repaints += 1
+        self.order, self.events, self.messages = order, events, messages
+        self.query_one("#detail-head", Static).update(self._head())
+        why = self._why()
+        box = self.query_one("#detail-why", Static)
+        box.display = why is not None
+        if why is not None:
+            box.update(why)
+        self.query_one("#detail-overview", Static).update(self._overview())
+        self.query_one("#detail-timeline", Static).update(self._timeline())
+        self.query_one("#detail-messages", Static).update(self._messages())
+        if self.xml_index is not None:
+            self._show_xml()
+        self.refresh_bindings()
+        return True
+
+    def _lab(self, her_id: str) -> str:
+        catalog = self.ihr.catalog
+        if catalog is not None:
+            try:
+                return catalog.lab(her_id).short_name
+            except KeyError:
+                pass
+        return her_id
+
+    def _head(self) -> Text:
+        order = self.order
+        assert order is not None
+        numbers = ", ".join(r.number for r in order.requisitions)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{S.DETAIL_TITLE} {numbers} · {day_time(order.created_at)} · ", style="bold")
+        text.append_text(status_text(order.status))
+        if order.priority.value == "haster":
+            text.append(f"  {S.BANNER_URGENT} ", style="bold reverse")
+        text.append("\n")
+        text.append(S.detail_patient(order.patient.display_name, format_person_id(order.patient.id)))
+        text.append("   ")
+        text.append(S.banner_requester(order.requester.name, order.requester.hpr), style="dim")
+        return text
+
+    def _why(self) -> Text | None:
+        order = self.order
+        assert order is not None
+        found = rejections(order, self.events, self._lab)
+        if not found:
+            return None
+        rejected = order.status == OrderStatus.REJECTED or any(r.status == OrderStatus.REJECTED for r in found)
+        text = Text(S.DETAIL_REJECTED if rejected else S.DETAIL_PARTLY, style="bold")
+        for r in found:
+            for e in r.errors:
+                text.append(f"\n{r.requisition_number} {r.lab}: ")
+                text.append(S.apprec_error_line(e.code, e.text, e.details), style="bold")
+        if order.status in REJECTED and any(r.status in REJECTED for r in order.requisitions):
+            text.append("\n" + S.DETAIL_CORRECT_HINT, style="italic")
+        return text
+
+    def _overview(self) -> RichGroup:
+        order = self.order
+        assert order is not None
+        catalog = self.ihr.catalog
+        parts: list[Any] = [Text(S.DETAIL_REQUISITIONS, style="bold underline")]
+        for req in order.requisitions:
+            head = Text(f"{S.requisition_heading(req.kind, self._lab(req.lab_her_id))}  nr. {req.number}  ", style="bold")
+            head.append_text(status_text(req.status))
+            parts.append(head)
+            for item in req.items:
+                line = Text(f"  {item.name}  ")
+                style = "dim" if item.status == ItemStatus.CANCELLED else ("green" if item.status == ItemStatus.PERFORMED else "")
+                line.append(S.ITEM_STATUS_LABEL.get(item.status.value, item.status.value), style=style)
+                if item.added_on is not None:
+                    line.append(f"  ({S.DETAIL_ADDED_ON} {day_time(item.added_on)})", style="italic")
+                if item.specimen_id:
+                    line.append(f"  {item.specimen_id}", style="dim")
+                parts.append(line)
+        parts.append(Text(f"\n{S.DETAIL_SPECIMENS}", style="bold underline"))
+        if not order.specimens:
+            parts.append(Text(S.DETAIL_NO_SPECIMENS, style="italic"))
+        for spec in sorted(order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+            container = spec.container
+            if catalog is not None:
+                try:
+                    container = catalog.container(spec.container).name
+                except KeyError:
+                    pass
+            taken = S.taken_at(day_time(spec.collected_at), spec.collected_by) if spec.collected_at else S.DETAIL_NOT_TAKEN
+            line = Text("  ")
+            line.append(spec.id, style="bold")
+            line.append(f"  {container}, {spec.material}  ({taken})")
+            parts.append(line)
+        parts.append(Text(f"\n{S.DETAIL_ANSWERS}", style="bold underline"))
+        if not order.answers and not order.comment:
+            parts.append(Text(S.DETAIL_NO_ANSWERS, style="italic"))
+        questions = self._questions()
+        for a in order.answers:
+            q = questions.get(a.key)
+            label = q.text if q is not None else a.key
+            value = a.value
+            if q is not None:
+                from ihr.rules.questions import format_answer
+
+                value = format_answer(q, a.value)
+            line = Text(f"  {label}: ")
+            line.append(str(value), style="bold")
+            parts.append(line)
+        if order.comment:
+            line = Text(f"  {S.DETAIL_COMMENT}: ")
+            line.append(order.comment, style="bold")
+            parts.append(line)
+        return RichGroup(*parts)
+
+    def _questions(self) -> dict[str, Any]:
+        catalog = self.ihr.catalog
+        order = self.order
+        if catalog is None or order is None:
+            return {}
+        out: dict[str, Any] = {}
+        for req in order.requisitions:
+            for item in req.items:
+                try:
+                    for q in catalog.service(item.service_code).questions:
+                        out.setdefault(q.key, q)
+                except KeyError:
+                    continue
+        return out
+
+    def _timeline(self) -> RichGroup:
+        parts: list[Any] = [Text(f"\n{S.DETAIL_TIMELINE}", style="bold underline")]
+        if not self.events:
+            parts.append(Text(S.DETAIL_NO_EVENTS, style="italic"))
+            return RichGroup(*parts)
+        table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, show_edge=False, expand=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1, overflow="fold")
+        for ev in self.events:
+            what = Text(ev.text)
+            for e in ev.errors:
+                what.append("\n" + S.apprec_error_line(e.code, e.text, e.details), style="bold red")
+            table.add_row(day_time(ev.at), status_text(ev.status), what)
+        parts.append(table)
+        return RichGroup(*parts)
+
+    def _messages(self) -> RichGroup:
+        parts: list[Any] = [Text(f"\n{S.DETAIL_MESSAGES}", style="bold underline")]
+        if not self.messages:
+            parts.append(Text(S.DETAIL_NO_MESSAGES, style="italic"))
+        for i, msg in enumerate(self.messages, 1):
+            view = describe_message(msg, self.order)
+            parts.append(Text(f"{i}. {view.heading}", style="bold"))
+            for line in view.lines:
+                parts.append(Text("   " + line, style="red" if line.startswith("  ") else ""))
+        return RichGroup(*parts)
+
+    # ---- the raw XML ---------------------------------------------------------------------------
+    def action_xml(self) -> None:
+        if not self.messages:
+            self.set_status(S.DETAIL_NO_MESSAGES, "warning")
+            return
+        if self.xml_index is None:
+            self.xml_index = 0
+            self._show_xml()
+        else:
+            self.xml_index = None
+            self.query_one("#detail-xml").display = False
+            self.query_one("#detail-body").display = True
+            self.query_one("#detail-body").focus()
+        self.refresh_bindings()
+
+    def action_next_xml(self) -> None:
+        if self.xml_index is None or not self.messages:
+            return
+        self.xml_index = (self.xml_index + 1) % len(self.messages)
+        self._show_xml()
+
+    def _show_xml(self) -> None:
+        assert self.xml_index is not None
+        self.xml_index = min(self.xml_index, len(self.messages) - 1)
+        msg = self.messages[self.xml_index]
+        view = describe_message(msg, self.order)
+        panel = self.query_one("#detail-xml", VerticalScroll)
+        panel.border_title = S.xml_of(self.xml_index + 1, len(self.messages), view.heading)
+        self.query_one("#detail-xml-text", Static).update(msg.xml)
+        self.query_one("#detail-body").display = False
+        panel.display = True
+        panel.scroll_home(animate=False)
+        panel.focus()
+
+    # ---- actions ----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_xml":
+            return self.xml_index is not None
+        if action == "correct":
+            order = self.order
+            return order is not None and any(r.status == OrderStatus.REJECTED for r in order.requisitions) or None
+        return True
+
+    def action_back(self) -> None:
+        if self.xml_index is not None:
+            self.action_xml()
+            return
+        self.app.pop_screen()
+
+    def action_reprint(self) -> None:
+        from tui.followup import open_reprint
+
+        if self.order is not None:
+            open_reprint(self.ihr, self.order)
+
+    def action_addon(self) -> None:
+        from tui.dialogs.addon import AddOnDialog
+
+        order = self.order
+        if order is None:
+            return
+        if not order.specimens:
+            self.set_status(S.ADDON_NO_SPECIMENS, "warning")
+            return
+
+        def done(result: tuple[Order, str, list[str]] | None) -> None:
+            if result is None:
+                return
+            new_order, text, new_specimens = result
+            self.set_status(text)
+            self.shown_changed(new_order)
+            if new_specimens:
+                from tui.followup import open_reprint
+
+                open_reprint(self.ihr, new_order, new_specimens, first=True)
+
+        self.app.push_screen(AddOnDialog(order), done)
+
+    def action_cancel_items(self) -> None:
+        from tui.dialogs.cancel import CancelDialog
+        from tui.followup import open_items
+
+        order = self.order
+        if order is None:
+            return
+        if not open_items(order):
+            self.set_status(S.CANCEL_NONE_OPEN, "warning")
+            return
+
+        def done(result: tuple[Order, str] | None) -> None:
+            if result is not None:
+                self.set_status(result[1])
+                self.shown_changed(result[0])
+
+        self.app.push_screen(CancelDialog(order), done)
+
+    def action_correct(self) -> None:
+        from tui.dialogs.correct import CorrectDialog
+
+        order = self.order
+        if order is None or not any(r.status == OrderStatus.REJECTED for r in order.requisitions):
+            self.set_status(S.CORRECT_NOT_REJECTED, "warning")
+            return
+
+        def done(result: Order | None) -> None:
+            if result is not None:
+                self.set_status(S.CORRECT_DONE)
+                self.shown_changed(result)
+
+        self.app.push_screen(CorrectDialog(order, rejections(order, self.events, self._lab)), done)

@@ -1,0 +1,258 @@
+"""The worklist: today's orders of the office, or the open patient's history, kept current.
+
+Polling: a one-shot timer starts a fetch worker; the next poll comes 2 s later while things
+change and doubles up to 30 s while nothing does. A fetch that finds what is already shown
+touches no widget (an idle screen writes nothing); a changed order updates its row only.
+Polling stops while the screen is not shown (another mode, a dialog or the order detail on
+top) and starts again, at once, when it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Static
+
+from ihr.models import OrderSummary
+from tui import strings as S
+from tui.followup import REJECTED, Backoff, diff_rows, worklist_cells
+from tui.screens.base import MainScreen
+
+SERVICES_WIDTH = 26
+
+
+@dataclass
+class WorklistFetched(Message):
+    scope: str
+    patient_id: str | None
+    summaries: list[OrderSummary]
+
+
+@dataclass
+class WorklistFailed(Message):
+    text: str
+
+
+class WorklistScreen(MainScreen):
+    CSS_PATH = "worklist.tcss"
+    AUTO_FOCUS = "#worklist"
+
+    BINDINGS = [
+        Binding("enter", "open", S.KEY_OPEN, id="worklist_open", key_display="Enter"),
+        Binding("f6", "scope", S.KEY_SCOPE, id="worklist_scope"),
+        Binding("f7", "poll_now", S.KEY_REFRESH, id="worklist_refresh"),
+    ]
+
+    #: Polling intervals in seconds (tests make them short).
+    POLL_START_S = 2.0
+    POLL_LIMIT_S = 30.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope = "today"  # or "patient"
+        self.shown: list[OrderSummary] = []
+        self.loaded = False
+        self.backoff = Backoff(self.POLL_START_S, self.POLL_LIMIT_S)
+        self.polls = 0  # fetches answered
+        self.repaints = 0  # fetches that changed what is shown
+        self._timer: Timer | None = None
+        self._fetching = False
+        self._active = False
+        self._failed = False
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(S.WORKLIST_LOADING, id="worklist-title")
+        table: DataTable[Any] = DataTable(id="worklist", cursor_type="row", zebra_stripes=False)
+        yield table
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#worklist", DataTable)
+        widths = (5, 20, SERVICES_WIDTH, 17)
+        for key, label, width in zip(("time", "patient", "services", "status"), S.WORKLIST_COLS, widths):
+            table.add_column(label, key=key, width=width)
+        self._set_time_width()
+
+    # ---- showing and hiding ---------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._active = True
+        if self.scope == "patient" and self.ihr.patient is None:
+            self.scope = "today"
+        self.backoff.reset()
+        self.poll_now()
+
+    def on_screen_suspend(self) -> None:
+        self._active = False
+        self._stop_timer()
+
+    def on_unmount(self) -> None:
+        self._active = False
+        self._stop_timer()
+
+    def _stop_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _schedule(self, delay: float) -> None:
+        self._stop_timer()
+        if self._active:
+            self._timer = self.set_timer(delay, self._tick, name="worklist-poll")
+
+    def _tick(self) -> None:
+        self._timer = None
+        if self._active:
+            self.poll_now()
+
+    # ---- fetching ---------------------------------------------------------------------------
+    def action_poll_now(self) -> None:
+        self.poll_now()
+
+    def poll_now(self) -> None:
+        """Fetch now (coalesced: a fetch under way covers this request)."""
+        if self._fetching:
+            return
+        self._stop_timer()
+        self._fetching = True
+        app = self.ihr
+        patient_id = app.patient.id if (self.scope == "patient" and app.patient is not None) else None
+        self._fetch(self.scope, patient_id)
+
+    @work(exclusive=True, group="worklist", name="worklist", exit_on_error=False)
+    async def _fetch(self, scope: str, patient_id: str | None) -> None:
+        from client.errors import IhrError
+
+        client = self.ihr.client
+        try:
+            if scope == "patient" and patient_id:
+                found = await client.list_orders(patient=patient_id)
+            else:
+                found = await client.list_orders(since=self.ihr.clock().date())
+        except IhrError as exc:
+            self.post_message(WorklistFailed(exc.message))
+            return
+        self.post_message(WorklistFetched(scope, patient_id, found))
+
+    @on(WorklistFailed)
+    def _failed_fetch(self, message: WorklistFailed) -> None:
+        self._fetching = False
+        if not self._failed:  # say it once, not on every retry
+            self._failed = True
+            self.set_status(message.text, "error")
+        self._schedule(self.backoff.next(False))
+
+    @on(WorklistFetched)
+    def _fetched(self, message: WorklistFetched) -> None:
+        self._fetching = False
+        self.polls += 1
+        if self._failed:
+            self._failed = False
+            self.set_status("")
+        if message.scope != self.scope:  # the scope changed while fetching: fetch again
+            self.poll_now()
+            return
+        changed = self.apply(message.summaries)
+        self._schedule(self.backoff.next(changed))
+
+    # ---- rows ------------------------------------------------------------------------------
+    def apply(self, fetched: list[OrderSummary]) -> bool:
+        """Show `fetched`; True when anything shown changed (no widget is touched otherwise)."""
+        diff = diff_rows(self.shown, fetched)
+        first = not self.loaded
+        self.loaded = True
+        if diff.nothing and not first:
+            return False
+        self.repaints += 1
+        table = self.query_one("#worklist", DataTable)
+        history = self.scope == "patient"
+        if diff.rebuild or first:
+            current = self.current_id
+            table.clear()
+            for s in fetched:
+                table.add_row(*worklist_cells(s, history=history, services_width=SERVICES_WIDTH), key=s.id)
+            if current is not None and any(s.id == current for s in fetched):
+                table.move_cursor(row=table.get_row_index(current), animate=False)
+        else:
+            for s in diff.changed:
+                for key, cell in zip(("time", "patient", "services", "status"),
+                                     worklist_cells(s, history=history, services_width=SERVICES_WIDTH)):
+                    table.update_cell(s.id, key, cell)
+        self.shown = list(fetched)
+        self._show_title()
+        return True
+
+    def _show_title(self) -> None:
+        app = self.ihr
+        if self.scope == "patient" and app.patient is not None:
+            title = S.worklist_history(app.patient.display_name)
+            empty = S.WORKLIST_EMPTY_HISTORY
+        else:
+            title = S.WORKLIST_TODAY
+            empty = S.WORKLIST_EMPTY_TODAY
+        text = Text(title, style="bold")
+        rejected = sum(1 for s in self.shown if s.status in REJECTED)
+        text.append("  ")
+        text.append(S.worklist_count(len(self.shown), rejected) if self.shown else empty,
+                    style="bold red" if rejected else "")
+        self.query_one("#worklist-title", Static).update(text)
+
+    def _set_time_width(self) -> None:
+        table = self.query_one("#worklist", DataTable)
+        column = table.columns.get("time")  # type: ignore[call-overload]
+        if column is not None:
+            column.width = 8 if self.scope == "patient" else 5
+            table.refresh()
+
+    @property
+    def current_id(self) -> str | None:
+        table = self.query_one("#worklist", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    # ---- actions ----------------------------------------------------------------------------
+    def action_scope(self) -> None:
+        if self.scope == "today" and self.ihr.patient is None:
+            self.set_status(S.WORKLIST_NO_PATIENT, "warning")
+            return
+        self.scope = "patient" if self.scope == "today" else "today"
+        self.shown = []
+        self.loaded = False
+        self._set_time_width()
+        self.query_one("#worklist", DataTable).clear()
+        self.query_one("#worklist-title", Static).update(S.WORKLIST_LOADING)
+        self.backoff.reset()
+        self._fetching = False
+        self.poll_now()
+
+    def action_open(self) -> None:
+        order_id = self.current_id
+        if order_id:
+            self.open_order(order_id)
+
+    @on(DataTable.RowSelected, "#worklist")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.open_order(event.row_key.value)
+
+    def open_order(self, order_id: str) -> None:
+        from tui.screens.order_detail import OrderDetailScreen
+
+        self.app.push_screen(OrderDetailScreen(order_id))
+
+    def refresh_state(self) -> None:
+        """The app's state changed (patient, catalog …): only the title may need it."""
+        if self.is_mounted and self.loaded:
+            self._show_title()
