@@ -189,6 +189,22 @@ class IhrApp(App[None]):
             await self._fetch_patient(self.context.patient_id)
         groups = await self.client.list_groups(office=self.office_her_id or None, hpr=hpr)
         self.post_message(m.GroupsReady(groups))
+        await self._resend_outbox()
+
+    async def _resend_outbox(self) -> None:
+        """Orders saved while IHR did not answer (or before a crash) go again, same key."""
+        import asyncio
+
+        from client.outbox import submit_pending
+
+        outbox = self.outbox
+        if not await asyncio.to_thread(len, outbox):
+            return
+        result = await submit_pending(self.client, outbox)
+        if result.accepted:
+            self.post_message(m.GroupChanged(S.outbox_resent(len(result.accepted))))
+        elif result.remaining:
+            self.post_message(m.GroupChanged(S.outbox_waiting(result.remaining)))
 
     async def _fetch_patient(self, patient_id: str) -> None:
         patient = await self.client.get_patient(patient_id)
@@ -621,6 +637,8 @@ class IhrApp(App[None]):
         else:
             if name == "patient" and type(error).__name__ == "NotFound":
                 text = S.PATIENT_NOT_FOUND
+            elif name == "requester" and type(error).__name__ == "NotFound":
+                text = S.REQUESTER_NOT_FOUND
             self.show_status(text, "error")
         self.notify(text, title=S.ERROR_TITLE, severity="error", timeout=8)
 
@@ -716,6 +734,25 @@ class IhrApp(App[None]):
                 self.collect(*result)
 
         self.push_screen(CollectionDialog(self.clock(), self.draft.collected_by or self.settings.user), done)
+
+    def action_choose_requester(self) -> None:
+        from tui.dialogs.requester import RequesterDialog
+
+        if self.draft.locked:
+            self.show_status(S.ALREADY_SAVED, "warning")
+            return
+
+        def chosen(hpr: str | None) -> None:
+            if hpr:
+                self.fetch_requester(hpr)
+
+        self.push_screen(RequesterDialog(self.requester.hpr if self.requester else ""), chosen)
+
+    @work(exclusive=True, group="requester", name="requester", exit_on_error=False)
+    async def fetch_requester(self, hpr: str) -> None:
+        requester = await self.client.get_requester(hpr)
+        self.post_message(m.RequesterReady(requester))
+        self.post_message(m.GroupChanged(S.requester_chosen(requester.name)))
 
     def action_request_quit(self) -> None:
         def go(ok: bool | None) -> None:

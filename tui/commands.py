@@ -53,6 +53,7 @@ class IhrCommands(Provider):
             (S.CMD_REVIEW, app.action_go_review),
             (S.CMD_GROUPS, app.action_open_groups),
             (S.CMD_PRIORITY, app.action_toggle_priority),
+            (S.CMD_REQUESTER, app.action_choose_requester),
             (S.CMD_SAVE, app.action_save),
             (S.CMD_PRINT, app.action_print),
             (S.CMD_COLLECT, app.action_collect_dialog),

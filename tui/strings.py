@@ -68,7 +68,25 @@ def banner_requester(name: str, hpr: str) -> str:
     return f"Rekvirent: {name} (HPR {hpr})"
 
 
-BANNER_NO_REQUESTER = "Rekvirent: ikke valgt"
+BANNER_NO_REQUESTER = "Rekvirent: ikke valgt (Ctrl+R)"
+KEY_REQUESTER = "Rekvirent"
+REQUESTER_TITLE = "Velg rekvirent"
+REQUESTER_LABEL = "Rekvirentens HPR-nummer"
+REQUESTER_BAD = "Et HPR-nummer har 6 til 9 siffer."
+REQUESTER_NOT_FOUND = "Fant ingen rekvirent med dette HPR-nummeret."
+CMD_REQUESTER = ("Bytt rekvirent", "Velg legen bestillingen gjelder (HPR-nummer)")
+
+
+def requester_chosen(name: str) -> str:
+    return f"Rekvirent: {name}."
+
+
+def outbox_resent(n: int) -> str:
+    return f"{n} bestilling(er) fra utboksen er nå lagret i IHR."
+
+
+def outbox_waiting(n: int) -> str:
+    return f"{n} bestilling(er) venter i utboksen på kontakt med IHR."
 BANNER_URGENT = "HASTER"
 BANNER_CACHE = "Katalog fra hurtiglager"
 
@@ -340,6 +358,7 @@ HELP_TEXT = """\
              Ctrl+N ny gruppe av kurven  Tab til kurven og tilbake
 [b]Grupper[/b]    Enter velg  Ctrl+E endre  Ctrl+D slett (egne grupper)
 [b]Fullfør[/b]    F6 lagre  F7 skriv ut  F8 prøvetatt  F9 send  Ctrl+N ny bestilling
+             Ctrl+R bytt rekvirent (HPR-nummer)
 
 [b]Strekkodeleser[/b]
  Et skannet fødselsnummer åpner pasienten uansett hvor du står.

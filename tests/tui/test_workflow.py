@@ -217,3 +217,54 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
                 await client.aclose()
             assert len(orders) == 1
             await app.client.aclose()
+
+
+async def test_outbox_left_by_a_crash_is_sent_at_start_with_its_key(app_factory: Any, settings: Any) -> None:
+    from client.outbox import Outbox
+    from ihr.models import ItemInput, OrderInput
+
+    from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    Outbox(settings.db_path).put(
+        "left-by-a-crash",
+        OrderInput(
+            patient_id=DEMO_PATIENT_ID,
+            requester_hpr=DEMO_REQUESTER_HPR,
+            office_her_id=DEMO_OFFICE_HER_ID,
+            items=[ItemInput(service_code="NPU19748")],
+        ),
+    )
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: len(app.outbox) == 0)
+        await wait_for(pilot, lambda: "utboksen" in str(app.screen.query_one("#status").render()))
+    client = make_client(settings)
+    try:
+        assert len(await client.list_orders(patient=DEMO_PATIENT_ID)) == 1
+    finally:
+        await client.aclose()
+
+
+async def test_choose_requester_by_hpr(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RequesterDialog")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "990100349")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.requester is not None and app.requester.hpr == "990100349")
+        assert "Mæhlum" in str(app.screen.query_one("#banner").render())
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RequesterDialog")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "999999999")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Fant ingen rekvirent" in str(app.screen.query_one("#status").render()))
+        assert app.requester.hpr == "990100349"

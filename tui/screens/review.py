@@ -33,6 +33,7 @@ class ReviewScreen(MainScreen):
         Binding("f8", "app.collect_dialog", S.KEY_COLLECT, id="collect"),
         Binding("f9", "app.send", S.KEY_SEND, id="send"),
         Binding("ctrl+n", "app.new_order", S.KEY_NEW_ORDER, id="new_order"),
+        Binding("ctrl+r", "app.choose_requester", S.KEY_REQUESTER, id="requester"),
     ]
 
     def compose_body(self) -> ComposeResult:

@@ -38,7 +38,7 @@ def _sort_key(key: str) -> tuple[int, str]:
 
 class KeyBar(Static):
     DEFAULT_CSS = """
-    KeyBar { dock: bottom; width: 100%; height: 2; background: $panel; color: $text; padding: 0 1; }
+    KeyBar { dock: bottom; width: 100%; height: auto; min-height: 2; max-height: 3; background: $panel; color: $text; padding: 0 1; }
     """
 
     def __init__(self, **kwargs: Any) -> None:
