@@ -289,6 +289,7 @@ async def test_scanning_a_label_reprints_it_with_a_reason(
     order = await make_order(settings, ["NPU19748", "NOR05172"])
     specimen = order.specimens[-1].id
     app = app_factory()
+    app.SCAN_WINDOW_S = 3.0  # Pilot on a loaded test machine types slower than a scanner
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert app.current_mode == "order"

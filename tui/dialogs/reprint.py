@@ -91,6 +91,9 @@ class ReprintDialog(ModalScreen[str | None]):
         if not self.first:
             self.query_one("#reprint-other").display = False
         labels = self.query_one("#reprint-labels", SelectionList)
+        order = [s.id for s in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id))]
+        if self.chosen:
+            labels.highlighted = order.index(self.chosen[0])
         labels.focus()
         self._preview(self.chosen[0] if self.chosen else None)
 

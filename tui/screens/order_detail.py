@@ -164,7 +164,7 @@ class OrderDetailScreen(MainScreen):
 
     def shown_changed(self, order: Order) -> None:
         """An action here changed the order: show it and look again soon."""
-        self.order = order
+        self.show(order, self.events, self.messages)
         self.backoff.reset()
         self._fetching = False
         self.poll_now()
