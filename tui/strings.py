@@ -389,14 +389,14 @@ def spool_named(path: str) -> str:
 
 # ---- after the order: worklist, order detail, reprint, add-on, cancel (tui.followup) -----
 KEY_WORKLIST = "Arbeidsliste"
-KEY_SCOPE = "Dagens/pasientens"
+KEY_SCOPE = "Bytt liste"
 KEY_REFRESH = "Oppdater"
-KEY_REPRINT = "Etikett på nytt"
+KEY_REPRINT = "Etikett"
 KEY_ADDON = "Etterrekvirer"
 KEY_CANCEL_ORDER = "Kanseller"
 KEY_CORRECT = "Rett og send"
-KEY_XML = "Vis XML"
-KEY_NEXT_MESSAGE = "Neste melding"
+KEY_XML = "XML"
+KEY_NEXT_MESSAGE = "Neste"
 KEY_ADD = "Legg til"
 KEY_SERVICES = "Analyser"
 CMD_WORKLIST = ("Arbeidsliste", "Dagens bestillinger og pasientens historikk")
