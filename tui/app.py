@@ -679,6 +679,11 @@ class IhrApp(App[None]):
 
             if self._NAV[action] == self.current_mode or isinstance(self.screen, ModalScreen):
                 return False
+        if action == "switch_mode" and parameters == ("worklist",):
+            from textual.screen import ModalScreen
+
+            if self.current_mode == "worklist" or isinstance(self.screen, ModalScreen):
+                return False
         return True
 
     def action_help(self) -> None:
