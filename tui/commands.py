@@ -59,6 +59,7 @@ class IhrCommands(Provider):
             (S.CMD_COLLECT, app.action_collect_dialog),
             (S.CMD_SEND, app.action_send),
             (S.CMD_NEW_ORDER, app.new_order),
+            (S.CMD_WORKLIST, lambda: app.switch_mode("worklist")),
             (S.CMD_QUIT, app.action_request_quit),
         ]
 
