@@ -128,3 +128,22 @@ async def test_catalog_from_cache_when_service_is_down(app_factory: Any, sandbox
         await wait_for(pilot, lambda: offline.catalog is not None)
         assert offline.catalog_note.startswith("Katalog fra hurtiglager")
         assert "hurtiglager" in str(offline.screen.query_one("#banner").render())
+
+
+async def test_keymap_from_settings_remaps_a_binding_by_id(settings: Any) -> None:
+    from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, fixed_clock, make_client
+    from tui.app import make_app
+    from tui.context import LaunchContext
+
+    remapped = settings.model_copy(update={"keymap": {"groups": "f12"}})
+    app = make_app(
+        remapped,
+        make_client(remapped),
+        context=LaunchContext(DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID),
+        clock=fixed_clock,
+        owns_client=True,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("f12")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
