@@ -166,7 +166,7 @@ class MessageView:
     xml: str
 
 
-def describe_message(msg: KithMessage, order: Order | None = None) -> MessageView:
+def describe_message(msg: KithMessage, order: Order | None = None, lab_name: Any = None) -> MessageView:
     """A readable view of one KITH message: AppRecs parsed, requisitions summarised."""
     when = day_time(msg.at)
     direction = S.DIRECTION.get(msg.direction, msg.direction)
@@ -177,7 +177,7 @@ def describe_message(msg: KithMessage, order: Order | None = None) -> MessageVie
             from ihr.kith import parse_apprec
 
             result = parse_apprec(msg.xml.encode("utf-8"))
-            lines.append(S.apprec_summary(result.status_text, result.original_msg_id[:8]))
+            lines.append(S.apprec_summary(result.status_text, result.original_msg_type or msg.msg_type))
             for e in result.errors:
                 lines.append("  " + S.apprec_error_line(e.code, e.text, e.details))
         else:
@@ -185,11 +185,13 @@ def describe_message(msg: KithMessage, order: Order | None = None) -> MessageVie
 
             info = parse_msghead(msg.xml.encode("utf-8"))
             items = 0
+            lab = info.receiver_name or info.receiver_her
             if order is not None:
                 req = next((r for r in order.requisitions if r.id == msg.requisition_id), None)
                 if req is not None:
                     items = sum(1 for i in req.items if i.status != ItemStatus.CANCELLED)
-            lab = info.receiver_name or info.receiver_her
+            if lab_name is not None:
+                lab = lab_name(info.receiver_her)
             lines.append(S.requisition_message_summary(msg.msg_type, info.requisition_number, lab, items))
     except Exception as exc:  # KithParseError has a Norwegian message
         lines.append(f"{S.MESSAGE_UNREADABLE}: {getattr(exc, 'args', [''])[0]}")
@@ -228,6 +230,16 @@ def open_items(order: Order) -> list[tuple[Any, Any]]:
 
 
 # ---- printing ---------------------------------------------------------------------------
+def local_times(order: Order) -> Order:
+    """The order with its specimens' collection times in Norwegian time, as labels show them
+    (the service answers in UTC)."""
+    specimens = [
+        s.model_copy(update={"collected_at": local(s.collected_at)}) if s.collected_at is not None else s
+        for s in order.specimens
+    ]
+    return order.model_copy(update={"specimens": specimens})
+
+
 def print_again(
     order: Order,
     catalog: Any,
@@ -250,7 +262,7 @@ def print_again(
     from tui.labels import PrintFailed, label_size, labels_for_order
 
     wanted = set(specimen_ids)
-    labels = [lb for lb in labels_for_order(order, catalog) if lb.specimen_id in wanted]
+    labels = [lb for lb in labels_for_order(local_times(order), catalog) if lb.specimen_id in wanted]
     if not labels:
         raise PrintFailed(S.REPRINT_NONE_SELECTED)
     try:

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from ihr.models import Order, Service
 from tui import strings as S
@@ -202,6 +203,12 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
         text = S.addon_done([s.name for s in self.picked], self.specimen_id or "")
         text += " " + (S.ADDON_NEW_LABEL if new else S.ADDON_NO_NEW_LABEL)
         self.dismiss((message.order, text, new))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
+            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
+            self.busy = False
+            self.query_one("#addon-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
 from tui import strings as S
@@ -125,6 +126,12 @@ class CancelDialog(ModalScreen[tuple[Order, str] | None]):
     @on(CancelDone)
     def _done(self, message: CancelDone) -> None:
         self.dismiss((message.order, S.cancelled(message.count)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
+            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
+            self.busy = False
+            self.query_one("#cancel-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
+from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
 from ihr.rules.identifiers import format_person_id
@@ -128,6 +129,12 @@ class CorrectDialog(ModalScreen[Order | None]):
     @on(Corrected)
     def _corrected(self, message: Corrected) -> None:
         self.dismiss(message.order)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
+            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
+            self.busy = False
+            self.query_one("#correct-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

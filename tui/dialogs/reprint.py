@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
 from tui import strings as S
@@ -106,7 +107,9 @@ class ReprintDialog(ModalScreen[str | None]):
         if specimen_id is None or app.catalog is None:
             widget.update("")
             return
-        labels = [lb for lb in labels_for_order(self.order, app.catalog) if lb.specimen_id == specimen_id]
+        from tui.followup import local_times
+
+        labels = [lb for lb in labels_for_order(local_times(self.order), app.catalog) if lb.specimen_id == specimen_id]
         widget.update(preview_text(labels[0], app.settings, width=PREVIEW_WIDTH) if labels else "")
 
     @on(SelectionList.SelectionHighlighted, "#reprint-labels")
@@ -185,6 +188,12 @@ class ReprintDialog(ModalScreen[str | None]):
     def _refused(self, message: PrintRefused) -> None:
         self.busy = False
         self.query_one("#reprint-error", Static).update(message.text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
+            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
+            self.busy = False
+            self.query_one("#reprint-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -21,6 +21,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, StatusEvent
 from ihr.rules.identifiers import format_person_id
@@ -168,6 +169,12 @@ class OrderDetailScreen(MainScreen):
         self.backoff.reset()
         self._fetching = False
         self.poll_now()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A fetch that failed unexpectedly (not an `IhrError`): say so once, keep polling."""
+        if event.state is WorkerState.ERROR:
+            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
+            self.post_message(DetailFailed(S.UNEXPECTED_ERROR))
 
     # ---- rendering --------------------------------------------------------------------------
     def show(self, order: Order, events: list[StatusEvent], messages: list[KithMessage]) -> bool:
@@ -323,7 +330,7 @@ class OrderDetailScreen(MainScreen):
         if not self.messages:
             parts.append(Text(S.DETAIL_NO_MESSAGES, style="italic"))
         for i, msg in enumerate(self.messages, 1):
-            view = describe_message(msg, self.order)
+            view = describe_message(msg, self.order, self._lab)
             parts.append(Text(f"{i}. {view.heading}", style="bold"))
             for line in view.lines:
                 parts.append(Text("   " + line, style="red" if line.startswith("  ") else ""))
@@ -354,7 +361,7 @@ class OrderDetailScreen(MainScreen):
         assert self.xml_index is not None
         self.xml_index = min(self.xml_index, len(self.messages) - 1)
         msg = self.messages[self.xml_index]
-        view = describe_message(msg, self.order)
+        view = describe_message(msg, self.order, self._lab)
         panel = self.query_one("#detail-xml", VerticalScroll)
         panel.border_title = S.xml_of(self.xml_index + 1, len(self.messages), view.heading)
         self.query_one("#detail-xml-text", Static).update(msg.xml)

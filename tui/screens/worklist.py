@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import DataTable, Static
+from textual.worker import Worker, WorkerState
 
 from ihr.models import OrderSummary
 from tui import strings as S
@@ -45,7 +46,8 @@ class WorklistScreen(MainScreen):
     AUTO_FOCUS = "#worklist"
 
     BINDINGS = [
-        Binding("enter", "open", S.KEY_OPEN, id="worklist_open", key_display="Enter"),
+        # priority: shown in the footer and taken before the table's own (hidden) Enter
+        Binding("enter", "open", S.KEY_OPEN, id="worklist_open", key_display="Enter", priority=True),
         Binding("f6", "scope", S.KEY_SCOPE, id="worklist_scope"),
         Binding("f7", "poll_now", S.KEY_REFRESH, id="worklist_refresh"),
     ]
@@ -161,6 +163,12 @@ class WorklistScreen(MainScreen):
             return
         changed = self.apply(message.summaries)
         self._schedule(self.backoff.next(changed))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A fetch that failed unexpectedly (not an `IhrError`): say so once, keep polling."""
+        if event.state is WorkerState.ERROR:
+            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
+            self.post_message(WorklistFailed(S.UNEXPECTED_ERROR))
 
     # ---- rows ------------------------------------------------------------------------------
     def apply(self, fetched: list[OrderSummary]) -> bool:
