@@ -485,7 +485,7 @@ def taken_at(when: str, who: str | None) -> str:
 def requisition_message_summary(kind: str, number: str | None, lab: str, items: int) -> str:
     what = "henvisning" if kind == "HENVISNING" else "rekvisisjon"
     n = f" {number}" if number else ""
-    return f"{what}{n} til {lab}, {items} analyser"
+    return f"{what}{n} til {lab}, {items} {'analyse' if items == 1 else 'analyser'}"
 
 
 def apprec_summary(status_text: str, original: str) -> str:
