@@ -198,9 +198,17 @@ def describe_message(msg: KithMessage, order: Order | None = None, lab_name: Any
     return MessageView(head, lines, msg.xml)
 
 
-def correction_input(order: Order, *, patient_id: str, requester_hpr: str, comment: str | None) -> OrderInput:
+def correction_input(
+    order: Order,
+    *,
+    patient_id: str,
+    requester_hpr: str,
+    comment: str | None,
+    answers: dict[str, Any] | None = None,
+) -> OrderInput:
     """The `PUT /orders/{id}` body that corrects a rejected order: its items (not the
-    cancelled ones), answers and priority as they are, with the corrected fields."""
+    cancelled ones), answers and priority as they are, with the corrected fields (`answers`
+    replaces the stored answers with the same keys)."""
     items = [
         ItemInput(service_code=i.service_code, lab_her_id=r.lab_her_id)
         for r in order.requisitions
@@ -213,7 +221,7 @@ def correction_input(order: Order, *, patient_id: str, requester_hpr: str, comme
         office_her_id=order.office_her_id,
         priority=order.priority,
         items=items,
-        answers={a.key: a.value for a in order.answers},
+        answers={a.key: a.value for a in order.answers} | dict(answers or {}),
         comment=(comment or "").strip() or None,
     )
 

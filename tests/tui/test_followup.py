@@ -66,7 +66,7 @@ def step(sandbox: Any, clock: FakeClock, n: int = 1) -> None:
 
 async def make_order(
     settings: Any, codes: list[str], *, patient: str = DEMO_PATIENT_ID, send: bool = False,
-    collected_at: datetime | None = None,
+    collected_at: datetime | None = None, requester: str = DEMO_REQUESTER_HPR, answers: dict[str, Any] | None = None,
 ) -> Any:
     from ihr.models import CollectionInput, ItemInput, OrderInput, SpecimenCollection
 
@@ -74,9 +74,10 @@ async def make_order(
     try:
         body = OrderInput(
             patient_id=patient,
-            requester_hpr=DEMO_REQUESTER_HPR,
+            requester_hpr=requester,
             office_her_id=DEMO_OFFICE_HER_ID,
             items=[ItemInput(service_code=c) for c in codes],
+            answers=answers or {},
         )
         order = await client.create_order(body, idempotency_key=f"test-{'-'.join(codes)}-{patient}")
         if collected_at is not None:
@@ -214,6 +215,58 @@ async def test_rejected_order_shows_why_is_corrected_and_accepted(
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is worklist)
         await wait_for(pilot, lambda: row_status(worklist, order.id) == "akseptert")
+
+
+async def test_unknown_requester_corrected_with_an_answer_changed(
+    app_factory: Any, settings: Any, sandbox: Any, clock: FakeClock
+) -> None:
+    order = await make_order(settings, ["NPU02192"], requester="990100683", answers={"fastende": False}, send=True)
+    step(sandbox, clock, 2)  # rejected: E20, the lab does not know the requester
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        assert "E20" in static_text(detail, "#detail-why")
+        assert "Fastende" in static_text(detail, "#detail-overview") or "fastende" in static_text(detail, "#detail-overview").lower()
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CorrectDialog")
+        dialog = app.screen
+        assert app.focused is dialog.query_one("#correct-requester")  # E20: the HPR field first
+        app.focused.value = ""
+        await type_text(pilot, DEMO_REQUESTER_HPR)
+        answer = dialog.query_one("#correct-answer-fastende")
+        assert answer.value == "Nei"
+        answer.value = "kanskje"
+        await pilot.press("f9")
+        assert "ja eller nei" in static_text(dialog, "#correct-error")
+        answer.value = "ja"
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: app.screen is detail and detail.order.status == "sendt")
+        assert detail.order.requester.hpr == DEMO_REQUESTER_HPR and detail.order.answer("fastende") is True
+        step(sandbox, clock, 2)
+        await wait_for(pilot, lambda: detail.order.status == "akseptert")
+
+
+def test_correction_keeps_items_and_answers_and_replaces_what_was_corrected() -> None:
+    from ihr.models import Answer, ItemStatus, Order
+    from tui.followup import correction_input
+
+    data = {
+        "id": "o1", "office_her_id": DEMO_OFFICE_HER_ID, "status": "avvist", "created_at": FIXED_NOW,
+        "updated_at": FIXED_NOW, "priority": "haster", "comment": "gammel",
+        "patient": {"id": DEMO_PATIENT_ID, "family_name": "Test", "given_name": "Test", "sex": "K",
+                    "birth_date": "1990-01-01"},
+        "requester": {"hpr": DEMO_REQUESTER_HPR, "name": "Lege Test", "office_her_id": DEMO_OFFICE_HER_ID},
+        "requisitions": [{"id": "r1", "number": "R1", "kind": "rekvisisjon", "discipline": "klinisk_kjemi",
+                          "lab_her_id": "L1", "status": "avvist",
+                          "items": [{"id": "i1", "service_code": "A", "name": "A"},
+                                    {"id": "i2", "service_code": "B", "name": "B", "status": ItemStatus.CANCELLED}]}],
+        "answers": [Answer(key="fastende", value=False), Answer(key="x", value=3)],
+    }
+    order = Order.model_validate(data)
+    body = correction_input(order, patient_id=DEMO_PATIENT_ID, requester_hpr="1", comment=" ny ", answers={"fastende": True})
+    assert [(i.service_code, i.lab_her_id) for i in body.items] == [("A", "L1")]
+    assert body.answers == {"fastende": True, "x": 3} and body.comment == "ny" and body.priority == "haster"
 
 
 async def test_partly_rejected_shows_the_refused_analysis(

@@ -137,3 +137,21 @@ def test_correct_dialog(snap_compare: Any, app_factory: Any, settings: Any, sand
         await pilot.pause()
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_correct_dialog_with_answers(snap_compare: Any, app_factory: Any, settings: Any, sandbox: Any, clock: Any, size: Any) -> None:  # noqa: F811
+    async def run_before(pilot: Any) -> None:
+        order = await make_order(settings, ["NPU02192"], requester="990100683", answers={"fastende": False}, send=True)
+        step(sandbox, clock, 2)  # rejected: E20
+        await ready(pilot)
+        await pilot.press("f10")
+        app = pilot.app
+        await wait_for(pilot, lambda: app.current_mode == "worklist" and len(app.screen.shown) == 1)
+        screen = await open_detail(pilot, order.id)
+        await wait_for(pilot, lambda: bool(screen.events))
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CorrectDialog")
+        await pilot.pause()
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)

@@ -2,8 +2,10 @@
 
 Shows why the lab rejected it (the AppRec errors), then the fields a rejection usually
 points at: the patient's fødselsnummer (E35 patient not found), the requester's HPR number
-(E20 requester unknown) and the comment. Items, answers and priority stay as they are; the
-order keeps its id, requisition numbers and specimen ids, so printed labels still hold.
+(E20 requester unknown), the comment and the answers to the guided questions (typed as in
+the questions screen, read with `ihr.rules.questions.parse_answer`). Items and priority stay
+as they are; the order keeps its id, requisition numbers and specimen ids, so printed
+labels still hold.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
@@ -62,14 +64,44 @@ class CorrectDialog(ModalScreen[Order | None]):
             box.border_title = S.CORRECT_TITLE
             yield Label(S.CORRECT_WHY, classes="dialog-hint")
             yield Static("\n".join(lines), classes="followup-why", markup=False)
-            yield Label(S.CORRECT_PATIENT, classes="dialog-hint")
-            yield TextInput(format_person_id(self.order.patient.id), id="correct-patient", max_length=14, compact=True)
-            yield Label(S.CORRECT_REQUESTER, classes="dialog-hint")
-            yield TextInput(self.order.requester.hpr, id="correct-requester", max_length=12, compact=True)
-            yield Label(S.CORRECT_COMMENT, classes="dialog-hint")
-            yield TextInput(self.order.comment or "", id="correct-comment", max_length=2000, compact=True)
+            with VerticalScroll(classes="followup-fields"):
+                yield Label(S.CORRECT_PATIENT, classes="dialog-hint")
+                yield TextInput(format_person_id(self.order.patient.id), id="correct-patient", max_length=14,
+                                compact=True)
+                yield Label(S.CORRECT_REQUESTER, classes="dialog-hint")
+                yield TextInput(self.order.requester.hpr, id="correct-requester", max_length=12, compact=True)
+                yield Label(S.CORRECT_COMMENT, classes="dialog-hint")
+                yield TextInput(self.order.comment or "", id="correct-comment", max_length=2000, compact=True)
+                for key, question, text in self._answers():
+                    yield Label(question.text, classes="dialog-hint")
+                    yield TextInput(text, id=f"correct-answer-{key}", classes="correct-answer", compact=True)
             yield Static("", classes="dialog-error", id="correct-error")
         yield KeyBar()
+
+    def _answers(self) -> list[tuple[str, Any, str]]:
+        """(key, question, text as typed) of each stored answer whose question is known."""
+        from ihr.rules.questions import format_answer, format_number
+
+        app: Any = self.app
+        questions: dict[str, Any] = {}
+        for req in self.order.requisitions:
+            for item in req.items:
+                try:
+                    for q in app.catalog.service(item.service_code).questions:
+                        questions.setdefault(q.key, q)
+                except (KeyError, AttributeError):
+                    continue
+        out = []
+        for a in self.order.answers:
+            q = questions.get(a.key)
+            if q is None or not a.key.replace("_", "").isalnum():
+                continue
+            if isinstance(a.value, int | float) and not isinstance(a.value, bool):
+                text = format_number(float(a.value))  # without the unit, so it reads back
+            else:
+                text = format_answer(q, a.value)
+            out.append((a.key, q, text))
+        return out
 
     def on_mount(self) -> None:
         codes = {e.code for r in self.why for e in r.errors}
@@ -102,7 +134,18 @@ class CorrectDialog(ModalScreen[Order | None]):
             self.query_one("#correct-requester", TextInput).focus()
             return
         comment = self.query_one("#correct-comment", TextInput).value
-        body = correction_input(self.order, patient_id=pid.value, requester_hpr=hpr, comment=comment)
+        from ihr.rules.questions import parse_answer
+
+        answers = {}
+        for key, question, _ in self._answers():
+            field = self.query_one(f"#correct-answer-{key}", TextInput)
+            try:
+                answers[key] = parse_answer(question, field.value)
+            except ValueError as exc:
+                error.update(f"{question.text}: {exc}")
+                field.focus()
+                return
+        body = correction_input(self.order, patient_id=pid.value, requester_hpr=hpr, comment=comment, answers=answers)
         error.update(S.CORRECT_SENDING)
         self.busy = True
         self._send(body)
