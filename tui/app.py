@@ -93,6 +93,10 @@ class IhrApp(App[None]):
         Binding("ctrl+q", "request_quit", S.KEY_QUIT, id="quit", priority=True),
         Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", show=False, priority=True),
         Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
+        # Priority, so focus moves before the keys typed right after Tab are routed: a fast
+        # typist or a scanner with a Tab suffix would otherwise type into the old field.
+        Binding("tab", "focus_next", show=False, id="focus_next", priority=True),
+        Binding("shift+tab", "focus_previous", show=False, id="focus_previous", priority=True),
     ]
 
     #: Eleven digits typed within this many seconds and then Enter are a scanner's.
@@ -138,7 +142,6 @@ class IhrApp(App[None]):
         self.draft = OrderDraft()
         self.last_labels: list[Any] = []
         self._keys: list[tuple[str, float]] = []
-        self._last_key: Any = None
 
     def _configure(self, settings: Settings, client: Any) -> None:
         self.settings = settings
@@ -292,10 +295,9 @@ class IhrApp(App[None]):
 
         if (
             isinstance(event, events.Key)
-            and event is not self._last_key
+            and not event.is_forwarded  # a key bubbling back up: already seen
             and not isinstance(self.screen, CommandPalette)
         ):
-            self._last_key = event  # a key bubbles back up to the app: look at it once
             if self._scanned(event):
                 return
         await super().on_event(event)

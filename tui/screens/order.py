@@ -130,6 +130,7 @@ class OrderScreen(MainScreen):
 
     @on(TextInput.Submitted, "#search")
     def _submitted(self, event: TextInput.Submitted) -> None:
+        self._search()  # keys may come in a burst: search what is typed before choosing
         table = self.query_one(ResultList)
         if self._results and 0 <= table.cursor_row < len(self._results):
             if self.ihr.add_service(self._results[table.cursor_row].code):

@@ -1,15 +1,34 @@
-"""Inputs that never blink: an idle screen writes no bytes (SSH bandwidth, snapshots)."""
+"""Inputs that never blink and that apply their editing keys at once.
+
+No blink: an idle screen writes no bytes (SSH bandwidth, snapshots).
+
+Editing keys at once: Textual resolves a widget's bindings (Backspace, Ctrl+U, Delete, ...)
+only after the key has bubbled up to the app, against whatever has focus *then*. Keys that
+arrive in one burst — a fast typist, a barcode scanner, any SSH link with latency — are
+routed before that happens, so "crx<Backspace>p" became "crx" (the p typed, then deleted).
+`TextInput` runs its own bindings when the key reaches it, in order with the typed text.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.widgets import Input
 
 
 class TextInput(Input):
-    """An `Input` with a steady cursor."""
+    """An `Input` with a steady cursor whose editing keys keep their order in a burst."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cursor_blink = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable:
+            return  # Input._on_key inserts it
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region
 from textual.message import Message
@@ -100,6 +101,14 @@ class ResultList(Widget, can_focus=True):
             self._top = row - self.page_size + 1
         self._refresh_changed()
         self.post_message(self.Highlighted(self, row, self.rows[row].code))
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Run our keys when they reach us (see tui.widgets.inputs): in order with a burst.
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
 
     def action_move(self, delta: int) -> None:
         self.move_cursor(self.cursor_row + delta)

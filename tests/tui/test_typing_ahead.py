@@ -1,0 +1,42 @@
+"""Keys typed faster than the screen updates (a fast typist, a scanner) land where meant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+
+from tests.tui.helpers import ready, type_text, wait_for
+from tests.tui.test_workflow import add
+
+
+async def test_text_typed_right_after_tab_goes_to_the_next_field(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "hcg")
+        await add(pilot, "rtg thorax")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
+        rows = app.screen._rows
+        rows["siste_menstruasjon"].field.focus()
+        await type_text(pilot, "i går")
+        await pilot.pause()
+        # one burst, as a terminal delivers it: Ctrl+U, Tab, text — no waiting in between
+        for key, char in [("ctrl+u", None), ("tab", "\t"), *[(c, c) for c in "Hoste"]]:
+            app._driver.send_message(events.Key(key, char))
+        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: rows["problemstilling"].field.value == "Hoste")
+        assert rows["siste_menstruasjon"].field.value == ""
+
+
+async def test_backspace_in_a_burst_keeps_its_place(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        search = app.screen.query_one("#search")
+        search.focus()
+        for key, char in [("c", "c"), ("r", "r"), ("x", "x"), ("backspace", None), ("p", "p"), ("enter", "\r")]:
+            app._driver.send_message(events.Key(key, char))
+        await wait_for(pilot, lambda: app.draft.codes == ["NPU19748"])  # P-CRP, not what "crx" finds
+        assert search.value == ""
