@@ -369,6 +369,14 @@ async def test_scanning_a_label_reprints_it_with_a_reason(
         await wait_for(pilot, lambda: type(app.screen).__name__ != "ReprintDialog")
         assert "skrevet ut på nytt" in static_text(app.screen, "#status")
 
+        # on the worklist too (its Enter opens a row, but a scan comes first)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "worklist" and app.screen.loaded)
+        await pilot.press(*specimen, "enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "WorklistScreen")
+
     files = list(spool.glob("*.zpl"))
     assert len(files) == 1 and specimen in files[0].read_text(encoding="utf-8")
     with PrintJournal(app.journal_path) as journal:

@@ -26,7 +26,8 @@ from tui import strings as S
 from tui.followup import REJECTED, Backoff, diff_rows, worklist_cells
 from tui.screens.base import MainScreen
 
-SERVICES_WIDTH = 26
+SERVICES_WIDTH = 26  # at 80 columns; wider terminals give the services the rest
+FIXED_WIDTH = 20 + 17 + 8 + 2  # patient, status, cell padding, scrollbar
 
 
 @dataclass
@@ -68,6 +69,7 @@ class WorklistScreen(MainScreen):
         self._fetching = False
         self._active = False
         self._failed = False
+        self.services_width = SERVICES_WIDTH
 
     def compose_body(self) -> ComposeResult:
         yield Static(S.WORKLIST_LOADING, id="worklist-title")
@@ -81,6 +83,21 @@ class WorklistScreen(MainScreen):
         for key, label, width in zip(("time", "patient", "services", "status"), S.WORKLIST_COLS, widths):
             table.add_column(label, key=key, width=width)
         self._set_time_width()
+
+    def on_resize(self) -> None:
+        """Give the services column what the terminal has room for (rows redrawn only then)."""
+        time_width = 8 if self.scope == "patient" else 5
+        width = max(SERVICES_WIDTH, self.size.width - FIXED_WIDTH - time_width)
+        if width == self.services_width:
+            return
+        self.services_width = width
+        table = self.query_one("#worklist", DataTable)
+        column = table.columns.get("services")  # type: ignore[call-overload]
+        if column is not None:
+            column.width = width
+        if self.loaded:
+            shown, self.shown, self.loaded = self.shown, [], False
+            self.apply(shown)
 
     # ---- showing and hiding ---------------------------------------------------------------
     def on_screen_resume(self) -> None:
@@ -185,13 +202,13 @@ class WorklistScreen(MainScreen):
             current = self.current_id
             table.clear()
             for s in fetched:
-                table.add_row(*worklist_cells(s, history=history, services_width=SERVICES_WIDTH), key=s.id)
+                table.add_row(*worklist_cells(s, history=history, services_width=self.services_width), key=s.id)
             if current is not None and any(s.id == current for s in fetched):
                 table.move_cursor(row=table.get_row_index(current), animate=False)
         else:
             for s in diff.changed:
                 for key, cell in zip(("time", "patient", "services", "status"),
-                                     worklist_cells(s, history=history, services_width=SERVICES_WIDTH)):
+                                     worklist_cells(s, history=history, services_width=self.services_width)):
                     table.update_cell(s.id, key, cell)
         self.shown = list(fetched)
         self._show_title()
