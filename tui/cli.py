@@ -19,10 +19,30 @@ from typing import Any
 DEMO_USER = "Demo (resepsjon)"
 
 
+_ARGPARSE_NO = {
+    "unrecognized arguments": "ukjente argumenter",
+    "expected one argument": "trenger en verdi",
+    "invalid int value": "ugyldig tall",
+    "the following arguments are required": "disse må være med",
+}
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="Bruk: ")
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Norwegian error text."""
+    """argparse with Norwegian help and error text."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
+        self._optionals.title = "valg"
+        self.add_argument("-h", "--help", action="help", help="vis denne hjelpen og avslutt")
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        for en, no in _ARGPARSE_NO.items():
+            message = message.replace(en, no)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: feil: {message}\n")
 
@@ -139,8 +159,8 @@ def cmd_demo(argv: list[str]) -> int:
 
 def cmd_sandbox(argv: list[str]) -> int:
     p = _Parser(prog="ihr sandbox", description="Referansetjenesten for IHR (sandkasse).")
-    p.add_argument("--port", type=int, default=8765)
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765, help="port (standard: 8765)")
+    p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")
     p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: midlertidig)")
     args = p.parse_args(argv)
     from sandbox.server import serve
