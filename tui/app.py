@@ -142,6 +142,7 @@ class IhrApp(App[None]):
         self.draft = OrderDraft()
         self.last_labels: list[Any] = []
         self._keys: list[tuple[str, float]] = []
+        self._start_attempts = 0
 
     def _configure(self, settings: Settings, client: Any) -> None:
         self.settings = settings
@@ -208,6 +209,10 @@ class IhrApp(App[None]):
             self.post_message(m.GroupChanged(S.outbox_resent(len(result.accepted))))
         elif result.remaining:
             self.post_message(m.GroupChanged(S.outbox_waiting(result.remaining)))
+
+    def _retry_start(self) -> None:
+        if self.catalog is None:
+            self.load_start()
 
     async def _fetch_patient(self, patient_id: str) -> None:
         patient = await self.client.get_patient(patient_id)
@@ -636,8 +641,15 @@ class IhrApp(App[None]):
             field_errors = getattr(error, "field_errors", None) or []
             for fe in field_errors[:5]:
                 self.notify(fe.detail, title=S.ERROR_TITLE, severity="error")
+        elif name == "start" and self.catalog is None:
+            # No catalog yet (service down, nothing cached): try again, less and less often.
+            self._start_attempts += 1
+            delay = min(60.0, 5.0 * 2 ** (self._start_attempts - 1))
+            text = S.start_failed(text, int(delay))
+            self.show_status(text, "error")
+            self.set_timer(delay, self._retry_start)
         else:
-            if name == "patient" and type(error).__name__ == "NotFound":
+            if name in ("patient", "start") and type(error).__name__ == "NotFound":
                 text = S.PATIENT_NOT_FOUND
             elif name == "requester" and type(error).__name__ == "NotFound":
                 text = S.REQUESTER_NOT_FOUND

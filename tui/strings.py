@@ -379,6 +379,10 @@ NOTICE_TITLE = "Melding"
 UNEXPECTED_ERROR = "Uventet feil. Arbeidet ditt er ikke tapt."
 
 
+def start_failed(message: str, seconds: int) -> str:
+    return f"{message} Prøver igjen om {seconds} s."
+
+
 def step_error(step: str, message: str) -> str:
     return f"{step}: {message}"
 

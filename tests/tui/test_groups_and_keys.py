@@ -147,3 +147,32 @@ async def test_keymap_from_settings_remaps_a_binding_by_id(settings: Any) -> Non
         await ready(pilot)
         await pilot.press("f12")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
+
+
+async def test_start_without_service_or_cache_retries_until_it_answers(settings: Any, sandbox: Any) -> None:
+    """Nothing cached and the service down: a Norwegian message, then it comes by itself."""
+    import socket
+
+    from tests.tui.conftest import make_client
+    from tui.app import make_app
+    from tui.context import LaunchContext
+
+    with socket.socket() as s:  # a port where nobody listens
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}/api/v1"
+    app = make_app(settings, make_client(settings, url=dead), context=LaunchContext(), owns_client=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app._start_attempts == 1)
+        assert "Prøver igjen om 5 s" in str(app.screen.query_one("#status").render())
+        await app.client.aclose()
+        app.client = make_client(settings)  # the service is back
+        app.load_start()
+        await wait_for(pilot, lambda: app.catalog is not None)
+
+
+async def test_unknown_patient_from_the_epj_says_so(app_factory: Any) -> None:
+    app = app_factory(patient="05855010005")  # valid-looking, not in the sandbox
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.catalog is not None)
+        await wait_for(pilot, lambda: "Fant ingen pasient" in str(app.screen.query_one("#status").render()))
+        assert app._start_attempts == 0

@@ -12,7 +12,12 @@ class StatusLine(Static):
     StatusLine.-error { background: $error 60%; color: $text; text-style: bold; }
     """
 
+    _shown: tuple[str, str] | None = None
+
     def set_status(self, text: str, severity: str = "information") -> None:
+        if (text, severity) == self._shown:
+            return  # the same message again writes no bytes
+        self._shown = (text, severity)
         self.set_class(severity == "warning", "-warning")
         self.set_class(severity == "error", "-error")
         self.update(text)
