@@ -330,6 +330,31 @@ async def test_polling_backs_off_repaints_only_on_change_and_stops_when_hidden(
         assert "Historikk for" in static_text(worklist, "#worklist-title")
 
 
+async def test_an_idle_worklist_and_detail_write_nothing(app_factory: Any, settings: Any, sandbox: Any) -> None:
+    """Polling goes on, but with nothing changed not one byte goes to the terminal (SSH)."""
+    order = await make_order(settings, ["NPU19748"], send=True)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        worklist = await open_worklist(pilot)
+        await wait_for(pilot, lambda: worklist.polls >= 2)
+        await pilot.pause(0.2)
+        for screen in (worklist, None):
+            if screen is None:
+                screen = await open_detail(pilot, order.id)
+                await wait_for(pilot, lambda: screen.polls >= 2)
+                await pilot.pause(0.2)
+            writes: list[Any] = []  # what would go to the terminal (headless: counted, not written)
+            original = app._display
+            app._display = lambda screen_, update: (update is not None and writes.append(update), original(screen_, update))[1]  # type: ignore[method-assign]
+            try:
+                polls = screen.polls
+                await wait_for(pilot, lambda: screen.polls >= polls + 3)
+                await pilot.pause(0.05)
+            finally:
+                app._display = original  # type: ignore[method-assign]
+            assert writes == [], f"{type(screen).__name__} repainted {len(writes)} times while idle"
+
+
 # ---- reprint by scanning a label ------------------------------------------------------------------
 
 
