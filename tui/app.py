@@ -91,7 +91,7 @@ class IhrApp(App[None]):
         Binding("f5", "go_review", S.KEY_REVIEW, id="review"),
         Binding("f10", "switch_mode('worklist')", S.KEY_WORKLIST, id="worklist"),
         Binding("ctrl+q", "request_quit", S.KEY_QUIT, id="quit", priority=True),
-        Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", priority=True),
         Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
         # Priority, so focus moves before the keys typed right after Tab are routed: a fast
         # typist or a scanner with a Tab suffix would otherwise type into the old field.

@@ -223,6 +223,10 @@ GROUP_DELETE_CONFIRM = "Slette gruppen?"
 GROUP_BASKET_EMPTY = "Kurven er tom – legg analyser i den først."
 
 
+def group_replace(n: int) -> str:
+    return f"Bytt analysene med kurven ({n})"
+
+
 def group_added(name: str, n: int) -> str:
     return f"Gruppen «{name}» lagt i kurven ({n} analyser)."
 

@@ -39,6 +39,7 @@ async def test_group_into_basket_then_make_rename_delete_own(app_factory: Any) -
         await type_text(pilot, "Min TSH 2")
         await pilot.press("enter")
         await wait_for(pilot, lambda: any(g.name == "Min TSH 2" for g in app.groups))
+        assert set(next(g for g in app.groups if g.name == "Min TSH 2").service_codes) == set(mine.service_codes)
         screen = app.screen
         assert type(screen).__name__ == "GroupsDialog"
         screen.refresh_groups()
@@ -176,3 +177,31 @@ async def test_unknown_patient_from_the_epj_says_so(app_factory: Any) -> None:
         await wait_for(pilot, lambda: app.catalog is not None)
         await wait_for(pilot, lambda: "Fant ingen pasient" in str(app.screen.query_one("#status").render()))
         assert app._start_attempts == 0
+
+
+async def test_edit_own_group_replaces_its_services_with_the_basket(app_factory: Any) -> None:
+    from textual.widgets import Checkbox
+
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupNameDialog")
+        await type_text(pilot, "Bare CRP")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(g.name == "Bare CRP" for g in app.groups))
+        await add(pilot, "tsh")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
+        mine = next(g for g in app.groups if g.name == "Bare CRP")
+        app.screen.query_one("#group-list").highlighted = app.groups.index(mine)
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupNameDialog")
+        app.screen.query_one("#group-replace", Checkbox).value = True
+        app.screen.query_one("#group-name").focus()
+        await pilot.press("enter")
+        await wait_for(
+            pilot, lambda: set(next(g for g in app.groups if g.name == "Bare CRP").service_codes) == set(app.draft.codes)
+        )
+        assert len(app.draft.codes) == 2

@@ -158,3 +158,26 @@ def test_command_palette(snap_compare: Any, app_factory: Any, size: tuple[int, i
         await pilot.pause(0.3)
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_group_name_dialog(snap_compare: Any, app_factory: Any, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Any) -> None:
+        await basket(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "GroupNameDialog")
+        await type_text(pilot, "Min gruppe")
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_requester_dialog(snap_compare: Any, app_factory: Any, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Any) -> None:
+        await ready(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: pilot.app.current_mode == "review")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "RequesterDialog")
+
+    assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)

@@ -84,12 +84,18 @@ class GroupsDialog(ModalScreen[Group | None]):
             app.notify(S.GROUP_NOT_OWN, severity="warning")
             return
 
-        def done(result: tuple[str, str] | None) -> None:
-            if result is not None:
-                name, scope = result
-                app.save_group(group.id, name, list(group.service_codes), scope)
+        basket = list(app.draft.codes)
 
-        app.push_screen(GroupNameDialog(S.GROUP_RENAME_TITLE, group.name, group.scope == "personal"), done)
+        def done(result: tuple[str, str] | tuple[str, str, bool] | None) -> None:
+            if result is not None:
+                name, scope, *replace = result
+                codes = basket if replace and replace[0] and basket else list(group.service_codes)
+                app.save_group(group.id, name, codes, scope)
+
+        app.push_screen(
+            GroupNameDialog(S.GROUP_RENAME_TITLE, group.name, group.scope == "personal", basket_size=len(basket)),
+            done,
+        )
 
     def action_delete(self) -> None:
         from tui.dialogs.confirm import ConfirmDialog
@@ -109,23 +115,27 @@ class GroupsDialog(ModalScreen[Group | None]):
         app.push_screen(ConfirmDialog(f"{S.GROUP_DELETE_CONFIRM} «{group.name}»"), done)
 
 
-class GroupNameDialog(ModalScreen[tuple[str, str] | None]):
-    """Name (and scope) of a group; dismisses with (name, scope) or None."""
+class GroupNameDialog(ModalScreen[tuple[str, str] | tuple[str, str, bool] | None]):
+    """Name and scope of a group; dismisses with (name, scope), when editing
+    (name, scope, replace-services-with-the-basket), or None."""
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape", "close", S.KEY_CANCEL, id="group_name_cancel", key_display="Esc")]
 
-    def __init__(self, title: str, name: str = "", personal: bool = True) -> None:
+    def __init__(self, title: str, name: str = "", personal: bool = True, basket_size: int | None = None) -> None:
         super().__init__()
         self.box_title = title
         self.initial = name
         self.personal = personal
+        self.basket_size = basket_size  # editing: offer to replace the services with the basket
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box") as box:
             box.border_title = self.box_title
             yield TextInput(self.initial, placeholder=S.GROUP_NAME_PLACEHOLDER, id="group-name", max_length=80)
             yield Checkbox(S.GROUP_SCOPE_PERSONAL, self.personal, id="group-personal", compact=True)
+            if self.basket_size:
+                yield Checkbox(S.group_replace(self.basket_size), False, id="group-replace", compact=True)
             yield Static("", classes="dialog-error", id="group-error")
         yield KeyBar()
 
@@ -139,7 +149,12 @@ class GroupNameDialog(ModalScreen[tuple[str, str] | None]):
             self.query_one("#group-error", Static).update(S.GROUP_NAME_REQUIRED)
             return
         personal = self.query_one("#group-personal", Checkbox).value
-        self.dismiss((name, "personal" if personal else "office"))
+        scope = "personal" if personal else "office"
+        if self.basket_size is not None:
+            replace = bool(self.basket_size) and self.query_one("#group-replace", Checkbox).value
+            self.dismiss((name, scope, replace))
+        else:
+            self.dismiss((name, scope))
 
     def action_close(self) -> None:
         self.dismiss(None)
