@@ -313,6 +313,8 @@ class IhrApp(App[None]):
         if event.key == "enter":
             keys = self._keys[-11:]
             self._keys.clear()
+            if getattr(self.focused, "takes_scans", False):
+                return False  # a field that asks for exactly this (correcting a fødselsnummer)
             if len(keys) == 11 and now - keys[0][1] <= self.SCAN_WINDOW_S:
                 digits = "".join(ch for ch, _ in keys)
                 self._strip_scanned(digits)
