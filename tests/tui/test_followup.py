@@ -201,8 +201,10 @@ async def test_rejected_order_shows_why_is_corrected_and_accepted(
         field = dialog.query_one("#correct-patient")
         field.value = ""
         field.focus()
-        await type_text(pilot, good.id[:6] + " " + good.id[6:])  # typed, not scanned
-        await pilot.press("f9")
+        app.SCAN_WINDOW_S = 3.0  # Pilot types slower than a scanner
+        await pilot.press(*good.id, "enter")  # scanned into the field: it stays there, Enter submits
+        await wait_for(pilot, lambda: app.screen is not dialog)
+        assert app.patient.id == DEMO_PATIENT_ID  # the scan did not open another patient
         await wait_for(pilot, lambda: app.screen is detail)
         await wait_for(pilot, lambda: detail.order.status == "sendt")
         assert not detail.query_one("#detail-why").display

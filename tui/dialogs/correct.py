@@ -104,6 +104,8 @@ class CorrectDialog(ModalScreen[Order | None]):
         return out
 
     def on_mount(self) -> None:
+        # A scanned fødselsnummer goes into this field instead of opening that patient.
+        self.query_one("#correct-patient", TextInput).takes_scans = True  # type: ignore[attr-defined]
         codes = {e.code for r in self.why for e in r.errors}
         target = "#correct-requester" if "E20" in codes and "E35" not in codes else "#correct-patient"
         self.query_one(target, TextInput).focus()
