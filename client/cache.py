@@ -12,12 +12,13 @@ The methods are synchronous and short; `IhrClient` calls them in a worker thread
 from __future__ import annotations
 
 import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ihr.models import Catalog
+
+from client.localdb import LocalStore
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS catalog_cache (
@@ -39,24 +40,15 @@ class CachedCatalog:
     validated_at: datetime  # when the service last confirmed it (200 or 304)
 
 
-class CatalogCache:
+class CatalogCache(LocalStore):
     """`CatalogCache(db_path)`: load and store the catalog for a service URL."""
 
+    SCHEMA = _SCHEMA
+
     def __init__(self, db_path: Path | str) -> None:
-        self.db_path = Path(db_path)
-        self._lock = threading.Lock()
+        super().__init__(db_path)
         # The parsed catalog of the last load/store, so a 304 in the same process costs nothing.
         self._memo: tuple[str, str | None, Catalog] | None = None
-        self._ready = False
-
-    def _connect(self) -> sqlite3.Connection:
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.db_path, timeout=10.0)
-        if not self._ready:
-            with con:
-                con.execute(_SCHEMA)
-            self._ready = True
-        return con
 
     def etag(self, source: str) -> str | None:
         """The ETag of the cached copy (cheap: the blob is not read), or None."""

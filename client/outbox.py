@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ihr.models import Order, OrderInput
 
 from client.errors import IhrError, ServiceUnavailable, Unauthorized
+from client.localdb import LocalStore
 
 if TYPE_CHECKING:
     from client.api import IhrClient
@@ -61,22 +59,10 @@ class SubmitResult:
         return self.remaining == 0
 
 
-class Outbox:
+class Outbox(LocalStore):
     """`Outbox(db_path)`: put, list and remove orders waiting for the service."""
 
-    def __init__(self, db_path: Path | str) -> None:
-        self.db_path = Path(db_path)
-        self._lock = threading.Lock()
-        self._ready = False
-
-    def _connect(self) -> sqlite3.Connection:
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.db_path, timeout=10.0)
-        if not self._ready:
-            with con:
-                con.execute(_SCHEMA)
-            self._ready = True
-        return con
+    SCHEMA = _SCHEMA
 
     def put(self, key: str, order_input: OrderInput) -> None:
         """Keep this order under its idempotency key (again: replaces the body, keeps the time)."""

@@ -1,0 +1,31 @@
+"""The app's one local SQLite file, as the client's stores use it.
+
+Each store (catalog cache, outbox) owns one table in the shared file and creates it on
+first use; a lock keeps one thread at a time inside a store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+
+class LocalStore:
+    """Base of a store with one table, `SCHEMA`, in the local SQLite file at `db_path`."""
+
+    SCHEMA: str = ""
+
+    def __init__(self, db_path: Path | str) -> None:
+        self.db_path = Path(db_path)
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _connect(self) -> sqlite3.Connection:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.db_path, timeout=10.0)
+        if not self._ready:
+            with con:
+                con.execute(self.SCHEMA)
+            self._ready = True
+        return con
