@@ -33,7 +33,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ihr.models import (
     AddOnInput,
@@ -50,7 +50,7 @@ from ihr.models import (
     Patient,
     PatientSearchResult,
     Requester,
-    Specimen,
+    SpecimenLookup,
     StatusEvent,
 )
 from ihr.settings import Settings
@@ -70,15 +70,6 @@ T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({502, 503, 504})
 MAX_RETRY_AFTER_S = 2.0  # a Retry-After longer than this is not waited for
-
-
-class SpecimenLookup(BaseModel):
-    """`GET /specimens/{barcode}`: which order a scanned label belongs to."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    order_id: str
-    specimen: Specimen
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from ihr.models import (
     PatientSearchResult,
     Problem,
     Requester,
-    Specimen,
+    SpecimenLookup,
     StatusEvent,
 )
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
@@ -57,13 +57,6 @@ log = logging.getLogger("sandbox")
 
 API_PREFIX = "/api/v1"
 SEED_STAMP = "seed-1"
-
-
-class SpecimenLookup(BaseModel):
-    """`GET /specimens/{barcode}`: the order a scanned label belongs to."""
-
-    order_id: str
-    specimen: Specimen
 
 
 def _problem_doc(description: str) -> dict[str, Any]:

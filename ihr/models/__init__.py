@@ -40,6 +40,7 @@ from ihr.models.order import (
     Requisition,
     Specimen,
     SpecimenCollection,
+    SpecimenLookup,
 )
 from ihr.models.people import Office, Patient, PatientSearchResult, Requester, Sex
 from ihr.models.problem import FieldProblem, Problem

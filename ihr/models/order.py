@@ -164,3 +164,10 @@ class OrderSummary(Model):
     created_at: datetime
     updated_at: datetime
     service_names: list[str]
+
+
+class SpecimenLookup(Model):
+    """`GET /specimens/{barcode}`: the order a scanned label belongs to."""
+
+    order_id: str
+    specimen: Specimen
