@@ -120,7 +120,10 @@ class GroupNameDialog(ModalScreen[tuple[str, str] | tuple[str, str, bool] | None
     (name, scope, replace-services-with-the-basket), or None."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape", "close", S.KEY_CANCEL, id="group_name_cancel", key_display="Esc")]
+    BINDINGS = [
+        Binding("enter", "submit", S.KEY_SAVE, id="group_name_ok", key_display="Enter"),
+        Binding("escape", "close", S.KEY_CANCEL, id="group_name_cancel", key_display="Esc"),
+    ]
 
     def __init__(self, title: str, name: str = "", personal: bool = True, basket_size: int | None = None) -> None:
         super().__init__()
@@ -144,7 +147,10 @@ class GroupNameDialog(ModalScreen[tuple[str, str] | tuple[str, str, bool] | None
 
     @on(TextInput.Submitted, "#group-name")
     def _submitted(self, event: TextInput.Submitted) -> None:
-        name = event.value.strip()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        name = self.query_one("#group-name", TextInput).value.strip()
         if not name:
             self.query_one("#group-error", Static).update(S.GROUP_NAME_REQUIRED)
             return

@@ -19,7 +19,10 @@ class RequesterDialog(ModalScreen[str | None]):
     """Dismisses with an HPR number (digits) or None."""
 
     CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape", "close", S.KEY_CANCEL, id="requester_cancel", key_display="Esc")]
+    BINDINGS = [
+        Binding("enter", "submit", S.KEY_PICK, id="requester_ok", key_display="Enter"),
+        Binding("escape", "close", S.KEY_CANCEL, id="requester_cancel", key_display="Esc"),
+    ]
 
     def __init__(self, current: str = "") -> None:
         super().__init__()
@@ -38,7 +41,10 @@ class RequesterDialog(ModalScreen[str | None]):
 
     @on(TextInput.Submitted, "#requester-hpr")
     def _submitted(self, event: TextInput.Submitted) -> None:
-        hpr = event.value.strip()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        hpr = self.query_one("#requester-hpr", TextInput).value.strip()
         if not hpr.isdigit() or not 6 <= len(hpr) <= 9:
             self.query_one("#requester-error", Static).update(S.REQUESTER_BAD)
             return

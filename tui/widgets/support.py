@@ -60,7 +60,7 @@ class SupportPanel(Static):
     """Shows one service's sampling information; redraws only when the service changes."""
 
     DEFAULT_CSS = """
-    SupportPanel { height: auto; max-height: 12; padding: 0 1; border-top: solid $primary; }
+    SupportPanel { height: auto; max-height: 50%; padding: 0 1; border-top: solid $primary; }
     """
 
     def on_mount(self) -> None:
