@@ -528,9 +528,18 @@ class IhrApp(App[None]):
     async def save_order(self, body: Any, key: str) -> None:
         import asyncio
 
+        from client.errors import IhrError, ServiceUnavailable, Unauthorized
+
         outbox = self.outbox
         await asyncio.to_thread(outbox.put, key, body)
-        order = await self.client.create_order(body, idempotency_key=key)
+        try:
+            order = await self.client.create_order(body, idempotency_key=key)
+        except IhrError as exc:
+            if not isinstance(exc, (ServiceUnavailable, Unauthorized)):
+                # The service answered and refused it: nothing to send again later. The
+                # basket and answers stay here to be corrected and saved anew.
+                await asyncio.to_thread(outbox.remove, key)
+            raise
         await asyncio.to_thread(outbox.remove, key)
         self.post_message(m.OrderStored(order))
 
@@ -637,7 +646,8 @@ class IhrApp(App[None]):
         if not getattr(error, "message", None):
             self.log.error(f"worker {name} failed: {type(error).__name__}")
         if name in STEP_NAMES:
-            extra = " " + S.OUTBOX_KEPT if name == "save" else ""
+            kept = name == "save" and type(error).__name__ in ("ServiceUnavailable", "Unauthorized")
+            extra = " " + S.OUTBOX_KEPT if kept else ""
             self._step(name, "failed", S.failed(STEP_NAMES[name], text) + extra)
             self.show_status(self.draft.steps[name].text, "error")
             field_errors = getattr(error, "field_errors", None) or []

@@ -196,6 +196,7 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
         await pilot.press("f6")
         await wait_for(pilot, lambda: app.draft.steps["save"].state == "failed")
         assert "Får ikke kontakt" in app.draft.steps["save"].text
+        assert "utboksen" in app.draft.steps["save"].text
         assert app.draft.codes == ["NPU19748", "NPU01951"]
         assert app.draft.answers == {"gravid": False}
         assert len(app.outbox) == 1  # kept on disk, with its key
@@ -268,3 +269,31 @@ async def test_choose_requester_by_hpr(app_factory: Any) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Fant ingen rekvirent" in str(app.screen.query_one("#status").render()))
         assert app.requester.hpr == "990100349"
+
+
+async def test_patient_by_name_then_pick_from_the_list(app_factory: Any) -> None:
+    app = app_factory(context=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await type_text(pilot, "bjørnstad")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#patient-results").row_count > 0)
+        await pilot.press("enter")  # the results have focus; Enter opens the highlighted one
+        await wait_for(pilot, lambda: app.patient is not None and app.current_mode == "order")
+        assert app.patient.id == DEMO_PATIENT_ID
+
+
+async def test_a_refused_order_leaves_the_outbox_and_keeps_the_basket(app_factory: Any, monkeypatch: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        # the service refuses (here: an office it does not know)
+        app.office_her_id = "00000000"
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: app.draft.steps["save"].state == "failed")
+        assert len(app.outbox) == 0
+        assert "utboksen" not in app.draft.steps["save"].text
+        assert app.draft.codes == ["NPU19748"]
