@@ -62,6 +62,13 @@ class KeyBar(Static):
                 continue
             label = binding.key_display or key_label(binding.key)
             items.setdefault(binding.action, (label, binding.description, active.enabled))
+        # A screen's own key can be shadowed by the focused widget's hidden one for the same
+        # key (Enter in a list): the screen's says what it does, so it is shown too.
+        for bindings in self.screen._bindings.key_to_bindings.values():
+            for binding in bindings:
+                if binding.show and binding.description:
+                    label = binding.key_display or key_label(binding.key)
+                    items.setdefault(binding.action, (label, binding.description, True))
         keys = tuple(sorted(items.values(), key=lambda item: _sort_key(item[0].lower())))
         if keys == self._shown:
             return
