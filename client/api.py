@@ -30,11 +30,19 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from client.cache import CachedCatalog, CatalogCache
+from client.errors import (
+    IhrError,
+    ServiceUnavailable,
+    UnexpectedResponse,
+    error_class_for,
+    problem_from_body,
+)
+from ihr.localtime import format_no
 from ihr.models import (
     AddOnInput,
     CancelInput,
@@ -54,15 +62,6 @@ from ihr.models import (
     StatusEvent,
 )
 from ihr.settings import Settings
-
-from client.cache import CachedCatalog, CatalogCache
-from client.errors import (
-    IhrError,
-    ServiceUnavailable,
-    UnexpectedResponse,
-    error_class_for,
-    problem_from_body,
-)
 
 log = logging.getLogger("ihr.client")
 
@@ -127,16 +126,10 @@ def install_log_redaction() -> None:
 
 # ---- helpers ------------------------------------------------------------------------
 
-try:
-    _OSLO: Any = ZoneInfo("Europe/Oslo")
-except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
-    _OSLO = None
-
 
 def format_local(at: datetime) -> str:
     """dd.mm.åååå tt:mm in Norwegian time."""
-    local = at.astimezone(_OSLO) if _OSLO is not None else at.astimezone()
-    return local.strftime("%d.%m.%Y %H:%M")
+    return format_no(at)
 
 
 def stale_reason(at: datetime) -> str:

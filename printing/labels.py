@@ -22,7 +22,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from ihr.models import ContainerType, Lab, Patient, PlannedTube, Requester, TemperatureClass
+from ihr.localtime import format_no
+from ihr.models import (
+    ContainerType,
+    Lab,
+    Patient,
+    PlannedTube,
+    Requester,
+    TemperatureClass,
+)
 
 MIN_SURNAME_CHARS = 4
 
@@ -66,7 +74,7 @@ class LabelData:
         """'Tatt: 22.11.26 08:15' when known, else a blank to write in."""
         if self.collected_at is None:
             return "Tatt: ____________"
-        return "Tatt: " + self.collected_at.strftime("%d.%m.%y %H:%M")
+        return "Tatt: " + format_no(self.collected_at, "%d.%m.%y %H:%M")
 
 
 def format_person_id(value: str) -> str:

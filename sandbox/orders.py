@@ -15,7 +15,6 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from ihr.models import (
     Answer,
@@ -42,6 +41,7 @@ from ihr.rules.ordering import (
     patient_refusal,
     requisition_kind,
 )
+from ihr.localtime import OSLO
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
@@ -50,7 +50,6 @@ from sandbox.problems import ProblemError, unprocessable
 
 log = logging.getLogger("sandbox")
 
-OSLO = ZoneInfo("Europe/Oslo")
 SPECIMEN_SEQUENCE_START = 1_000_001
 REQUISITION_SEQUENCE_START = 100_001
 MAX_KEY_LENGTH = 200

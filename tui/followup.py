@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from ihr.localtime import local
 from ihr.models import (
     AppRecError,
     ItemInput,
@@ -31,8 +31,6 @@ from ihr.models import (
     StatusEvent,
 )
 from tui import strings as S
-
-OSLO = ZoneInfo("Europe/Oslo")
 
 REJECTED = {OrderStatus.REJECTED, OrderStatus.PARTLY_REJECTED}
 STATUS_STYLE = {
@@ -67,10 +65,6 @@ class Backoff:
         else:
             self.delay = min(self.limit, self.delay * 2)
         return self.delay
-
-
-def local(at: datetime) -> datetime:
-    return at.astimezone(OSLO) if at.tzinfo is not None else at
 
 
 def hhmm(at: datetime) -> str:
@@ -238,16 +232,6 @@ def open_items(order: Order) -> list[tuple[Any, Any]]:
 
 
 # ---- printing ---------------------------------------------------------------------------
-def local_times(order: Order) -> Order:
-    """The order with its specimens' collection times in Norwegian time, as labels show them
-    (the service answers in UTC)."""
-    specimens = [
-        s.model_copy(update={"collected_at": local(s.collected_at)}) if s.collected_at is not None else s
-        for s in order.specimens
-    ]
-    return order.model_copy(update={"specimens": specimens})
-
-
 def print_again(
     order: Order,
     catalog: Any,
@@ -270,7 +254,7 @@ def print_again(
     from tui.labels import PrintFailed, label_size, labels_for_order
 
     wanted = set(specimen_ids)
-    labels = [lb for lb in labels_for_order(local_times(order), catalog) if lb.specimen_id in wanted]
+    labels = [lb for lb in labels_for_order(order, catalog) if lb.specimen_id in wanted]
     if not labels:
         raise PrintFailed(S.REPRINT_NONE_SELECTED)
     try:

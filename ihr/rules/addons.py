@@ -11,9 +11,9 @@ A service without `stability_hours` has no stated limit and is not refused for a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime, timedelta
 
+from ihr.localtime import as_aware, format_no
 from ihr.models import Catalog, Service, Specimen, TemperatureClass
 
 _KEPT = {
@@ -22,34 +22,20 @@ _KEPT = {
     TemperatureClass.FROZEN: "frosset",
 }
 
-try:
-    _OSLO: ZoneInfo | None = ZoneInfo("Europe/Oslo")
-except ZoneInfoNotFoundError:  # pragma: no cover - no tz database on this machine
-    _OSLO = None
-
 
 def _hours(h: float) -> str:
     return str(int(h)) if float(h).is_integer() else f"{h:g}".replace(".", ",")
 
 
-def _local(dt: datetime) -> datetime:
-    """An aware time shown in Norwegian local time; a naive one is taken as local already."""
-    if dt.tzinfo is not None and _OSLO is not None:
-        return dt.astimezone(_OSLO)
-    return dt
-
-
 def format_datetime_no(dt: datetime) -> str:
     """dd.mm.åååå tt:mm in Norwegian local time."""
-    return _local(dt).strftime("%d.%m.%Y %H:%M")
+    return format_no(dt)
 
 
 def _elapsed(since: datetime, now: datetime) -> timedelta:
     if (since.tzinfo is None) != (now.tzinfo is None):
         # One naive, one aware: read the naive one as Norwegian local time.
-        tz = _OSLO or timezone.utc
-        since = since if since.tzinfo else since.replace(tzinfo=tz)
-        now = now if now.tzinfo else now.replace(tzinfo=tz)
+        since, now = as_aware(since), as_aware(now)
     return now - since
 
 

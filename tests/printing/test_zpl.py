@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -144,6 +144,14 @@ def test_collection_time_or_blank():
     lab = label_for(f.specimen(collected_at=datetime(2026, 1, 2, 3, 4)), f.patient(), f.requester(),
                     f.lab(), f.container(), ["CRP"])
     assert lab.collected_text == "Tatt: 02.01.26 03:04"
+
+
+def test_collection_time_from_the_service_prints_in_norwegian_time():
+    # The service answers in UTC; the label on the tube shows the clock on the wall.
+    winter = replace(make(), collected_at=datetime(2026, 11, 22, 8, 15, tzinfo=UTC))
+    summer = replace(make(), collected_at=datetime(2026, 6, 22, 8, 15, tzinfo=UTC))
+    assert layout_label(winter).texts()["collected"] == "Tatt: 22.11.26 09:15"
+    assert layout_label(summer).texts()["collected"] == "Tatt: 22.06.26 10:15"
 
 
 def test_handling_container_requester_lab_order_of_draw():

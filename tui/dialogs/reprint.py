@@ -107,9 +107,8 @@ class ReprintDialog(ModalScreen[str | None]):
         if specimen_id is None or app.catalog is None:
             widget.update("")
             return
-        from tui.followup import local_times
 
-        labels = [lb for lb in labels_for_order(local_times(self.order), app.catalog) if lb.specimen_id == specimen_id]
+        labels = [lb for lb in labels_for_order(self.order, app.catalog) if lb.specimen_id == specimen_id]
         widget.update(preview_text(labels[0], app.settings, width=PREVIEW_WIDTH) if labels else "")
 
     @on(SelectionList.SelectionHighlighted, "#reprint-labels")
