@@ -350,24 +350,36 @@ CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
 HELP_TITLE = "Hjelp – lynguide"
 HELP_TEXT = """\
 [b]Slik bestiller du[/b]
- 1. Pasienten kommer fra journalen – ellers skann eller skriv fødselsnummer.
- 2. Skriv i søkefeltet, velg med piltastene og trykk Enter: analysen går
-    i kurven. F6 legger en hel gruppe i kurven.
- 3. F4: svar på de veiledende spørsmålene (* er påkrevd).
- 4. F5: se over. Så F6 lagre, F7 skriv ut etiketter, F8 prøvetatt, F9 send.
+1. Pasienten kommer fra journalen, ellers skann eller skriv fnr.
+2. Søk, velg med piltastene, Enter legger analysen i kurven.
+   F6 legger en hel gruppe i kurven.
+3. F4: svar på de veiledende spørsmålene (* er påkrevd).
+4. F5: se over. F6 lagre, F7 etiketter, F8 prøvetatt, F9 send.
 
-[b]Overalt[/b]   F1 hjelp  F2 pasient  F3 bestilling  F4 spørsmål  F5 fullfør
-             Ctrl+P kommandoer  Ctrl+Q avslutt  Esc lukker et vindu
-[b]Bestilling[/b] F6 grupper  F7 fagområde  F8 haster  F9 fjern fra kurven
-             Ctrl+N ny gruppe av kurven  Tab til kurven og tilbake
-[b]Grupper[/b]    Enter velg  Ctrl+E endre  Ctrl+D slett (egne grupper)
-[b]Fullfør[/b]    F6 lagre  F7 skriv ut  F8 prøvetatt  F9 send  Ctrl+N ny bestilling
-             Ctrl+R bytt rekvirent (HPR-nummer)
+[b]Overalt[/b]
+F1 hjelp · F2 pasient · F3 bestilling · F4 spørsmål · F5 fullfør
+F10 arbeidsliste · Ctrl+P kommandoer · Ctrl+Q avslutt · Esc lukk
+
+[b]Ny bestilling[/b]
+F6 grupper · F7 fagområde · F8 haster · F9 fjern fra kurven
+Ctrl+N ny gruppe av kurven · Tab til kurven og tilbake
+Grupper: Enter velg · Ctrl+E endre · Ctrl+D slett (egne)
+
+[b]Fullfør[/b]
+F6 lagre · F7 skriv ut · F8 prøvetatt · F9 send
+Ctrl+N ny bestilling · Ctrl+R bytt rekvirent (HPR-nummer)
+
+[b]Arbeidsliste og sendte bestillinger[/b]
+Enter åpne · F6 dagens/pasientens · F7 oppdater
+F6 etikett på nytt · F7 etterrekvirer · F8 kanseller
+F9 rett og send på nytt · Ctrl+X vis meldingen (XML)
 
 [b]Strekkodeleser[/b]
- Et skannet fødselsnummer åpner pasienten uansett hvor du står.
+Et skannet fødselsnummer åpner pasienten, uansett hvor du står.
+En skannet prøveetikett åpner utskrift av etikettene på nytt.
 
-Ingenting du har skrevet går tapt om tjenesten ikke svarer: trykk tasten igjen.
+Ingenting du har skrevet går tapt om tjenesten ikke svarer:
+trykk tasten igjen.
 """
 
 # ---- errors and notices -----------------------------------------------------------
