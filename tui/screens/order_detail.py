@@ -19,7 +19,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -28,13 +27,13 @@ from ihr.rules.identifiers import format_person_id
 from tui import strings as S
 from tui.followup import (
     REJECTED,
-    Backoff,
     day_time,
     describe_message,
     rejections,
     status_text,
 )
 from tui.screens.base import MainScreen
+from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
 
@@ -51,7 +50,7 @@ class DetailFailed(Message):
     text: str
 
 
-class OrderDetailScreen(MainScreen):
+class OrderDetailScreen(Polling, MainScreen):
     CSS_PATH = "order_detail.tcss"
     AUTO_FOCUS = "#detail-body"
 
@@ -65,9 +64,6 @@ class OrderDetailScreen(MainScreen):
         Binding("ctrl+n", "next_xml", S.KEY_NEXT_MESSAGE, id="detail_next_xml"),
     ]
 
-    POLL_START_S = 2.0
-    POLL_LIMIT_S = 30.0
-
     def __init__(self, order_id: str) -> None:
         super().__init__()
         self.order_id = order_id
@@ -75,12 +71,7 @@ class OrderDetailScreen(MainScreen):
         self.events: list[StatusEvent] = []
         self.messages: list[KithMessage] = []
         self.xml_index: int | None = None
-        self.backoff = Backoff(self.POLL_START_S, self.POLL_LIMIT_S)
-        self.polls = 0
-        self.repaints = 0
-        self._timer: Timer | None = None
-        self._fetching = False
-        self._active = False
+        self.init_polling()
         self._signature: Any = None
 
     def compose(self) -> ComposeResult:
@@ -102,38 +93,9 @@ class OrderDetailScreen(MainScreen):
 
     # ---- polling ----------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
-        self._active = True
-        self.backoff.reset()
-        self.poll_now()
+        self.start_polling()
 
-    def on_screen_suspend(self) -> None:
-        self._active = False
-        self._stop_timer()
-
-    def on_unmount(self) -> None:
-        self._active = False
-        self._stop_timer()
-
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def _schedule(self, delay: float) -> None:
-        self._stop_timer()
-        if self._active:
-            self._timer = self.set_timer(delay, self._tick, name="detail-poll")
-
-    def _tick(self) -> None:
-        self._timer = None
-        if self._active:
-            self.poll_now()
-
-    def poll_now(self) -> None:
-        if self._fetching:
-            return
-        self._stop_timer()
-        self._fetching = True
+    def start_fetch(self) -> None:
         self._fetch()
 
     @work(exclusive=True, group="detail", name="detail", exit_on_error=False)
@@ -152,23 +114,18 @@ class OrderDetailScreen(MainScreen):
 
     @on(DetailFailed)
     def _failed(self, message: DetailFailed) -> None:
-        self._fetching = False
         self.set_status(message.text, "error")
-        self._schedule(self.backoff.next(False))
+        self.poll_done(False)
 
     @on(DetailFetched)
     def _fetched(self, message: DetailFetched) -> None:
-        self._fetching = False
         self.polls += 1
-        changed = self.show(message.order, message.events, message.messages)
-        self._schedule(self.backoff.next(changed))
+        self.poll_done(self.show(message.order, message.events, message.messages))
 
     def shown_changed(self, order: Order) -> None:
         """An action here changed the order: show it and look again soon."""
         self.show(order, self.events, self.messages)
-        self.backoff.reset()
-        self._fetching = False
-        self.poll_now()
+        self.poll_again_soon()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A fetch that failed unexpectedly (not an `IhrError`): say so once, keep polling."""

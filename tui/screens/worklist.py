@@ -17,14 +17,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from ihr.models import OrderSummary
 from tui import strings as S
-from tui.followup import REJECTED, Backoff, diff_rows, worklist_cells
+from tui.followup import REJECTED, diff_rows, worklist_cells
 from tui.screens.base import MainScreen
+from tui.screens.polling import Polling
 
 SERVICES_WIDTH = 26  # at 80 columns; wider terminals give the services the rest
 FIXED_WIDTH = 20 + 17 + 8 + 2  # patient, status, cell padding, scrollbar
@@ -42,7 +42,7 @@ class WorklistFailed(Message):
     text: str
 
 
-class WorklistScreen(MainScreen):
+class WorklistScreen(Polling, MainScreen):
     CSS_PATH = "worklist.tcss"
     AUTO_FOCUS = "#worklist"
 
@@ -53,21 +53,12 @@ class WorklistScreen(MainScreen):
         Binding("f7", "poll_now", S.KEY_REFRESH, id="worklist_refresh"),
     ]
 
-    #: Polling intervals in seconds (tests make them short).
-    POLL_START_S = 2.0
-    POLL_LIMIT_S = 30.0
-
     def __init__(self) -> None:
         super().__init__()
         self.scope = "today"  # or "patient"
         self.shown: list[OrderSummary] = []
         self.loaded = False
-        self.backoff = Backoff(self.POLL_START_S, self.POLL_LIMIT_S)
-        self.polls = 0  # fetches answered
-        self.repaints = 0  # fetches that changed what is shown
-        self._timer: Timer | None = None
-        self._fetching = False
-        self._active = False
+        self.init_polling()
         self._failed = False
         self.services_width = SERVICES_WIDTH
 
@@ -102,45 +93,15 @@ class WorklistScreen(MainScreen):
     # ---- showing and hiding ---------------------------------------------------------------
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self._active = True
         if self.scope == "patient" and self.ihr.patient is None:
             self.scope = "today"
-        self.backoff.reset()
-        self.poll_now()
-
-    def on_screen_suspend(self) -> None:
-        self._active = False
-        self._stop_timer()
-
-    def on_unmount(self) -> None:
-        self._active = False
-        self._stop_timer()
-
-    def _stop_timer(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def _schedule(self, delay: float) -> None:
-        self._stop_timer()
-        if self._active:
-            self._timer = self.set_timer(delay, self._tick, name="worklist-poll")
-
-    def _tick(self) -> None:
-        self._timer = None
-        if self._active:
-            self.poll_now()
+        self.start_polling()
 
     # ---- fetching ---------------------------------------------------------------------------
     def action_poll_now(self) -> None:
         self.poll_now()
 
-    def poll_now(self) -> None:
-        """Fetch now (coalesced: a fetch under way covers this request)."""
-        if self._fetching:
-            return
-        self._stop_timer()
-        self._fetching = True
+    def start_fetch(self) -> None:
         app = self.ihr
         patient_id = app.patient.id if (self.scope == "patient" and app.patient is not None) else None
         self._fetch(self.scope, patient_id)
@@ -162,15 +123,14 @@ class WorklistScreen(MainScreen):
 
     @on(WorklistFailed)
     def _failed_fetch(self, message: WorklistFailed) -> None:
-        self._fetching = False
         if not self._failed:  # say it once, not on every retry
             self._failed = True
             self.set_status(message.text, "error")
-        self._schedule(self.backoff.next(False))
+        self.poll_done(False)
 
     @on(WorklistFetched)
     def _fetched(self, message: WorklistFetched) -> None:
-        self._fetching = False
+        self._fetching = False  # a scope change below fetches again at once
         self.polls += 1
         if self._failed:
             self._failed = False
@@ -178,8 +138,7 @@ class WorklistScreen(MainScreen):
         if message.scope != self.scope:  # the scope changed while fetching: fetch again
             self.poll_now()
             return
-        changed = self.apply(message.summaries)
-        self._schedule(self.backoff.next(changed))
+        self.poll_done(self.apply(message.summaries))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A fetch that failed unexpectedly (not an `IhrError`): say so once, keep polling."""
@@ -257,9 +216,7 @@ class WorklistScreen(MainScreen):
         self._set_time_width()
         self.query_one("#worklist", DataTable).clear()
         self.query_one("#worklist-title", Static).update(S.WORKLIST_LOADING)
-        self.backoff.reset()
-        self._fetching = False
-        self.poll_now()
+        self.poll_again_soon()
 
     def action_open(self) -> None:
         order_id = self.current_id
