@@ -61,6 +61,7 @@ from ihr.models import (
     SpecimenLookup,
     StatusEvent,
 )
+from ihr.models.catalog import parse_catalog
 from ihr.settings import Settings
 
 log = logging.getLogger("ihr.client")
@@ -371,7 +372,7 @@ class IhrClient:
                 loading.cancel()
         body = resp.content
         try:
-            catalog = await asyncio.to_thread(Catalog.model_validate_json, body)
+            catalog = await asyncio.to_thread(parse_catalog, body)  # equal parts shared
         except ValidationError as exc:
             log.warning("unexpected catalog body (%d validation errors)", exc.error_count())
             raise UnexpectedResponse(status=resp.status_code) from None

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cached_property
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 # OIDs of the code systems used in KITH messages.
 OID_NLK = "2.16.578.1.12.4.1.1.7280"
@@ -57,6 +57,115 @@ class AnswerType(StrEnum):
     TEXT = "text"
 
 
+# ---- sharing equal parts of a parsed catalog (see `parse_catalog`) --------------------------
+
+_SHARE = "ihr.models.catalog.share"  # the validation context key that turns sharing on
+
+
+class _Sharer:
+    """One catalog parse's memo of the equal parts it has seen.
+
+    Two values are shared only when nothing but `is` tells them apart: the same class, the
+    same fields set (so `model_dump(exclude_unset=True)` is unchanged), equal field values of
+    the same type (True, 1 and 1.0 are never merged, nor are 0.0 and -0.0) and no extra or
+    private attributes. The validator runs on the inner models first, so by the time a
+    model is seen its models and lists of models are already shared ones: they are keyed by
+    identity, and nothing is walked twice. Strings of up to 64 characters are already shared
+    by pydantic's JSON parser (its string cache); longer ones are shared here.
+    """
+
+    __slots__ = ("fields_sets", "lists", "models", "shared", "strings")
+
+    def __init__(self) -> None:
+        self.fields_sets: dict[object, set[str]] = {}
+        self.lists: dict[tuple[object, ...], list[Any]] = {}
+        self.models: dict[tuple[object, ...], BaseModel] = {}
+        self.shared: set[int] = set()  # ids of the models in `models`
+        self.strings: dict[str, str] = {}
+
+    def _key(self, v: object) -> object:
+        """The key of a value (its models and lists already shared ones), or `self` when the
+        value is of a kind that is never merged."""
+        t = type(v)
+        if t is str or v is None:
+            return v
+        if t is list or isinstance(v, BaseModel):
+            return id(v)
+        if t is float:
+            return (float, v.hex())  # type: ignore[attr-defined]
+        if t is bool or t is int or isinstance(v, (StrEnum, datetime)):
+            return (t, v)
+        return self
+
+    def _list(self, items: list[Any]) -> list[Any]:
+        strings = self.strings
+        parts = []
+        for i, item in enumerate(items):
+            t = type(item)
+            if t is str:
+                if len(item) > 64:
+                    item = items[i] = strings.setdefault(item, item)
+                parts.append(item)
+            elif isinstance(item, BaseModel):
+                parts.append(id(item))
+            elif (part := self._key(item)) is self:
+                return items
+            else:
+                parts.append(part)
+        return self.lists.setdefault(tuple(parts), items)
+
+    def share(self, m: BaseModel) -> BaseModel:
+        cls = type(m)
+        d = m.__dict__
+        strings = self.strings
+        # The key of a model: its class, its fields set and (below) its fields' values.
+        parts: list[object] | None = None
+        if cls in _SHARED_MODELS and not m.__pydantic_extra__ and not m.__pydantic_private__:
+            parts = [cls]
+        for name, v in d.items():
+            t = type(v)
+            if t is str:
+                if len(v) > 64:
+                    v = d[name] = strings.setdefault(v, v)
+                part: object = v
+            elif t is list:
+                v = d[name] = self._list(v)
+                part = id(v)
+            elif t in _SHARED_MODELS and id(v) not in self.shared:
+                # A default (`Field(default_factory=Handling)`): not validated, so not seen yet.
+                v = d[name] = self.share(v)
+                part = id(v)
+            elif parts is None:
+                continue
+            elif (part := self._key(v)) is self:
+                parts = None
+                continue
+            if parts is not None:
+                parts.append(part)
+        fields_set = m.__pydantic_fields_set__
+        # Parsed from a full dump, every field is set: then the class alone is the key.
+        set_key = cls if len(fields_set) == len(cls.__pydantic_fields__) else frozenset(fields_set)
+        shared_set = self.fields_sets.setdefault(set_key, fields_set)
+        if shared_set is not fields_set:
+            # A frozen model never changes its fields set in place (model_copy copies it).
+            object.__setattr__(m, "__pydantic_fields_set__", shared_set)
+        if parts is None:
+            return m
+        parts.append(id(shared_set))
+        shared = self.models.setdefault(tuple(parts), m)
+        if shared is m:
+            self.shared.add(id(m))
+        return shared
+
+
+def _share_equal_parts(self: Any, info: ValidationInfo) -> Any:
+    """After-validator of the catalog's models: a no-op unless parsing with `parse_catalog`."""
+    context = info.context
+    if type(context) is dict and (sharer := context.get(_SHARE)) is not None:
+        return sharer.share(self)
+    return self
+
+
 EnableOperator = Literal["exists", "=", "!=", ">", "<", ">=", "<="]
 AnswerValue = bool | int | float | str  # dates and datetimes travel as ISO 8601 strings
 
@@ -72,10 +181,14 @@ class EnableWhen(Model):
     operator: EnableOperator
     answer: AnswerValue
 
+    _share = model_validator(mode="after")(_share_equal_parts)
+
 
 class Choice(Model):
     code: str
     display: str
+
+    _share = model_validator(mode="after")(_share_equal_parts)
 
 
 class Question(Model):
@@ -98,6 +211,8 @@ class Question(Model):
     enable_when: list[EnableWhen] = Field(default_factory=list)
     enable_behavior: Literal["all", "any"] = "all"
 
+    _share = model_validator(mode="after")(_share_equal_parts)
+
 
 class Handling(Model):
     temperature: TemperatureClass = TemperatureClass.ROOM
@@ -105,6 +220,8 @@ class Handling(Model):
     light_protected: bool = False
     centrifuge_within_minutes: int | None = None
     notes: str | None = None
+
+    _share = model_validator(mode="after")(_share_equal_parts)
 
     @property
     def time_critical(self) -> bool:
@@ -117,6 +234,8 @@ class SpecimenRequirement(Model):
     min_volume_ml: float
     handling: Handling = Field(default_factory=Handling)
     separate_tube: bool = False  # must have a tube of its own (never shared)
+
+    _share = model_validator(mode="after")(_share_equal_parts)
 
 
 class Service(Model):
@@ -139,6 +258,8 @@ class Service(Model):
     min_age_years: int | None = None
     max_age_years: int | None = None
     requires_problemstilling: bool = False  # imaging referrals must state a clinical question
+
+    _share = model_validator(mode="after")(_share_equal_parts)
 
 
 class ContainerType(Model):
@@ -202,3 +323,23 @@ class Catalog(Model):
 
     def lab(self, her_id: str) -> Lab:
         return self._index[2][her_id]
+
+
+# Models that `parse_catalog` shares when equal (services, containers, labs, groups are unique).
+_SHARED_MODELS = frozenset({EnableWhen, Choice, Question, Handling, SpecimenRequirement})
+
+
+def parse_catalog(data: str | bytes | bytearray) -> Catalog:
+    """`Catalog.model_validate_json(data)`, with equal parts shared as they are parsed.
+
+    In the catalog's JSON every service carries its own copy of its specimen requirement,
+    handling and questions; parsed as such, a large catalog holds thousands of equal objects
+    (many analyses on the same tube with the same handling, the same questions). Here each
+    distinct `SpecimenRequirement`, `Handling`, `Question`, `Choice` and `EnableWhen`, each
+    distinct list (of questions, labs, synonyms, ...), string and fields set is kept once and
+    shared; the duplicates are dropped as soon as they are parsed, so they never pile up.
+
+    The result is `==` to `Catalog.model_validate_json(data)` and dumps the same. Sharing is
+    safe because the models are frozen and nothing changes their lists in place.
+    """
+    return Catalog.model_validate_json(data, context={_SHARE: _Sharer()})

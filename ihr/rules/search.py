@@ -102,33 +102,45 @@ class CatalogIndex:
         self._by_rank: list[Service] = [services[i] for i in order]
         self._catalog_order: list[int] = [rank_of[i] for i in range(len(services))]
 
-        self._exact: dict[str, set[int]] = {}
-        self._synonym: dict[str, set[int]] = {}
-        postings: dict[str, set[int]] = {}
-        lead_postings: dict[str, set[int]] = {}
-        self._discipline: dict[Discipline, frozenset[int]] = {}
+        # Postings are tuples of ranks (a service's words are all added before the next
+        # service's, so a repeat is always the last one added): 40 + 8 bytes a rank, where a
+        # set is 216 bytes at least; most phrases and words belong to one service.
+        exact: dict[str, list[int]] = {}
+        synonym: dict[str, list[int]] = {}
+        postings: dict[str, list[int]] = {}
+        lead_postings: dict[str, list[int]] = {}
         per_discipline: dict[Discipline, set[int]] = {}
+
+        def add(into: dict[str, list[int]], key: str, r: int) -> None:
+            ranks = into.get(key)
+            if ranks is None:
+                into[key] = [r]
+            elif ranks[-1] != r:
+                ranks.append(r)
 
         for i, s in enumerate(services):
             r = rank_of[i]
             per_discipline.setdefault(s.discipline, set()).add(r)
             for term in (s.code, s.short_name, s.name, strip_system_prefix(s.name), *s.abbreviations):
                 if p := _phrase(term):
-                    self._exact.setdefault(p, set()).add(r)
+                    add(exact, p, r)
             for term in s.synonyms:
                 if p := _phrase(term):
-                    self._synonym.setdefault(p, set()).add(r)
+                    add(synonym, p, r)
             for term in (s.code, s.name, s.short_name, *s.abbreviations, *s.synonyms):
                 for w in words(term):
-                    postings.setdefault(w, set()).add(r)
+                    add(postings, w, r)
             for term in (strip_system_prefix(s.name), s.short_name, *s.abbreviations, *s.synonyms):
                 ws = words(term)
                 if ws:
-                    lead_postings.setdefault(ws[0], set()).add(r)
+                    add(lead_postings, ws[0], r)
 
-        self._discipline = {d: frozenset(rs) for d, rs in per_discipline.items()}
-        self._postings: dict[str, frozenset[int]] = {w: frozenset(rs) for w, rs in postings.items()}
-        self._lead_postings: dict[str, frozenset[int]] = {w: frozenset(rs) for w, rs in lead_postings.items()}
+        self._discipline: dict[Discipline, frozenset[int]] = {d: frozenset(rs) for d, rs in per_discipline.items()}
+        self._exact: dict[str, tuple[int, ...]] = {p: tuple(rs) for p, rs in exact.items()}
+        self._synonym: dict[str, tuple[int, ...]] = {p: tuple(rs) for p, rs in synonym.items()}
+        self._postings: dict[str, tuple[int, ...]] = {w: tuple(rs) for w, rs in postings.items()}
+        self._lead_postings: dict[str, tuple[int, ...]] = {w: tuple(rs) for w, rs in lead_postings.items()}
+        del exact, synonym, postings, lead_postings
         self._vocab: list[str] = sorted(self._postings)
         self._lead_vocab: list[str] = sorted(self._lead_postings)
         char_words: dict[str, list[str]] = {}
