@@ -164,8 +164,25 @@ class IhrApp(App[None]):
         return self._outbox
 
     # ---- start-up -------------------------------------------------------------------
+    #: How often to check that the terminal is still there (seconds).
+    TERMINAL_CHECK_S = 2.0
+
     def on_mount(self) -> None:
         self.load_start()
+        if not self.is_headless:
+            self.set_interval(self.TERMINAL_CHECK_S, self.check_terminal, name="terminal-check")
+
+    def check_terminal(self) -> None:
+        """Quit when the terminal has hung up.
+
+        A thin client that loses its SSH connection, or a terminal closed without SIGHUP
+        reaching us, leaves stdin at end-of-file; Textual's input thread would then spin on
+        it for ever. `poll` looks for the hang-up without reading (so it takes no keys) and
+        writes nothing (so an idle screen stays silent). Work already saved is in the
+        service or the outbox.
+        """
+        if terminal_hung_up():
+            self.exit()
 
     async def on_unmount(self) -> None:
         if self._owns_client:
@@ -803,6 +820,21 @@ class IhrApp(App[None]):
 
     def get_system_commands(self, screen: Any) -> Any:
         return iter(())
+
+
+def terminal_hung_up(fd: int | None = None) -> bool:
+    """True when the terminal on `fd` (default: stdin) has hung up or is gone."""
+    import select
+    import sys
+
+    try:
+        fd = sys.__stdin__.fileno() if fd is None else fd
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        events = poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
 def make_app(
