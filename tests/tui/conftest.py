@@ -15,8 +15,8 @@ import pytest
 
 from ihr.settings import Settings
 
-server = pytest.importorskip("sandbox.server", reason="the sandbox service has not landed yet")
-people = pytest.importorskip("sandbox.seed.people")
+from sandbox import server
+from sandbox.seed import people
 
 DEMO_PATIENT_ID: str = people.DEMO_PATIENT_ID
 DEMO_REQUESTER_HPR: str = people.DEMO_REQUESTER_HPR
