@@ -139,6 +139,11 @@ class IhrApp(App[None]):
         self.index: Any = None
         self.groups: list[Group] = []
         self.history: list[OrderSummary] = []
+        self._drafts: Any = None
+        self._draft_timer: Any = None
+        self._draft_io: Any = None
+        self._draft_closed = False  # after unmount: write at once, on this thread
+        self._draft_restore_pending: str | None = None
         self.draft = OrderDraft()
         self.last_labels: list[Any] = []
         self._keys: list[tuple[str, float]] = []
@@ -163,6 +168,120 @@ class IhrApp(App[None]):
             self._outbox = Outbox(self.settings.db_path)
         return self._outbox
 
+    # ---- draft autosave ---------------------------------------------------------------
+    #: Changes to the draft within this many seconds go to disk in one write.
+    AUTOSAVE_S = 0.5
+
+    @property
+    def draft(self) -> OrderDraft:
+        return self._draft
+
+    @draft.setter
+    def draft(self, value: OrderDraft) -> None:
+        self._draft = value
+        value.on_change = self._draft_changed
+
+    @property
+    def drafts(self) -> Any:
+        """The autosaved drafts (`client.drafts.DraftStore`), None before the settings are read."""
+        if self._drafts is None and self.settings is not None:
+            from client.drafts import DraftStore
+
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+            self._drafts = DraftStore(self.settings.db_path)
+        return self._drafts
+
+    def _draft_changed(self) -> None:
+        """The draft changed: write it within `AUTOSAVE_S` (one write for a burst of changes)."""
+        if self._draft_closed:
+            self.flush_draft()
+        elif self._draft_timer is None and self.is_running:
+            self._draft_timer = self.set_timer(self.AUTOSAVE_S, self.flush_draft, name="autosave")
+
+    def flush_draft(self) -> Any:
+        """Write the open draft now (or forget it when there is nothing left to lose).
+
+        The write runs on one background thread, in order; the returned future is done
+        when the row is on disk (None when there is no patient or no store yet).
+        """
+        timer, self._draft_timer = self._draft_timer, None
+        if timer is not None:
+            timer.stop()
+        store = self.drafts
+        if store is None or self.patient is None:
+            return None
+        draft = self.draft
+        office = self.office_her_id or ""
+        if draft.dirty:
+            hpr = self.requester.hpr if self.requester else (self.context.requester_hpr or "")
+            job: tuple[Any, ...] = (store.put, draft.snapshot(self.patient.id, hpr, office, self.clock()))
+        else:
+            job = (store.remove, self.patient.id, office)
+        if self._draft_closed:  # shutting down (a worker finishing late): no thread left
+            from concurrent.futures import Future
+
+            done: Future[Any] = Future()
+            try:
+                done.set_result(job[0](*job[1:]))
+            except Exception as exc:  # noqa: BLE001 - logged by type, never raised into Textual
+                done.set_exception(exc)
+            _log_autosave_failure(done)
+            return done
+        if self._draft_io is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._draft_io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ihr-autosave")
+        future = self._draft_io.submit(*job)
+        future.add_done_callback(_log_autosave_failure)
+        return future
+
+    def _restore_draft(self, patient_id: str) -> str:
+        """Bring back the patient's autosaved draft, if any; the status text to show, or ""."""
+        store = self.drafts
+        if store is None:
+            return ""
+        if self.catalog is None:  # opened before the catalog came: restore when it does
+            self._draft_restore_pending = patient_id
+            return ""
+        self._draft_restore_pending = None
+        snap = store.get(patient_id, self.office_her_id or "")
+        if snap is None:
+            return ""
+        draft, dropped = OrderDraft.restore(snap, self.catalog)
+        self.draft = draft
+        self.priority = draft.priority
+        self.reset_screens()
+        when = snap.updated_at.astimezone(self.clock().tzinfo)
+        text = S.draft_restored(when, saved=snap.order_id is not None)
+        if dropped:
+            text += " " + S.draft_dropped(dropped)
+            self._draft_changed()  # keep the basket as it now is
+        if snap.requester_hpr and (self.requester is None or self.requester.hpr != snap.requester_hpr):
+            self.restore_requester(snap.requester_hpr)
+        if snap.order_id:
+            self.restore_order(snap.order_id)
+        return text
+
+    @work(exclusive=True, group="requester", name="requester", exit_on_error=False)
+    async def restore_requester(self, hpr: str) -> None:
+        self.post_message(m.RequesterReady(await self.client.get_requester(hpr)))
+
+    @work(exclusive=True, group="restore", name="restore", exit_on_error=False)
+    async def restore_order(self, order_id: str) -> None:
+        """A restored draft the service already holds: lock it, so it is not saved again."""
+        draft = self.draft
+        order = await self.client.get_order(order_id)
+        if self.draft is not draft or draft.order is not None:
+            return
+        draft.order = order
+        draft.steps["save"].state = "done"
+        draft.steps["save"].text = S.saved([r.number for r in order.requisitions], len(order.specimens))
+        if order.status.value not in ("utkast", "lagret"):
+            draft.steps["send"].state = "done"
+            draft.steps["send"].text = S.sent(len(order.requisitions))
+            self.flush_draft()  # sent already: nothing left to keep
+        self._refresh_screen()
+
     # ---- start-up -------------------------------------------------------------------
     #: How often to check that the terminal is still there (seconds).
     TERMINAL_CHECK_S = 2.0
@@ -185,6 +304,11 @@ class IhrApp(App[None]):
             self.exit()
 
     async def on_unmount(self) -> None:
+        if self._draft_timer is not None:  # a clean exit writes what the timer had not yet
+            self.flush_draft()
+        self._draft_closed = True
+        if self._draft_io is not None:
+            self._draft_io.shutdown(wait=True)
         if self._owns_client:
             await self.client.aclose()
 
@@ -221,7 +345,15 @@ class IhrApp(App[None]):
         outbox = self.outbox
         if not await asyncio.to_thread(len, outbox):
             return
-        result = await submit_pending(self.client, outbox)
+
+        async def accepted(key: str, order: Any) -> None:
+            # The draft saved under this key now has its order: it must not be saved again.
+            if self.drafts is not None:
+                await asyncio.to_thread(self.drafts.mark_saved, key, order.id)
+            if self.draft.idempotency_key == key and self.draft.order is None:
+                self.post_message(m.OrderStored(order))
+
+        result = await submit_pending(self.client, outbox, on_accepted=accepted)
         if result.accepted:
             self.post_message(m.GroupChanged(S.outbox_resent(len(result.accepted))))
         elif result.remaining:
@@ -245,7 +377,13 @@ class IhrApp(App[None]):
             self.catalog_note = S.banner_cache(result.stale_reason)
         else:
             self.catalog_note = ""
+        restored = ""
+        pending = self._draft_restore_pending
+        if pending and self.patient is not None and self.patient.id == pending and not self.draft.dirty:
+            restored = self._restore_draft(pending)
         self._refresh_screen()
+        if restored:
+            self.show_status(restored)
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:
@@ -255,16 +393,24 @@ class IhrApp(App[None]):
     @on(m.RequesterReady)
     def _requester_ready(self, message: m.RequesterReady) -> None:
         self.requester = message.requester
+        if self.draft.dirty:
+            self._draft_changed()
 
     @on(m.PatientReady)
     def _patient_ready(self, message: m.PatientReady) -> None:
         self.history = message.history
-        if self.patient is None or self.patient.id != message.patient.id:
+        changed = self.patient is None or self.patient.id != message.patient.id
+        if changed:
+            if self._draft_timer is not None:
+                self.flush_draft()  # the previous patient's last changes
             self.draft = OrderDraft()
             self.priority = NORMAL
         self.patient = message.patient
+        restored = self._restore_draft(message.patient.id) if changed else ""
         self.switch_mode("order")
         self._refresh_screen()
+        if restored:
+            self.show_status(restored)
 
     # ---- patient --------------------------------------------------------------------
     def open_patient(self, text: str) -> bool:
@@ -285,6 +431,7 @@ class IhrApp(App[None]):
         def go(ok: bool | None) -> None:
             if ok:
                 self.draft = OrderDraft()
+                self.flush_draft()  # discarded deliberately: the old patient's draft goes
                 self.reset_screens()
                 self.fetch_patient(pid.value)
 
@@ -447,6 +594,7 @@ class IhrApp(App[None]):
         def go(ok: bool | None) -> None:
             if ok:
                 self.draft = OrderDraft()
+                self.flush_draft()  # a new order: the old draft goes
                 self.priority = NORMAL
                 self.reset_screens()
                 self.switch_mode("order")
@@ -547,6 +695,11 @@ class IhrApp(App[None]):
 
         from client.errors import IhrError, ServiceUnavailable, Unauthorized
 
+        # The draft on disk gets the key before the outbox does, so an order sent again from
+        # the outbox after a crash and a save of the restored draft use the same key.
+        written = self.flush_draft()
+        if written is not None:
+            await asyncio.wrap_future(written)
         outbox = self.outbox
         await asyncio.to_thread(outbox.put, key, body)
         try:
@@ -563,6 +716,7 @@ class IhrApp(App[None]):
     @on(m.OrderStored)
     def _order_stored(self, message: m.OrderStored) -> None:
         self.draft.order = message.order
+        self.flush_draft()  # the order id, at once: a restored draft is then never saved twice
         self._step(
             "save", "done", S.saved([r.number for r in message.order.requisitions], len(message.order.specimens))
         )
@@ -651,6 +805,7 @@ class IhrApp(App[None]):
     def _order_sent(self, message: m.OrderSent) -> None:
         self.draft.order = message.order
         self._step("send", "done", S.sent(len(message.order.requisitions)))
+        self.flush_draft()  # sent: the autosaved draft goes
         self.show_status(self.draft.steps["send"].text)
 
     # ---- the one place where failures come home -------------------------------------------
@@ -820,6 +975,14 @@ class IhrApp(App[None]):
 
     def get_system_commands(self, screen: Any) -> Any:
         return iter(())
+
+
+def _log_autosave_failure(future: Any) -> None:
+    exc = future.exception()
+    if exc is not None:  # the type only: no patient data in logs
+        import logging
+
+        logging.getLogger("ihr.tui").warning("draft autosave failed: %s", type(exc).__name__)
 
 
 def terminal_hung_up(fd: int | None = None) -> bool:

@@ -2,6 +2,10 @@
 
 Plain Python, no Textual: the screens read and change it through the app, the tests can
 build one directly. Nothing here does I/O.
+
+Every change to what the autosave keeps (basket, answers, priority, comment, key, order)
+bumps `revision` and calls `on_change`, whoever made it (the screens write the answers
+directly); the app coalesces those calls into one write to `client.drafts`.
 """
 
 from __future__ import annotations
@@ -9,11 +13,59 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from client.drafts import DraftSnapshot
     from ihr.models import AnswerValue, Catalog, Order, OrderInput, Service
+
+
+class _TrackedDict(dict):  # type: ignore[type-arg]
+    """A dict that tells its draft when it changes."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, data: Any, owner: OrderDraft) -> None:
+        super().__init__(data)
+        self._owner = owner
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._owner._touch()
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self._owner._touch()
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        had = key in self
+        value = super().pop(key, *default)
+        if had:
+            self._owner._touch()
+        return value
+
+    def popitem(self) -> Any:
+        item = super().popitem()
+        self._owner._touch()
+        return item
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        self[key] = default
+        return default
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._owner._touch()
+
+    def clear(self) -> None:
+        super().clear()
+        self._owner._touch()
+
+
+#: The fields the autosave keeps; setting one of them is a change.
+_KEPT = frozenset({"items", "answers", "raw_answers", "priority", "comment", "idempotency_key", "submitted", "order"})
 
 
 @dataclass
@@ -41,6 +93,23 @@ class OrderDraft:
     collected_by: str | None = None
     steps: dict[str, StepState] = field(default_factory=lambda: {s: StepState() for s in STEPS})
 
+    #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
+    revision = 0
+    on_change = None  # Callable[[], None] | None, set by the app (not a dataclass field)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("answers", "raw_answers") and not isinstance(value, _TrackedDict):
+            value = _TrackedDict(value, self)
+        object.__setattr__(self, name, value)
+        if name in _KEPT:
+            self._touch()
+
+    def _touch(self) -> None:
+        object.__setattr__(self, "revision", self.revision + 1)
+        callback = self.on_change
+        if callback is not None:
+            callback()
+
     # ---- basket ----------------------------------------------------------------
     @property
     def codes(self) -> list[str]:
@@ -59,6 +128,7 @@ class OrderDraft:
             return False
         lab = lab_her_id or (service.labs[0] if service.labs else "")
         self.items.append((service, lab))
+        self._touch()
         return True
 
     def remove(self, code: str) -> bool:
@@ -111,3 +181,55 @@ class OrderDraft:
             if lab not in seen:
                 seen.append(lab)
         return seen
+
+    # ---- autosave --------------------------------------------------------------------
+    def snapshot(
+        self, patient_id: str, requester_hpr: str, office_her_id: str, now: datetime
+    ) -> DraftSnapshot:
+        """What the autosave keeps of this draft: ids, codes and answers, never a name."""
+        from client.drafts import DraftSnapshot
+
+        return DraftSnapshot(
+            patient_id=patient_id,
+            office_her_id=office_her_id or "",
+            requester_hpr=requester_hpr or "",
+            items=[(s.code, lab) for s, lab in self.items],
+            answers=dict(self.answers),
+            raw_answers=dict(self.raw_answers),
+            priority=self.priority,
+            comment=self.comment,
+            idempotency_key=self.idempotency_key,
+            submitted=self.submitted.model_dump_json() if self.submitted is not None else None,
+            order_id=self.order.id if self.order is not None else None,
+            updated_at=now,
+        )
+
+    @classmethod
+    def restore(cls, snap: DraftSnapshot, catalog: Catalog) -> tuple[OrderDraft, list[str]]:
+        """A draft from a snapshot, and the codes dropped because the catalog no longer has them.
+
+        With a service dropped, the saved body no longer matches, so a save makes a new key:
+        unless the service already holds the order (`order_id`), which the app fetches.
+        """
+        draft = cls()
+        dropped: list[str] = []
+        for code, lab in snap.items:
+            try:
+                service = catalog.service(code)
+            except KeyError:
+                dropped.append(code)
+                continue
+            draft.items.append((service, lab))
+        draft.answers = dict(snap.answers)
+        draft.raw_answers = dict(snap.raw_answers)
+        draft.priority = snap.priority
+        draft.comment = snap.comment
+        if snap.idempotency_key and snap.submitted:
+            from ihr.models import OrderInput
+
+            try:
+                draft.submitted = OrderInput.model_validate_json(snap.submitted)
+                draft.idempotency_key = snap.idempotency_key
+            except ValueError:
+                draft.submitted = None
+        return draft, dropped

@@ -599,3 +599,13 @@ CORRECT_BAD_HPR = "HPR-nummeret må være sifre."
 CORRECT_NOT_REJECTED = "Bare en avvist bestilling kan rettes og sendes på nytt."
 CORRECT_SENDING = "Lagrer rettingen og sender …"
 CORRECT_DONE = "Rettet og sendt på nytt. Følg kvitteringene her."
+
+
+# ---- draft autosave -------------------------------------------------------------------
+def draft_restored(when: object, saved: bool = False) -> str:
+    what = "lagret" if saved else "ulagret"
+    return f"Gjenopprettet {what} bestilling fra {when:%d.%m.} kl. {when:%H:%M}"
+
+
+def draft_dropped(codes: list[str]) -> str:
+    return "Ikke lenger i katalogen, fjernet fra kurven: " + ", ".join(codes)
