@@ -343,7 +343,7 @@ COLLECT_OK = "Registrer"
 
 # ---- confirm dialogs ----------------------------------------------------------------
 CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste kurven og svarene?"
-CONFIRM_QUIT = "Bestillingen er ikke sendt. Avslutte likevel?"
+CONFIRM_QUIT = "Bestillingen er ikke sendt. Avslutte nå? Kurven og svarene tas vare på og kommer tilbake neste gang pasienten åpnes."
 CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
 
 # ---- help -------------------------------------------------------------------------
