@@ -75,13 +75,19 @@ class GroupsDialog(ModalScreen[Group | None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_rename(self) -> None:
+    def _own_current(self) -> Group | None:
+        """The highlighted group if it is one's own to change; else None (and say why)."""
         app: Any = self.app
         group = self._current()
-        if group is None:
-            return
-        if not app.own_group(group):
+        if group is not None and not app.own_group(group):
             app.notify(S.GROUP_NOT_OWN, severity="warning")
+            return None
+        return group
+
+    def action_rename(self) -> None:
+        app: Any = self.app
+        group = self._own_current()
+        if group is None:
             return
 
         basket = list(app.draft.codes)
@@ -101,11 +107,8 @@ class GroupsDialog(ModalScreen[Group | None]):
         from tui.dialogs.confirm import ConfirmDialog
 
         app: Any = self.app
-        group = self._current()
+        group = self._own_current()
         if group is None:
-            return
-        if not app.own_group(group):
-            app.notify(S.GROUP_NOT_OWN, severity="warning")
             return
 
         def done(ok: bool | None) -> None:
