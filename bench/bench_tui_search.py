@@ -48,7 +48,8 @@ def search_only(catalog: object) -> None:
           f"p95 {percentile(ms, 95):.2f} ms, max {max(ms):.2f} ms  (budget p95 <= 5 ms)")
 
 
-def in_pty(sb: object, tmp: Path) -> None:
+def start_ihr(sb: object, tmp: Path) -> PtyApp:
+    """`ihr --patient --requester` on a 120x36 pty, talking to the sandbox `sb`."""
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 
     env = dict(
@@ -60,7 +61,11 @@ def in_pty(sb: object, tmp: Path) -> None:
         IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,
     )
     argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
-    app = PtyApp(argv, 120, 36, env)
+    return PtyApp(argv, 120, 36, env)
+
+
+def in_pty(sb: object, tmp: Path) -> None:
+    app = start_ihr(sb, tmp)
     try:
         app.wait_for_text("Alle fagområder", timeout=60)
         app.wait_for_text("Bjørnstad")
@@ -106,18 +111,7 @@ def open_an_order(app: PtyApp) -> str:
 
 
 def order_open(sb: object, tmp: Path) -> None:
-    from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
-
-    env = dict(
-        base_env(tmp),
-        IHR_API_URL=sb.url,  # type: ignore[attr-defined]
-        IHR_API_TOKEN=sb.token,  # type: ignore[attr-defined]
-        IHR_DATA_DIR=str(tmp / "ihr-data"),
-        IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
-        IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,
-    )
-    argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
-    app = PtyApp(argv, 120, 36, env)
+    app = start_ihr(sb, tmp)
     try:
         app.wait_for_text("Alle fagområder", timeout=60)
         app.wait_quiet(0.5)
