@@ -3,6 +3,14 @@
 Imports `ihr` and httpx, never Textual and never `sandbox`.
 """
 
+import sys
+
+# httpx imports its own command-line client (click, pygments: about 0.1 s, a fifth of the
+# app's start-up after the first screen) whenever it is imported; we never use it. A None
+# in sys.modules makes that import fail, and httpx then leaves its CLI out by design.
+if "httpx" not in sys.modules:
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 from client.api import CatalogResult, IhrClient, SpecimenLookup, install_log_redaction, redact_url
 from client.cache import CachedCatalog, CatalogCache
 from client.errors import (
