@@ -8,8 +8,8 @@ from pathlib import Path
 
 from client.drafts import DraftSnapshot, DraftStore
 
-PATIENT = "15076500565"
-OTHER = "01017012345"
+PATIENT = "15876500520"  # synthetic (month + 80)
+OTHER = "01817010055"  # synthetic (month + 80)
 
 
 def snapshot(patient: str = PATIENT, **kw: object) -> DraftSnapshot:
