@@ -248,35 +248,15 @@ def print_again(
 
     Runs in a worker thread; returns the `PrintResult` or raises `tui.labels.PrintFailed`.
     """
-    from printing.journal import PrintJournal
-    from printing.service import print_labels
-    from printing.transports import open_printer
-    from tui.labels import PrintFailed, label_size, labels_for_order
+    from tui.labels import PrintFailed, labels_for_order, send_to_printer
 
     wanted = set(specimen_ids)
     labels = [lb for lb in labels_for_order(order, catalog) if lb.specimen_id in wanted]
     if not labels:
         raise PrintFailed(S.REPRINT_NONE_SELECTED)
-    try:
-        printer = open_printer(printer_url)
-    except Exception as exc:  # BadPrinterUrl has a Norwegian message
-        raise PrintFailed(getattr(exc, "message", str(exc))) from None
-    journal = PrintJournal(journal_path)
-    try:
-        result = print_labels(
-            labels,
-            printer,
-            journal,
-            copies=copies,
-            reason="reprint" if reason else "first",
-            reason_text=reason,
-            user=user or "ukjent",
-            size=label_size(settings),
-        )
-    finally:
-        journal.close()
-    if not result.ok:
-        raise PrintFailed(result.message)
+    _, result = send_to_printer(
+        labels, printer_url, journal_path, settings, user, copies=copies, reason_text=reason
+    )
     return result
 
 

@@ -61,9 +61,19 @@ class PrintFailed(Exception):
 
 
 def send_to_printer(
-    labels: list[Any], printer_url: str, journal_path: Path, settings: Any, user: str | None
+    labels: list[Any],
+    printer_url: str,
+    journal_path: Path,
+    settings: Any,
+    user: str | None,
+    *,
+    copies: int = 1,
+    reason_text: str | None = None,
 ) -> tuple[str, Any]:
-    """Print and journal; returns (where, PrintResult) or raises `PrintFailed`."""
+    """Print and journal; returns (where, PrintResult) or raises `PrintFailed`.
+
+    With a `reason_text` the job is a reprint and the journal records why.
+    """
     from printing.journal import PrintJournal
     from printing.service import print_labels
     from printing.transports import open_printer
@@ -75,7 +85,14 @@ def send_to_printer(
     journal = PrintJournal(journal_path)
     try:
         result = print_labels(
-            labels, printer, journal, copies=1, reason="first", user=user or "ukjent", size=label_size(settings)
+            labels,
+            printer,
+            journal,
+            copies=copies,
+            reason="reprint" if reason_text else "first",
+            reason_text=reason_text,
+            user=user or "ukjent",
+            size=label_size(settings),
         )
     finally:
         journal.close()
