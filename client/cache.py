@@ -53,25 +53,17 @@ class CatalogCache(LocalStore):
 
     def etag(self, source: str) -> str | None:
         """The ETag of the cached copy (cheap: the blob is not read), or None."""
-        with self._lock:
-            con = self._connect()
-            try:
-                row = con.execute("SELECT etag FROM catalog_cache WHERE source = ?", (source,)).fetchone()
-            finally:
-                con.close()
+        with self._session() as con:
+            row = con.execute("SELECT etag FROM catalog_cache WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
 
     def load(self, source: str) -> CachedCatalog | None:
         """The cached catalog for this service URL, or None (none cached, or unreadable)."""
-        with self._lock:
-            con = self._connect()
-            try:
-                row = con.execute(
-                    "SELECT etag, body, fetched_at, validated_at FROM catalog_cache WHERE source = ?",
-                    (source,),
-                ).fetchone()
-            finally:
-                con.close()
+        with self._session() as con:
+            row = con.execute(
+                "SELECT etag, body, fetched_at, validated_at FROM catalog_cache WHERE source = ?",
+                (source,),
+            ).fetchone()
             if row is None:
                 return None
             etag, body, fetched_at, validated_at = row
@@ -96,47 +88,35 @@ class CatalogCache(LocalStore):
         """Keep this catalog (its JSON as received) for the service URL; returns the time."""
         now = datetime.now(UTC)
         stamp = now.isoformat()
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    con.execute(
-                        "INSERT INTO catalog_cache (source, etag, body, fetched_at, validated_at) "
-                        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
-                        "etag = excluded.etag, body = excluded.body, "
-                        "fetched_at = excluded.fetched_at, validated_at = excluded.validated_at",
-                        (source, etag, sqlite3.Binary(body), stamp, stamp),
-                    )
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                con.execute(
+                    "INSERT INTO catalog_cache (source, etag, body, fetched_at, validated_at) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source) DO UPDATE SET "
+                    "etag = excluded.etag, body = excluded.body, "
+                    "fetched_at = excluded.fetched_at, validated_at = excluded.validated_at",
+                    (source, etag, sqlite3.Binary(body), stamp, stamp),
+                )
             self._memo = (source, etag, catalog)
         return now
 
     def touch(self, source: str) -> datetime:
         """Record that the service confirmed the cached copy (a 304)."""
         now = datetime.now(UTC)
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    con.execute(
-                        "UPDATE catalog_cache SET validated_at = ? WHERE source = ?",
-                        (now.isoformat(), source),
-                    )
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                con.execute(
+                    "UPDATE catalog_cache SET validated_at = ? WHERE source = ?",
+                    (now.isoformat(), source),
+                )
         return now
 
     def clear(self, source: str | None = None) -> None:
         """Forget the cached catalog of one service URL, or of all."""
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    if source is None:
-                        con.execute("DELETE FROM catalog_cache")
-                    else:
-                        con.execute("DELETE FROM catalog_cache WHERE source = ?", (source,))
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                if source is None:
+                    con.execute("DELETE FROM catalog_cache")
+                else:
+                    con.execute("DELETE FROM catalog_cache WHERE source = ?", (source,))
             self._memo = None

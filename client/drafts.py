@@ -75,23 +75,19 @@ class DraftStore(LocalStore):
         if not snapshot.patient_id:
             raise ValueError("a draft needs a patient id")
         body = snapshot.to_json()
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    con.execute(
-                        "INSERT OR REPLACE INTO drafts (patient_id, office_her_id, body, idem_key, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?)",
-                        (
-                            snapshot.patient_id,
-                            snapshot.office_her_id,
-                            body,
-                            snapshot.idempotency_key,
-                            snapshot.updated_at.isoformat(),
-                        ),
-                    )
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                con.execute(
+                    "INSERT OR REPLACE INTO drafts (patient_id, office_her_id, body, idem_key, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (
+                        snapshot.patient_id,
+                        snapshot.office_her_id,
+                        body,
+                        snapshot.idempotency_key,
+                        snapshot.updated_at.isoformat(),
+                    ),
+                )
 
     def get(self, patient_id: str, office_her_id: str | None = None) -> DraftSnapshot | None:
         """The patient's open draft (at this office; any office when None, newest first)."""
@@ -101,12 +97,8 @@ class DraftStore(LocalStore):
             sql += " AND office_her_id = ?"
             args += (office_her_id,)
         sql += " ORDER BY updated_at DESC LIMIT 1"
-        with self._lock:
-            con = self._connect()
-            try:
-                row = con.execute(sql, args).fetchone()
-            finally:
-                con.close()
+        with self._session() as con:
+            row = con.execute(sql, args).fetchone()
         if row is None:
             return None
         try:
@@ -122,36 +114,24 @@ class DraftStore(LocalStore):
         if office_her_id is not None:
             sql += " AND office_her_id = ?"
             args += (office_her_id,)
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    cur = con.execute(sql, args)
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                cur = con.execute(sql, args)
         return cur.rowcount > 0
 
     def mark_saved(self, idempotency_key: str, order_id: str) -> bool:
         """The order saved under this key now exists (e.g. sent again from the outbox)."""
-        with self._lock:
-            con = self._connect()
-            try:
-                row = con.execute("SELECT body FROM drafts WHERE idem_key = ?", (idempotency_key,)).fetchone()
-                if row is None:
-                    return False
-                snap = DraftSnapshot.from_json(row[0])
-                snap.order_id = order_id
-                with con:
-                    con.execute("UPDATE drafts SET body = ? WHERE idem_key = ?", (snap.to_json(), idempotency_key))
-            finally:
-                con.close()
+        with self._session() as con:
+            row = con.execute("SELECT body FROM drafts WHERE idem_key = ?", (idempotency_key,)).fetchone()
+            if row is None:
+                return False
+            snap = DraftSnapshot.from_json(row[0])
+            snap.order_id = order_id
+            with con:
+                con.execute("UPDATE drafts SET body = ? WHERE idem_key = ?", (snap.to_json(), idempotency_key))
         return True
 
     def __len__(self) -> int:
-        with self._lock:
-            con = self._connect()
-            try:
-                (n,) = con.execute("SELECT COUNT(*) FROM drafts").fetchone()
-            finally:
-                con.close()
+        with self._session() as con:
+            (n,) = con.execute("SELECT COUNT(*) FROM drafts").fetchone()
         return int(n)

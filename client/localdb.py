@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -29,3 +31,13 @@ class LocalStore:
                 con.execute(self.SCHEMA)
             self._ready = True
         return con
+
+    @contextmanager
+    def _session(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own for one call, one thread at a time; closed afterwards."""
+        with self._lock:
+            con = self._connect()
+            try:
+                yield con
+            finally:
+                con.close()

@@ -70,28 +70,20 @@ class Outbox(LocalStore):
             raise ValueError("idempotency key must not be empty")
         body = order_input.model_dump_json()
         now = datetime.now(UTC).isoformat()
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    con.execute(
-                        "INSERT INTO outbox (idempotency_key, order_input, created_at) VALUES (?, ?, ?) "
-                        "ON CONFLICT(idempotency_key) DO UPDATE SET order_input = excluded.order_input",
-                        (key, body, now),
-                    )
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                con.execute(
+                    "INSERT INTO outbox (idempotency_key, order_input, created_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(idempotency_key) DO UPDATE SET order_input = excluded.order_input",
+                    (key, body, now),
+                )
 
     def pending(self) -> list[PendingOrder]:
         """The orders waiting, oldest first."""
-        with self._lock:
-            con = self._connect()
-            try:
-                rows = con.execute(
-                    "SELECT idempotency_key, order_input, created_at FROM outbox ORDER BY created_at, rowid"
-                ).fetchall()
-            finally:
-                con.close()
+        with self._session() as con:
+            rows = con.execute(
+                "SELECT idempotency_key, order_input, created_at FROM outbox ORDER BY created_at, rowid"
+            ).fetchall()
         out: list[PendingOrder] = []
         for key, body, created in rows:
             try:
@@ -110,22 +102,14 @@ class Outbox(LocalStore):
 
     def remove(self, key: str) -> bool:
         """Forget an order (accepted, or discarded by the secretary). True if it was there."""
-        with self._lock:
-            con = self._connect()
-            try:
-                with con:
-                    cur = con.execute("DELETE FROM outbox WHERE idempotency_key = ?", (key,))
-            finally:
-                con.close()
+        with self._session() as con:
+            with con:
+                cur = con.execute("DELETE FROM outbox WHERE idempotency_key = ?", (key,))
         return cur.rowcount > 0
 
     def __len__(self) -> int:
-        with self._lock:
-            con = self._connect()
-            try:
-                (n,) = con.execute("SELECT COUNT(*) FROM outbox").fetchone()
-            finally:
-                con.close()
+        with self._session() as con:
+            (n,) = con.execute("SELECT COUNT(*) FROM outbox").fetchone()
         return int(n)
 
 
