@@ -99,7 +99,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for discipline in DISCIPLINES:
             t0 = time.perf_counter()
-            index = CatalogIndex(catalog)
+            index = CatalogIndex(catalog.services)
             builds.append(time.perf_counter() - t0)
             for query in TYPED:
                 for i in range(1, len(query) + 1):

@@ -33,7 +33,7 @@ def search_only(catalog: object) -> None:
     from ihr.rules.search import CatalogIndex
 
     t0 = time.perf_counter()
-    index = CatalogIndex(catalog)  # type: ignore[arg-type]
+    index = CatalogIndex(catalog.services)  # type: ignore[arg-type]
     build = time.perf_counter() - t0
     times: list[float] = []
     for _ in range(3):

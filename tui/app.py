@@ -53,7 +53,7 @@ def _build_index(catalog: Any) -> Any:
 
     from ihr.rules.search import CatalogIndex
 
-    index = CatalogIndex(catalog)
+    index = CatalogIndex(catalog.services)
     gc.collect()
     try:  # glibc keeps freed memory of the catalog's JSON parse unless asked
         import ctypes

@@ -17,11 +17,10 @@ can be shown and logged without leaking a fødselsnummer.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
 
 WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -45,10 +44,9 @@ class IdKind(StrEnum):
     HNR = "H-nummer"
 
 
-class PersonId(BaseModel):
+@dataclass(frozen=True, slots=True)
+class PersonId:
     """A parsed, valid person identifier. `value` is the 11 digits without spaces."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     value: str
     kind: IdKind

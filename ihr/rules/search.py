@@ -17,22 +17,27 @@ Ranking, best first:
   4. every query word occurs inside some word.
 Within a tier: shorter name first, then alphabetical, then catalog order.
 
-Everything text-heavy happens once in `CatalogIndex(catalog)`: normalised words, word ->
+Everything text-heavy happens once in `CatalogIndex(services)`: normalised words, word ->
 services postings, a sorted vocabulary for prefix ranges, and per-character word lists for
 substrings. A query only touches sets of small integers (a service's rank in the within-tier
 order), and the word lists of the previous keystroke are reused for the next.
+
+The index holds whatever it was built from and returns those: the catalog's `Service` models,
+or `SearchEntry` tuples read straight from the catalog's JSON (`search_entries`), which is how
+the app builds it at start-up, before pydantic and the models have been imported.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import islice
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from ihr.models import Catalog, Discipline, Service
 
 _KEEP = frozenset("æøå")
 _FOLD = {"ä": "æ", "ö": "ø"}
@@ -81,11 +86,71 @@ def strip_system_prefix(name: str) -> str:
     return _SYSTEM_PREFIX.sub("", name, count=1)
 
 
-class CatalogIndex:
+class Searchable(Protocol):
+    """What search reads of a service (`ihr.models.Service` and `SearchEntry` both have it).
+
+    `discipline` is an `ihr.models.Discipline` or its string value: the two compare and hash
+    alike.
+    """
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def short_name(self) -> str: ...
+    @property
+    def discipline(self) -> str: ...
+    @property
+    def abbreviations(self) -> Sequence[str]: ...
+    @property
+    def synonyms(self) -> Sequence[str]: ...
+
+
+class SearchEntry(NamedTuple):
+    """A service as search sees it, read from the catalog's JSON without the models."""
+
+    code: str
+    name: str
+    short_name: str
+    discipline: str
+    abbreviations: tuple[str, ...]
+    synonyms: tuple[str, ...]
+
+
+def search_entries(catalog_json: str | bytes) -> list[SearchEntry]:
+    """The services of a catalog document (`GET /catalog`), in catalog order, for the index.
+
+    Start-up reads the cached catalog this way: the standard JSON parser and no validation,
+    so the search list is on screen before pydantic has loaded. The validated `Catalog`
+    follows, and anything done with a service (its panel, the basket) goes through it.
+    Raises ValueError when the document is not a catalog.
+    """
+    try:
+        services: list[dict[str, Any]] = json.loads(catalog_json)["services"]
+        return [
+            SearchEntry(
+                s["code"],
+                s["name"],
+                s["short_name"],
+                s["discipline"],
+                tuple(s.get("abbreviations", ())),
+                tuple(s.get("synonyms", ())),
+            )
+            for s in services
+        ]
+    except (KeyError, TypeError) as exc:
+        raise ValueError("not a catalog document") from exc
+
+
+S = TypeVar("S", bound=Searchable)
+
+
+class CatalogIndex(Generic[S]):
     """A search index over one catalog version; build once, query on every keystroke."""
 
-    def __init__(self, catalog: Catalog) -> None:
-        services = list(catalog.services)
+    def __init__(self, services: Iterable[S]) -> None:
+        services = list(services)
         memo: dict[str, list[str]] = {}
 
         def words(text: str) -> list[str]:  # many names, synonyms and short names repeat
@@ -99,7 +164,7 @@ class CatalogIndex:
 
         order = sorted(range(len(services)), key=lambda i: (len(services[i].name), normalise(services[i].name), i))
         rank_of = {i: r for r, i in enumerate(order)}
-        self._by_rank: list[Service] = [services[i] for i in order]
+        self._by_rank: list[S] = [services[i] for i in order]
         self._catalog_order: list[int] = [rank_of[i] for i in range(len(services))]
 
         # Postings are tuples of ranks (a service's words are all added before the next
@@ -109,7 +174,7 @@ class CatalogIndex:
         synonym: dict[str, list[int]] = {}
         postings: dict[str, list[int]] = {}
         lead_postings: dict[str, list[int]] = {}
-        per_discipline: dict[Discipline, set[int]] = {}
+        per_discipline: dict[str, set[int]] = {}
 
         def add(into: dict[str, list[int]], key: str, r: int) -> None:
             ranks = into.get(key)
@@ -135,7 +200,7 @@ class CatalogIndex:
                 if ws:
                     add(lead_postings, ws[0], r)
 
-        self._discipline: dict[Discipline, frozenset[int]] = {d: frozenset(rs) for d, rs in per_discipline.items()}
+        self._discipline: dict[str, frozenset[int]] = {d: frozenset(rs) for d, rs in per_discipline.items()}
         self._exact: dict[str, tuple[int, ...]] = {p: tuple(rs) for p, rs in exact.items()}
         self._synonym: dict[str, tuple[int, ...]] = {p: tuple(rs) for p, rs in synonym.items()}
         self._postings: dict[str, tuple[int, ...]] = {w: tuple(rs) for w, rs in postings.items()}
@@ -212,7 +277,7 @@ class CatalogIndex:
 
     # ---- the query ------------------------------------------------------------------------
 
-    def search(self, query: str, discipline: Discipline | None = None, limit: int = 50) -> list[Service]:
+    def search(self, query: str, discipline: str | None = None, limit: int = 50) -> list[S]:
         """The best `limit` services for what has been typed so far (see the module doc)."""
         if limit <= 0:
             return []
@@ -255,6 +320,6 @@ class CatalogIndex:
         return [self._by_rank[r] for r in result]
 
 
-def search(index: CatalogIndex, query: str, discipline: Discipline | None = None, limit: int = 50) -> list[Service]:
+def search(index: CatalogIndex[S], query: str, discipline: str | None = None, limit: int = 50) -> list[S]:
     """Module-level convenience for `index.search(...)`."""
     return index.search(query, discipline, limit)

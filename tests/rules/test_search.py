@@ -7,14 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ihr.models import Catalog, Discipline
-from ihr.rules.search import CatalogIndex, normalise, strip_system_prefix, words
+from ihr.rules.search import CatalogIndex, normalise, search_entries, strip_system_prefix, words
 
 from .conftest import SERVICES
 
 
 @pytest.fixture
 def index(catalog: Catalog) -> CatalogIndex:
-    return CatalogIndex(catalog)
+    return CatalogIndex(catalog.services)
 
 
 def names(index: CatalogIndex, query: str, discipline: Discipline | None = None, limit: int = 50) -> list[str]:
@@ -97,9 +97,9 @@ def test_empty_query_lists_the_discipline_in_catalog_order(index: CatalogIndex, 
 
 
 def test_typing_one_key_at_a_time_gives_the_same_as_a_fresh_index(catalog: Catalog) -> None:
-    warm = CatalogIndex(catalog)
+    warm = CatalogIndex(catalog.services)
     for query in ("c", "cr", "crp", "h", "hb", "hba", "hba1", "hba1c", "t", "ts", "tsh", "r", "rt", "rtg", "rtg ", "rtg t"):
-        assert warm.search(query) == CatalogIndex(catalog).search(query), query
+        assert warm.search(query) == CatalogIndex(catalog.services).search(query), query
 
 
 def test_no_match(index: CatalogIndex) -> None:
@@ -135,7 +135,7 @@ _FRAGMENTS = st.builds(lambda w, a, b: w[min(a, len(w) - 1): max(a + 1, b)], st.
 @given(st.lists(_FRAGMENTS, min_size=1, max_size=3), st.sampled_from([None, *Discipline]))
 def test_results_are_exactly_the_matching_services(fragments: list[str], discipline: Discipline | None) -> None:
     catalog = Catalog(version="t", services=SERVICES, containers=[], labs=[])
-    got = CatalogIndex(catalog).search(" ".join(fragments), discipline, limit=1000)
+    got = CatalogIndex(catalog.services).search(" ".join(fragments), discipline, limit=1000)
     expected = {
         s.code for s in SERVICES
         if (discipline is None or s.discipline is discipline)
@@ -151,3 +151,32 @@ def test_decomposed_input_keeps_aa() -> None:
     decomposed = unicodedata.normalize("NFD", "Røntgen Årsak")
     assert normalise(decomposed) == "røntgen årsak"
     assert normalise("İstanbul ǅ") == "istanbul dz"  # ž is an accented z; only æ, ø, å are kept
+
+
+# ---- the index the app builds at start-up, from the catalog's JSON ------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_FRAGMENTS, min_size=0, max_size=3), st.sampled_from([None, *Discipline]))
+def test_the_json_index_finds_what_the_model_index_finds(fragments: list[str], discipline: Discipline | None) -> None:
+    catalog = Catalog(version="t", services=SERVICES, containers=[], labs=[])
+    entries = search_entries(catalog.model_dump_json())
+    query = " ".join(fragments)
+    from_models = CatalogIndex(catalog.services).search(query, discipline)
+    from_json = CatalogIndex(entries).search(query, discipline)
+    assert [(s.code, s.name, s.discipline) for s in from_json] == [(s.code, s.name, s.discipline) for s in from_models]
+
+
+def test_the_json_entries_are_the_services_as_search_reads_them(catalog: Catalog) -> None:
+    entries = search_entries(catalog.model_dump_json().encode())
+    assert [e.code for e in entries] == [s.code for s in catalog.services]
+    crp = next(e for e in entries if e.name == "P-CRP")
+    model = catalog.service(crp.code)
+    assert (crp.short_name, crp.abbreviations, crp.synonyms) == (model.short_name, tuple(model.abbreviations), tuple(model.synonyms))
+    assert crp.discipline == Discipline.LAB
+
+
+@pytest.mark.parametrize("body", [b"{}", b'{"services": [{"code": "X"}]}', b"[]", b"{"])
+def test_a_document_that_is_not_a_catalog_is_refused(body: bytes) -> None:
+    with pytest.raises(ValueError):
+        search_entries(body)
