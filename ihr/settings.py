@@ -1,22 +1,33 @@
 """Settings: `IHR_` environment variables and a TOML file in the user config dir.
 
 `ihr demo` needs none of this: it starts the sandbox and a file printer itself.
+
+`Settings(**overrides)` reads, from strongest to weakest: the keyword arguments, the `IHR_`
+environment variables (`IHR_LABEL_DPI=300`, names in any case; the keymap as
+`IHR_KEYMAP__<binding id>=<key>`, the id lower-cased like the rest of the name), the TOML
+file at `default_config_file()` if there is one (top-level keys are the field names, the
+keymap is a `[keymap]` table), and the defaults below. The keymap is merged binding by
+binding across all of them. Unknown variables and keys are ignored. A value that does not
+fit raises `SettingsError` with a Norwegian message that names the variable, or the file and
+key, and never the value (it may be the API token).
+
+Only the standard library and platformdirs: this module is on the app's start-up path.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-from pydantic import Field
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
 
 APP_NAME = "ihr"
+ENV_PREFIX = "IHR_"
+_KEYMAP_PREFIX = "keymap__"  # after the prefix, lower-cased: IHR_KEYMAP__<binding id>
 
 
 def default_config_file() -> Path:
@@ -27,46 +38,200 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
-class Settings(BaseSettings):
+class SettingsError(ValueError):
+    """A setting from the environment or the config file that cannot be used (Norwegian message)."""
+
+
+@dataclass(frozen=True, init=False)
+class Settings:
     """Everything the app needs to know about its surroundings."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="IHR_",
-        env_nested_delimiter="__",
-        extra="ignore",
-        toml_file=None,
-    )
-
     api_url: str = "http://127.0.0.1:8765/api/v1"
-    api_token: str = ""
+    api_token: str = field(default="", repr=False)
     # Production rejects synthetic fødselsnumre (month + 80); the sandbox and tests use only them.
     production: bool = False
     office_her_id: str = ""
-    user: str = Field(default="", description="Who is at the desk (recorded with collections and prints)")
+    user: str = ""  # who is at the desk (recorded with collections and prints)
     printer_url: str = "file://./etiketter"  # tcp://host:9100, cups://queue or file://dir
     label_width_mm: float = 50.0
     label_height_mm: float = 25.0
     label_dpi: int = 203
-    data_dir: Path = Field(default_factory=default_data_dir)
+    data_dir: Path = field(default_factory=default_data_dir)
     request_timeout_s: float = 10.0
-    keymap: dict[str, str] = Field(default_factory=dict)  # binding id -> key
+    keymap: dict[str, str] = field(default_factory=dict)  # binding id -> key
+
+    def __init__(self, **overrides: Any) -> None:
+        unknown = sorted(set(overrides) - _KINDS.keys())
+        if unknown:
+            raise TypeError(f"Settings() got unexpected keyword arguments: {', '.join(unknown)}")
+        found, found_keys = _read_file(default_config_file())
+        env, env_keys = _read_env(os.environ)
+        found.update(env)
+        found_keys.update(env_keys)
+        keymap = {key: _convert("str", raw) for key, raw in found_keys.items()}
+        keymap.update(overrides.get("keymap") or {})
+        values: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "keymap":
+                values["keymap"] = keymap
+            elif f.name in overrides:  # trusted, but a str is as good as a Path here
+                value = overrides[f.name]
+                values[f.name] = Path(value) if f.type == "Path" and isinstance(value, (str, os.PathLike)) else value
+            elif f.name in found:
+                values[f.name] = _convert(_KINDS[f.name], found[f.name])
+            else:
+                values[f.name] = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     @property
     def db_path(self) -> Path:
         """The one local SQLite file: drafts, outbox, catalog cache, print journal."""
         return self.data_dir / "ihr.sqlite3"
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        path = default_config_file()
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if path.exists():
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
-        return tuple(sources)
+    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Settings:
+        """A copy with some fields replaced; reads neither the environment nor the file.
+
+        (The name and signature are pydantic's, from when this was a pydantic model.)
+        """
+        unknown = sorted(set(update or {}) - _KINDS.keys())
+        if unknown:
+            raise TypeError(f"model_copy() got unknown fields: {', '.join(unknown)}")
+        copy = object.__new__(type(self))
+        for f in fields(self):
+            object.__setattr__(copy, f.name, (update or {}).get(f.name, getattr(self, f.name)))
+        return copy
+
+
+# --- reading and converting ------------------------------------------------------------------
+
+_KINDS = {f.name: f.type for f in fields(Settings)}  # "str", "bool", "int", "float", "Path", ...
+_KNOWN_KINDS = {"str", "bool", "int", "float", "Path", "dict[str, str]"}
+assert set(_KINDS.values()) <= _KNOWN_KINDS, "a Settings field of a type _convert does not know"
+
+_TRUE = {"true", "1", "yes", "on", "ja", "t", "y"}
+_FALSE = {"false", "0", "no", "off", "nei", "f", "n"}
+
+_EXPECTED = {
+    "str": "forventet tekst i anførselstegn",
+    "Path": "forventet en mappe eller fil, som tekst i anførselstegn",
+    "bool": "forventet ja eller nei (true/false, yes/no, on/off, 1/0)",
+    "int": "forventet et heltall",
+    "float": "forventet et tall, med punktum som desimaltegn (f.eks. 50 eller 50.5)",
+}
+
+
+class _Raw:
+    """A value as found, with where it was found (for the message if it does not convert)."""
+
+    __slots__ = ("value", "where")
+
+    def __init__(self, value: Any, where: str) -> None:
+        self.value = value
+        self.where = where
+
+
+def _invalid(where: str, expected: str) -> SettingsError:
+    return SettingsError(f"Ugyldig verdi {where}: {expected}.")
+
+
+def _convert(kind: str, raw: _Raw) -> Any:
+    """Text (from the environment or a TOML string) or a TOML value, as the field's type."""
+    value = raw.value
+    try:
+        if isinstance(value, str):
+            text = value.strip()
+            if kind in ("str", "Path"):
+                return value if kind == "str" else Path(value)
+            if kind == "bool" and text.lower() in _TRUE | _FALSE:
+                return text.lower() in _TRUE
+            if kind == "int":
+                return int(text)
+            if kind == "float":
+                return float(text)
+        elif isinstance(value, bool):
+            if kind == "bool":
+                return value
+        elif isinstance(value, int) and kind in ("int", "float"):
+            return value if kind == "int" else float(value)
+        elif isinstance(value, float) and kind == "float":
+            return value
+    except ValueError:
+        pass  # not from the exception: its text holds the value
+    raise _invalid(raw.where, _EXPECTED[kind])
+
+
+def _read_env(environ: Mapping[str, str]) -> tuple[dict[str, _Raw], dict[str, _Raw]]:
+    """The `IHR_` variables, as (field -> raw, keymap binding id -> raw); names in any case."""
+    values: dict[str, _Raw] = {}
+    keymap: dict[str, _Raw] = {}
+    nested: dict[str, _Raw] = {}
+    for name, value in environ.items():
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        key = name[len(ENV_PREFIX):].lower()
+        where = f"i {name}"
+        if key == "keymap":  # the whole keymap as a JSON object, as pydantic-settings took it
+            keymap.update(_keymap_from_json(value, name))
+        elif key.startswith(_KEYMAP_PREFIX) and len(key) > len(_KEYMAP_PREFIX):
+            nested[key[len(_KEYMAP_PREFIX):]] = _Raw(value, where)
+        elif key in _KINDS:
+            values[key] = _Raw(value, where)
+    keymap.update(nested)  # IHR_KEYMAP__groups beats "groups" in IHR_KEYMAP
+    return values, keymap
+
+
+def _keymap_from_json(text: str, name: str) -> dict[str, _Raw]:
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise _invalid(
+            f"i {name}", 'forventet et JSON-objekt som {"groups": "f12"} (eller bruk IHR_KEYMAP__<id>=<tast>)'
+        )
+    return {key: _Raw(value, f"i {name}") for key, value in data.items()}
+
+
+def _read_file(path: Path) -> tuple[dict[str, _Raw], dict[str, _Raw]]:
+    """The TOML file, as (field -> raw, keymap binding id -> raw); nothing if there is no file."""
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return {}, {}
+    except OSError as exc:
+        raise SettingsError(f"Kan ikke lese innstillingsfilen {path} ({exc.strerror or type(exc).__name__}).") from None
+    import tomllib
+
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError(f"Innstillingsfilen {path} er ikke gyldig UTF-8.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"Innstillingsfilen {path} er ikke gyldig TOML{_position(exc)}.") from None
+
+    values: dict[str, _Raw] = {}
+    keymap: dict[str, _Raw] = {}
+    for key, value in doc.items():
+        name = key.lower()
+        if name == "keymap":
+            if not isinstance(value, dict):
+                raise _invalid(f"for keymap i {path}", 'forventet en tabell [keymap] med linjer som groups = "f12"')
+            for binding, keys in value.items():
+                where = f"for keymap.{binding} i {path}"
+                if not isinstance(keys, str):
+                    raise _invalid(where, 'forventet en tast i anførselstegn, som "f12"')
+                keymap[binding] = _Raw(keys, where)
+        elif name in _KINDS:
+            values[name] = _Raw(value, f"for {key} i {path}")
+    return values, keymap
+
+
+def _position(exc: Exception) -> str:
+    """Where tomllib stopped, in Norwegian; its message is English (and names no value)."""
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    if found:
+        return f" (linje {found[1]}, kolonne {found[2]})"
+    return " (ved slutten av filen)" if "end of document" in str(exc) else ""

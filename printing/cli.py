@@ -1,7 +1,8 @@
 """`ihr printer test|status [--url URL]`: the printer commands of the `ihr` entry point.
 
 `tui/cli.py` hands `argv` (the words after `ihr printer`) to `printer_command`, which
-returns the exit code: 0 ok, 1 the printer is not ready or printing failed, 2 usage error.
+returns the exit code: 0 ok, 1 the printer is not ready or printing failed, 2 usage error
+(or settings that cannot be read).
 """
 
 from __future__ import annotations
@@ -70,7 +71,13 @@ def printer_command(argv: list[str], out: TextIO | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = None
     if args.url is None or getattr(args, "dpi", 0) is None:
-        settings = _settings()
+        from ihr.settings import SettingsError
+
+        try:
+            settings = _settings()
+        except SettingsError as exc:  # a bad IHR_ variable or config.toml: say which, no traceback
+            print(exc, file=sys.stderr)
+            return 2
     url = args.url or settings.printer_url
     try:
         printer = open_printer(url)
