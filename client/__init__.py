@@ -11,21 +11,41 @@ import sys
 if "httpx" not in sys.modules:
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from client.api import CatalogResult, IhrClient, SpecimenLookup, install_log_redaction, redact_url
-from client.cache import CachedCatalog, CatalogCache
-from client.errors import (
-    Conflict,
-    Forbidden,
-    IhrError,
-    NotFound,
-    NotSupported,
-    PayloadTooLarge,
-    ServiceUnavailable,
-    Unauthorized,
-    UnexpectedResponse,
-    ValidationProblem,
-)
-from client.outbox import Outbox, PendingOrder, SubmitResult, submit_pending
+# The names below load with their module on first use (PEP 562), so `client.cache` and
+# `client.peek` can be imported at start-up without pulling in pydantic and the models.
+_EXPORTS = {
+    "CatalogResult": "client.api",
+    "IhrClient": "client.api",
+    "SpecimenLookup": "client.api",
+    "install_log_redaction": "client.api",
+    "redact_url": "client.api",
+    "CachedCatalog": "client.cache",
+    "CatalogCache": "client.cache",
+    "Conflict": "client.errors",
+    "Forbidden": "client.errors",
+    "IhrError": "client.errors",
+    "NotFound": "client.errors",
+    "NotSupported": "client.errors",
+    "PayloadTooLarge": "client.errors",
+    "ServiceUnavailable": "client.errors",
+    "Unauthorized": "client.errors",
+    "UnexpectedResponse": "client.errors",
+    "ValidationProblem": "client.errors",
+    "Outbox": "client.outbox",
+    "PendingOrder": "client.outbox",
+    "SubmitResult": "client.outbox",
+    "submit_pending": "client.outbox",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'client' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "CachedCatalog",

@@ -7,6 +7,8 @@ was fetched and when the service last confirmed it (200 or 304). The file is sha
 print journal); this module only touches its own table.
 
 The methods are synchronous and short; `IhrClient` calls them in a worker thread.
+`load_body` reads the JSON without parsing it: the app's start-up builds its search list from
+that before pydantic and the models are imported (this module imports them only to parse).
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from ihr.models import Catalog
-from ihr.models.catalog import parse_catalog
+from typing import TYPE_CHECKING
 
 from client.localdb import LocalStore
+
+if TYPE_CHECKING:
+    from ihr.models import Catalog
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS catalog_cache (
@@ -30,6 +33,17 @@ CREATE TABLE IF NOT EXISTS catalog_cache (
     validated_at TEXT NOT NULL
 )
 """
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    """The cached catalog JSON as the service sent it, unparsed."""
+
+    source: str
+    etag: str | None
+    body: bytes
+    fetched_at: datetime
+    validated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -57,32 +71,47 @@ class CatalogCache(LocalStore):
             row = con.execute("SELECT etag FROM catalog_cache WHERE source = ?", (source,)).fetchone()
         return row[0] if row else None
 
-    def load(self, source: str) -> CachedCatalog | None:
-        """The cached catalog for this service URL, or None (none cached, or unreadable)."""
+    def load_body(self, source: str) -> CachedBody | None:
+        """The cached JSON for this service URL, unparsed, or None when nothing is cached."""
         with self._session() as con:
             row = con.execute(
                 "SELECT etag, body, fetched_at, validated_at FROM catalog_cache WHERE source = ?",
                 (source,),
             ).fetchone()
-            if row is None:
-                return None
-            etag, body, fetched_at, validated_at = row
-            memo = self._memo
-            if memo is not None and memo[0] == source and memo[1] == etag and etag is not None:
-                catalog = memo[2]
-            else:
-                try:
-                    catalog = parse_catalog(body)  # equal parts shared: a fraction of the memory
-                except ValueError:
-                    return None  # a copy written by an older, incompatible version: ignore it
-                self._memo = (source, etag, catalog)
-            return CachedCatalog(
-                source=source,
-                etag=etag,
-                catalog=catalog,
-                fetched_at=datetime.fromisoformat(fetched_at),
-                validated_at=datetime.fromisoformat(validated_at),
-            )
+        if row is None:
+            return None
+        etag, body, fetched_at, validated_at = row
+        return CachedBody(
+            source=source,
+            etag=etag,
+            body=bytes(body),
+            fetched_at=datetime.fromisoformat(fetched_at),
+            validated_at=datetime.fromisoformat(validated_at),
+        )
+
+    def load(self, source: str) -> CachedCatalog | None:
+        """The cached catalog for this service URL, or None (none cached, or unreadable)."""
+        from ihr.models.catalog import parse_catalog  # pydantic: only when parsing
+
+        cached = self.load_body(source)
+        if cached is None:
+            return None
+        memo = self._memo
+        if memo is not None and memo[0] == source and memo[1] == cached.etag and cached.etag is not None:
+            catalog = memo[2]
+        else:
+            try:
+                catalog = parse_catalog(cached.body)  # equal parts shared: a fraction of the memory
+            except ValueError:
+                return None  # a copy written by an older, incompatible version: ignore it
+            self._memo = (source, cached.etag, catalog)
+        return CachedCatalog(
+            source=source,
+            etag=cached.etag,
+            catalog=catalog,
+            fetched_at=cached.fetched_at,
+            validated_at=cached.validated_at,
+        )
 
     def store(self, source: str, etag: str | None, body: bytes, catalog: Catalog) -> datetime:
         """Keep this catalog (its JSON as received) for the service URL; returns the time."""
