@@ -89,17 +89,14 @@ class Settings:
         """The one local SQLite file: drafts, outbox, catalog cache, print journal."""
         return self.data_dir / "ihr.sqlite3"
 
-    def model_copy(self, *, update: Mapping[str, Any] | None = None) -> Settings:
-        """A copy with some fields replaced; reads neither the environment nor the file.
-
-        (The name and signature are pydantic's, from when this was a pydantic model.)
-        """
-        unknown = sorted(set(update or {}) - _KINDS.keys())
+    def copy_with(self, **changes: Any) -> Settings:
+        """A copy with some fields replaced; reads neither the environment nor the file."""
+        unknown = sorted(set(changes) - _KINDS.keys())
         if unknown:
-            raise TypeError(f"model_copy() got unknown fields: {', '.join(unknown)}")
+            raise TypeError(f"copy_with() got unknown fields: {', '.join(unknown)}")
         copy = object.__new__(type(self))
         for f in fields(self):
-            object.__setattr__(copy, f.name, (update or {}).get(f.name, getattr(self, f.name)))
+            object.__setattr__(copy, f.name, changes.get(f.name, getattr(self, f.name)))
         return copy
 
 

@@ -208,10 +208,10 @@ def test_settings_are_frozen_and_hide_the_token(config: Path) -> None:
     assert TOKEN not in repr(s)
 
 
-def test_model_copy_replaces_fields_without_reading_again(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_copy_with_replaces_fields_without_reading_again(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     s = Settings(api_url="https://arg.example.test")
     monkeypatch.setenv("IHR_KEYMAP__help", "f9")
-    copy = s.model_copy(update={"keymap": {"groups": "f12"}})
+    copy = s.copy_with(keymap={"groups": "f12"})
     assert copy.keymap == {"groups": "f12"} and copy.api_url == "https://arg.example.test"
     assert s.keymap == {}
 

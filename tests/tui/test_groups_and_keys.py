@@ -136,7 +136,7 @@ async def test_keymap_from_settings_remaps_a_binding_by_id(settings: Any) -> Non
     from tui.app import make_app
     from tui.context import LaunchContext
 
-    remapped = settings.model_copy(update={"keymap": {"groups": "f12"}})
+    remapped = settings.copy_with(keymap={"groups": "f12"})
     app = make_app(
         remapped,
         make_client(remapped),
