@@ -75,8 +75,8 @@ def main() -> None:
             app = PtyApp(ihr_argv, 120, 36, ihr_env)
             try:
                 first.append(app.wait_for_text("Søk analyse"))
-                ready.append(app.wait_for_text("Alle fagområder"))
-                app.wait_for_text("Bjørnstad")
+                # ready: the catalog's search list and the patient's banner, whichever is last
+                ready.append(max(app.wait_for_text("Alle fagområder"), app.wait_for_text("Bjørnstad")))
             finally:
                 app.close()
 

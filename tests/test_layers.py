@@ -47,3 +47,27 @@ def test_package_imports_nothing_above_it(package: str) -> None:
     assert result["modules"], f"{package} has no modules"
     leaked = FORBIDDEN[package] & set(result["loaded"])
     assert not leaked, f"{package} imports {sorted(leaked)}"
+
+
+# What `ihr` loads before the patient's banner and the search list are on screen (the app,
+# the first screen, the cached catalog's index, the patient peek): pydantic and httpx load
+# after that, in a thread. Each costs a noticeable part of a second on a thin client.
+START_UP = [
+    "tui.cli",
+    "tui.app",
+    "tui.screens.order",
+    "tui.screens.patient",
+    "client.cache",
+    "client.peek",
+    "ihr.rules.search",
+    "ihr.rules.identifiers",
+]
+
+
+def test_the_start_up_path_loads_neither_pydantic_nor_httpx() -> None:
+    probe = "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)\nprint(' '.join(n for n, m in sys.modules.items() if m is not None))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *START_UP], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = {m.split(".")[0] for m in out.stdout.split()}
+    assert not loaded & {"pydantic", "pydantic_core", "httpx"}, sorted(loaded & {"pydantic", "pydantic_core", "httpx"})

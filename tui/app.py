@@ -7,6 +7,7 @@ show it and ask the app to change it; I/O runs in workers that post `tui.message
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -106,10 +107,12 @@ class IhrApp(App[None]):
     requester: reactive[Requester | None] = reactive(None, init=False, always_update=True)
     priority: reactive[str] = reactive(NORMAL, init=False)
     catalog_note: reactive[str] = reactive("", init=False)
+    #: `client.peek.PatientPeek`: what the banner shows at start-up until `patient` has loaded.
+    patient_peek: reactive[Any] = reactive(None, init=False)
 
     def __init__(
         self,
-        settings: Settings | None,
+        settings: Settings,
         client: Any,
         *,
         printer: str | None = None,
@@ -118,25 +121,28 @@ class IhrApp(App[None]):
         journal_path: Path | None = None,
         clock: Callable[[], datetime] | None = None,
         owns_client: bool = False,
-        build: Callable[[], tuple[Settings, Any]] | None = None,
+        client_factory: Callable[[], Any] | None = None,
     ) -> None:
         # With a patient from the EPJ, open straight on the order builder (no empty search
         # screen first); App.__init__ reads this to create the first screen stack.
         self.DEFAULT_MODE = "order" if context is not None and context.patient_id else "patient"
         super().__init__()
         self._owns_client = owns_client
-        self._build = build
-        self._printer = printer
-        self._journal_path = journal_path
+        self._client_factory = client_factory
         self.context = context or LaunchContext()
         self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().astimezone())
         self._outbox = outbox
-        self.settings: Any = None
+        self.settings = settings
         self.client = client
-        if settings is not None:
-            self._configure(settings, client)
+        self.printer_url = printer or settings.printer_url
+        self.office_her_id = self.context.office_her_id or settings.office_her_id
+        self.journal_path = journal_path or settings.db_path  # the one SQLite file
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
         self.catalog: Catalog | None = None
-        self.index: Any = None
+        self.index: Any = None  # ihr.rules.search.CatalogIndex (of SearchEntry or Service)
+        self._index_etag: str | None = None  # the catalog version the index was built from
+        self._pending_codes: list[str] = []  # chosen before the catalog had loaded
         self.groups: list[Group] = []
         self.history: list[OrderSummary] = []
         self._drafts: Any = None
@@ -148,15 +154,6 @@ class IhrApp(App[None]):
         self.last_labels: list[Any] = []
         self._keys: list[tuple[str, float]] = []
         self._start_attempts = 0
-
-    def _configure(self, settings: Settings, client: Any) -> None:
-        self.settings = settings
-        self.client = client
-        self.printer_url = self._printer or settings.printer_url
-        self.office_her_id = self.context.office_her_id or settings.office_her_id
-        self.journal_path = self._journal_path or settings.db_path  # the one SQLite file
-        if settings.keymap:
-            self.set_keymap(settings.keymap)
 
     # ---- outbox -----------------------------------------------------------------
     @property
@@ -184,7 +181,7 @@ class IhrApp(App[None]):
     @property
     def drafts(self) -> Any:
         """The autosaved drafts (`client.drafts.DraftStore`), None before the settings are read."""
-        if self._drafts is None and self.settings is not None:
+        if self._drafts is None:
             from client.drafts import DraftStore
 
             self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -309,23 +306,31 @@ class IhrApp(App[None]):
         self._draft_closed = True
         if self._draft_io is not None:
             self._draft_io.shutdown(wait=True)
-        if self._owns_client:
+        if self._owns_client and self.client is not None:  # None: quit before it had loaded
             await self.client.aclose()
+
+    #: How long start-up waits for the preview before loading the full client anyway (s).
+    PREVIEW_WAIT_S = 0.5
 
     @work(exclusive=True, group="start", name="start", exit_on_error=False)
     async def load_start(self) -> None:
-        if self._build is not None:
-            # `ihr` from the command line: settings, pydantic and httpx load here, after the
-            # first screen is on the terminal (and off the event loop, so keys are taken).
-            import asyncio
-
-            settings, client = await asyncio.to_thread(self._build)
-            self._build = None
-            self._configure(settings, client)
-        result = await self.client.get_catalog()
         import asyncio
 
-        index = await asyncio.to_thread(_build_index, result.catalog)
+        if self._client_factory is not None:
+            # `ihr` from the command line. The client (httpx, pydantic, the models: about
+            # 0.3 s) loads after the first screen is drawn, in a thread so keys are taken.
+            # First, with the standard library alone, the search list from the cached
+            # catalog and the patient's banner: on screen while that import runs.
+            preview = [asyncio.ensure_future(self._preview_index())]
+            if self.context.patient_id:
+                preview.append(asyncio.ensure_future(self._peek_patient(self.context.patient_id)))
+            await asyncio.wait(preview, timeout=self.PREVIEW_WAIT_S)
+            self.client = await asyncio.to_thread(self._client_factory)
+            self._client_factory = None
+        result = await self.client.get_catalog()
+        index = None
+        if result.etag is None or result.etag != self._index_etag:
+            index = await asyncio.to_thread(_build_index, result.catalog)
         self.post_message(m.CatalogReady(result, index))
         hpr = self.context.requester_hpr
         if hpr:
@@ -335,6 +340,36 @@ class IhrApp(App[None]):
         groups = await self.client.list_groups(office=self.office_her_id or None, hpr=hpr)
         self.post_message(m.GroupsReady(groups))
         await self._resend_outbox()
+
+    async def _preview_index(self) -> None:
+        """The search index from the cached catalog's JSON (no pydantic), if one is cached."""
+        import asyncio
+
+        from client.cache import CatalogCache
+        from ihr.rules.search import CatalogIndex, search_entries
+
+        def build() -> tuple[Any, str | None] | None:
+            cached = CatalogCache(self.settings.db_path).load_body(self.settings.api_url.rstrip("/"))
+            if cached is None:
+                return None
+            return CatalogIndex(search_entries(cached.body)), cached.etag
+
+        try:
+            built = await asyncio.to_thread(build)
+        except (OSError, ValueError, sqlite3.Error):  # no usable copy: the full load reports
+            return
+        if built is not None:
+            self.post_message(m.IndexReady(*built))
+
+    async def _peek_patient(self, patient_id: str) -> None:
+        import asyncio
+
+        from client.peek import peek_patient
+
+        settings = self.settings
+        peek = await asyncio.to_thread(peek_patient, settings.api_url, settings.api_token, patient_id)
+        if peek is not None:
+            self.post_message(m.PatientPeeked(peek))
 
     async def _resend_outbox(self) -> None:
         """Orders saved while IHR did not answer (or before a crash) go again, same key."""
@@ -368,11 +403,23 @@ class IhrApp(App[None]):
         history = await self.client.list_orders(patient=patient.id)
         self.post_message(m.PatientReady(patient, history))
 
+    @on(m.IndexReady)
+    def _index_ready(self, message: m.IndexReady) -> None:
+        if self.catalog is None:  # the full catalog has not overtaken the preview
+            self.index, self._index_etag = message.index, message.etag
+            self._refresh_screen()
+
+    @on(m.PatientPeeked)
+    def _patient_peeked(self, message: m.PatientPeeked) -> None:
+        if self.patient is None:
+            self.patient_peek = message.peek
+
     @on(m.CatalogReady)
     def _catalog_ready(self, message: m.CatalogReady) -> None:
         result = message.result
         self.catalog = result.catalog
-        self.index = message.index
+        if message.index is not None:  # else the preview's index is of this very version
+            self.index, self._index_etag = message.index, result.etag
         if result.from_cache and result.stale_reason:
             self.catalog_note = S.banner_cache(result.stale_reason)
         else:
@@ -384,6 +431,15 @@ class IhrApp(App[None]):
         self._refresh_screen()
         if restored:
             self.show_status(restored)
+        self._add_pending()
+
+    def _add_pending(self) -> None:
+        """Put in the services chosen before the catalog and the patient had loaded."""
+        if self.catalog is None or (self.context.patient_id and self.patient is None):
+            return
+        codes, self._pending_codes = self._pending_codes, []
+        for code in codes:
+            self.add_service(code)
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:
@@ -406,11 +462,13 @@ class IhrApp(App[None]):
             self.draft = OrderDraft()
             self.priority = NORMAL
         self.patient = message.patient
+        self.patient_peek = None
         restored = self._restore_draft(message.patient.id) if changed else ""
         self.switch_mode("order")
         self._refresh_screen()
         if restored:
             self.show_status(restored)
+        self._add_pending()
 
     # ---- patient --------------------------------------------------------------------
     def open_patient(self, text: str) -> bool:
@@ -518,8 +576,12 @@ class IhrApp(App[None]):
         """Put a service in the basket; True when it went in (a duplicate only warns)."""
         from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
 
-        if self.catalog is None:
-            return False
+        if self.catalog is None or (self.context.patient_id and self.patient is None):
+            # Chosen from the start-up search list: it goes in when catalog and patient are
+            # there (the refusal and duplicate checks need both).
+            self._pending_codes.append(code)
+            self.show_status(S.CATALOG_LOADING)
+            return True
         service = self.catalog.service(code)
         if self.draft.locked:
             self.show_status(S.ALREADY_SAVED, "warning")
@@ -1001,7 +1063,7 @@ def terminal_hung_up(fd: int | None = None) -> bool:
 
 
 def make_app(
-    settings: Settings | None,
+    settings: Settings,
     client: Any,
     printer: str | None = None,
     context: LaunchContext | None = None,
@@ -1009,7 +1071,8 @@ def make_app(
 ) -> IhrApp:
     """Build the app from settings and a client; tests pass their own of both.
 
-    `build=` (a function returning `(settings, client)`) instead defers both until the first
-    screen is drawn: the command line does this so `ihr` starts as fast as Textual does.
+    `client=None, client_factory=f` instead loads the client (`f()`, in a thread) after the
+    first screen is drawn, with the cached catalog's search list and the patient's banner
+    shown meanwhile: the command line does this so `ihr` is ready about as fast as Textual.
     """
     return IhrApp(settings, client, printer=printer, context=context, **kwargs)

@@ -93,14 +93,17 @@ def _client_for(settings: Any, context: Any) -> Any:
 
 
 def _run_app(context: Any, make_settings: Any) -> int:
-    """Run the app; settings and client are built after its first screen is drawn."""
+    """Run the app; the client (httpx, pydantic, the models) loads after the first screen."""
+    try:
+        settings = make_settings()  # the standard library only: no cost to speak of
+    except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
+        print(f"ihr: {exc}", file=sys.stderr)
+        return 2
     from tui.app import make_app
 
-    def build() -> tuple[Any, Any]:
-        settings = make_settings()
-        return settings, _client_for(settings, context)
-
-    app = make_app(None, None, context=context, owns_client=True, build=build)
+    app = make_app(
+        settings, None, context=context, owns_client=True, client_factory=lambda: _client_for(settings, context)
+    )
     app.run()
     return app.return_code or 0
 

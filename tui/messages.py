@@ -19,9 +19,24 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class IndexReady(Message):
+    """Start-up: the search index from the cached catalog, before the models have loaded."""
+
+    index: Any  # ihr.rules.search.CatalogIndex of SearchEntry
+    etag: str | None  # the cached copy's version
+
+
+@dataclass
+class PatientPeeked(Message):
+    """Start-up: the patient for the banner, before the models have loaded."""
+
+    peek: Any  # client.peek.PatientPeek
+
+
+@dataclass
 class CatalogReady(Message):
     result: Any  # client.api.CatalogResult
-    index: Any  # ihr.rules.search.CatalogIndex
+    index: Any  # ihr.rules.search.CatalogIndex; None: keep the one from `IndexReady`
 
 
 @dataclass

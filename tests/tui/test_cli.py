@@ -36,6 +36,20 @@ def test_unreadable_epj_file_is_a_norwegian_error(tmp_path: Path) -> None:
     assert "Kan ikke lese EPJ-filen" in proc.stderr
 
 
+def test_a_bad_setting_stops_ihr_with_a_norwegian_message_before_the_screen(tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, IHR_LABEL_DPI="tre hundre", IHR_API_TOKEN="hemmelig-token", XDG_CONFIG_HOME=str(tmp_path))
+    proc = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main([])"],
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "Ugyldig verdi i IHR_LABEL_DPI: forventet et heltall." in proc.stderr
+    assert "tre hundre" not in proc.stderr and "hemmelig" not in proc.stderr
+    assert "\x1b[" not in proc.stdout  # the app never started drawing
+
+
 @pytest.mark.parametrize("argv", [["printer", "--help"], ["sandbox", "--help"]])
 def test_subcommands_do_not_import_textual(argv: list[str]) -> None:
     code = (

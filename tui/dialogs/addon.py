@@ -101,10 +101,11 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
         results_list = self.query_one("#addon-results", OptionList)
         results_list.clear_options()
         self.results = []
-        if app.index is None or not query.strip():
+        if app.index is None or app.catalog is None or not query.strip():
             results_list.display = False
             return
-        self.results = [s for s in app.index.search(query, limit=RESULT_LIMIT) if s.specimen is not None]
+        found = (app.catalog.service(s.code) for s in app.index.search(query, limit=RESULT_LIMIT))
+        self.results = [s for s in found if s.specimen is not None]
         for s in self.results:
             results_list.add_option(Option(f"{s.code:<9} {s.name}", id=s.code))
         results_list.display = bool(self.results)

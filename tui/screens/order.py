@@ -20,8 +20,9 @@ from tui.widgets.support import SupportPanel
 
 if TYPE_CHECKING:
     from ihr.models import Service
+    from ihr.rules.search import Searchable
 
-# ihr.models.Discipline values; the enum itself is imported when the catalog is there
+# ihr.models.Discipline values (search takes them as strings)
 DISCIPLINE_CYCLE: list[str | None] = [None, "klinisk_kjemi", "mikrobiologi", "patologi", "radiologi"]
 RESULT_LIMIT = 50
 
@@ -45,8 +46,11 @@ class OrderScreen(MainScreen):
     def __init__(self) -> None:
         super().__init__()
         self.discipline: str | None = None
-        self._searched: tuple[str, str | None] | None = None
-        self._results: list[Service] = []
+        self._searched: tuple[object, ...] | None = None
+        # What search found: `SearchEntry` from the start-up index or `Service` models; both
+        # have code, name and discipline, and the rest is looked up in the catalog.
+        self._results: list[Searchable] = []
+        self._support_pending = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="order-body"):
@@ -68,6 +72,9 @@ class OrderScreen(MainScreen):
         if not self.is_mounted:
             return
         self._search()
+        if app.catalog is not None and self._support_pending:  # highlighted before it loaded
+            table = self.query_one(ResultList)
+            self._show_support(table.rows[table.cursor_row].code if table.row_count else None)
         basket = self.query_one(BasketList)
         basket.show_items(app.draft.items, app.catalog)
         n_req = len(requisitions(app.draft.items, app.catalog)) if app.catalog else 0
@@ -87,46 +94,34 @@ class OrderScreen(MainScreen):
         if app.index is None:
             self.query_one("#search-info", Static).update(S.CATALOG_LOADING)
             return
-        key = (query, self.discipline)
+        key = (query, self.discipline, app.index)  # a new index (catalog version): search again
         if key == self._searched:
             return
         self._searched = key
-        if query.strip():
-            from ihr.models import Discipline
-
-            discipline = Discipline(self.discipline) if self.discipline else None
-            results = app.index.search(query, discipline=discipline, limit=RESULT_LIMIT)
-        else:
-            results = self._browse()
+        # Without a query: the first services of the chosen discipline, in catalog order.
+        results = app.index.search(query, discipline=self.discipline, limit=RESULT_LIMIT)
         self._results = results
         short = S.DISCIPLINES_SHORT
-        self.query_one(ResultList).set_rows(
-            [ResultRow(s.code, short.get(s.discipline.value, ""), s.name) for s in results]
-        )
+        self.query_one(ResultList).set_rows([ResultRow(s.code, short.get(s.discipline, ""), s.name) for s in results])
         scope = S.DISCIPLINES[self.discipline] if self.discipline else S.DISCIPLINE_ALL
         self.query_one("#search-info", Static).update(f"{scope} · {S.search_count(len(results), len(results))}")
 
-    def _browse(self) -> list[Service]:
-        """Without a query: the first services of the chosen discipline, by name."""
+    def _show_support(self, code: str | None) -> None:
         catalog = self.ihr.catalog
-        services = [s for s in catalog.services if self.discipline is None or s.discipline == self.discipline]
-        return services[:RESULT_LIMIT]
-
-    def _show_support(self, service: Service | None) -> None:
-        self.query_one(SupportPanel).show(service, self.ihr.catalog)
+        self._support_pending = catalog is None
+        service: Service | None = catalog.service(code) if code and catalog is not None else None
+        self.query_one(SupportPanel).show(service, catalog)
 
     @on(ResultList.Highlighted, "#results")
     def _highlighted(self, event: ResultList.Highlighted) -> None:
         if 0 <= event.index < len(self._results):
-            self._show_support(self._results[event.index])
+            self._show_support(self._results[event.index].code)
         else:
             self._show_support(None)
 
     @on(BasketList.OptionHighlighted, "#basket")
     def _basket_highlighted(self, event: BasketList.OptionHighlighted) -> None:
-        code = event.option.id
-        if code and self.ihr.catalog is not None:
-            self._show_support(self.ihr.catalog.service(code))
+        self._show_support(event.option.id)
 
     @on(TextInput.Submitted, "#search")
     def _submitted(self, event: TextInput.Submitted) -> None:

@@ -17,13 +17,13 @@ class PatientBanner(Static):
 
     def on_mount(self) -> None:
         app: Any = self.app
-        for name in ("patient", "requester", "priority", "catalog_note"):
+        for name in ("patient", "patient_peek", "requester", "priority", "catalog_note"):
             self.watch(app, name, self._changed, init=False)
         self._changed()
 
     def _changed(self, _value: object = None) -> None:
         app: Any = self.app
-        patient = app.patient
+        patient = app.patient or app.patient_peek
         line1 = Text(no_wrap=True, overflow="ellipsis")
         if patient is None:
             line1.append(S.BANNER_NO_PATIENT, style="bold")

@@ -1,0 +1,128 @@
+"""Start-up from the command line: the banner and the search list come before the full client.
+
+`ihr` loads httpx, pydantic and the models (the client) in a thread after its first screen.
+Meanwhile the patient's banner (one standard-library GET) and the search list (the cached
+catalog's JSON) are already on screen, and a service chosen then goes into the basket as
+soon as catalog and patient have loaded. Here the client factory waits on an event, so the
+tests look at the screen while the client is still "loading", against the real sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+from tests.tui.conftest import (
+    DEMO_OFFICE_HER_ID,
+    DEMO_PATIENT_ID,
+    DEMO_REQUESTER_HPR,
+    fixed_clock,
+    make_client,
+)
+from tests.tui.helpers import ready, type_text, wait_for
+
+
+def banner(app: Any) -> str:
+    return str(app.screen.query_one("#banner").render())
+
+
+def result_names(app: Any) -> list[str]:
+    return [row.name for row in app.screen.query_one("#results").rows]
+
+
+async def fill_catalog_cache(settings: Any) -> None:
+    """A working day: the catalog was fetched on an earlier start."""
+    client = make_client(settings)
+    async with client:
+        await client.get_catalog()
+
+
+def held_app(settings: Any, release: threading.Event, patient: str = DEMO_PATIENT_ID) -> Any:
+    from tui.app import make_app
+    from tui.context import LaunchContext
+
+    def client_factory() -> Any:
+        release.wait(10)
+        return make_client(settings)
+
+    return make_app(
+        settings,
+        None,
+        context=LaunchContext(patient, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID),
+        clock=fixed_clock,
+        owns_client=True,
+        client_factory=client_factory,
+    )
+
+
+async def test_banner_and_search_are_there_before_the_client_has_loaded(settings: Any) -> None:
+    await fill_catalog_cache(settings)
+    release = threading.Event()
+    app = held_app(settings, release)
+    async with app.run_test(size=(120, 36)) as pilot:
+        try:
+            await wait_for(pilot, lambda: "Bjørnstad" in banner(app))
+            peeked = banner(app).splitlines()[0]  # name, fødselsnummer, age and sex
+            assert peeked == "Bjørnstad, Åse Marie  178590 11284  36 år  kvinne"
+            await type_text(pilot, "crp")
+            await wait_for(pilot, lambda: "P-CRP" in result_names(app))
+            assert result_names(app)[0] == "P-CRP"
+            assert app.client is None and app.catalog is None and app.patient is None  # still loading
+        finally:
+            release.set()
+        await ready(pilot)
+        assert banner(app).splitlines()[0] == peeked  # the same, now from the validated patient
+        assert app.patient_peek is None
+
+
+async def test_a_service_chosen_before_the_client_loaded_goes_into_the_basket(settings: Any) -> None:
+    await fill_catalog_cache(settings)
+    release = threading.Event()
+    app = held_app(settings, release)
+    async with app.run_test(size=(120, 36)) as pilot:
+        try:
+            await wait_for(pilot, lambda: app.index is not None)
+            await type_text(pilot, "crp")
+            await wait_for(pilot, lambda: "P-CRP" in result_names(app))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.draft.items == []  # not yet: the checks need the catalog and the patient
+            assert "Henter katalogen" in str(app.screen.query_one("#status").render())
+        finally:
+            release.set()
+        await ready(pilot)
+        await wait_for(pilot, lambda: [s.name for s, _ in app.draft.items] == ["P-CRP"])
+
+
+async def test_without_a_cached_catalog_the_search_waits_for_the_client(settings: Any) -> None:
+    release = threading.Event()
+    app = held_app(settings, release)
+    async with app.run_test(size=(120, 36)) as pilot:
+        try:
+            await wait_for(pilot, lambda: "Bjørnstad" in banner(app))
+            await type_text(pilot, "tsh")
+            await asyncio.sleep(0.2)
+            await pilot.pause()
+            assert app.index is None and result_names(app) == []
+            assert "Henter katalogen" in str(app.screen.query_one("#search-info").render())
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: "P-TSH" in result_names(app))  # typed ahead, searched on arrival
+        assert result_names(app)[0] == "P-TSH"
+
+
+async def test_the_banner_waits_for_the_client_when_the_patient_is_unknown(settings: Any) -> None:
+    await fill_catalog_cache(settings)
+    release = threading.Event()
+    app = held_app(settings, release, patient="05855010005")  # valid-looking, not in the sandbox
+    async with app.run_test(size=(120, 36)) as pilot:
+        try:
+            await wait_for(pilot, lambda: app.index is not None)
+            await asyncio.sleep(0.2)
+            await pilot.pause()
+            assert app.patient_peek is None
+            assert "Ingen pasient valgt" in banner(app)
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: "Fant ingen pasient" in str(app.screen.query_one("#status").render()))
