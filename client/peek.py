@@ -1,4 +1,4 @@
-"""A first look at the patient, for the banner, before the full client has loaded.
+"""A first look at the patient and the requester, for the banner, before the client has loaded.
 
 `ihr` with a patient from the EPJ should show who the order is for as soon as the screen is
 up. The full client (httpx, pydantic, the models) takes about 0.3 s to import on a thin
@@ -35,6 +35,14 @@ class PatientPeek:
     def age_on(self, day: date) -> int:
         b = self.birth_date
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+@dataclass(frozen=True, slots=True)
+class RequesterPeek:
+    """The fields of `ihr.models.Requester` that the banner shows."""
+
+    hpr: str
+    name: str
 
 
 def get_json(api_url: str, token: str, path: str, timeout: float = 2.0) -> Any | None:
@@ -78,4 +86,13 @@ def peek_patient(api_url: str, token: str, patient_id: str, timeout: float = 2.0
             sex=str(data["sex"]),
         )
     except (KeyError, TypeError, ValueError):
+        return None
+
+
+def peek_requester(api_url: str, token: str, hpr: str, timeout: float = 2.0) -> RequesterPeek | None:
+    """The requester as `GET /requesters/{hpr}` has it, or None."""
+    data = get_json(api_url, token, "requesters/" + quote(hpr, safe=""), timeout)
+    try:
+        return RequesterPeek(hpr=str(data["hpr"]), name=str(data["name"]))
+    except (KeyError, TypeError):
         return None

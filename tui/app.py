@@ -107,8 +107,10 @@ class IhrApp(App[None]):
     requester: reactive[Requester | None] = reactive(None, init=False, always_update=True)
     priority: reactive[str] = reactive(NORMAL, init=False)
     catalog_note: reactive[str] = reactive("", init=False)
-    #: `client.peek.PatientPeek`: what the banner shows at start-up until `patient` has loaded.
+    #: `client.peek.PatientPeek` and `RequesterPeek`: what the banner shows at start-up until
+    #: `patient` and `requester` have loaded.
     patient_peek: reactive[Any] = reactive(None, init=False)
+    requester_peek: reactive[Any] = reactive(None, init=False)
 
     def __init__(
         self,
@@ -321,9 +323,7 @@ class IhrApp(App[None]):
             # 0.3 s) loads after the first screen is drawn, in a thread so keys are taken.
             # First, with the standard library alone, the search list from the cached
             # catalog and the patient's banner: on screen while that import runs.
-            preview = [asyncio.ensure_future(self._preview_index())]
-            if self.context.patient_id:
-                preview.append(asyncio.ensure_future(self._peek_patient(self.context.patient_id)))
+            preview = [asyncio.ensure_future(self._preview_index()), asyncio.ensure_future(self._peek())]
             await asyncio.wait(preview, timeout=self.PREVIEW_WAIT_S)
             self.client = await asyncio.to_thread(self._client_factory)
             self._client_factory = None
@@ -361,15 +361,21 @@ class IhrApp(App[None]):
         if built is not None:
             self.post_message(m.IndexReady(*built))
 
-    async def _peek_patient(self, patient_id: str) -> None:
+    async def _peek(self) -> None:
+        """The banner's patient and requester, asked with the standard library (no pydantic)."""
         import asyncio
 
-        from client.peek import peek_patient
+        from client.peek import peek_patient, peek_requester
 
-        settings = self.settings
-        peek = await asyncio.to_thread(peek_patient, settings.api_url, settings.api_token, patient_id)
-        if peek is not None:
-            self.post_message(m.PatientPeeked(peek))
+        def peek() -> tuple[Any, Any]:
+            url, token = self.settings.api_url, self.settings.api_token
+            patient_id, hpr = self.context.patient_id, self.context.requester_hpr
+            return (
+                peek_patient(url, token, patient_id) if patient_id else None,
+                peek_requester(url, token, hpr) if hpr else None,
+            )
+
+        self.post_message(m.Peeked(*await asyncio.to_thread(peek)))
 
     async def _resend_outbox(self) -> None:
         """Orders saved while IHR did not answer (or before a crash) go again, same key."""
@@ -409,10 +415,12 @@ class IhrApp(App[None]):
             self.index, self._index_etag = message.index, message.etag
             self._refresh_screen()
 
-    @on(m.PatientPeeked)
-    def _patient_peeked(self, message: m.PatientPeeked) -> None:
+    @on(m.Peeked)
+    def _peeked(self, message: m.Peeked) -> None:
         if self.patient is None:
-            self.patient_peek = message.peek
+            self.patient_peek = message.patient
+        if self.requester is None:
+            self.requester_peek = message.requester
 
     @on(m.CatalogReady)
     def _catalog_ready(self, message: m.CatalogReady) -> None:
@@ -449,6 +457,7 @@ class IhrApp(App[None]):
     @on(m.RequesterReady)
     def _requester_ready(self, message: m.RequesterReady) -> None:
         self.requester = message.requester
+        self.requester_peek = None
         if self.draft.dirty:
             self._draft_changed()
 

@@ -27,10 +27,11 @@ class IndexReady(Message):
 
 
 @dataclass
-class PatientPeeked(Message):
-    """Start-up: the patient for the banner, before the models have loaded."""
+class Peeked(Message):
+    """Start-up: the banner's patient and requester, before the models have loaded."""
 
-    peek: Any  # client.peek.PatientPeek
+    patient: Any  # client.peek.PatientPeek or None
+    requester: Any  # client.peek.RequesterPeek or None
 
 
 @dataclass

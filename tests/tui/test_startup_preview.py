@@ -62,9 +62,10 @@ async def test_banner_and_search_are_there_before_the_client_has_loaded(settings
     app = held_app(settings, release)
     async with app.run_test(size=(120, 36)) as pilot:
         try:
-            await wait_for(pilot, lambda: "Bjørnstad" in banner(app))
-            peeked = banner(app).splitlines()[0]  # name, fødselsnummer, age and sex
-            assert peeked == "Bjørnstad, Åse Marie  178590 11284  36 år  kvinne"
+            await wait_for(pilot, lambda: "Bjørnstad" in banner(app) and "ikke valgt" not in banner(app))
+            peeked = banner(app)  # name, fødselsnummer, age and sex; the requester
+            assert peeked.splitlines()[0] == "Bjørnstad, Åse Marie  178590 11284  36 år  kvinne"
+            assert peeked.splitlines()[1].startswith("Rekvirent: ") and DEMO_REQUESTER_HPR in peeked
             await type_text(pilot, "crp")
             await wait_for(pilot, lambda: "P-CRP" in result_names(app))
             assert result_names(app)[0] == "P-CRP"
@@ -72,8 +73,8 @@ async def test_banner_and_search_are_there_before_the_client_has_loaded(settings
         finally:
             release.set()
         await ready(pilot)
-        assert banner(app).splitlines()[0] == peeked  # the same, now from the validated patient
-        assert app.patient_peek is None
+        assert banner(app) == peeked  # the same, now from the validated patient and requester
+        assert app.patient_peek is None and app.requester_peek is None
 
 
 async def test_a_service_chosen_before_the_client_loaded_goes_into_the_basket(settings: Any) -> None:

@@ -17,7 +17,7 @@ class PatientBanner(Static):
 
     def on_mount(self) -> None:
         app: Any = self.app
-        for name in ("patient", "patient_peek", "requester", "priority", "catalog_note"):
+        for name in ("patient", "patient_peek", "requester", "requester_peek", "priority", "catalog_note"):
             self.watch(app, name, self._changed, init=False)
         self._changed()
 
@@ -35,7 +35,7 @@ class PatientBanner(Static):
             line1.append(f"  {format_person_id(patient.id)}", style="bold")
             line1.append(f"  {age} år  {S.SEX.get(patient.sex, patient.sex)}")
         line2 = Text(no_wrap=True, overflow="ellipsis")
-        requester = app.requester
+        requester = app.requester or app.requester_peek
         line2.append(S.banner_requester(requester.name, requester.hpr) if requester else S.BANNER_NO_REQUESTER)
         if app.priority == "haster":
             line2.append("  ")
