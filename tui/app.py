@@ -145,6 +145,7 @@ class IhrApp(App[None]):
         self.index: Any = None  # ihr.rules.search.CatalogIndex (of SearchEntry or Service)
         self._index_etag: str | None = None  # the catalog version the index was built from
         self._pending_codes: list[str] = []  # chosen before the catalog had loaded
+        self._starting = False  # `load_start` is running
         self.groups: list[Group] = []
         self.history: list[OrderSummary] = []
         self._drafts: Any = None
@@ -182,7 +183,7 @@ class IhrApp(App[None]):
 
     @property
     def drafts(self) -> Any:
-        """The autosaved drafts (`client.drafts.DraftStore`), None before the settings are read."""
+        """The autosaved drafts (`client.drafts.DraftStore`) in the local SQLite file."""
         if self._drafts is None:
             from client.drafts import DraftStore
 
@@ -316,6 +317,13 @@ class IhrApp(App[None]):
 
     @work(exclusive=True, group="start", name="start", exit_on_error=False)
     async def load_start(self) -> None:
+        self._starting = True
+        try:
+            await self._load_start()
+        finally:
+            self._starting = False
+
+    async def _load_start(self) -> None:
         import asyncio
 
         if self._client_factory is not None:
@@ -441,11 +449,21 @@ class IhrApp(App[None]):
             self.show_status(restored)
         self._add_pending()
 
+    def _patient_loading(self) -> bool:
+        """Start-up is still fetching the patient from the EPJ."""
+        return bool(self.context.patient_id) and self.patient is None and self._starting
+
     def _add_pending(self) -> None:
-        """Put in the services chosen before the catalog and the patient had loaded."""
+        """Put in the services chosen before the catalog and the patient had loaded.
+
+        They were chosen for the patient from the EPJ: they wait for her, and are dropped if
+        another patient is opened instead.
+        """
         if self.catalog is None or (self.context.patient_id and self.patient is None):
             return
         codes, self._pending_codes = self._pending_codes, []
+        if self.patient is not None and self.patient.id != self.context.patient_id:
+            return
         for code in codes:
             self.add_service(code)
 
@@ -585,7 +603,7 @@ class IhrApp(App[None]):
         """Put a service in the basket; True when it went in (a duplicate only warns)."""
         from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
 
-        if self.catalog is None or (self.context.patient_id and self.patient is None):
+        if self.catalog is None or self._patient_loading():
             # Chosen from the start-up search list: it goes in when catalog and patient are
             # there (the refusal and duplicate checks need both).
             self._pending_codes.append(code)
@@ -888,6 +906,8 @@ class IhrApp(App[None]):
         name = event.worker.name
         if not getattr(error, "message", None):
             self.log.error(f"worker {name} failed: {type(error).__name__}")
+        if name == "start":  # what the peek showed is not confirmed: show what is
+            self.patient_peek = self.requester_peek = None
         if name in STEP_NAMES:
             kept = name == "save" and type(error).__name__ in ("ServiceUnavailable", "Unauthorized")
             extra = " " + S.OUTBOX_KEPT if kept else ""

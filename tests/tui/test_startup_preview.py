@@ -127,3 +127,24 @@ async def test_the_banner_waits_for_the_client_when_the_patient_is_unknown(setti
         finally:
             release.set()
         await wait_for(pilot, lambda: "Fant ingen pasient" in str(app.screen.query_one("#status").render()))
+
+
+async def test_a_patient_peeked_but_never_loaded_leaves_the_banner(settings: Any, sandbox: Any) -> None:
+    """The service goes away between the peek and the full load: no unconfirmed banner stays."""
+    await fill_catalog_cache(settings)
+    release = threading.Event()
+    app = held_app(settings, release)
+    async with app.run_test(size=(120, 36)) as pilot:
+        try:
+            await wait_for(pilot, lambda: "Bjørnstad" in banner(app) and app.index is not None)
+            await type_text(pilot, "crp")
+            await wait_for(pilot, lambda: "P-CRP" in result_names(app))
+            await pilot.press("enter")
+            sandbox.stop()
+        finally:
+            release.set()
+        await wait_for(pilot, lambda: app.catalog is not None and not app._starting)
+        await pilot.pause()
+        assert "Ingen pasient valgt" in banner(app)
+        assert "Får ikke kontakt med IHR-tjenesten" in str(app.screen.query_one("#status").render())
+        assert app.draft.items == []  # not put in for nobody: it waits for the patient
