@@ -17,24 +17,18 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from ihr.person import ShownPerson
+
 
 @dataclass(frozen=True, slots=True)
-class PatientPeek:
-    """The fields of `ihr.models.Patient` that the banner shows, and its two helpers."""
+class PatientPeek(ShownPerson):
+    """The fields of `ihr.models.Patient` that the banner shows."""
 
     id: str
     family_name: str
     given_name: str
     birth_date: date
     sex: str
-
-    @property
-    def display_name(self) -> str:
-        return f"{self.family_name}, {self.given_name}"
-
-    def age_on(self, day: date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,26 +8,18 @@ from typing import Literal
 from pydantic import Field
 
 from ihr.models.catalog import Model
+from ihr.person import ShownPerson
 
 Sex = Literal["M", "K"]  # mann, kvinne
 
 
-class Patient(Model):
+class Patient(Model, ShownPerson):
     id: str  # fødselsnummer, D-nummer or H-nummer (11 digits)
     family_name: str
     given_name: str
     birth_date: date
     sex: Sex
     municipality: str | None = None
-
-    @property
-    def display_name(self) -> str:
-        """Surname first, as Norwegian lists and labels show it."""
-        return f"{self.family_name}, {self.given_name}"
-
-    def age_on(self, day: date) -> int:
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
 class Requester(Model):
