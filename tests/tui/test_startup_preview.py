@@ -38,6 +38,12 @@ async def fill_catalog_cache(settings: Any) -> None:
         await client.get_catalog()
 
 
+async def search(pilot: Any, query: str, expected: str) -> None:
+    """Type a query into the order builder and wait until `expected` is in the list."""
+    await type_text(pilot, query)
+    await wait_for(pilot, lambda: expected in result_names(pilot.app))
+
+
 def held_app(settings: Any, release: threading.Event, patient: str = DEMO_PATIENT_ID) -> Any:
     from tui.app import make_app
     from tui.context import LaunchContext
@@ -66,8 +72,7 @@ async def test_banner_and_search_are_there_before_the_client_has_loaded(settings
             peeked = banner(app)  # name, fødselsnummer, age and sex; the requester
             assert peeked.splitlines()[0] == "Bjørnstad, Åse Marie  178590 11284  36 år  kvinne"
             assert peeked.splitlines()[1].startswith("Rekvirent: ") and DEMO_REQUESTER_HPR in peeked
-            await type_text(pilot, "crp")
-            await wait_for(pilot, lambda: "P-CRP" in result_names(app))
+            await search(pilot, "crp", "P-CRP")
             assert result_names(app)[0] == "P-CRP"
             assert app.client is None and app.catalog is None and app.patient is None  # still loading
         finally:
@@ -84,8 +89,7 @@ async def test_a_service_chosen_before_the_client_loaded_goes_into_the_basket(se
     async with app.run_test(size=(120, 36)) as pilot:
         try:
             await wait_for(pilot, lambda: app.index is not None)
-            await type_text(pilot, "crp")
-            await wait_for(pilot, lambda: "P-CRP" in result_names(app))
+            await search(pilot, "crp", "P-CRP")
             await pilot.press("enter")
             await pilot.pause()
             assert app.draft.items == []  # not yet: the checks need the catalog and the patient
@@ -137,8 +141,7 @@ async def test_a_patient_peeked_but_never_loaded_leaves_the_banner(settings: Any
     async with app.run_test(size=(120, 36)) as pilot:
         try:
             await wait_for(pilot, lambda: "Bjørnstad" in banner(app) and app.index is not None)
-            await type_text(pilot, "crp")
-            await wait_for(pilot, lambda: "P-CRP" in result_names(app))
+            await search(pilot, "crp", "P-CRP")
             await pilot.press("enter")
             sandbox.stop()
         finally:
