@@ -27,7 +27,7 @@ keys -l "rtg thorax"; keys Enter; snap "'rtg thorax' + Enter: a radiology referr
 keys F6;                  snap "F6: groups"
 keys Escape;              snap "Esc: back"
 keys F4;                  snap "F4: the guided questions, with what is missing"
-keys Enter; sleep 0.5; keys Down Down Enter; snap "gravid: Nei (Select with Enter, arrows, Enter)"
+keys -l "n";              snap "gravid: Nei (the letter n answers the choice)"
 keys Tab; keys -l "i går"; snap "Tab to the date field, 'i går' typed: the Norwegian validation message"
 keys C-u; keys Tab; keys -l "Langvarig hoste"; snap "Ctrl+U clears it; Tab to the problemstilling, typed"
 keys F5;                  snap "F5: review"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Select
+from tui.widgets.choice import ChoiceField
 
 from client.drafts import DraftSnapshot, DraftStore
 from tests.tui.conftest import (
@@ -70,9 +70,9 @@ async def test_crash_mid_order_restores_basket_and_answers(
         await pilot.press("f4")
         await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
         gravid = app.screen._rows["gravid"].field
-        assert isinstance(gravid, Select)
+        assert isinstance(gravid, ChoiceField)
         gravid.focus()
-        await pilot.press("enter", "down", "enter")
+        await pilot.press("j")
         await wait_for(pilot, lambda: app.draft.answers.get("gravid") is True)
         app.screen._rows["svangerskapsuke"].field.focus()
         await type_text(pilot, "20")

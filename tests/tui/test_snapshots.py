@@ -73,7 +73,7 @@ def test_questions(snap_compare: Any, app_factory: Any, size: tuple[int, int]) -
         app = pilot.app
         await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
         app.screen._rows["gravid"].field.focus()
-        await pilot.press("enter", "down", "enter")
+        await pilot.press("j")
         await wait_for(pilot, lambda: app.draft.answers.get("gravid") is True)
         app.screen._rows["problemstilling"].field.focus()
         await pilot.pause()
@@ -87,7 +87,7 @@ async def _answered(pilot: Any) -> None:
     await pilot.press("f4")
     await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
     app.screen._rows["gravid"].field.focus()
-    await pilot.press("enter", "down", "down", "enter")
+    await pilot.press("n")
     await wait_for(pilot, lambda: app.draft.answers.get("gravid") is False)
     app.screen._rows["problemstilling"].field.focus()
     await type_text(pilot, "Langvarig hoste, røyker")

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Select
+from tui.widgets.choice import ChoiceField
 
 from tests.tui.conftest import DEMO_PATIENT_ID, make_client
 from tests.tui.helpers import ready, step_done, type_text, wait_for
@@ -43,11 +43,11 @@ async def test_context_to_saved_printed_sent_order(app_factory: Any, settings: A
         await pilot.press("f4")
         await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
         screen = app.screen
-        # gravid: a Select; open it with Enter and choose "Ja" with the arrow keys
+        # gravid: a choice; "j" answers Ja
         gravid = screen._rows["gravid"].field
-        assert isinstance(gravid, Select)
+        assert isinstance(gravid, ChoiceField)
         gravid.focus()
-        await pilot.press("enter", "down", "enter")
+        await pilot.press("j")
         await wait_for(pilot, lambda: app.draft.answers.get("gravid") is True)
         # the conditional question appears
         assert screen._rows["svangerskapsuke"].display
@@ -187,7 +187,7 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
         await pilot.press("f4")
         await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
         app.screen._rows["gravid"].field.focus()
-        await pilot.press("enter", "down", "down", "enter")  # Nei
+        await pilot.press("n")  # Nei
         await wait_for(pilot, lambda: app.draft.answers.get("gravid") is False)
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")

@@ -14,12 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Label, Select, Static
+from textual.widgets import Label, Static
 
 from ihr.models import AnswerType, Question
 from ihr.rules.questions import enabled_questions, format_answer, parse_answer, questions_for
 from tui import strings as S
 from tui.screens.base import MainScreen
+from tui.widgets.choice import ChoiceField
 from tui.widgets.inputs import TextInput
 
 PROBLEMSTILLING_KEY = "__comment__"
@@ -142,11 +143,9 @@ class QuestionsScreen(MainScreen):
         value = draft.answers.get(q.key)
         field: Widget
         if q.type is AnswerType.BOOLEAN:
-            field = Select([(S.YES, "ja"), (S.NO, "nei")], prompt=S.SELECT_PROMPT, compact=True,
-                           value=("ja" if value is True else "nei" if value is False else Select.NULL))
+            field = ChoiceField([(S.YES, "ja"), (S.NO, "nei")], "ja" if value is True else "nei" if value is False else None)
         elif q.type is AnswerType.CHOICE:
-            field = Select([(c.display, c.code) for c in q.choices], prompt=S.SELECT_PROMPT, compact=True,
-                           value=value if isinstance(value, str) and any(c.code == value for c in q.choices) else Select.NULL)
+            field = ChoiceField([(c.display, c.code) for c in q.choices], value if isinstance(value, str) else None)
         else:
             raw = draft.raw_answers.get(q.key)
             if raw is None and value is not None:
@@ -159,14 +158,14 @@ class QuestionsScreen(MainScreen):
         return field
 
     # ---- answers ---------------------------------------------------------------
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        key = getattr(event.select, "question_key", None)
+    @on(ChoiceField.Changed)
+    def _choice_changed(self, event: ChoiceField.Changed) -> None:
+        key = getattr(event.field, "question_key", None)
         if key is None or key not in self._rows:
             return
         q = self._rows[key].question
         draft = self.ihr.draft
-        if event.value is Select.NULL:
+        if event.value is None:
             draft.answers.pop(key, None)
         elif q.type is AnswerType.BOOLEAN:
             draft.answers[key] = event.value == "ja"
