@@ -354,6 +354,7 @@ HELP_TEXT = """\
 2. Søk, velg med piltastene, Enter legger analysen i kurven.
    F6 legger en hel gruppe i kurven.
 3. F4: svar på de veiledende spørsmålene (* er påkrevd).
+   Valg: skriv forbokstaven (j/n), eller ←/→. Tab til neste.
 4. F5: se over. F6 lagre, F7 etiketter, F8 prøvetatt, F9 send.
 
 [b]Overalt[/b]
