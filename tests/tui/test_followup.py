@@ -390,7 +390,7 @@ async def test_scanning_a_label_reprints_it_with_a_reason(
         await pilot.press("f6")  # no reason yet
         assert "hvorfor" in static_text(dialog, "#reprint-error")
         dialog.query_one("#reprint-reason").focus()
-        await pilot.press("enter", "down", "enter")  # the first reason
+        await pilot.press("e")  # the first reason: "Etiketten falt av"
         await wait_for(pilot, lambda: dialog.reason_text() == "Etiketten falt av")
         await pilot.press("f6")
         await wait_for(pilot, lambda: type(app.screen).__name__ != "ReprintDialog")
@@ -432,9 +432,10 @@ async def test_reprint_from_the_detail_with_other_reason_and_copies(
         copies.value = ""
         copies.focus()
         await pilot.press("2")
-        dialog.query_one("#reprint-reason").value = "Annet"
+        await pilot.press("tab", "a")  # to the reason: "Annet"
         await pilot.pause()
         assert dialog.query_one("#reprint-other").display
+        await pilot.press("tab")  # to the field for it
         await type_text(pilot, "Rør byttet")
         await pilot.press("f6")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "OrderDetailScreen")

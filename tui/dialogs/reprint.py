@@ -18,12 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Label, Select, SelectionList, Static
+from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
 from tui import strings as S
+from tui.widgets.choice import ChoiceField
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -77,9 +78,7 @@ class ReprintDialog(ModalScreen[str | None]):
                         yield TextInput("1", id="reprint-copies", restrict=r"[0-9]*", max_length=1, compact=True)
                     if not self.first:
                         yield Label(S.REPRINT_REASON, classes="dialog-hint")
-                        yield Select(
-                            [(r, r) for r in S.REPRINT_REASONS], prompt=S.SELECT_PROMPT, id="reprint-reason", compact=True
-                        )
+                        yield ChoiceField([(r, r) for r in S.REPRINT_REASONS], id="reprint-reason")
                         yield TextInput(placeholder=S.REPRINT_OTHER_PLACEHOLDER, id="reprint-other", max_length=120,
                                         compact=True)
                     yield Static("", classes="dialog-error", id="reprint-error")
@@ -115,21 +114,20 @@ class ReprintDialog(ModalScreen[str | None]):
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
         self._preview(event.selection.value)
 
-    @on(Select.Changed, "#reprint-reason")
-    def _reason(self, event: Select.Changed) -> None:
-        other = self.query_one("#reprint-other", TextInput)
-        other.display = event.value == S.REPRINT_OTHER
-        if other.display:
-            other.focus()
+    @on(ChoiceField.Changed, "#reprint-reason")
+    def _reason(self, event: ChoiceField.Changed) -> None:
+        # "Annet": the field for the reason comes next (Tab); focus stays, so the arrows can
+        # still step past it
+        self.query_one("#reprint-other", TextInput).display = event.value == S.REPRINT_OTHER
 
     # ---- submit ----------------------------------------------------------------------------
     def reason_text(self) -> str | None:
         if self.first:
             return None
-        value = self.query_one("#reprint-reason", Select).value
+        value = self.query_one("#reprint-reason", ChoiceField).value
         if value == S.REPRINT_OTHER:
             return self.query_one("#reprint-other", TextInput).value.strip()
-        return value if isinstance(value, str) else ""
+        return value or ""
 
     def action_submit(self) -> None:
         if self.busy:

@@ -27,7 +27,7 @@ class ChoiceField(Widget, can_focus=True):
     # Looks like the compact inputs beside it: a band, the answer where the text would be,
     # and (like their cursor) the answer in reverse while the field has focus.
     DEFAULT_CSS = """
-    ChoiceField { height: 1; width: 40; background: $surface; color: $foreground; }
+    ChoiceField { height: 1; width: 1fr; max-width: 40; background: $surface; color: $foreground; }
     ChoiceField:focus { background-tint: $foreground 5%; }
     ChoiceField:disabled { opacity: 0.6; }
     ChoiceField:ansi { background: ansi_default; color: ansi_default; }
