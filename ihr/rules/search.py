@@ -318,8 +318,3 @@ class CatalogIndex(Generic[S]):
         if sub_sets[0]:
             take(sub_sets[0].intersection(*sub_sets[1:]))
         return [self._by_rank[r] for r in result]
-
-
-def search(index: CatalogIndex[S], query: str, discipline: str | None = None, limit: int = 50) -> list[S]:
-    """Module-level convenience for `index.search(...)`."""
-    return index.search(query, discipline, limit)
