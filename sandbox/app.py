@@ -45,6 +45,7 @@ from ihr.models import (
     SpecimenLookup,
     StatusEvent,
 )
+from ihr.rules.groups import edit_refusal
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
 from sandbox.db import Database
@@ -226,13 +227,9 @@ def create_app(
             raise unprocessable(problems)
 
     def _may_edit(group: Group, user: str, office: str) -> None:
-        if group.scope == "personal":
-            if group.owner_hpr != user:
-                raise ProblemError(403, "Personlige grupper kan bare endres av den som eier dem.")
-        elif group.office_her_id is None:
-            raise ProblemError(403, "Regionale grupper kan ikke endres fra et legekontor.")
-        elif group.office_her_id != office:
-            raise ProblemError(403, "Gruppen tilhører et annet kontor.")
+        refusal = edit_refusal(group, user, office)
+        if refusal is not None:
+            raise ProblemError(403, refusal)
 
     @api.get("/groups", response_model=list[Group], tags=["grupper"])
     def list_groups(office: str | None = None, hpr: str | None = None) -> Response:
