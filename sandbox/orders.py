@@ -90,6 +90,7 @@ def summary(order: Order) -> OrderSummary:
         created_at=order.created_at,
         updated_at=order.updated_at,
         service_names=[item.name for req in order.requisitions for item in req.items],
+        service_codes=[item.service_code for req in order.requisitions for item in req.items],
     )
 
 

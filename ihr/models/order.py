@@ -164,6 +164,7 @@ class OrderSummary(Model):
     created_at: datetime
     updated_at: datetime
     service_names: list[str]
+    service_codes: list[str] = Field(default_factory=list)  # the same services, by code
 
 
 class SpecimenLookup(Model):

@@ -219,6 +219,13 @@ class CatalogIndex(Generic[S]):
     def __len__(self) -> int:
         return len(self._by_rank)
 
+    def entry(self, code: str) -> S | None:
+        """The indexed service with this code, if there is one."""
+        by_code = self.__dict__.get("_by_code")
+        if by_code is None:  # built on first use: search alone never needs it
+            by_code = self._by_code = {s.code: s for s in self._by_rank}
+        return by_code.get(code)
+
     # ---- per-word candidate sets ----------------------------------------------------------
 
     def _remember(self, key: tuple[str, str], value: frozenset[int]) -> frozenset[int]:
