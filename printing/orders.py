@@ -1,12 +1,14 @@
-"""From a saved order to labels and to the printer, through `printing` (no Textual here).
+"""From a saved order to labels and to the printer: what the app calls to print an order.
 
 `labels_for_order` builds one `LabelData` per specimen, in order of draw;
-`send_to_printer` prints them and journals the job (runs in a worker thread);
-`preview_text` shows the first label as the printer will get it.
+`send_to_printer` prints them and journals the job (blocking: the app runs it in a thread);
+`print_again` prints chosen labels of an order again (or a new tube's label for the first
+time); `preview_text` shows a label as the printer will get it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -99,3 +101,32 @@ def send_to_printer(
     if not result.ok:
         raise PrintFailed(result.message)
     return (result.reference or printer.url, result)
+
+
+NONE_SELECTED = "Velg minst én etikett."
+
+
+def print_again(
+    order: Order,
+    catalog: Catalog,
+    specimen_ids: Sequence[str],
+    *,
+    copies: int,
+    reason: str | None,
+    printer_url: str,
+    journal_path: Path,
+    settings: Any,
+    user: str | None,
+) -> Any:
+    """Print the chosen labels of `order` again (`reason` None: a first print of a new tube).
+
+    Blocking; returns the `PrintResult` or raises `PrintFailed`.
+    """
+    wanted = set(specimen_ids)
+    labels = [lb for lb in labels_for_order(order, catalog) if lb.specimen_id in wanted]
+    if not labels:
+        raise PrintFailed(NONE_SELECTED)
+    _, result = send_to_printer(
+        labels, printer_url, journal_path, settings, user, copies=copies, reason_text=reason
+    )
+    return result

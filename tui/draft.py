@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -68,13 +69,26 @@ class _TrackedDict(dict):  # type: ignore[type-arg]
 _KEPT = frozenset({"items", "answers", "raw_answers", "priority", "comment", "idempotency_key", "submitted", "order"})
 
 
+class Step(StrEnum):
+    """The steps that finish an order, in the order the review screen shows them."""
+
+    SAVE = "save"
+    PRINT = "print"
+    COLLECT = "collect"
+    SEND = "send"
+
+
+class StepStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 @dataclass
 class StepState:
-    state: str = "pending"  # pending | running | done | failed
+    state: StepStatus = StepStatus.PENDING
     text: str = ""
-
-
-STEPS = ("save", "print", "collect", "send")
 
 
 @dataclass
@@ -91,7 +105,7 @@ class OrderDraft:
     order: Order | None = None
     collected_at: datetime | None = None
     collected_by: str | None = None
-    steps: dict[str, StepState] = field(default_factory=lambda: {s: StepState() for s in STEPS})
+    steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
     revision = 0
@@ -147,9 +161,12 @@ class OrderDraft:
     @property
     def dirty(self) -> bool:
         """Work that would be lost: a basket or answers that were not sent."""
-        if self.steps["send"].state == "done":
+        if self.steps[Step.SEND].state is StepStatus.DONE:
             return False
         return bool(self.items or self.answers or self.raw_answers)
+
+    def set_step(self, step: Step, state: StepStatus, text: str = "") -> None:
+        self.steps[step] = StepState(state, text)
 
     def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
         from ihr.models import ItemInput, OrderInput, Priority
@@ -174,13 +191,6 @@ class OrderDraft:
             self.idempotency_key = str(uuid.uuid4())
             self.submitted = body
         return self.idempotency_key
-
-    def labs_used(self, catalog: Catalog) -> list[str]:
-        seen: list[str] = []
-        for _, lab in self.items:
-            if lab not in seen:
-                seen.append(lab)
-        return seen
 
     # ---- autosave --------------------------------------------------------------------
     def snapshot(

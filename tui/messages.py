@@ -1,18 +1,15 @@
-"""Messages that workers post back to the app: the one way I/O results come home.
+"""Messages that jobs post back to the app: the one way I/O results come home.
 
-Workers never touch widgets. They post one of these; the app's handlers own the state.
-Failures are not messages: a worker raises, and the app's one `Worker.StateChanged`
-handler turns the error into a Norwegian message for the step that failed.
+Jobs never touch widgets. They return one of these (`tui.work.run_job` posts it); the app's
+handlers own the state. A job that fails posts `tui.work.JobFailed` instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ihr.models import Group, Order, OrderSummary, Patient, Requester
@@ -41,13 +38,21 @@ class CatalogReady(Message):
 
 
 @dataclass
+class StartedUp(Message):
+    """Start-up has loaded everything; what the outbox holds may go now."""
+
+
+@dataclass
 class GroupsReady(Message):
     groups: list[Group]
+    changed: str | None = None  # the name of the group just saved
+    deleted: str | None = None  # the name of the group just deleted
 
 
 @dataclass
 class RequesterReady(Message):
     requester: Requester
+    chosen: bool = False  # chosen by the secretary (Ctrl+R), not handed over by the EPJ
 
 
 @dataclass
@@ -68,6 +73,21 @@ class OrderStored(Message):
 
 
 @dataclass
+class OrderRestored(Message):
+    """The order of a restored draft, as the service holds it."""
+
+    order: Order
+    draft: Any  # tui.draft.OrderDraft: the restored draft it belongs to
+
+
+@dataclass
+class OutboxSent(Message):
+    """Orders from the outbox that the service accepted: (idempotency key, order)."""
+
+    stored: list[tuple[str, Order]] = field(default_factory=list)
+
+
+@dataclass
 class LabelsPrinted(Message):
     count: int
     where: str
@@ -85,10 +105,15 @@ class OrderSent(Message):
 
 
 @dataclass
-class GroupChanged(Message):
-    text: str
+class SpecimenFound(Message):
+    """A scanned label's order, with the scanned specimen chosen."""
+
+    order: Order
+    specimen_ids: list[str]
 
 
 @dataclass
-class SpecimenFound(Message):
+class Notice(Message):
+    """Something for the status line."""
+
     text: str

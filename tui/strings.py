@@ -289,6 +289,8 @@ STEP_SAVE = "Lagre"
 STEP_PRINT = "Skriv ut etiketter"
 STEP_COLLECT = "Registrer prøvetaking"
 STEP_SEND = "Send"
+#: By `tui.draft.Step` value, in the order the review shows them.
+STEP_NAMES = {"save": STEP_SAVE, "print": STEP_PRINT, "collect": STEP_COLLECT, "send": STEP_SEND}
 STEP_PENDING = "ikke gjort"
 STEP_RUNNING = "pågår …"
 STEP_FAILED = "feilet"
@@ -408,7 +410,7 @@ def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
 
 
-# ---- after the order: worklist, order detail, reprint, add-on, cancel (tui.followup) -----
+# ---- after the order: worklist, order detail, reprint, add-on, cancel ------------------
 KEY_WORKLIST = "Arbeidsliste"
 KEY_SCOPE = "Bytt liste"
 KEY_REFRESH = "Oppdater"

@@ -20,10 +20,10 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
 async def ready(pilot: Any) -> None:
     """The app has its catalog and (when given a context) its patient and order screen."""
     app = pilot.app
-    await wait_for(pilot, lambda: app.catalog is not None and app.requester is not None)
-    if app.context.patient_id:
-        await wait_for(pilot, lambda: app.patient is not None and app.current_mode == "order")
-    await wait_for(pilot, lambda: app.groups is not None)
+    await wait_for(pilot, lambda: app.session.catalog is not None and app.session.requester is not None)
+    if app.session.context.patient_id:
+        await wait_for(pilot, lambda: app.session.patient is not None and app.current_mode == "order")
+    await wait_for(pilot, lambda: app.session.groups is not None)
 
 
 async def type_text(pilot: Any, text: str) -> None:
@@ -32,5 +32,5 @@ async def type_text(pilot: Any, text: str) -> None:
 
 async def step_done(pilot: Any, step: str, timeout: float = 10.0) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: app.draft.steps[step].state in ("done", "failed"), timeout)
-    assert app.draft.steps[step].state == "done", app.draft.steps[step].text
+    await wait_for(pilot, lambda: app.session.draft.steps[step].state in ("done", "failed"), timeout)
+    assert app.session.draft.steps[step].state == "done", app.session.draft.steps[step].text

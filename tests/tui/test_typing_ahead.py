@@ -17,14 +17,14 @@ async def test_text_typed_right_after_tab_goes_to_the_next_field(app_factory: An
         await add(pilot, "hcg")
         await add(pilot, "rtg thorax")
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
-        rows = app.screen._rows
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen.rows)
+        rows = app.screen.rows
         rows["siste_menstruasjon"].field.focus()
         await type_text(pilot, "i går")
         await pilot.pause()
         # one burst, as a terminal delivers it: Ctrl+U, Tab, text — no waiting in between
         for key, char in [("ctrl+u", None), ("tab", "\t"), *[(c, c) for c in "Hoste"]]:
-            app._driver.send_message(events.Key(key, char))
+            app.post_message(events.Key(key, char))  # as the driver queues them
         await pilot.pause(0.5)
         await wait_for(pilot, lambda: rows["problemstilling"].field.value == "Hoste")
         assert rows["siste_menstruasjon"].field.value == ""
@@ -37,6 +37,6 @@ async def test_backspace_in_a_burst_keeps_its_place(app_factory: Any) -> None:
         search = app.screen.query_one("#search")
         search.focus()
         for key, char in [("c", "c"), ("r", "r"), ("x", "x"), ("backspace", None), ("p", "p"), ("enter", "\r")]:
-            app._driver.send_message(events.Key(key, char))
-        await wait_for(pilot, lambda: app.draft.codes == ["NPU19748"])  # P-CRP, not what "crx" finds
+            app.post_message(events.Key(key, char))  # as the driver queues them
+        await wait_for(pilot, lambda: app.session.draft.codes == ["NPU19748"])  # P-CRP, not what "crx" finds
         assert search.value == ""

@@ -38,30 +38,30 @@ async def test_context_to_saved_printed_sent_order(app_factory: Any, settings: A
         assert app.current_mode == "order"
         await add(pilot, "crp")
         await add(pilot, "hcg")
-        assert app.draft.codes == ["NPU19748", "NPU01951"]
+        assert app.session.draft.codes == ["NPU19748", "NPU01951"]
 
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen.rows)
         screen = app.screen
         # gravid: a choice; "j" answers Ja
-        gravid = screen._rows["gravid"].field
+        gravid = screen.rows["gravid"].field
         assert isinstance(gravid, ChoiceField)
         gravid.focus()
         await pilot.press("j")
-        await wait_for(pilot, lambda: app.draft.answers.get("gravid") is True)
+        await wait_for(pilot, lambda: app.session.draft.answers.get("gravid") is True)
         # the conditional question appears
-        assert screen._rows["svangerskapsuke"].display
-        assert not screen._rows["termindato"].display
-        screen._rows["svangerskapsuke"].field.focus()
+        assert screen.rows["svangerskapsuke"].display
+        assert not screen.rows["termindato"].display
+        screen.rows["svangerskapsuke"].field.focus()
         await type_text(pilot, "20")
-        await wait_for(pilot, lambda: app.draft.answers.get("svangerskapsuke") == 20)
-        assert screen._rows["termindato"].display  # enabled by uke >= 18
+        await wait_for(pilot, lambda: app.session.draft.answers.get("svangerskapsuke") == 20)
+        assert screen.rows["termindato"].display  # enabled by uke >= 18
 
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("f6")
         await step_done(pilot, "save")
-        order = app.draft.order
+        order = app.session.draft.order
         assert order is not None and order.specimens
 
         await pilot.press("f7")
@@ -75,7 +75,7 @@ async def test_context_to_saved_printed_sent_order(app_factory: Any, settings: A
         await step_done(pilot, "collect")
         await pilot.press("f9")
         await step_done(pilot, "send")
-        assert not app.draft.dirty
+        assert not app.session.draft.dirty
 
     stored = await fetch_order(settings, order.id)
     assert stored.patient.id == DEMO_PATIENT_ID
@@ -100,18 +100,18 @@ async def test_missing_required_answers_are_listed(app_factory: Any) -> None:
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("f6")  # save: blocked, sent to the questions with the list
         await wait_for(pilot, lambda: app.current_mode == "questions")
-        assert app.draft.order is None and app.draft.steps["save"].state == "pending"
+        assert app.session.draft.order is None and app.session.draft.steps["save"].state == "pending"
         missing = str(app.screen.query_one("#questions-missing").render())
         assert "Dette mangler" in missing
         assert "Mangler svar" in missing
         # a wrong datetime gives the Norwegian parse message under the field
-        row = app.screen._rows["siste_dose_tid"]
+        row = app.screen.rows["siste_dose_tid"]
         row.field.focus()
         await type_text(pilot, "i går")
         await pilot.pause()
         assert "Ugyldig tidspunkt" in str(row.query_one(".question-error").render())
-        assert "siste_dose_tid" not in app.draft.answers
-        assert app.draft.raw_answers["siste_dose_tid"] == "i går"
+        assert "siste_dose_tid" not in app.session.draft.answers
+        assert app.session.draft.raw_answers["siste_dose_tid"] == "i går"
 
 
 async def test_wrong_fodselsnummer_message(app_factory: Any) -> None:
@@ -124,19 +124,19 @@ async def test_wrong_fodselsnummer_message(app_factory: Any) -> None:
         await pilot.pause()
         status = str(app.screen.query_one("#status").render())
         assert "Kontrollsifrene stemmer ikke" in status
-        assert app.patient is None
+        assert app.session.patient is None
 
 
 async def test_scanned_fodselsnummer_opens_patient_anywhere(app_factory: Any) -> None:
     app = app_factory(context=False)
-    app.SCAN_WINDOW_S = 3.0  # Pilot on a loaded test machine types slower than a scanner
+    app.scanner.WINDOW_S = 3.0  # Pilot on a loaded test machine types slower than a scanner
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         app.screen.query_one("#patient-query").blur()  # not in the search field
         await pilot.pause()
         await pilot.press(*DEMO_PATIENT_ID, "enter")  # a scanner: fast, ends with Enter
-        await wait_for(pilot, lambda: app.patient is not None and app.current_mode == "order")
-        assert app.patient.id == DEMO_PATIENT_ID
+        await wait_for(pilot, lambda: app.session.patient is not None and app.current_mode == "order")
+        assert app.session.patient.id == DEMO_PATIENT_ID
         # and again from the order builder's search field: the digits do not stay there
         app.screen.query_one("#search").focus()
         await pilot.press(*DEMO_PATIENT_ID, "enter")
@@ -167,7 +167,7 @@ async def test_duplicate_warning(app_factory: Any, settings: Any) -> None:
         await ready(pilot)
         await add(pilot, "kolesterol")
         await pilot.pause()
-        assert "NPU01566" in app.draft.codes  # warned, never blocked
+        assert "NPU01566" in app.session.draft.codes  # warned, never blocked
         status = str(app.screen.query_one("#status").render())
         assert "Obs:" in status and "P-Kolesterol" in status
 
@@ -185,22 +185,22 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
         await add(pilot, "crp")
         await add(pilot, "hcg")
         await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen._rows)
-        app.screen._rows["gravid"].field.focus()
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "gravid" in app.screen.rows)
+        app.screen.rows["gravid"].field.focus()
         await pilot.press("n")  # Nei
-        await wait_for(pilot, lambda: app.draft.answers.get("gravid") is False)
+        await wait_for(pilot, lambda: app.session.draft.answers.get("gravid") is False)
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")
 
         sandbox.stop()  # the service dies
         await pilot.press("f6")
-        await wait_for(pilot, lambda: app.draft.steps["save"].state == "failed")
-        assert "Får ikke kontakt" in app.draft.steps["save"].text
-        assert "utboksen" in app.draft.steps["save"].text
-        assert app.draft.codes == ["NPU19748", "NPU01951"]
-        assert app.draft.answers == {"gravid": False}
+        await wait_for(pilot, lambda: app.session.draft.steps["save"].state == "failed")
+        assert "Får ikke kontakt" in app.session.draft.steps["save"].text
+        assert "utboksen" in app.session.draft.steps["save"].text
+        assert app.session.draft.codes == ["NPU19748", "NPU01951"]
+        assert app.session.draft.answers == {"gravid": False}
         assert len(app.outbox) == 1  # kept on disk, with its key
-        key = app.draft.idempotency_key
+        key = app.session.draft.idempotency_key
 
         # a new service on the same database file and the same port
         with EmbeddedSandbox(db_path=sandbox.db_path, lab_delay_s=0.2, clock=lambda: FIXED_NOW) as again:
@@ -209,7 +209,7 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
             await step_done(pilot, "save")
             await pilot.press("f6")  # a second press does not make a second order
             await pilot.pause()
-            assert app.draft.idempotency_key == key
+            assert app.session.draft.idempotency_key == key
             assert len(app.outbox) == 0
             client = make_client(settings, url=again.url)
             try:
@@ -260,7 +260,7 @@ async def test_choose_requester_by_hpr(app_factory: Any) -> None:
         await pilot.press("ctrl+u")
         await type_text(pilot, "990100349")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.requester is not None and app.requester.hpr == "990100349")
+        await wait_for(pilot, lambda: app.session.requester is not None and app.session.requester.hpr == "990100349")
         assert "Mæhlum" in str(app.screen.query_one("#banner").render())
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "RequesterDialog")
@@ -268,7 +268,7 @@ async def test_choose_requester_by_hpr(app_factory: Any) -> None:
         await type_text(pilot, "999999999")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "Fant ingen rekvirent" in str(app.screen.query_one("#status").render()))
-        assert app.requester.hpr == "990100349"
+        assert app.session.requester.hpr == "990100349"
 
 
 async def test_patient_by_name_then_pick_from_the_list(app_factory: Any) -> None:
@@ -279,8 +279,8 @@ async def test_patient_by_name_then_pick_from_the_list(app_factory: Any) -> None
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen.query_one("#patient-results").row_count > 0)
         await pilot.press("enter")  # the results have focus; Enter opens the highlighted one
-        await wait_for(pilot, lambda: app.patient is not None and app.current_mode == "order")
-        assert app.patient.id == DEMO_PATIENT_ID
+        await wait_for(pilot, lambda: app.session.patient is not None and app.current_mode == "order")
+        assert app.session.patient.id == DEMO_PATIENT_ID
 
 
 async def test_a_refused_order_leaves_the_outbox_and_keeps_the_basket(app_factory: Any, monkeypatch: Any) -> None:
@@ -289,11 +289,11 @@ async def test_a_refused_order_leaves_the_outbox_and_keeps_the_basket(app_factor
         await ready(pilot)
         await add(pilot, "crp")
         # the service refuses (here: an office it does not know)
-        app.office_her_id = "00000000"
+        app.session.office_her_id = "00000000"
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("f6")
-        await wait_for(pilot, lambda: app.draft.steps["save"].state == "failed")
+        await wait_for(pilot, lambda: app.session.draft.steps["save"].state == "failed")
         assert len(app.outbox) == 0
-        assert "utboksen" not in app.draft.steps["save"].text
-        assert app.draft.codes == ["NPU19748"]
+        assert "utboksen" not in app.session.draft.steps["save"].text
+        assert app.session.draft.codes == ["NPU19748"]

@@ -8,22 +8,20 @@ kept; on success the dialog says what happened and whether a new label is needed
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
 from ihr.models import Order, Service
 from tui import strings as S
-from tui.followup import day_time
+from tui.dialogs.base import SendingDialog
+from tui.present import day_time
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -35,13 +33,7 @@ class AddOnDone(Message):
     order: Order
 
 
-@dataclass
-class AddOnRefused(Message):
-    text: str
-    details: list[str] = field(default_factory=list)
-
-
-class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
+class AddOnDialog(SendingDialog[tuple[Order, str, list[str]] | None]):
     CSS_PATH = ["dialogs.tcss", "followup.tcss"]
     AUTO_FOCUS = "#addon-search"
     BINDINGS = [
@@ -57,7 +49,6 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
         self.order = order
         self.picked: list[Service] = []
         self.results: list[Service] = []
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box followup-box") as box:
@@ -72,13 +63,13 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
         yield KeyBar()
 
     def _specimen_options(self) -> list[Option]:
-        app: Any = self.app
+        catalog = self.session.catalog
         options = []
         for spec in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)):
             name = spec.container
             try:
-                name = app.catalog.container(spec.container).name
-            except (KeyError, AttributeError):
+                name = catalog.container(spec.container).name if catalog else name
+            except KeyError:
                 pass
             taken = S.taken_at(day_time(spec.collected_at), None) if spec.collected_at else S.DETAIL_NOT_TAKEN
             options.append(Option(f"{spec.id}  {name}, {spec.material}  ({taken})", id=spec.id))
@@ -97,14 +88,14 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
         self._search(event.value)
 
     def _search(self, query: str) -> None:
-        app: Any = self.app
+        session = self.session
         results_list = self.query_one("#addon-results", OptionList)
         results_list.clear_options()
         self.results = []
-        if app.index is None or app.catalog is None or not query.strip():
+        if session.index is None or session.catalog is None or not query.strip():
             results_list.display = False
             return
-        found = (app.catalog.service(s.code) for s in app.index.search(query, limit=RESULT_LIMIT))
+        found = (session.catalog.service(s.code) for s in session.index.search(query, limit=RESULT_LIMIT))
         self.results = [s for s in found if s.specimen is not None]
         for s in self.results:
             results_list.add_option(Option(f"{s.code:<9} {s.name}", id=s.code))
@@ -142,14 +133,14 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
     def pick(self, service: Service) -> None:
         if all(s.code != service.code for s in self.picked):
             self.picked.append(service)
-        self.query_one("#addon-error", Static).update("")
+        self.say("")
         self._show_picked()
 
     def action_remove(self) -> None:
         if self.picked:
             gone = self.picked.pop()
             self._show_picked()
-            self.query_one("#addon-error", Static).update(S.addon_removed(gone.name))
+            self.say(S.addon_removed(gone.name))
 
     def _show_picked(self) -> None:
         text = (f"{S.ADDON_PICKED}: " + ", ".join(s.name for s in self.picked)) if self.picked else S.ADDON_NONE_PICKED
@@ -166,36 +157,20 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
     def action_submit(self) -> None:
         if self.busy:
             return
-        error = self.query_one("#addon-error", Static)
         specimen_id = self.specimen_id
         if specimen_id is None:
-            error.update(S.ADDON_PICK_SPECIMEN)
+            self.say(S.ADDON_PICK_SPECIMEN)
             return
         if not self.picked:
-            error.update(S.ADDON_PICK_SERVICE)
+            self.say(S.ADDON_PICK_SERVICE)
             return
-        error.update(S.ADDON_SENDING)
-        self.busy = True
-        self._send(specimen_id, [s.code for s in self.picked])
+        self.start("addon", self._send(specimen_id, [s.code for s in self.picked]), S.ADDON_SENDING)
 
-    @work(exclusive=True, group="addon", name="addon", exit_on_error=False)
-    async def _send(self, specimen_id: str, codes: list[str]) -> None:
-        from client.errors import IhrError
+    async def _send(self, specimen_id: str, codes: list[str]) -> AddOnDone:
         from ihr.models import AddOnInput
 
-        app: Any = self.app
-        try:
-            order = await app.client.add_on(self.order.id, AddOnInput(specimen_id=specimen_id, service_codes=codes))
-        except IhrError as exc:
-            details = [fe.detail for fe in exc.field_errors if fe.detail != exc.message]
-            self.post_message(AddOnRefused(exc.message, details))
-            return
-        self.post_message(AddOnDone(order))
-
-    @on(AddOnRefused)
-    def _refused(self, message: AddOnRefused) -> None:
-        self.busy = False
-        self.query_one("#addon-error", Static).update("\n".join([message.text, *message.details]))
+        order = await self.ihr.client.add_on(self.order.id, AddOnInput(specimen_id=specimen_id, service_codes=codes))
+        return AddOnDone(order)
 
     @on(AddOnDone)
     def _done(self, message: AddOnDone) -> None:
@@ -204,12 +179,6 @@ class AddOnDialog(ModalScreen[tuple[Order, str, list[str]] | None]):
         text = S.addon_done([s.name for s in self.picked], self.specimen_id or "")
         text += " " + (S.ADDON_NEW_LABEL if new else S.ADDON_NO_NEW_LABEL)
         self.dismiss((message.order, text, new))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
-            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
-            self.busy = False
-            self.query_one("#addon-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

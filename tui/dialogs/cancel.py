@@ -7,21 +7,19 @@ Space ticks a line; ticking "Hele rekvisisjonen" takes all of its open items. F8
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
+from ihr.rules.followup import open_items
 from tui import strings as S
-from tui.followup import open_items
+from tui.dialogs.base import SendingDialog
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -32,12 +30,7 @@ class CancelDone(Message):
     count: int
 
 
-@dataclass
-class CancelRefused(Message):
-    text: str
-
-
-class CancelDialog(ModalScreen[tuple[Order, str] | None]):
+class CancelDialog(SendingDialog[tuple[Order, str] | None]):
     CSS_PATH = ["dialogs.tcss", "followup.tcss"]
     BINDINGS = [
         Binding("escape", "close", S.KEY_CANCEL, id="cancel_close", key_display="Esc"),
@@ -47,10 +40,9 @@ class CancelDialog(ModalScreen[tuple[Order, str] | None]):
     def __init__(self, order: Order) -> None:
         super().__init__(classes="dialog")
         self.order = order
-        self.busy = False
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
+        catalog = self.session.catalog
         options: list[Selection[str]] = []
         seen: set[str] = set()
         for req, item in open_items(self.order):
@@ -58,8 +50,8 @@ class CancelDialog(ModalScreen[tuple[Order, str] | None]):
                 seen.add(req.id)
                 lab = req.lab_her_id
                 try:
-                    lab = app.catalog.lab(req.lab_her_id).short_name
-                except (KeyError, AttributeError):
+                    lab = catalog.lab(req.lab_her_id).short_name if catalog else lab
+                except KeyError:
                     pass
                 options.append(Selection(S.cancel_whole(req.kind, req.number, lab), f"req:{req.id}"))
             options.append(Selection(f"   {item.name}", f"item:{item.id}"))
@@ -91,47 +83,26 @@ class CancelDialog(ModalScreen[tuple[Order, str] | None]):
     def action_submit(self) -> None:
         if self.busy:
             return
-        error = self.query_one("#cancel-error", Static)
         items = self.item_ids()
         if not items:
-            error.update(S.CANCEL_NOTHING)
+            self.say(S.CANCEL_NOTHING)
             return
         reason = self.query_one("#cancel-reason", TextInput).value.strip()
         if not reason:
-            error.update(S.CANCEL_REASON_REQUIRED)
+            self.say(S.CANCEL_REASON_REQUIRED)
             self.query_one("#cancel-reason", TextInput).focus()
             return
-        error.update(S.CANCEL_SENDING)
-        self.busy = True
-        self._send(items, reason)
+        self.start("cancel", self._send(items, reason), S.CANCEL_SENDING)
 
-    @work(exclusive=True, group="cancel", name="cancel", exit_on_error=False)
-    async def _send(self, items: list[str], reason: str) -> None:
-        from client.errors import IhrError
+    async def _send(self, items: list[str], reason: str) -> CancelDone:
         from ihr.models import CancelInput
 
-        app: Any = self.app
-        try:
-            order = await app.client.cancel(self.order.id, CancelInput(item_ids=items, reason=reason))
-        except IhrError as exc:
-            self.post_message(CancelRefused(exc.message))
-            return
-        self.post_message(CancelDone(order, len(items)))
-
-    @on(CancelRefused)
-    def _refused(self, message: CancelRefused) -> None:
-        self.busy = False
-        self.query_one("#cancel-error", Static).update(message.text)
+        order = await self.ihr.client.cancel(self.order.id, CancelInput(item_ids=items, reason=reason))
+        return CancelDone(order, len(items))
 
     @on(CancelDone)
     def _done(self, message: CancelDone) -> None:
         self.dismiss((message.order, S.cancelled(message.count)))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
-            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
-            self.busy = False
-            self.query_one("#cancel-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

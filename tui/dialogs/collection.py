@@ -8,17 +8,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui import strings as S
+from tui.dialogs.base import Dialog
 from tui.widgets.keybar import KeyBar
 from tui.widgets.inputs import TextInput
 
 TIME_FORMAT = "%d.%m.%Y %H:%M"
 
 
-class CollectionDialog(ModalScreen[tuple[datetime, str] | None]):
+class CollectionDialog(Dialog[tuple[datetime, str] | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape", "close", S.KEY_CANCEL, id="collect_cancel", key_display="Esc"),

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui import strings as S
+from tui.dialogs.base import Dialog
 from tui.widgets.keybar import KeyBar
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("j,y,f2", "answer(True)", S.KEY_YES, id="confirm_yes", key_display="J"),

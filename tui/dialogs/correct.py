@@ -10,22 +10,21 @@ labels still hold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
-from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
+from ihr.rules.followup import Rejection
 from ihr.rules.identifiers import format_person_id
 from tui import strings as S
-from tui.followup import Rejection
+from tui.dialogs.base import SendingDialog
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -35,13 +34,7 @@ class Corrected(Message):
     order: Order
 
 
-@dataclass
-class CorrectRefused(Message):
-    text: str
-    details: list[str] = field(default_factory=list)
-
-
-class CorrectDialog(ModalScreen[Order | None]):
+class CorrectDialog(SendingDialog[Order | None]):
     CSS_PATH = ["dialogs.tcss", "followup.tcss"]
     BINDINGS = [
         Binding("escape", "close", S.KEY_CANCEL, id="correct_cancel", key_display="Esc"),
@@ -52,7 +45,6 @@ class CorrectDialog(ModalScreen[Order | None]):
         super().__init__(classes="dialog")
         self.order = order
         self.why = why
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         lines = [
@@ -82,14 +74,14 @@ class CorrectDialog(ModalScreen[Order | None]):
         """(key, question, text as typed) of each stored answer whose question is known."""
         from ihr.rules.questions import format_answer, format_number
 
-        app: Any = self.app
+        catalog = self.session.catalog
         questions: dict[str, Any] = {}
         for req in self.order.requisitions:
             for item in req.items:
                 try:
-                    for q in app.catalog.service(item.service_code).questions:
+                    for q in catalog.service(item.service_code).questions if catalog else ():
                         questions.setdefault(q.key, q)
-                except (KeyError, AttributeError):
+                except KeyError:
                     continue
         out = []
         for a in self.order.answers:
@@ -115,71 +107,46 @@ class CorrectDialog(ModalScreen[Order | None]):
         self.action_submit()
 
     def action_submit(self) -> None:
+        from ihr.rules.followup import correction_input
         from ihr.rules.identifiers import InvalidPersonId, parse_person_id
-        from tui.followup import correction_input
+        from ihr.rules.questions import parse_answer
 
         if self.busy:
             return
-        app: Any = self.app
-        error = self.query_one("#correct-error", Static)
         try:
             pid = parse_person_id(
-                self.query_one("#correct-patient", TextInput).value, allow_synthetic=not app.settings.production
+                self.query_one("#correct-patient", TextInput).value, allow_synthetic=not self.ihr.settings.production
             )
         except InvalidPersonId as exc:
-            error.update(exc.message)
+            self.say(exc.message)
             self.query_one("#correct-patient", TextInput).focus()
             return
         hpr = self.query_one("#correct-requester", TextInput).value.strip()
         if not hpr.isdigit():
-            error.update(S.CORRECT_BAD_HPR)
+            self.say(S.CORRECT_BAD_HPR)
             self.query_one("#correct-requester", TextInput).focus()
             return
         comment = self.query_one("#correct-comment", TextInput).value
-        from ihr.rules.questions import parse_answer
-
         answers = {}
         for key, question, _ in self._answers():
             field = self.query_one(f"#correct-answer-{key}", TextInput)
             try:
                 answers[key] = parse_answer(question, field.value)
             except ValueError as exc:
-                error.update(f"{question.text}: {exc}")
+                self.say(f"{question.text}: {exc}")
                 field.focus()
                 return
         body = correction_input(self.order, patient_id=pid.value, requester_hpr=hpr, comment=comment, answers=answers)
-        error.update(S.CORRECT_SENDING)
-        self.busy = True
-        self._send(body)
+        self.start("correct", self._send(body), S.CORRECT_SENDING)
 
-    @work(exclusive=True, group="correct", name="correct", exit_on_error=False)
-    async def _send(self, body: Any) -> None:
-        from client.errors import IhrError
-
-        app: Any = self.app
-        try:
-            await app.client.update_order(self.order.id, body)
-            order = await app.client.send_order(self.order.id)
-        except IhrError as exc:
-            details = [fe.detail for fe in exc.field_errors if fe.detail != exc.message]
-            self.post_message(CorrectRefused(exc.message, details))
-            return
-        self.post_message(Corrected(order))
-
-    @on(CorrectRefused)
-    def _refused(self, message: CorrectRefused) -> None:
-        self.busy = False
-        self.query_one("#correct-error", Static).update("\n".join([message.text, *message.details]))
+    async def _send(self, body: Any) -> Corrected:
+        client = self.ihr.client
+        await client.update_order(self.order.id, body)
+        return Corrected(await client.send_order(self.order.id))
 
     @on(Corrected)
     def _corrected(self, message: Corrected) -> None:
         self.dismiss(message.order)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
-            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
-            self.busy = False
-            self.query_one("#correct-error", Static).update(S.UNEXPECTED_ERROR)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ihr.models import Group
 from tui import strings as S
+from tui.dialogs.base import Dialog
 from tui.widgets.keybar import KeyBar
 from tui.widgets.inputs import TextInput
 
 
-class GroupsDialog(ModalScreen[Group | None]):
+class GroupsDialog(Dialog[Group | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape", "close", S.KEY_BACK, id="groups_close", key_display="Esc"),
@@ -40,8 +38,7 @@ class GroupsDialog(ModalScreen[Group | None]):
 
     @property
     def groups(self) -> list[Group]:
-        app: Any = self.app
-        return list(app.groups)
+        return list(self.session.groups or [])
 
     def refresh_groups(self) -> None:
         ol = self.query_one(OptionList)
@@ -77,20 +74,19 @@ class GroupsDialog(ModalScreen[Group | None]):
 
     def _own_current(self) -> Group | None:
         """The highlighted group if it is one's own to change; else None (and say why)."""
-        app: Any = self.app
         group = self._current()
-        if group is not None and not app.own_group(group):
-            app.notify(S.GROUP_NOT_OWN, severity="warning")
+        if group is not None and not self.session.may_edit(group):
+            self.notify(S.GROUP_NOT_OWN, severity="warning")
             return None
         return group
 
     def action_rename(self) -> None:
-        app: Any = self.app
+        app = self.ihr
         group = self._own_current()
         if group is None:
             return
 
-        basket = list(app.draft.codes)
+        basket = list(app.session.draft.codes)
 
         def done(result: tuple[str, str] | tuple[str, str, bool] | None) -> None:
             if result is not None:
@@ -106,7 +102,7 @@ class GroupsDialog(ModalScreen[Group | None]):
     def action_delete(self) -> None:
         from tui.dialogs.confirm import ConfirmDialog
 
-        app: Any = self.app
+        app = self.ihr
         group = self._own_current()
         if group is None:
             return
@@ -118,7 +114,7 @@ class GroupsDialog(ModalScreen[Group | None]):
         app.push_screen(ConfirmDialog(f"{S.GROUP_DELETE_CONFIRM} «{group.name}»"), done)
 
 
-class GroupNameDialog(ModalScreen[tuple[str, str] | tuple[str, str, bool] | None]):
+class GroupNameDialog(Dialog[tuple[str, str] | tuple[str, str, bool] | None]):
     """Name and scope of a group; dismisses with (name, scope), when editing
     (name, scope, replace-services-with-the-basket), or None."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui import strings as S
+from tui.dialogs.base import Dialog
 from tui.widgets.keybar import KeyBar
 
 
-class HelpDialog(ModalScreen[None]):
+class HelpDialog(Dialog[None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [Binding("escape,f1,q", "close", S.KEY_BACK, id="help_close", key_display="Esc")]
 

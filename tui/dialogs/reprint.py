@@ -10,23 +10,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
-from textual.worker import Worker, WorkerState
 
 from ihr.models import Order
 from tui import strings as S
+from tui.dialogs.base import SendingDialog
 from tui.widgets.choice import ChoiceField
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from tui.app import IhrApp
 
 PREVIEW_WIDTH = 32
 
@@ -36,12 +38,7 @@ class Printed(Message):
     text: str
 
 
-@dataclass
-class PrintRefused(Message):
-    text: str
-
-
-class ReprintDialog(ModalScreen[str | None]):
+class ReprintDialog(SendingDialog[str | None]):
     CSS_PATH = ["dialogs.tcss", "followup.tcss"]
     BINDINGS = [
         Binding("escape", "close", S.KEY_CANCEL, id="reprint_cancel", key_display="Esc"),
@@ -54,17 +51,15 @@ class ReprintDialog(ModalScreen[str | None]):
         self.first = first
         ids = [s.id for s in order.specimens]
         self.chosen = [i for i in (chosen or ids) if i in ids] or ids
-        self.busy = False
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        catalog = app.catalog
+        catalog = self.session.catalog
         options = []
         for spec in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)):
             name = spec.container
             try:
-                name = catalog.container(spec.container).name
-            except (KeyError, AttributeError):
+                name = catalog.container(spec.container).name if catalog else name
+            except KeyError:
                 pass
             options.append(Selection(f"{spec.id} {name}", spec.id, spec.id in self.chosen))
         with Vertical(classes="dialog-box followup-box") as box:
@@ -99,16 +94,15 @@ class ReprintDialog(ModalScreen[str | None]):
 
     # ---- preview ----------------------------------------------------------------------------
     def _preview(self, specimen_id: str | None) -> None:
-        from tui.labels import labels_for_order, preview_text
+        from printing.orders import labels_for_order, preview_text
 
-        app: Any = self.app
         widget = self.query_one("#reprint-preview", Static)
-        if specimen_id is None or app.catalog is None:
+        catalog = self.session.catalog
+        if specimen_id is None or catalog is None:
             widget.update("")
             return
-
-        labels = [lb for lb in labels_for_order(self.order, app.catalog) if lb.specimen_id == specimen_id]
-        widget.update(preview_text(labels[0], app.settings, width=PREVIEW_WIDTH) if labels else "")
+        labels = [lb for lb in labels_for_order(self.order, catalog) if lb.specimen_id == specimen_id]
+        widget.update(preview_text(labels[0], self.ihr.settings, width=PREVIEW_WIDTH) if labels else "")
 
     @on(SelectionList.SelectionHighlighted, "#reprint-labels")
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
@@ -132,65 +126,59 @@ class ReprintDialog(ModalScreen[str | None]):
     def action_submit(self) -> None:
         if self.busy:
             return
-        error = self.query_one("#reprint-error", Static)
         chosen = list(self.query_one("#reprint-labels", SelectionList).selected)
         if not chosen:
-            error.update(S.REPRINT_NONE_SELECTED)
+            self.say(S.REPRINT_NONE_SELECTED)
             return
         copies_text = self.query_one("#reprint-copies", TextInput).value.strip()
         if not copies_text.isdigit() or not 1 <= int(copies_text) <= 5:
-            error.update(S.REPRINT_BAD_COPIES)
+            self.say(S.REPRINT_BAD_COPIES)
             return
         reason = self.reason_text()
         if not self.first and not reason:
-            error.update(S.REPRINT_REASON_REQUIRED)
+            self.say(S.REPRINT_REASON_REQUIRED)
             return
-        error.update(S.REPRINT_PRINTING)
-        self.busy = True
-        self._print(chosen, int(copies_text), reason)
+        self.start("reprint", self._print(chosen, int(copies_text), reason), S.REPRINT_PRINTING)
 
-    @work(exclusive=True, group="reprint", name="reprint", exit_on_error=False)
-    async def _print(self, chosen: list[str], copies: int, reason: str | None) -> None:
-        from tui.followup import print_again
-        from tui.labels import PrintFailed
+    async def _print(self, chosen: list[str], copies: int, reason: str | None) -> Printed:
+        from printing.orders import print_again
 
-        app: Any = self.app
-        try:
-            await asyncio.to_thread(
-                print_again,
-                self.order,
-                app.catalog,
-                chosen,
-                copies=copies,
-                reason=reason,
-                printer_url=app.printer_url,
-                journal_path=app.journal_path,
-                settings=app.settings,
-                user=app.settings.user or None,
-            )
-        except (PrintFailed, ValueError) as exc:
-            self.post_message(PrintRefused(getattr(exc, "message", None) or str(exc)))
-            return
+        app = self.ihr
+        await asyncio.to_thread(
+            print_again,
+            self.order,
+            app.session.catalog,
+            chosen,
+            copies=copies,
+            reason=reason,
+            printer_url=app.printer_url,
+            journal_path=app.journal_path,
+            settings=app.settings,
+            user=app.settings.user or None,
+        )
         if reason:
-            text = S.reprinted(len(chosen), copies, reason)
-        else:
-            text = S.printed(len(chosen) * copies, S.PRINTER_KIND.get(app.printer_url.partition("://")[0], ""))
-        self.post_message(Printed(text))
+            return Printed(S.reprinted(len(chosen), copies, reason))
+        return Printed(S.printed(len(chosen) * copies, S.PRINTER_KIND.get(app.printer_url.partition("://")[0], "")))
 
     @on(Printed)
     def _printed(self, message: Printed) -> None:
         self.dismiss(message.text)
 
-    @on(PrintRefused)
-    def _refused(self, message: PrintRefused) -> None:
-        self.busy = False
-        self.query_one("#reprint-error", Static).update(message.text)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:  # not an IhrError: those come back as messages
-            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
-            self.busy = False
-            self.query_one("#reprint-error", Static).update(S.UNEXPECTED_ERROR)
-
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def open_reprint(app: IhrApp, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False) -> None:
+    """Push the reprint dialog for `order`; its result goes to the status line."""
+    if not order.specimens:
+        app.show_status(S.REPRINT_NO_SPECIMENS, "warning")
+        return
+    if app.session.catalog is None:
+        app.show_status(S.NO_CATALOG, "warning")
+        return
+
+    def done(text: str | None) -> None:
+        if text:
+            app.show_status(text)
+
+    app.push_screen(ReprintDialog(order, chosen, first=first), done)

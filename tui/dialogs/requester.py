@@ -7,15 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui import strings as S
+from tui.dialogs.base import Dialog
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
 
-class RequesterDialog(ModalScreen[str | None]):
+class RequesterDialog(Dialog[str | None]):
     """Dismisses with an HPR number (digits) or None."""
 
     CSS_PATH = "dialogs.tcss"

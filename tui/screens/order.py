@@ -68,18 +68,18 @@ class OrderScreen(MainScreen):
 
     # ---- state --------------------------------------------------------------------
     def refresh_state(self) -> None:
-        app = self.ihr
+        session = self.session
         if not self.is_mounted:
             return
         self._search()
-        if app.catalog is not None and self._support_pending:  # highlighted before it loaded
+        if session.catalog is not None and self._support_pending:  # highlighted before it loaded
             table = self.query_one(ResultList)
             self._show_support(table.rows[table.cursor_row].code if table.row_count else None)
         basket = self.query_one(BasketList)
-        basket.show_items(app.draft.items, app.catalog)
-        n_req = len(requisitions(app.draft.items, app.catalog)) if app.catalog else 0
+        basket.show_items(session.draft.items, session.catalog)
+        n_req = len(requisitions(session.draft.items, session.catalog)) if session.catalog else 0
         self.query_one("#basket-title", Static).update(
-            Text(f"{S.BASKET_TITLE}: {S.basket_summary(len(app.draft.items), n_req)}", style="bold")
+            Text(f"{S.BASKET_TITLE}: {S.basket_summary(len(session.draft.items), n_req)}", style="bold")
         )
 
     # ---- search -------------------------------------------------------------------
@@ -89,17 +89,17 @@ class OrderScreen(MainScreen):
         self.call_later(self._search)
 
     def _search(self) -> None:
-        app = self.ihr
+        index = self.session.index
         query = self.query_one("#search", TextInput).value
-        if app.index is None:
+        if index is None:
             self.query_one("#search-info", Static).update(S.CATALOG_LOADING)
             return
-        key = (query, self.discipline, app.index)  # a new index (catalog version): search again
+        key = (query, self.discipline, index)  # a new index (catalog version): search again
         if key == self._searched:
             return
         self._searched = key
         # Without a query: the first services of the chosen discipline, in catalog order.
-        results = app.index.search(query, discipline=self.discipline, limit=RESULT_LIMIT)
+        results = index.search(query, discipline=self.discipline, limit=RESULT_LIMIT)
         self._results = results
         short = S.DISCIPLINES_SHORT
         self.query_one(ResultList).set_rows([ResultRow(s.code, short.get(s.discipline, ""), s.name) for s in results])
@@ -107,7 +107,7 @@ class OrderScreen(MainScreen):
         self.query_one("#search-info", Static).update(f"{scope} · {S.search_count(len(results), len(results))}")
 
     def _show_support(self, code: str | None) -> None:
-        catalog = self.ihr.catalog
+        catalog = self.session.catalog
         self._support_pending = catalog is None
         service: Service | None = catalog.service(code) if code and catalog is not None else None
         self.query_one(SupportPanel).show(service, catalog)
@@ -144,24 +144,19 @@ class OrderScreen(MainScreen):
         self._search()
 
     def action_remove(self) -> None:
-        basket = self.query_one(BasketList)
-        code = basket.highlighted_code
-        if code is None and self.ihr.draft.items:
-            code = self.ihr.draft.items[-1][0].code
-        if code:
-            self.ihr.remove_service(code)
+        self.ihr.remove_service(self.query_one(BasketList).highlighted_code)
 
     def action_new_group(self) -> None:
         from tui.dialogs.groups import GroupNameDialog
 
         app = self.ihr
-        if not app.draft.items:
+        if not app.session.draft.items:
             self.set_status(S.GROUP_BASKET_EMPTY, "warning")
             return
 
         def done(result: tuple[str, str] | None) -> None:
             if result is not None:
                 name, scope = result
-                app.save_group(None, name, list(app.draft.codes), scope)
+                app.save_group(None, name, list(app.session.draft.codes), scope)
 
         app.push_screen(GroupNameDialog(S.GROUP_NAME_TITLE), done)

@@ -14,28 +14,23 @@ from typing import Any
 from rich.console import Group as RichGroup
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
 from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, StatusEvent
+from ihr.rules.followup import REJECTED, correctable, open_items, rejections
 from ihr.rules.identifiers import format_person_id
 from tui import strings as S
-from tui.followup import (
-    REJECTED,
-    day_time,
-    describe_message,
-    rejections,
-    status_text,
-)
+from tui.present import day_time, describe_message, status_text
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
+from tui.work import JobFailed, run_job
 
 
 @dataclass
@@ -43,11 +38,6 @@ class DetailFetched(Message):
     order: Order
     events: list[StatusEvent]
     messages: list[KithMessage]
-
-
-@dataclass
-class DetailFailed(Message):
-    text: str
 
 
 class OrderDetailScreen(Polling, MainScreen):
@@ -96,25 +86,20 @@ class OrderDetailScreen(Polling, MainScreen):
         self.start_polling()
 
     def start_fetch(self) -> None:
-        self._fetch()
+        run_job(self, "detail", self._fetch())
 
-    @work(exclusive=True, group="detail", name="detail", exit_on_error=False)
-    async def _fetch(self) -> None:
-        from client.errors import IhrError
-
+    async def _fetch(self) -> DetailFetched:
         client = self.ihr.client
-        try:
-            order = await client.get_order(self.order_id)
-            events = await client.get_events(self.order_id)
-            messages = await client.get_messages(self.order_id)
-        except IhrError as exc:
-            self.post_message(DetailFailed(exc.message))
-            return
-        self.post_message(DetailFetched(order, events, messages))
+        order = await client.get_order(self.order_id)
+        events = await client.get_events(self.order_id)
+        return DetailFetched(order, events, await client.get_messages(self.order_id))
 
-    @on(DetailFailed)
-    def _failed(self, message: DetailFailed) -> None:
-        self.set_status(message.text, "error")
+    @on(JobFailed)
+    def _failed(self, failure: JobFailed) -> None:
+        if failure.name != "detail":  # not the fetch: the app says it
+            return
+        failure.stop()
+        self.set_status(failure.text, "error")
         self.poll_done(False)
 
     @on(DetailFetched)
@@ -126,12 +111,6 @@ class OrderDetailScreen(Polling, MainScreen):
         """An action here changed the order: show it and look again soon."""
         self.show(order, self.events, self.messages)
         self.poll_again_soon()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A fetch that failed unexpectedly (not an `IhrError`): say so once, keep polling."""
-        if event.state is WorkerState.ERROR:
-            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
-            self.post_message(DetailFailed(S.UNEXPECTED_ERROR))
 
     # ---- rendering --------------------------------------------------------------------------
     def show(self, order: Order, events: list[StatusEvent], messages: list[KithMessage]) -> bool:
@@ -157,7 +136,7 @@ class OrderDetailScreen(Polling, MainScreen):
         return True
 
     def _lab(self, her_id: str) -> str:
-        catalog = self.ihr.catalog
+        catalog = self.session.catalog
         if catalog is not None:
             try:
                 return catalog.lab(her_id).short_name
@@ -199,7 +178,7 @@ class OrderDetailScreen(Polling, MainScreen):
     def _overview(self) -> RichGroup:
         order = self.order
         assert order is not None
-        catalog = self.ihr.catalog
+        catalog = self.session.catalog
         parts: list[Any] = [Text(S.DETAIL_REQUISITIONS, style="bold underline")]
         for req in order.requisitions:
             head = Text(f"{S.requisition_heading(req.kind, self._lab(req.lab_her_id))}  nr. {req.number}  ", style="bold")
@@ -251,7 +230,7 @@ class OrderDetailScreen(Polling, MainScreen):
         return RichGroup(*parts)
 
     def _questions(self) -> dict[str, Any]:
-        catalog = self.ihr.catalog
+        catalog = self.session.catalog
         order = self.order
         if catalog is None or order is None:
             return {}
@@ -332,8 +311,7 @@ class OrderDetailScreen(Polling, MainScreen):
         if action == "next_xml":
             return self.xml_index is not None
         if action == "correct":
-            order = self.order
-            return order is not None and any(r.status == OrderStatus.REJECTED for r in order.requisitions) or None
+            return self.order is not None and correctable(self.order) or None
         return True
 
     def action_back(self) -> None:
@@ -343,7 +321,7 @@ class OrderDetailScreen(Polling, MainScreen):
         self.app.pop_screen()
 
     def action_reprint(self) -> None:
-        from tui.followup import open_reprint
+        from tui.dialogs.reprint import open_reprint
 
         if self.order is not None:
             open_reprint(self.ihr, self.order)
@@ -365,7 +343,7 @@ class OrderDetailScreen(Polling, MainScreen):
             self.set_status(text)
             self.shown_changed(new_order)
             if new_specimens:
-                from tui.followup import open_reprint
+                from tui.dialogs.reprint import open_reprint
 
                 open_reprint(self.ihr, new_order, new_specimens, first=True)
 
@@ -373,7 +351,6 @@ class OrderDetailScreen(Polling, MainScreen):
 
     def action_cancel_items(self) -> None:
         from tui.dialogs.cancel import CancelDialog
-        from tui.followup import open_items
 
         order = self.order
         if order is None:
@@ -393,7 +370,7 @@ class OrderDetailScreen(Polling, MainScreen):
         from tui.dialogs.correct import CorrectDialog
 
         order = self.order
-        if order is None or not any(r.status == OrderStatus.REJECTED for r in order.requisitions):
+        if order is None or not correctable(order):
             self.set_status(S.CORRECT_NOT_REJECTED, "warning")
             return
 

@@ -74,7 +74,8 @@ class QuestionsScreen(MainScreen):
     def __init__(self) -> None:
         super().__init__()
         self._signature: tuple[Any, ...] | None = None
-        self._rows: dict[str, QuestionRow] = {}
+        #: The guided questions on screen, by key (hidden ones too: `row.display` says).
+        self.rows: dict[str, QuestionRow] = {}
         self._comment: TextInput | None = None
         self._building = False
 
@@ -93,29 +94,29 @@ class QuestionsScreen(MainScreen):
     def refresh_state(self) -> None:
         if not self.is_mounted:
             return
-        app = self.ihr
-        services = app.draft.services
+        session = self.session
+        services = session.draft.services
         questions = questions_for(services)
-        signature = (tuple(q.key for q in questions), app.needs_problemstilling(), bool(services), app.draft.locked)
+        signature = (tuple(q.key for q in questions), session.needs_problemstilling(), bool(services), session.draft.locked)
         if signature != self._signature:
             self._signature = signature
             self._build(questions)
         self._update_visibility()
 
     def _build(self, questions: list[Question]) -> None:
-        app = self.ihr
-        draft = app.draft
+        session = self.session
+        draft = session.draft
         old = self.query_one("#questions", VerticalScroll)
-        self._rows = {}
+        self.rows = {}
         rows: list[Widget] = []
         for q in questions:
             names = [s.name for s in draft.services if any(x.key == q.key for x in s.questions)]
             field = self._field_for(q)
             row = QuestionRow(q, names, field)
-            self._rows[q.key] = row
+            self.rows[q.key] = row
             rows.append(row)
         if draft.items:
-            needs = app.needs_problemstilling()
+            needs = session.needs_problemstilling()
             comment = TextInput(draft.comment, placeholder="", max_length=2000, compact=True)
             comment.question_key = PROBLEMSTILLING_KEY  # type: ignore[attr-defined]
             comment.disabled = draft.locked
@@ -139,7 +140,7 @@ class QuestionsScreen(MainScreen):
             info.update(S.QUESTIONS_LEGEND)
 
     def _field_for(self, q: Question) -> Widget:
-        draft = self.ihr.draft
+        draft = self.session.draft
         value = draft.answers.get(q.key)
         field: Widget
         if q.type is AnswerType.BOOLEAN:
@@ -161,10 +162,10 @@ class QuestionsScreen(MainScreen):
     @on(ChoiceField.Changed)
     def _choice_changed(self, event: ChoiceField.Changed) -> None:
         key = getattr(event.field, "question_key", None)
-        if key is None or key not in self._rows:
+        if key is None or key not in self.rows:
             return
-        q = self._rows[key].question
-        draft = self.ihr.draft
+        q = self.rows[key].question
+        draft = self.session.draft
         if event.value is None:
             draft.answers.pop(key, None)
         elif q.type is AnswerType.BOOLEAN:
@@ -176,14 +177,14 @@ class QuestionsScreen(MainScreen):
     @on(TextInput.Changed)
     def _text_changed(self, event: TextInput.Changed) -> None:
         key = getattr(event.input, "question_key", None)
-        draft = self.ihr.draft
+        draft = self.session.draft
         if key == PROBLEMSTILLING_KEY:
             draft.comment = event.value
             self._update_missing()
             return
-        if key is None or key not in self._rows:
+        if key is None or key not in self.rows:
             return
-        row = self._rows[key]
+        row = self.rows[key]
         draft.raw_answers[key] = event.value
         if not event.value.strip():
             draft.answers.pop(key, None)
@@ -198,14 +199,14 @@ class QuestionsScreen(MainScreen):
         self._update_visibility()
 
     def _update_visibility(self) -> None:
-        draft = self.ihr.draft
-        enabled = {q.key for q in enabled_questions([r.question for r in self._rows.values()], draft.answers)}
-        for key, row in self._rows.items():
+        draft = self.session.draft
+        enabled = {q.key for q in enabled_questions([r.question for r in self.rows.values()], draft.answers)}
+        for key, row in self.rows.items():
             row.display = key in enabled
         self._update_missing()
 
     def _update_missing(self) -> None:
-        missing = self.ihr.missing_answers() if self.ihr.draft.items else []
+        missing = self.session.missing_answers() if self.session.draft.items else []
         panel = self.query_one("#questions-missing", Static)
         if missing:
             text = Text(S.QUESTIONS_MISSING + "\n", style="bold")
@@ -215,19 +216,19 @@ class QuestionsScreen(MainScreen):
             panel.update(text)
             panel.set_class(True, "-missing")
         else:
-            panel.update(S.QUESTIONS_ALL_GOOD if self.ihr.draft.items else "")
+            panel.update(S.QUESTIONS_ALL_GOOD if self.session.draft.items else "")
             panel.set_class(False, "-missing")
 
     def _focus_first(self) -> None:
-        for row in self._rows.values():
+        for row in self.rows.values():
             if row.display and not row.field.disabled:
                 row.field.focus()
                 return
 
     def focus_first_missing(self) -> None:
-        for row in self._rows.values():
-            if row.display and row.question.required and row.question.key not in self.ihr.draft.answers:
+        for row in self.rows.values():
+            if row.display and row.question.required and row.question.key not in self.session.draft.answers:
                 row.field.focus()
                 return
-        if self._comment is not None and self.ihr.needs_problemstilling() and not self.ihr.draft.comment.strip():
+        if self._comment is not None and self.session.needs_problemstilling() and not self.session.draft.comment.strip():
             self._comment.focus()

@@ -14,14 +14,19 @@ from textual.widgets import Static
 
 from ihr.rules.questions import format_answer, questions_for
 from tui import strings as S
+from tui.draft import Step, StepStatus
 from tui.screens.base import MainScreen
 from tui.widgets.basket import requisitions
 
-STEP_ORDER = ("save", "print", "collect", "send")
-STEP_LABEL = {"save": S.STEP_SAVE, "print": S.STEP_PRINT, "collect": S.STEP_COLLECT, "send": S.STEP_SEND}
-STEP_KEY = {"save": "F6", "print": "F7", "collect": "F8", "send": "F9"}
-STATE_TEXT = {"pending": S.STEP_PENDING, "running": S.STEP_RUNNING, "failed": S.STEP_FAILED, "done": S.STEP_DONE}
-STATE_STYLE = {"pending": "", "running": "italic", "failed": "bold red", "done": "bold green"}
+STEP_KEY = {Step.SAVE: "F6", Step.PRINT: "F7", Step.COLLECT: "F8", Step.SEND: "F9"}
+STATE_TEXT = {
+    StepStatus.PENDING: S.STEP_PENDING,
+    StepStatus.RUNNING: S.STEP_RUNNING,
+    StepStatus.FAILED: S.STEP_FAILED,
+    StepStatus.DONE: S.STEP_DONE,
+}
+STATE_STYLE = {StepStatus.PENDING: "", StepStatus.RUNNING: "italic", StepStatus.FAILED: "bold red",
+               StepStatus.DONE: "bold green"}
 
 
 class ReviewScreen(MainScreen):
@@ -49,50 +54,50 @@ class ReviewScreen(MainScreen):
     def refresh_state(self) -> None:
         if not self.is_mounted:
             return
-        app = self.ihr
+        session = self.session
         self.query_one("#review-steps", Static).update(self._steps())
         self.query_one("#review-summary", Static).update(self._summary())
         self.query_one("#review-tubes", Static).update(self._tubes())
         self.query_one("#review-preview", Static).update(self._preview())
-        self.query_one("#review-preview", Static).display = app.draft.order is not None
+        self.query_one("#review-preview", Static).display = session.draft.order is not None
 
     # ---- parts ------------------------------------------------------------------
     def _steps(self) -> Table:
-        draft = self.ihr.draft
+        draft = self.session.draft
         table = Table(box=None, show_header=False, padding=(0, 1), pad_edge=False, show_edge=False)
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(overflow="fold")
-        for step in STEP_ORDER:
+        for step in Step:
             st = draft.steps[step]
             table.add_row(
                 Text(STEP_KEY[step], style="bold reverse"),
-                Text(STEP_LABEL[step]),
+                Text(S.STEP_NAMES[step]),
                 Text(STATE_TEXT[st.state], style=STATE_STYLE[st.state]),
-                Text(st.text if st.state != "pending" else ""),
+                Text(st.text if st.state is not StepStatus.PENDING else ""),
             )
         return table
 
     def _summary(self) -> Any:
-        app = self.ihr
-        draft = app.draft
+        session = self.session
+        draft = session.draft
         parts: list[Any] = []
         head = Text()
         head.append(f"{S.REVIEW_REQUESTER}: ", style="bold")
-        head.append(f"{app.requester.name} (HPR {app.requester.hpr})" if app.requester else S.NO_REQUESTER)
+        head.append(f"{session.requester.name} (HPR {session.requester.hpr})" if session.requester else S.NO_REQUESTER)
         head.append(f"   {S.REVIEW_PRIORITY}: ", style="bold")
         head.append(S.PRIORITY.get(draft.priority, draft.priority),
                     style="bold reverse" if draft.priority == "haster" else "")
         parts.append(head)
-        if app.catalog is None or not draft.items:
+        if session.catalog is None or not draft.items:
             parts.append(Text(S.QUESTIONS_EMPTY_BASKET, style="italic"))
             return RichGroup(*parts)
         numbers = {}
         if draft.order is not None:
             numbers = {(r.lab_her_id, r.discipline.value): r.number for r in draft.order.requisitions}
         parts.append(Text(f"\n{S.REVIEW_REQUISITIONS}", style="bold underline"))
-        for req in requisitions(draft.items, app.catalog):
+        for req in requisitions(draft.items, session.catalog):
             number = numbers.get((req.lab_her_id, req.services[0].discipline.value))
             heading = S.requisition_heading(req.kind, req.lab_name) + (f"  nr. {number}" if number else "")
             parts.append(Text(heading, style="bold"))
@@ -107,23 +112,23 @@ class ReviewScreen(MainScreen):
             line.append(format_answer(q, v), style="bold")
             parts.append(line)
         if draft.comment.strip():
-            label = S.PROBLEMSTILLING if app.needs_problemstilling() else S.COMMENT
+            label = S.PROBLEMSTILLING if session.needs_problemstilling() else S.COMMENT
             line = Text(f"  {label}: ")
             line.append(draft.comment.strip(), style="bold")
             parts.append(line)
         return RichGroup(*parts)
 
     def _tubes(self) -> Any:
-        app = self.ihr
-        draft = app.draft
-        if app.catalog is None or not draft.items:
+        session = self.session
+        draft = session.draft
+        if session.catalog is None or not draft.items:
             return ""
         if draft.order is not None:
             tubes: list[Any] = sorted(draft.order.specimens, key=lambda s: (s.order_of_draw, s.id))
         else:
             from ihr.rules.tubes import plan_tubes
 
-            tubes = plan_tubes(draft.items, app.catalog)
+            tubes = plan_tubes(draft.items, session.catalog)
         title = Text(f"\n{S.REVIEW_TUBES}  ", style="bold underline")
         title.append(S.tube_count(len(tubes), len(tubes)), style="not underline")
         if not tubes:
@@ -133,11 +138,11 @@ class ReviewScreen(MainScreen):
             table.add_column(col, overflow="fold")
         table.columns[0].no_wrap = True
         for i, tube in enumerate(tubes, 1):
-            container = app.catalog.container(tube.container)
+            container = session.catalog.container(tube.container)
             names = []
             for code in tube.service_codes:
                 try:
-                    names.append(app.catalog.service(code).short_name)
+                    names.append(session.catalog.service(code).short_name)
                 except KeyError:
                     names.append(code)
             table.add_row(
@@ -151,12 +156,12 @@ class ReviewScreen(MainScreen):
         return RichGroup(title, table)
 
     def _preview(self) -> Any:
-        app = self.ihr
-        if app.draft.order is None or app.catalog is None or not app.draft.order.specimens:
+        session = self.session
+        if session.draft.order is None or session.catalog is None or not session.draft.order.specimens:
             return ""
-        from tui.labels import labels_for_order, preview_text
+        from printing.orders import labels_for_order, preview_text
 
-        labels = labels_for_order(app.draft.order, app.catalog, app.draft.collected_at)
+        labels = labels_for_order(session.draft.order, session.catalog, session.draft.collected_at)
         text = Text(f"\n{S.REVIEW_PREVIEW} (1 av {len(labels)})\n", style="bold underline")
-        text.append(preview_text(labels[0], app.settings, width=40), style="")
+        text.append(preview_text(labels[0], self.ihr.settings, width=40), style="")
         return text

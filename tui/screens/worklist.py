@@ -13,18 +13,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
-from textual.worker import Worker, WorkerState
 
 from ihr.models import OrderSummary
+from ihr.rules.followup import REJECTED
 from tui import strings as S
-from tui.followup import REJECTED, diff_rows, worklist_cells
+from tui.present import diff_rows, worklist_cells
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
+from tui.work import JobFailed, run_job
 
 SERVICES_WIDTH = 26  # at 80 columns; wider terminals give the services the rest
 FIXED_WIDTH = 20 + 17 + 8 + 2  # patient, status, cell padding, scrollbar
@@ -35,11 +36,6 @@ class WorklistFetched(Message):
     scope: str
     patient_id: str | None
     summaries: list[OrderSummary]
-
-
-@dataclass
-class WorklistFailed(Message):
-    text: str
 
 
 class WorklistScreen(Polling, MainScreen):
@@ -59,7 +55,7 @@ class WorklistScreen(Polling, MainScreen):
         self.shown: list[OrderSummary] = []
         self.loaded = False
         self.init_polling()
-        self._failed = False
+        self.failing = False  # the last fetch failed (said once)
         self.services_width = SERVICES_WIDTH
 
     def compose_body(self) -> ComposeResult:
@@ -93,7 +89,7 @@ class WorklistScreen(Polling, MainScreen):
     # ---- showing and hiding ---------------------------------------------------------------
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        if self.scope == "patient" and self.ihr.patient is None:
+        if self.scope == "patient" and self.session.patient is None:
             self.scope = "today"
         self.start_polling()
 
@@ -102,49 +98,36 @@ class WorklistScreen(Polling, MainScreen):
         self.poll_now()
 
     def start_fetch(self) -> None:
-        app = self.ihr
-        patient_id = app.patient.id if (self.scope == "patient" and app.patient is not None) else None
-        self._fetch(self.scope, patient_id)
+        patient = self.session.patient
+        patient_id = patient.id if (self.scope == "patient" and patient is not None) else None
+        run_job(self, "worklist", self._fetch(self.scope, patient_id))
 
-    @work(exclusive=True, group="worklist", name="worklist", exit_on_error=False)
-    async def _fetch(self, scope: str, patient_id: str | None) -> None:
-        from client.errors import IhrError
-
+    async def _fetch(self, scope: str, patient_id: str | None) -> WorklistFetched:
         client = self.ihr.client
-        try:
-            if scope == "patient" and patient_id:
-                found = await client.list_orders(patient=patient_id)
-            else:
-                found = await client.list_orders(since=self.ihr.clock().date())
-        except IhrError as exc:
-            self.post_message(WorklistFailed(exc.message))
-            return
-        self.post_message(WorklistFetched(scope, patient_id, found))
+        if scope == "patient" and patient_id:
+            found = await client.list_orders(patient=patient_id)
+        else:
+            found = await client.list_orders(since=self.ihr.clock().date())
+        return WorklistFetched(scope, patient_id, found)
 
-    @on(WorklistFailed)
-    def _failed_fetch(self, message: WorklistFailed) -> None:
-        if not self._failed:  # say it once, not on every retry
-            self._failed = True
-            self.set_status(message.text, "error")
+    @on(JobFailed)
+    def _failed_fetch(self, failure: JobFailed) -> None:
+        failure.stop()
+        if not self.failing:  # say it once, not on every retry
+            self.failing = True
+            self.set_status(failure.text, "error")
         self.poll_done(False)
 
     @on(WorklistFetched)
     def _fetched(self, message: WorklistFetched) -> None:
-        self._fetching = False  # a scope change below fetches again at once
         self.polls += 1
-        if self._failed:
-            self._failed = False
+        if self.failing:
+            self.failing = False
             self.set_status("")
         if message.scope != self.scope:  # the scope changed while fetching: fetch again
-            self.poll_now()
+            self.poll_again_soon()
             return
         self.poll_done(self.apply(message.summaries))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A fetch that failed unexpectedly (not an `IhrError`): say so once, keep polling."""
-        if event.state is WorkerState.ERROR:
-            self.log.error(f"{event.worker.name} failed: {type(event.worker.error).__name__}")
-            self.post_message(WorklistFailed(S.UNEXPECTED_ERROR))
 
     # ---- rows ------------------------------------------------------------------------------
     def apply(self, fetched: list[OrderSummary]) -> bool:
@@ -174,9 +157,9 @@ class WorklistScreen(Polling, MainScreen):
         return True
 
     def _show_title(self) -> None:
-        app = self.ihr
-        if self.scope == "patient" and app.patient is not None:
-            title = S.worklist_history(app.patient.display_name)
+        patient = self.session.patient
+        if self.scope == "patient" and patient is not None:
+            title = S.worklist_history(patient.display_name)
             empty = S.WORKLIST_EMPTY_HISTORY
         else:
             title = S.WORKLIST_TODAY
@@ -207,7 +190,7 @@ class WorklistScreen(Polling, MainScreen):
 
     # ---- actions ----------------------------------------------------------------------------
     def action_scope(self) -> None:
-        if self.scope == "today" and self.ihr.patient is None:
+        if self.scope == "today" and self.session.patient is None:
             self.set_status(S.WORKLIST_NO_PATIENT, "warning")
             return
         self.scope = "patient" if self.scope == "today" else "today"

@@ -16,30 +16,29 @@ class PatientBanner(Static):
     """
 
     def on_mount(self) -> None:
-        app: Any = self.app
-        for name in ("patient", "patient_peek", "requester", "requester_peek", "priority", "catalog_note"):
-            self.watch(app, name, self._changed, init=False)
+        self.watch(self.app, "revision", self._changed, init=False)  # IhrApp.revision
         self._changed()
 
     def _changed(self, _value: object = None) -> None:
-        app: Any = self.app
-        patient = app.patient or app.patient_peek
+        app: Any = self.app  # IhrApp (not imported: it imports the screens that hold this)
+        session = app.session
+        patient = session.shown_patient
         line1 = Text(no_wrap=True, overflow="ellipsis")
         if patient is None:
             line1.append(S.BANNER_NO_PATIENT, style="bold")
         else:
             from ihr.rules.identifiers import format_person_id
 
-            age = patient.age_on(app.clock().date())
+            age = patient.age_on(session.clock().date())
             line1.append(patient.display_name, style="bold")
             line1.append(f"  {format_person_id(patient.id)}", style="bold")
             line1.append(f"  {age} år  {S.SEX.get(patient.sex, patient.sex)}")
         line2 = Text(no_wrap=True, overflow="ellipsis")
-        requester = app.requester or app.requester_peek
+        requester = session.shown_requester
         line2.append(S.banner_requester(requester.name, requester.hpr) if requester else S.BANNER_NO_REQUESTER)
-        if app.priority == "haster":
+        if session.draft.priority == "haster":
             line2.append("  ")
             line2.append(f" {S.BANNER_URGENT} ", style="bold reverse")
-        if app.catalog_note:
-            line2.append(f"  {app.catalog_note}", style="italic")
+        if session.catalog_note:
+            line2.append(f"  {session.catalog_note}", style="italic")
         self.update(Text("\n").join([line1, line2]))

@@ -1,0 +1,129 @@
+"""How orders, statuses and KITH messages read on screen (no widgets here).
+
+The worklist's cells and row diffs (no repaint when nothing changed), status texts with
+their colours, readable summaries of KITH messages, and the time formats. The rules behind
+them (rejections, open items) are `ihr.rules.followup`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from rich.text import Text
+
+from ihr.localtime import local
+from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, OrderSummary
+from ihr.rules.followup import REJECTED
+from tui import strings as S
+
+STATUS_STYLE = {
+    OrderStatus.REJECTED: "bold red",
+    OrderStatus.PARTLY_REJECTED: "bold red",
+    OrderStatus.CANCELLED: "dim",
+    OrderStatus.RESULT_READY: "bold green",
+    OrderStatus.ACCEPTED: "green",
+}
+
+
+def hhmm(at: datetime) -> str:
+    return local(at).strftime("%H:%M")
+
+
+def day_time(at: datetime) -> str:
+    return local(at).strftime("%d.%m.%y %H:%M")
+
+
+# ---- worklist ---------------------------------------------------------------------------
+def status_text(status: OrderStatus | str) -> Text:
+    value = status.value if isinstance(status, OrderStatus) else str(status)
+    style = STATUS_STYLE.get(OrderStatus(value), "") if value in OrderStatus._value2member_map_ else ""
+    label = S.status_label(value)
+    if value in (OrderStatus.REJECTED.value, OrderStatus.PARTLY_REJECTED.value):
+        label = "! " + label
+    return Text(label, style=style)
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def worklist_cells(summary: OrderSummary, *, history: bool, services_width: int) -> tuple[Any, ...]:
+    """The cells of one worklist row; a rejected order is highlighted in every cell."""
+    rejected = summary.status in REJECTED
+    style = "bold red" if rejected else ""
+    when = local(summary.created_at).strftime("%d.%m.%y") if history else hhmm(summary.created_at)
+    return (
+        Text(when, style=style),
+        Text(clip(summary.patient_name, 20), style=style),
+        Text(clip(", ".join(summary.service_names), services_width), style=style),
+        status_text(summary.status),
+    )
+
+
+def row_signature(summary: OrderSummary) -> tuple[Any, ...]:
+    """What a worklist row shows (or may show): equal signatures need no repaint."""
+    return (summary.status, summary.updated_at, summary.patient_name, tuple(summary.service_names), summary.created_at)
+
+
+@dataclass(frozen=True)
+class RowDiff:
+    """How a fetched list differs from the shown one."""
+
+    rebuild: bool  # the set or order of orders changed: rebuild the table
+    changed: list[OrderSummary]  # same place, new content: update these rows only
+
+    @property
+    def nothing(self) -> bool:
+        return not self.rebuild and not self.changed
+
+
+def diff_rows(shown: Sequence[OrderSummary], fetched: Sequence[OrderSummary]) -> RowDiff:
+    if [s.id for s in shown] != [s.id for s in fetched]:
+        return RowDiff(True, list(fetched))
+    changed = [new for old, new in zip(shown, fetched) if row_signature(old) != row_signature(new)]
+    return RowDiff(False, changed)
+
+
+# ---- order detail ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MessageView:
+    heading: str
+    lines: list[str]
+    xml: str
+
+
+def describe_message(
+    msg: KithMessage, order: Order | None = None, lab_name: Callable[[str], str] | None = None
+) -> MessageView:
+    """A readable view of one KITH message: AppRecs parsed, requisitions summarised."""
+    when = day_time(msg.at)
+    direction = S.DIRECTION.get(msg.direction, msg.direction)
+    head = f"{when}  {direction}  {msg.msg_type}"
+    lines: list[str] = []
+    try:
+        if msg.msg_type == "APPREC":
+            from ihr.kith import parse_apprec
+
+            result = parse_apprec(msg.xml.encode("utf-8"))
+            lines.append(S.apprec_summary(result.status_text, result.original_msg_type or msg.msg_type))
+            for e in result.errors:
+                lines.append("  " + S.apprec_error_line(e.code, e.text, e.details))
+        else:
+            from ihr.kith import parse_msghead
+
+            info = parse_msghead(msg.xml.encode("utf-8"))
+            items = 0
+            lab = info.receiver_name or info.receiver_her
+            if order is not None:
+                req = next((r for r in order.requisitions if r.id == msg.requisition_id), None)
+                if req is not None:
+                    items = sum(1 for i in req.items if i.status != ItemStatus.CANCELLED)
+            if lab_name is not None:
+                lab = lab_name(info.receiver_her)
+            lines.append(S.requisition_message_summary(msg.msg_type, info.requisition_number, lab, items))
+    except Exception as exc:  # KithParseError has a Norwegian message
+        lines.append(f"{S.MESSAGE_UNREADABLE}: {getattr(exc, 'args', [''])[0]}")
+    return MessageView(head, lines, msg.xml)

@@ -1,0 +1,257 @@
+"""The order session: what the secretary is working on, and the rules for changing it.
+
+Plain Python, no Textual and no I/O: the catalog and its search index, the patient and the
+requester (and, at start-up, their peeked previews), the patient's history, the groups and
+the open `OrderDraft`. The screens ask the app to change it; the app asks the session, which
+decides and answers with a `Notice` for the status line. Tests drive it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from tui import strings as S
+from tui.context import LaunchContext
+from tui.draft import OrderDraft
+
+if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
+    from ihr.models import Catalog, Group, OrderInput, OrderSummary, Patient, Requester
+
+NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a change did, for the status line: Norwegian text and how serious it is."""
+
+    text: str
+    severity: str = "information"  # information | warning | error
+    alert: bool = False  # also as a notification, not only on the status line
+    done: bool = True  # False: the change was refused
+
+
+class OrderSession:
+    """One secretary's ordering session: one patient and one order draft at a time."""
+
+    def __init__(
+        self,
+        *,
+        context: LaunchContext | None = None,
+        office_her_id: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        on_draft_change: Callable[[], None] | None = None,
+    ) -> None:
+        self.context = context or LaunchContext()
+        self.office_her_id = self.context.office_her_id or office_her_id or ""
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().astimezone())
+        self.catalog: Catalog | None = None
+        self.catalog_note = ""  # shown in the banner: the catalog is an old copy, and why
+        self.index: Any = None  # ihr.rules.search.CatalogIndex (of SearchEntry or Service)
+        self.index_etag: str | None = None  # the catalog version the index was built from
+        self.groups: list[Group] | None = None  # None until they have been fetched
+        self.history: list[OrderSummary] = []
+        self.patient: Patient | None = None
+        self.requester: Requester | None = None
+        #: `client.peek.PatientPeek` / `RequesterPeek`: the banner's preview at start-up.
+        self.patient_peek: Any = None
+        self.requester_peek: Any = None
+        #: Services chosen before the catalog and the EPJ's patient had loaded (search entries).
+        self.pending: list[Any] = []
+        self.starting = False  # start-up is loading the catalog and the EPJ's patient
+        self.on_draft_change = on_draft_change  # every change to a draft (the autosave)
+        self.draft = OrderDraft()
+
+    # ---- the draft ---------------------------------------------------------------------
+    @property
+    def draft(self) -> OrderDraft:
+        return self._draft
+
+    @draft.setter
+    def draft(self, value: OrderDraft) -> None:
+        self._draft = value
+        value.on_change = self.on_draft_change
+
+    def new_draft(self) -> None:
+        """Start a new, empty order for the same patient."""
+        self.draft = OrderDraft()
+
+    @property
+    def requester_hpr(self) -> str:
+        return self.requester.hpr if self.requester else (self.context.requester_hpr or "")
+
+    # ---- who is shown ------------------------------------------------------------------
+    @property
+    def shown_patient(self) -> Any:
+        """The patient the banner shows: the validated one, or the start-up preview."""
+        return self.patient or self.patient_peek
+
+    @property
+    def shown_requester(self) -> Any:
+        return self.requester or self.requester_peek
+
+    def set_patient(self, patient: Patient, history: list[OrderSummary]) -> bool:
+        """Open `patient`; True when it is another patient than before (a new draft then)."""
+        changed = self.patient is None or self.patient.id != patient.id
+        if changed:
+            self.new_draft()
+        self.patient, self.history, self.patient_peek = patient, history, None
+        return changed
+
+    def set_requester(self, requester: Requester) -> None:
+        self.requester, self.requester_peek = requester, None
+
+    def forget_peeks(self) -> None:
+        """Start-up failed: what the preview showed was never confirmed."""
+        self.patient_peek = self.requester_peek = None
+
+    def set_catalog(self, result: Any, index: Any) -> None:
+        """The validated catalog (`client.api.CatalogResult`) and its index (None: keep the
+        preview's, built from this very version)."""
+        self.catalog = result.catalog
+        if index is not None:
+            self.index, self.index_etag = index, result.etag
+        self.catalog_note = S.banner_cache(result.stale_reason) if result.from_cache and result.stale_reason else ""
+
+    def set_preview_index(self, index: Any, etag: str | None) -> None:
+        """The search index of the cached catalog, unless the validated catalog came first."""
+        if self.catalog is None:
+            self.index, self.index_etag = index, etag
+
+    # ---- the basket ----------------------------------------------------------------------
+    def patient_loading(self) -> bool:
+        """Start-up is still fetching the patient from the EPJ."""
+        return bool(self.context.patient_id) and self.patient is None and self.starting
+
+    def add_service(self, code: str) -> Notice:
+        """Put a service in the basket (or say why not); a duplicate of a recent order warns."""
+        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
+
+        if self.catalog is None or self.patient_loading():
+            # Chosen from the start-up search list: it goes in when catalog and patient are
+            # there (the refusal and duplicate checks need both).
+            entry = self.index.entry(code) if self.index is not None else None
+            if entry is not None and all(p.code != code for p in self.pending):
+                self.pending.append(entry)
+            return Notice(S.CATALOG_LOADING)
+        if self.draft.locked:
+            return Notice(S.ALREADY_SAVED, "warning", done=False)
+        service = self.catalog.service(code)
+        if self.patient is not None:
+            reason = patient_refusal(service, self.patient, self.clock().date())
+            if reason:
+                return Notice(S.refusal(service.name, reason), "error", alert=True, done=False)
+        if not self.draft.add(service):
+            return Notice(S.already_in_basket(service.name), "warning", done=False)
+        dup = recent_duplicate(service, self.history_pairs(), self.clock())
+        if dup is not None:
+            return Notice(S.duplicate_notice(duplicate_warning(service, dup)), "warning", alert=True)
+        return Notice(S.added(service.name))
+
+    def add_pending(self) -> list[Notice]:
+        """Put in the services chosen before the catalog and the patient had loaded.
+
+        They were chosen for the patient from the EPJ: they wait for her, and are dropped if
+        another patient is opened instead.
+        """
+        if self.catalog is None or self.patient_loading() or (self.context.patient_id and self.patient is None):
+            return []
+        entries, self.pending = self.pending, []
+        if self.patient is not None and self.patient.id != self.context.patient_id:
+            return []
+        return [self.add_service(entry.code) for entry in entries]
+
+    def history_pairs(self) -> list[tuple[str, datetime]]:
+        """The patient's earlier orders as (service code, ordered at), for duplicate warnings."""
+        return [
+            (code, summary.created_at)
+            for summary in self.history
+            if summary.status.value != "kansellert"
+            for code in summary.service_codes
+        ]
+
+    def remove_service(self, code: str | None = None) -> Notice | None:
+        """Take a service (default: the last one) out of the basket."""
+        if self.catalog is None:
+            return None
+        if self.draft.locked:
+            return Notice(S.ALREADY_SAVED, "warning")
+        if code is None:
+            if not self.draft.items:
+                return None
+            code = self.draft.items[-1][0].code
+        if self.draft.remove(code):
+            return Notice(S.removed(self.catalog.service(code).name))
+        return None
+
+    def add_group(self, group: Group) -> Notice | None:
+        """Put a group's services in the basket (those the catalog still has)."""
+        if self.catalog is None:
+            return None
+        if self.draft.locked:
+            return Notice(S.ALREADY_SAVED, "warning")
+        added = 0
+        for code in group.service_codes:
+            try:
+                service = self.catalog.service(code)
+            except KeyError:
+                continue
+            added += self.draft.add(service)
+        return Notice(S.group_added(group.name, added))
+
+    def toggle_priority(self) -> Notice:
+        if self.draft.locked:
+            return Notice(S.ALREADY_SAVED, "warning")
+        self.draft.priority = NORMAL if self.draft.priority == URGENT else URGENT
+        return Notice(S.priority_now(self.draft.priority))
+
+    def may_edit(self, group: Group) -> bool:
+        """The service's own rule: is this group ours to change or delete?"""
+        from ihr.rules.groups import edit_refusal
+
+        return edit_refusal(group, self.requester_hpr, self.office_her_id) is None
+
+    # ---- guided questions ----------------------------------------------------------------
+    def missing_answers(self) -> list[str]:
+        """What must be answered before the order can be saved (Norwegian, one line each)."""
+        from ihr.rules.questions import questions_for, validate_answers
+
+        problems = validate_answers(questions_for(self.draft.services), self.draft.answers)
+        out = [p.detail for p in problems]
+        if self.needs_problemstilling() and not self.draft.comment.strip():
+            out.append(S.PROBLEMSTILLING_REQUIRED)
+        return out
+
+    def needs_problemstilling(self) -> bool:
+        """An imaging referral must state a clinical question. When the catalog asks it as a
+        guided question (key `problemstilling`) that question carries it; otherwise the
+        order's comment field does, and is then required."""
+        services = self.draft.services
+        if not any(s.requires_problemstilling for s in services):
+            return False
+        return not any(q.key == "problemstilling" for s in services for q in s.questions)
+
+    # ---- save -----------------------------------------------------------------------------
+    def save_refusal(self) -> Notice | None:
+        """Why the order cannot be saved now (before the questions are looked at)."""
+        if self.draft.order is not None:
+            return Notice(S.ALREADY_SAVED, "warning")
+        if not self.draft.items:
+            return Notice(S.NOTHING_TO_SAVE, "warning")
+        if self.patient is None:
+            return Notice(S.NO_PATIENT, "error")
+        if self.requester is None:
+            return Notice(S.NO_REQUESTER, "error")
+        return None
+
+    def order_to_save(self) -> tuple[OrderInput, str]:
+        """The body to save and its idempotency key; answers to questions that no longer
+        apply are dropped first. Call after `save_refusal` and `missing_answers` are empty."""
+        from ihr.rules.questions import clean_answers, questions_for
+
+        assert self.patient is not None and self.requester is not None
+        self.draft.answers = clean_answers(questions_for(self.draft.services), self.draft.answers)
+        body = self.draft.order_input(self.patient.id, self.requester.hpr, self.office_her_id)
+        return body, self.draft.key_for(body)

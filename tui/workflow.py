@@ -1,0 +1,125 @@
+"""The app's jobs: save, print, collect and send an order, and what the session fetches.
+
+Each is a coroutine that does its I/O with what it is given and returns the message that
+says what it did; the app runs them with `tui.work.run_job` and its handlers change the
+session. None touches a widget or the session (`resend_outbox` only reads the draft's key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui import messages as m
+
+
+async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m.OrderStored:
+    """Create the order. The body waits in the outbox until the service has it, so a crash
+    or a dead server loses nothing; the same key never makes two orders.
+
+    `written` is the autosave's future for the draft (with this key): the draft on disk gets
+    the key before the outbox does, so an order sent again from the outbox after a crash and
+    a save of the restored draft use the same key.
+    """
+    from client.errors import IhrError, ServiceUnavailable, Unauthorized
+
+    if written is not None:
+        await asyncio.wrap_future(written)
+    await asyncio.to_thread(outbox.put, key, body)
+    try:
+        order = await client.create_order(body, idempotency_key=key)
+    except IhrError as exc:
+        if not isinstance(exc, (ServiceUnavailable, Unauthorized)):
+            # The service answered and refused it: nothing to send again later. The basket
+            # and answers stay here to be corrected and saved anew.
+            await asyncio.to_thread(outbox.remove, key)
+        raise
+    await asyncio.to_thread(outbox.remove, key)
+    return m.OrderStored(order)
+
+
+async def print_labels(labels: list[Any], printer_url: str, journal_path: Path, settings: Any) -> m.LabelsPrinted:
+    from printing.orders import send_to_printer
+
+    where, result = await asyncio.to_thread(
+        send_to_printer, labels, printer_url, journal_path, settings, settings.user or None
+    )
+    return m.LabelsPrinted(len(labels), where, result)
+
+
+async def collect(client: Any, order: Any, when: datetime, who: str) -> m.CollectionStored:
+    from ihr.models import CollectionInput, SpecimenCollection
+
+    body = CollectionInput(
+        specimens=[SpecimenCollection(specimen_id=s.id, collected_at=when, collected_by=who) for s in order.specimens]
+    )
+    return m.CollectionStored(await client.register_collection(order.id, body))
+
+
+async def send(client: Any, order_id: str) -> m.OrderSent:
+    return m.OrderSent(await client.send_order(order_id))
+
+
+async def restore_order(client: Any, order_id: str, draft: Any) -> m.OrderRestored:
+    """A restored draft the service already holds: fetch it, so the draft is locked."""
+    return m.OrderRestored(await client.get_order(order_id), draft)
+
+
+async def fetch_patient(client: Any, patient_id: str) -> m.PatientReady:
+    """The patient and her history (for the duplicate warnings and the worklist)."""
+    patient = await client.get_patient(patient_id)
+    return m.PatientReady(patient, await client.list_orders(patient=patient.id))
+
+
+async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | None:
+    """Orders saved while IHR did not answer (or before a crash) go again, same key."""
+    from client.outbox import submit_pending
+
+    if not await asyncio.to_thread(len, outbox):
+        return None
+    stored: list[Any] = []
+
+    async def accepted(key: str, order: Any) -> None:
+        # The draft saved under this key now has its order: it must not be saved again.
+        await asyncio.to_thread(drafts.mark_saved, key, order.id)
+        stored.append((key, order))
+
+    result = await submit_pending(client, outbox, on_accepted=accepted)
+    if result.accepted:
+        return m.OutboxSent(stored)
+    if result.remaining:
+        from tui import strings as S
+
+        return m.Notice(S.outbox_waiting(result.remaining))
+    return None
+
+
+async def fetch_requester(client: Any, hpr: str, *, chosen: bool = False) -> m.RequesterReady:
+    return m.RequesterReady(await client.get_requester(hpr), chosen)
+
+
+async def search_patients(client: Any, query: str) -> m.PatientsFound:
+    result = await client.search_patients(query)
+    return m.PatientsFound(query, list(result.patients))
+
+
+async def save_group(client: Any, group_id: str | None, body: Any, hpr: str, office: str) -> m.GroupsReady:
+    """Create (no `group_id`) or change a group; the groups as they now are."""
+    if group_id is None:
+        await client.create_group(body, user_hpr=hpr, office_her_id=office or None)
+    else:
+        await client.update_group(group_id, body, user_hpr=hpr, office_her_id=office or None)
+    return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), changed=body.name)
+
+
+async def delete_group(client: Any, group: Any, hpr: str, office: str) -> m.GroupsReady:
+    await client.delete_group(group.id, user_hpr=hpr, office_her_id=office or None)
+    return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), deleted=group.name)
+
+
+async def lookup_specimen(client: Any, digits: str) -> m.SpecimenFound:
+    """The order a scanned label belongs to."""
+    found = await client.lookup_specimen(digits)
+    return m.SpecimenFound(await client.get_order(found.order_id), [found.specimen.id])
