@@ -36,6 +36,7 @@ from tui.context import LaunchContext
 from tui.draft import Step, StepStatus
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
+from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
 from tui.work import JobFailed, run_job
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
@@ -86,9 +87,6 @@ class IhrApp(App[None]):
         Binding("shift+tab", "focus_previous", show=False, id="focus_previous", priority=True),
     ]
 
-    #: How often to check that the terminal is still there (seconds).
-    TERMINAL_CHECK_S = 2.0
-
     #: Bumped whenever the session changes; the banner watches it.
     revision: reactive[int] = reactive(0, init=False)
 
@@ -119,7 +117,7 @@ class IhrApp(App[None]):
             clock=clock,
             on_draft_change=self._draft_changed,
         )
-        self.autosave = Autosave(self.session, self._open_drafts, self._schedule_autosave)
+        self.autosave = Autosave(self.session, lambda: _local_store("client.drafts", "DraftStore", settings), self._schedule_autosave)
         self.scanner = Scanner()
         self.last_labels: list[Any] = []
         self._outbox = outbox
@@ -132,22 +130,12 @@ class IhrApp(App[None]):
     def clock(self) -> datetime:
         return self.session.clock()
 
-    # ---- local state ------------------------------------------------------------------
     @property
     def outbox(self) -> Any:
         """Orders not yet accepted by the service (`client.outbox.Outbox`)."""
         if self._outbox is None:
-            from client.outbox import Outbox
-
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-            self._outbox = Outbox(self.settings.db_path)
+            self._outbox = _local_store("client.outbox", "Outbox", self.settings)
         return self._outbox
-
-    def _open_drafts(self) -> Any:
-        from client.drafts import DraftStore
-
-        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return DraftStore(self.settings.db_path)
 
     def _schedule_autosave(self, delay: float, callback: Callable[[], None]) -> Any:
         return self.set_timer(delay, callback, name="autosave") if self.is_running else None
@@ -159,7 +147,8 @@ class IhrApp(App[None]):
     def on_mount(self) -> None:
         self.load_start()
         if not self.is_headless:
-            self.set_interval(self.TERMINAL_CHECK_S, self.check_terminal, name="terminal-check")
+            self.set_interval(TERMINAL_CHECK_S, lambda: self.exit() if terminal_hung_up() else None,
+                              name="terminal-check")
 
     def load_start(self) -> None:
         """Load the client, catalog, patient and groups (again, after a failed start)."""
@@ -167,16 +156,6 @@ class IhrApp(App[None]):
 
         factory, self._client_factory = self._client_factory, None
         run_job(self, "start", start(self, factory))
-
-    def check_terminal(self) -> None:
-        """Quit when the terminal has hung up.
-
-        A thin client that loses its SSH connection, or a terminal closed without SIGHUP
-        reaching us, leaves stdin at end-of-file; Textual's input thread would then spin on
-        it for ever. Work already saved is in the service or the outbox.
-        """
-        if terminal_hung_up():
-            self.exit()
 
     async def on_unmount(self) -> None:
         self.autosave.close()
@@ -241,14 +220,6 @@ class IhrApp(App[None]):
         self.state_changed()
         self._add_pending()
 
-    @on(m.PatientsFound)
-    def _patients_found(self, message: m.PatientsFound) -> None:
-        from tui.screens.patient import PatientScreen
-
-        screen = self.screen_for_mode("patient")
-        if isinstance(screen, PatientScreen):
-            screen.show_results(message.query, message.patients)
-
     @on(m.OrderRestored)
     def _order_restored(self, message: m.OrderRestored) -> None:
         draft = self.session.draft
@@ -266,8 +237,17 @@ class IhrApp(App[None]):
         draft = self.session.draft
         for key, order in message.stored:
             if draft.idempotency_key == key and draft.order is None:
-                self.post_message(m.OrderStored(order))
+                self.order_stored(order)
         self.show_status(S.outbox_resent(len(message.stored)))
+
+    def order_stored(self, order: Any) -> None:
+        """The service holds the open order now (saved here, or sent again from the outbox)."""
+        draft = self.session.draft
+        draft.order = order
+        self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
+        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(order))
+        self.show_status(draft.steps[Step.SAVE].text)
+        self.state_changed()
 
     @on(m.Notice)
     def _notice(self, message: m.Notice) -> None:
@@ -277,14 +257,7 @@ class IhrApp(App[None]):
     def _job_failed(self, failure: JobFailed) -> None:
         """Every failure that no screen or dialog showed in its own place ends here."""
         text, name = failure.text, failure.name
-        if name in S.STEP_NAMES:
-            kept = name == Step.SAVE and (failure.is_a("ServiceUnavailable") or failure.is_a("Unauthorized"))
-            text = S.failed(S.STEP_NAMES[Step(name)], text) + (" " + S.OUTBOX_KEPT if kept else "")
-            self.session.draft.set_step(Step(name), StepStatus.FAILED, text)
-            self.state_changed()
-            for detail in failure.details[:5]:
-                self.notify(detail, title=S.ERROR_TITLE, severity="error")
-        elif name == "start":
+        if name == "start":
             self.session.forget_peeks()  # what the preview showed is not confirmed
             self.state_changed()
             if self.session.catalog is None:
@@ -356,9 +329,6 @@ class IhrApp(App[None]):
         self._confirm_discard(S.CONFIRM_CHANGE_PATIENT, go)
         return True
 
-    def search_patients(self, query: str) -> None:
-        run_job(self, "patient_search", workflow.search_patients(self.client, query))
-
     def save_group(self, group_id: str | None, name: str, codes: list[str], scope: str) -> None:
         from ihr.models import GroupInput
 
@@ -393,97 +363,15 @@ class IhrApp(App[None]):
 
         self.push_screen(ConfirmDialog(question), lambda ok: go() if ok else None)
 
-    # ---- save, print, collect, send ----------------------------------------------------------
-    def _step(self, step: Step, state: StepStatus, text: str) -> None:
-        self.session.draft.set_step(step, state, text)
-        self.state_changed()
-        if state is not StepStatus.RUNNING:
-            self.show_status(text)
+    # ---- save, print, collect, send: the review screen's steps ------------------------------
+    def finish(self, step: str) -> None:
+        """Run a step of the review (save, print, collect, send) from wherever the secretary is."""
+        from tui.screens.review import ReviewScreen
 
-    def action_save(self) -> None:
-        session = self.session
-        refusal = session.save_refusal()
-        if refusal is not None:
-            self.tell(refusal)
-            return
-        missing = session.missing_answers()
-        if missing:
-            self.switch_mode("questions")
-            self.tell(Notice(S.QUESTIONS_MISSING + " " + "; ".join(missing), "error"))
-            return
-        body, key = session.order_to_save()
-        self._step(Step.SAVE, StepStatus.RUNNING, S.SAVING)
-        run_job(self, Step.SAVE, workflow.save(self.client, self.outbox, body, key, self.autosave.flush()))
-
-    @on(m.OrderStored)
-    def _order_stored(self, message: m.OrderStored) -> None:
-        self.session.draft.order = message.order
-        self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
-        self._step(Step.SAVE, StepStatus.DONE, _saved_text(message.order))
-
-    def action_print(self) -> None:
-        from printing.orders import labels_for_order
-
-        session = self.session
-        order = session.draft.order
-        if order is None or session.catalog is None:
-            self.tell(Notice(S.SAVE_FIRST, "warning"))
-            return
-        labels = labels_for_order(order, session.catalog, session.draft.collected_at)
-        self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
-        run_job(self, Step.PRINT, workflow.print_labels(labels, self.printer_url, self.journal_path, self.settings))
-
-    @on(m.LabelsPrinted)
-    def _labels_printed(self, message: m.LabelsPrinted) -> None:
-        scheme = self.printer_url.partition("://")[0].lower()
-        self._step(Step.PRINT, StepStatus.DONE, S.printed(message.count, S.PRINTER_KIND.get(scheme, scheme)))
-
-    def action_collect_dialog(self) -> None:
-        from tui.dialogs.collection import CollectionDialog
-
-        draft = self.session.draft
-        if draft.order is None:
-            self.tell(Notice(S.SAVE_FIRST, "warning"))
-            return
-
-        def done(result: tuple[datetime, str] | None) -> None:
-            if result is not None:
-                self.collect(*result)
-
-        self.push_screen(CollectionDialog(self.clock(), draft.collected_by or self.settings.user), done)
-
-    def collect(self, when: datetime, who: str) -> None:
-        draft = self.session.draft
-        if draft.order is None:
-            self.tell(Notice(S.SAVE_FIRST, "warning"))
-            return
-        draft.collected_at, draft.collected_by = when, who
-        self._step(Step.COLLECT, StepStatus.RUNNING, S.COLLECTING)
-        run_job(self, Step.COLLECT, workflow.collect(self.client, draft.order, when, who))
-
-    @on(m.CollectionStored)
-    def _collection_stored(self, message: m.CollectionStored) -> None:
-        draft = self.session.draft
-        draft.order = message.order
-        when = draft.collected_at.strftime("%d.%m.%Y %H:%M") if draft.collected_at else ""
-        self._step(Step.COLLECT, StepStatus.DONE, S.collected(len(message.order.specimens), when,
-                                                               draft.collected_by or ""))
-
-    def action_send(self) -> None:
-        draft = self.session.draft
-        if draft.order is None:
-            self.tell(Notice(S.SAVE_FIRST, "warning"))
-        elif draft.steps[Step.SEND].state is StepStatus.DONE:
-            self.tell(Notice(S.ALREADY_SENT, "warning"))
-        else:
-            self._step(Step.SEND, StepStatus.RUNNING, S.SENDING)
-            run_job(self, Step.SEND, workflow.send(self.client, draft.order.id))
-
-    @on(m.OrderSent)
-    def _order_sent(self, message: m.OrderSent) -> None:
-        self.session.draft.order = message.order
-        self._step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
-        self.autosave.flush()  # sent: the autosaved draft goes
+        self.switch_mode("review")
+        screen = self.screen_for_mode("review")
+        if isinstance(screen, ReviewScreen):
+            screen.run_step(Step(step))
 
     # ---- screens --------------------------------------------------------------------------
     def screen_for_mode(self, mode: str) -> Screen[Any] | None:
@@ -642,27 +530,16 @@ class IhrApp(App[None]):
         return iter(())
 
 
+def _local_store(module: str, name: str, settings: Settings) -> Any:
+    """A store in the one local SQLite file (its folder made on first use; imported late)."""
+    import importlib
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return getattr(importlib.import_module(module), name)(settings.db_path)
+
+
 def _saved_text(order: Any) -> str:
     return S.saved([r.number for r in order.requisitions], len(order.specimens))
-
-
-def terminal_hung_up(fd: int | None = None) -> bool:
-    """True when the terminal on `fd` (default: stdin) has hung up or is gone.
-
-    `poll` looks for the hang-up without reading (so it takes no keys) and writes nothing
-    (so an idle screen stays silent).
-    """
-    import select
-    import sys
-
-    try:
-        fd = sys.__stdin__.fileno() if fd is None else fd
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        events = poller.poll(0)
-    except (OSError, ValueError, AttributeError):
-        return False
-    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
 
 
 def make_app(

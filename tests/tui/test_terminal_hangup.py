@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from tui.app import terminal_hung_up
+from tui.terminal import terminal_hung_up
 
 ROOT = Path(__file__).resolve().parents[2]
 

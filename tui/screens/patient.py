@@ -6,15 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from typing import TYPE_CHECKING
-
+from tui import messages as m
 from tui import strings as S
+from tui import workflow
 from tui.screens.base import MainScreen
 from tui.widgets.inputs import TextInput
-
-
-if TYPE_CHECKING:
-    from ihr.models import Patient
+from tui.work import run_job
 
 
 class PatientScreen(MainScreen):
@@ -45,11 +42,13 @@ class PatientScreen(MainScreen):
                 event.input.value = ""
             return
         self.set_status(S.PATIENT_SEARCHING)
-        self.ihr.search_patients(text)
+        run_job(self, "patient_search", workflow.search_patients(self.ihr.client, text))
 
-    def show_results(self, query: str, patients: list[Patient]) -> None:
+    @on(m.PatientsFound)
+    def _found(self, message: m.PatientsFound) -> None:
         from ihr.rules.identifiers import format_person_id
 
+        patients = message.patients
         table = self.query_one(DataTable)
         table.clear()
         today = self.ihr.clock().date()

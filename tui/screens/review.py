@@ -1,22 +1,31 @@
-"""Review and finish: what will be sent and drawn, then save, print, collect and send."""
+"""Review and finish: what will be sent and drawn, then save, print, collect and send.
+
+The four steps run here, each as a job (`tui.workflow`) whose message or `JobFailed` comes
+back to this screen; the step's state (`tui.draft.StepStatus`) is kept in the draft.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.console import Group as RichGroup
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ihr.rules.questions import format_answer, questions_for
+from tui import messages as m
 from tui import strings as S
+from tui import workflow
 from tui.draft import Step, StepStatus
 from tui.screens.base import MainScreen
 from tui.widgets.basket import requisitions
+from tui.work import JobFailed, run_job
 
 STEP_KEY = {Step.SAVE: "F6", Step.PRINT: "F7", Step.COLLECT: "F8", Step.SEND: "F9"}
 STATE_TEXT = {
@@ -33,10 +42,10 @@ class ReviewScreen(MainScreen):
     CSS_PATH = "review.tcss"
 
     BINDINGS = [
-        Binding("f6", "app.save", S.KEY_SAVE, id="save"),
-        Binding("f7", "app.print", S.KEY_PRINT, id="print"),
-        Binding("f8", "app.collect_dialog", S.KEY_COLLECT, id="collect"),
-        Binding("f9", "app.send", S.KEY_SEND, id="send"),
+        Binding("f6", "step('save')", S.KEY_SAVE, id="save"),
+        Binding("f7", "step('print')", S.KEY_PRINT, id="print"),
+        Binding("f8", "step('collect')", S.KEY_COLLECT, id="collect"),
+        Binding("f9", "step('send')", S.KEY_SEND, id="send"),
         Binding("ctrl+n", "app.new_order", S.KEY_NEW_ORDER, id="new_order"),
         Binding("ctrl+r", "app.choose_requester", S.KEY_REQUESTER, id="requester"),
     ]
@@ -50,6 +59,121 @@ class ReviewScreen(MainScreen):
 
     def on_mount(self) -> None:
         self.refresh_state()
+
+    # ---- the steps ------------------------------------------------------------------
+    def action_step(self, step: str) -> None:
+        self.run_step(Step(step))
+
+    def run_step(self, step: Step) -> None:
+        {Step.SAVE: self.save, Step.PRINT: self.print, Step.COLLECT: self.ask_collection, Step.SEND: self.send}[step]()
+
+    def _step(self, step: Step, state: StepStatus, text: str) -> None:
+        self.session.draft.set_step(step, state, text)
+        self.ihr.state_changed()
+        if state is StepStatus.DONE:
+            self.ihr.show_status(text)
+
+    def _refuse(self, text: str, severity: str = "warning") -> None:
+        self.ihr.show_status(text, severity)
+
+    def save(self) -> None:
+        from tui.session import Notice
+
+        app, session = self.ihr, self.session
+        refusal = session.save_refusal()
+        if refusal is not None:
+            app.tell(refusal)
+            return
+        missing = session.missing_answers()
+        if missing:
+            app.switch_mode("questions")
+            app.tell(Notice(S.QUESTIONS_MISSING + " " + "; ".join(missing), "error"))
+            return
+        body, key = session.order_to_save()
+        self._step(Step.SAVE, StepStatus.RUNNING, S.SAVING)
+        run_job(self, Step.SAVE, workflow.save(app.client, app.outbox, body, key, app.autosave.flush()))
+
+    @on(m.OrderStored)
+    def _stored(self, message: m.OrderStored) -> None:
+        self.ihr.order_stored(message.order)
+
+    def print(self) -> None:
+        from printing.orders import labels_for_order
+
+        app, session = self.ihr, self.session
+        order = session.draft.order
+        if order is None or session.catalog is None:
+            self._refuse(S.SAVE_FIRST)
+            return
+        labels = labels_for_order(order, session.catalog, session.draft.collected_at)
+        self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
+        run_job(self, Step.PRINT, workflow.print_labels(labels, app.printer_url, app.journal_path, app.settings))
+
+    @on(m.LabelsPrinted)
+    def _printed(self, message: m.LabelsPrinted) -> None:
+        scheme = self.ihr.printer_url.partition("://")[0].lower()
+        self._step(Step.PRINT, StepStatus.DONE, S.printed(message.count, S.PRINTER_KIND.get(scheme, scheme)))
+
+    def ask_collection(self) -> None:
+        from tui.dialogs.collection import CollectionDialog
+
+        app, draft = self.ihr, self.session.draft
+        if draft.order is None:
+            self._refuse(S.SAVE_FIRST)
+            return
+
+        def done(result: tuple[datetime, str] | None) -> None:
+            if result is not None:
+                self.collect(*result)
+
+        app.push_screen(CollectionDialog(app.clock(), draft.collected_by or app.settings.user), done)
+
+    def collect(self, when: datetime, who: str) -> None:
+        draft = self.session.draft
+        if draft.order is None:
+            self._refuse(S.SAVE_FIRST)
+            return
+        draft.collected_at, draft.collected_by = when, who
+        self._step(Step.COLLECT, StepStatus.RUNNING, S.COLLECTING)
+        run_job(self, Step.COLLECT, workflow.collect(self.ihr.client, draft.order, when, who))
+
+    @on(m.CollectionStored)
+    def _collected(self, message: m.CollectionStored) -> None:
+        draft = self.session.draft
+        draft.order = message.order
+        when = draft.collected_at.strftime("%d.%m.%Y %H:%M") if draft.collected_at else ""
+        self._step(Step.COLLECT, StepStatus.DONE,
+                   S.collected(len(message.order.specimens), when, draft.collected_by or ""))
+
+    def send(self) -> None:
+        draft = self.session.draft
+        if draft.order is None:
+            self._refuse(S.SAVE_FIRST)
+        elif draft.steps[Step.SEND].state is StepStatus.DONE:
+            self._refuse(S.ALREADY_SENT)
+        else:
+            self._step(Step.SEND, StepStatus.RUNNING, S.SENDING)
+            run_job(self, Step.SEND, workflow.send(self.ihr.client, draft.order.id))
+
+    @on(m.OrderSent)
+    def _sent(self, message: m.OrderSent) -> None:
+        self.session.draft.order = message.order
+        self._step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
+        self.ihr.autosave.flush()  # sent: the autosaved draft goes
+
+    @on(JobFailed)
+    def _step_failed(self, failure: JobFailed) -> None:
+        """A step failed: the review says which and why; basket and answers are kept."""
+        if failure.name not in S.STEP_NAMES:
+            return
+        failure.stop()
+        kept = failure.name == Step.SAVE and (failure.is_a("ServiceUnavailable") or failure.is_a("Unauthorized"))
+        text = S.failed(S.STEP_NAMES[failure.name], failure.text) + (" " + S.OUTBOX_KEPT if kept else "")
+        self._step(Step(failure.name), StepStatus.FAILED, text)
+        self.ihr.show_status(text, "error")
+        self.ihr.notify(failure.text, title=S.ERROR_TITLE, severity="error", timeout=8)
+        for detail in failure.details[:5]:
+            self.ihr.notify(detail, title=S.ERROR_TITLE, severity="error")
 
     def refresh_state(self) -> None:
         if not self.is_mounted:

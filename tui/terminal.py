@@ -1,0 +1,31 @@
+"""The terminal ihr runs in: notice when it has gone (a dropped SSH session, a closed window).
+
+A thin client that loses its SSH connection, or a terminal closed without SIGHUP reaching
+us, leaves stdin at end-of-file; Textual's input thread would then spin on it for ever. The
+app checks every `TERMINAL_CHECK_S` and quits; work already saved is in the service or the
+outbox, and the draft is autosaved.
+"""
+
+from __future__ import annotations
+
+#: How often the app checks that the terminal is still there (seconds).
+TERMINAL_CHECK_S = 2.0
+
+
+def terminal_hung_up(fd: int | None = None) -> bool:
+    """True when the terminal on `fd` (default: stdin) has hung up or is gone.
+
+    `poll` looks for the hang-up without reading (so it takes no keys) and writes nothing
+    (so an idle screen stays silent).
+    """
+    import select
+    import sys
+
+    try:
+        fd = sys.__stdin__.fileno() if fd is None else fd
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        events = poller.poll(0)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events)
