@@ -18,7 +18,8 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
 
 
 async def ready(pilot: Any) -> None:
-    """The app has its catalog and (when given a context) its patient and order screen."""
+    """The app has its catalog, requester and groups, and (with a context) its patient and
+    order screen."""
     app = pilot.app
     await wait_for(pilot, lambda: app.session.catalog is not None and app.session.requester is not None)
     if app.session.context.patient_id:
