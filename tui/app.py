@@ -4,7 +4,7 @@
 call that. Where things live:
 
 - `tui.session.OrderSession` holds what the secretary works on (catalog, patient,
-  requester, the `OrderDraft`) and decides every change to it; no Textual there.
+  requester, the `OrderDraft`) and decides every change to it, in plain Python.
 - I/O runs as jobs (`tui.workflow`, `tui.startup`, and the dialogs' own) started with
   `tui.work.run_job`; each comes home as a message handled here, or as `JobFailed` (see
   `tui.work` for the one convention for failures).

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 
 from tui import strings as S
+
+if TYPE_CHECKING:  # typing only: tui.app imports this module
+    from tui.app import IhrApp
 
 
 class NorwegianCommandPalette(CommandPalette):
@@ -26,7 +29,7 @@ class IhrCommands(Provider):
     """The app's actions, searchable in Norwegian."""
 
     def _commands(self) -> list[tuple[tuple[str, str], Callable[[], Any]]]:
-        app: Any = self.app  # IhrApp (not imported: tui.app imports this module)
+        app = cast("IhrApp", self.app)
         return [
             (S.CMD_HELP, app.action_help),
             (S.CMD_PATIENT, app.action_go_patient),

@@ -1,4 +1,4 @@
-"""How orders, statuses and KITH messages read on screen (no widgets here).
+"""How orders, statuses and KITH messages read on screen (Rich text; no Textual here).
 
 The worklist's cells and row diffs (no repaint when nothing changed), status texts with
 their colours, readable summaries of KITH messages, and the time formats. The rules behind
@@ -39,7 +39,7 @@ def day_time(at: datetime) -> str:
 # ---- worklist ---------------------------------------------------------------------------
 def status_text(status: OrderStatus | str) -> Text:
     value = status.value if isinstance(status, OrderStatus) else str(status)
-    style = STATUS_STYLE.get(OrderStatus(value), "") if value in OrderStatus._value2member_map_ else ""
+    style = STATUS_STYLE.get(value, "")  # type: ignore[call-overload]  # a StrEnum key equals its value
     label = S.status_label(value)
     if value in (OrderStatus.REJECTED.value, OrderStatus.PARTLY_REJECTED.value):
         label = "! " + label

@@ -2,6 +2,7 @@
 
 Code and identifiers are English; what appears on screen lives here so it can be read,
 reviewed and corrected in one place. Functions take values for the texts that hold them.
+No Textual here.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A thin client that loses its SSH connection, or a terminal closed without SIGHUP reaching
 us, leaves stdin at end-of-file; Textual's input thread would then spin on it for ever. The
 app checks every `TERMINAL_CHECK_S` and quits; work already saved is in the service or the
-outbox, and the draft is autosaved.
+outbox, and the draft is autosaved. No Textual here.
 """
 
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.widgets import Static
 
 from tui import strings as S
+
+if TYPE_CHECKING:  # typing only: tui.app imports the screens that hold the banner
+    from tui.app import IhrApp
 
 
 class PatientBanner(Static):
@@ -20,8 +23,7 @@ class PatientBanner(Static):
         self._changed()
 
     def _changed(self, _value: object = None) -> None:
-        app: Any = self.app  # IhrApp (not imported: it imports the screens that hold this)
-        session = app.session
+        session = cast("IhrApp", self.app).session
         patient = session.shown_patient
         line1 = Text(no_wrap=True, overflow="ellipsis")
         if patient is None:

@@ -98,7 +98,7 @@ class ChoiceField(Widget, can_focus=True):
                 self._choose(i)
                 return
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         key = event.key
         if key in ("right", "space"):
             self._step(1)

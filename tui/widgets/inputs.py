@@ -6,7 +6,8 @@ Editing keys at once: Textual resolves a widget's bindings (Backspace, Ctrl+U, D
 only after the key has bubbled up to the app, against whatever has focus *then*. Keys that
 arrive in one burst — a fast typist, a barcode scanner, any SSH link with latency — are
 routed before that happens, so "crx<Backspace>p" became "crx" (the p typed, then deleted).
-`TextInput` runs its own bindings when the key reaches it, in order with the typed text.
+`TextInput` runs its own bindings when the key reaches it, in order with the typed text
+(`run_own_binding`, which `tui.widgets.results` uses too).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import events
+from textual.widget import Widget
 from textual.widgets import Input
 
 
@@ -24,11 +26,16 @@ class TextInput(Input):
         super().__init__(*args, **kwargs)
         self.cursor_blink = False
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.is_printable:
-            return  # Input._on_key inserts it
-        bindings = self._bindings.key_to_bindings.get(event.key)
-        if bindings:
-            event.stop()
-            event.prevent_default()
-            await self.run_action(bindings[0].action)
+            return  # Input's own key handler inserts it
+        await run_own_binding(self, event)
+
+
+async def run_own_binding(widget: Widget, event: events.Key) -> None:
+    """Run the binding `widget` has for this key now, if the key is the widget's."""
+    active = widget.screen.active_bindings.get(event.key)
+    if active is not None and active.node is widget:
+        event.stop()
+        event.prevent_default()
+        await widget.run_action(active.binding.action)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Static
 
 _ORDER = {f"f{i}": i for i in range(1, 13)}
@@ -46,13 +47,13 @@ class KeyBar(Static):
         self._shown: tuple[tuple[str, str, bool], ...] | None = None
 
     def on_mount(self) -> None:
-        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
-        self.call_after_refresh(self._bindings_changed, self.screen)
+        self.screen.bindings_updated_signal.subscribe(self, self.show_keys)
+        self.call_after_refresh(self.show_keys, self.screen)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Any) -> None:
+    def show_keys(self, screen: Any) -> None:
         if not self.is_attached:
             return
         items: dict[str, tuple[str, str, bool]] = {}
@@ -64,11 +65,11 @@ class KeyBar(Static):
             items.setdefault(binding.action, (label, binding.description, active.enabled))
         # A screen's own key can be shadowed by the focused widget's hidden one for the same
         # key (Enter in a list): the screen's says what it does, so it is shown too.
-        for bindings in self.screen._bindings.key_to_bindings.values():
-            for binding in bindings:
-                if binding.show and binding.description:
-                    label = binding.key_display or key_label(binding.key)
-                    items.setdefault(binding.action, (label, binding.description, True))
+        keymap = getattr(getattr(self.app, "settings", None), "keymap", None) or {}
+        for binding in Binding.make_bindings(self.screen.BINDINGS):
+            if binding.show and binding.description:
+                label = binding.key_display or key_label(keymap.get(binding.id or "", binding.key))
+                items.setdefault(binding.action, (label, binding.description, True))
         keys = tuple(sorted(items.values(), key=lambda item: _sort_key(item[0].lower())))
         if keys == self._shown:
             return

@@ -20,6 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from tui import strings as S
+from tui.widgets.inputs import run_own_binding
 
 
 @dataclass(frozen=True)
@@ -102,13 +103,9 @@ class ResultList(Widget, can_focus=True):
         self._refresh_changed()
         self.post_message(self.Highlighted(self, row, self.rows[row].code))
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # Run our keys when they reach us (see tui.widgets.inputs): in order with a burst.
-        bindings = self._bindings.key_to_bindings.get(event.key)
-        if bindings:
-            event.stop()
-            event.prevent_default()
-            await self.run_action(bindings[0].action)
+        await run_own_binding(self, event)
 
     def action_move(self, delta: int) -> None:
         self.move_cursor(self.cursor_row + delta)
