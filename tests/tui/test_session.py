@@ -1,0 +1,192 @@
+"""The order session, driven directly: no Textual, no socket (the seed catalog and people)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from functools import cache
+from typing import Any
+
+import pytest
+
+from ihr.models import Catalog, Group, OrderStatus, OrderSummary, Patient
+from ihr.rules.search import CatalogIndex
+from sandbox.seed.catalog import seed_catalog
+from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, seed_patients, seed_requesters
+from tui import strings as S
+from tui.context import LaunchContext
+from tui.session import OrderSession
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+CRP, HCG, PSA, LITIUM, HBA1C = "NPU19748", "NPU01951", "NPU08669", "NPU02613", "NPU27300"
+
+
+@cache
+def catalog() -> Catalog:
+    return seed_catalog()
+
+
+def patient(sex: str) -> Patient:
+    return next(p for p in seed_patients() if p.sex == sex and 20 <= p.age_on(NOW.date()) <= 50)
+
+
+class CatalogResult:  # what `client.api.IhrClient.get_catalog` returns, as far as the session reads it
+    def __init__(self, cat: Catalog) -> None:
+        self.catalog, self.etag, self.from_cache, self.stale_reason = cat, "v1", False, None
+
+
+def session(sex: str = "K", history: list[OrderSummary] | None = None, **kwargs: Any) -> OrderSession:
+    s = OrderSession(office_her_id=DEMO_OFFICE_HER_ID, clock=lambda: NOW, **kwargs)
+    s.set_catalog(CatalogResult(catalog()), CatalogIndex(catalog().services))
+    s.set_patient(patient(sex), history or [])
+    s.set_requester(next(r for r in seed_requesters() if r.hpr == DEMO_REQUESTER_HPR))
+    return s
+
+
+def test_a_service_goes_in_once() -> None:
+    s = session()
+    assert s.add_service(CRP).text == S.added("P-CRP")
+    again = s.add_service(CRP)
+    assert not again.done and again.severity == "warning" and s.draft.codes == [CRP]
+
+
+def test_a_service_not_for_this_patient_is_refused_with_the_reason() -> None:
+    s = session("K")
+    refused = s.add_service(PSA)
+    assert not refused.done and refused.severity == "error" and refused.alert
+    assert "kan bare bestilles for menn" in refused.text and s.draft.codes == []
+
+
+def test_a_recent_order_of_the_same_service_warns_but_adds() -> None:
+    s0 = session("K")
+    earlier = OrderSummary(id="o0", patient_id=s0.patient.id, patient_name="x", requester_hpr=DEMO_REQUESTER_HPR,
+                           status=OrderStatus.SENT, created_at=NOW - timedelta(hours=2), updated_at=NOW,
+                           service_names=["B-HbA1c"], service_codes=[HBA1C])  # asked for every 60 days at most
+    s = session("K", history=[earlier])
+    notice = s.add_service(HBA1C)
+    assert notice.done and notice.severity == "warning" and notice.alert and s.draft.codes == [HBA1C]
+    assert "B-HbA1c ble bestilt" in notice.text
+    cancelled = earlier.model_copy(update={"status": OrderStatus.CANCELLED})
+    assert session("K", history=[cancelled]).add_service(HBA1C).severity == "information"
+
+
+def test_a_saved_order_is_locked() -> None:
+    s = session()
+    s.add_service(CRP)
+    s.draft.order = object()  # type: ignore[assignment]  # the service holds it now
+    assert not s.add_service(HCG).done and s.remove_service(CRP).text == S.ALREADY_SAVED
+    assert s.toggle_priority().text == S.ALREADY_SAVED and s.draft.priority == "normal"
+    assert s.save_refusal().text == S.ALREADY_SAVED
+
+
+def test_remove_takes_the_named_or_else_the_last_service() -> None:
+    s = session()
+    for code in (CRP, HCG, LITIUM):
+        s.add_service(code)
+    s.remove_service(HCG)
+    assert s.draft.codes == [CRP, LITIUM]
+    s.remove_service()
+    assert s.draft.codes == [CRP]
+
+
+def test_a_group_adds_what_the_catalog_still_has() -> None:
+    s = session()
+    s.add_service(CRP)
+    notice = s.add_group(Group(id="g", name="Pakke", service_codes=[CRP, HCG, "GONE123"]))
+    assert notice.text == S.group_added("Pakke", 1) and s.draft.codes == [CRP, HCG]
+
+
+def test_priority_toggles() -> None:
+    s = session()
+    s.toggle_priority()
+    assert s.draft.priority == "haster"
+    s.toggle_priority()
+    assert s.draft.priority == "normal"
+
+
+def test_missing_answers_follow_the_questions_that_apply() -> None:
+    s = session("K")
+    s.add_service(HCG)
+    s.draft.answers["gravid"] = True
+    assert any("Svangerskapsuke" in m for m in s.missing_answers())  # required once she is pregnant
+    s.draft.answers["gravid"] = False
+    assert s.missing_answers() == [] and s.save_refusal() is None
+
+
+def test_imaging_without_a_problemstilling_question_needs_the_comment() -> None:
+    s = session()
+    ct = next(x for x in catalog().services if x.requires_problemstilling)
+    bare = ct.model_copy(update={"questions": [q for q in ct.questions if q.key != "problemstilling"]})
+    s.draft.add(bare)
+    assert s.needs_problemstilling() and S.PROBLEMSTILLING_REQUIRED in s.missing_answers()
+    s.draft.comment = "Hoste i 6 uker"
+    assert S.PROBLEMSTILLING_REQUIRED not in s.missing_answers()
+    s.draft.items.clear()
+    s.draft.add(ct)  # the catalog asks it as a guided question: that question carries it
+    assert not s.needs_problemstilling()
+
+
+def test_save_is_refused_until_there_is_something_to_save() -> None:
+    s = OrderSession(clock=lambda: NOW)
+    assert s.save_refusal().text == S.NOTHING_TO_SAVE
+    s = session()
+    s.requester = None
+    s.add_service(CRP)
+    assert s.save_refusal().text == S.NO_REQUESTER
+
+
+def test_the_saved_body_drops_answers_that_no_longer_apply_and_keeps_its_key() -> None:
+    s = session("K")
+    s.add_service(HCG)
+    s.draft.answers.update({"gravid": False, "svangerskapsuke": 20})
+    body, key = s.order_to_save()
+    assert "svangerskapsuke" not in body.answers and body.office_her_id == DEMO_OFFICE_HER_ID
+    assert s.order_to_save()[1] == key  # the same body: the same key (a retry never makes two)
+    s.add_service(CRP)
+    assert s.order_to_save()[1] != key
+
+
+def test_services_chosen_at_start_up_wait_for_catalog_and_patient() -> None:
+    entries = catalog().services  # the preview index holds entries with code and name
+    s = OrderSession(context=LaunchContext(patient("K").id, DEMO_REQUESTER_HPR), clock=lambda: NOW)
+    s.starting = True
+    s.set_preview_index(CatalogIndex(entries), "v1")
+    assert s.add_service(CRP).text == S.CATALOG_LOADING and [e.code for e in s.pending] == [CRP]
+    s.add_service(CRP)
+    assert len(s.pending) == 1  # chosen twice: waits once
+    s.set_catalog(CatalogResult(catalog()), None)
+    assert s.add_pending() == [] and s.draft.codes == []  # the patient is not there yet
+    s.set_patient(patient("K"), [])
+    assert [n.text for n in s.add_pending()] == [S.added("P-CRP")] and s.draft.codes == [CRP]
+
+
+def test_services_chosen_for_the_epj_patient_are_dropped_for_another() -> None:
+    s = OrderSession(context=LaunchContext(patient("K").id, DEMO_REQUESTER_HPR), clock=lambda: NOW)
+    s.set_preview_index(CatalogIndex(catalog().services), "v1")
+    s.add_service(CRP)
+    s.set_catalog(CatalogResult(catalog()), None)
+    s.set_patient(patient("M"), [])
+    assert s.add_pending() == [] and s.draft.codes == [] and s.pending == []
+
+
+def test_every_change_to_the_draft_is_reported_for_the_autosave() -> None:
+    changes: list[int] = []
+    s = session(on_draft_change=lambda: changes.append(1))
+    s.add_service(CRP)
+    s.draft.answers["x"] = 1
+    s.new_draft()
+    s.draft.priority = "haster"  # the new draft reports too
+    assert len(changes) >= 3
+
+
+@pytest.mark.parametrize(
+    ("group", "editable"),
+    [
+        (Group(id="a", name="a", service_codes=[CRP], scope="office", office_her_id=DEMO_OFFICE_HER_ID), True),
+        (Group(id="b", name="b", service_codes=[CRP], scope="office", office_her_id="99999999"), False),
+        (Group(id="c", name="c", service_codes=[CRP], scope="office"), False),  # regional
+        (Group(id="d", name="d", service_codes=[CRP], scope="personal", owner_hpr=DEMO_REQUESTER_HPR), True),
+        (Group(id="e", name="e", service_codes=[CRP], scope="personal", owner_hpr="1234567"), False),
+    ],
+)
+def test_groups_are_ours_to_change_by_the_service_rule(group: Group, editable: bool) -> None:
+    assert session().may_edit(group) is editable
