@@ -202,6 +202,9 @@ def priority_now(p: str) -> str:
     return f"Prioritet: {PRIORITY.get(p, p)}"
 
 
+BASKET_PENDING = "Sjekkes når katalogen er lastet"
+
+
 def basket_summary(services: int, requisitions: int) -> str:
     s = "analyse" if services == 1 else "analyser"
     r = "rekvisisjon" if requisitions == 1 else "rekvisisjoner"

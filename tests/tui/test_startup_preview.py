@@ -94,10 +94,19 @@ async def test_a_service_chosen_before_the_client_loaded_goes_into_the_basket(se
             await pilot.pause()
             assert app.session.draft.items == []  # not yet: the checks need the catalog and the patient
             assert "Henter katalogen" in str(app.screen.query_one("#status").render())
+            # but the basket shows it at once, waiting for the checks
+            assert "1 analyse," in str(app.screen.query_one("#basket-title").render())
+            assert basket_lines(app) == ["Sjekkes når katalogen er lastet", "  P-CRP"]
         finally:
             release.set()
         await ready(pilot)
         await wait_for(pilot, lambda: [s.name for s, _ in app.session.draft.items] == ["P-CRP"])
+        assert "Sjekkes når katalogen er lastet" not in basket_lines(app) and "  P-CRP" in basket_lines(app)
+
+
+def basket_lines(app: Any) -> list[str]:
+    basket = app.screen.query_one("#basket")
+    return [str(basket.get_option_at_index(i).prompt) for i in range(basket.option_count)]
 
 
 async def test_without_a_cached_catalog_the_search_waits_for_the_client(settings: Any) -> None:

@@ -76,10 +76,11 @@ class OrderScreen(MainScreen):
             table = self.query_one(ResultList)
             self._show_support(table.rows[table.cursor_row].code if table.row_count else None)
         basket = self.query_one(BasketList)
-        basket.show_items(session.draft.items, session.catalog)
+        basket.show_items(session.draft.items, session.catalog, session.pending)
         n_req = len(requisitions(session.draft.items, session.catalog)) if session.catalog else 0
+        count = len(session.draft.items) + len(session.pending)
         self.query_one("#basket-title", Static).update(
-            Text(f"{S.BASKET_TITLE}: {S.basket_summary(len(session.draft.items), n_req)}", style="bold")
+            Text(f"{S.BASKET_TITLE}: {S.basket_summary(count, n_req)}", style="bold")
         )
 
     # ---- search -------------------------------------------------------------------

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from typing import TYPE_CHECKING
+from tui import strings as S
 
 if TYPE_CHECKING:
     from ihr.models import Catalog, Service
-from tui import strings as S
 
 
 @dataclass
@@ -38,20 +39,33 @@ def requisitions(items: list[tuple[Service, str]], catalog: Catalog) -> list[Req
 
 
 class BasketList(OptionList):
-    """Requisition headings (disabled) and their services (selectable for removal)."""
+    """Requisition headings (disabled) and their services (selectable for removal).
+
+    Services chosen at start-up, before the catalog and the patient have loaded, are shown
+    under a heading of their own: they go into a requisition once they have been checked.
+    """
 
     DEFAULT_CSS = """
     BasketList { height: 1fr; border: none; padding: 0; }
     """
 
-    def show_items(self, items: list[tuple[Service, str]], catalog: Catalog | None) -> None:
+    def show_items(
+        self, items: list[tuple[Service, str]], catalog: Catalog | None, pending: Sequence[Any] = ()
+    ) -> None:
         highlighted = self.highlighted_code
         self.clear_options()
-        if not items or catalog is None:
+        if catalog is None:
+            items = []
+        if not items and not pending:
             self.add_option(Option(Text(S.BASKET_EMPTY, style="italic"), disabled=True))
             return
         options: list[Option] = []
-        for req in requisitions(items, catalog):
+        if pending:
+            options.append(Option(Text(S.BASKET_PENDING, style="bold underline"), disabled=True))
+            options.extend(
+                Option(Text(f"  {entry.name}", no_wrap=True, overflow="ellipsis"), disabled=True) for entry in pending
+            )
+        for req in requisitions(items, catalog) if catalog is not None else ():
             options.append(
                 Option(Text(S.requisition_heading(req.kind, req.lab_name), style="bold underline"), disabled=True)
             )
