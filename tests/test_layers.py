@@ -158,3 +158,25 @@ def test_no_import_circle() -> None:
         if node not in state:
             visit(node)
     assert not circles, "import circles:\n" + "\n".join(" -> ".join(c) for c in circles)
+
+
+def test_choosing_a_service_before_the_client_has_loaded_loads_no_pydantic() -> None:
+    """Enter on the start-up search list puts the service in the basket at once: importing
+    pydantic there would stall the screen for a third of a second (it did)."""
+    probe = """
+import json, sys
+from ihr.rules.search import CatalogIndex, search_entries
+from tui.context import LaunchContext
+from tui.session import OrderSession
+body = json.dumps({"services": [{"code": "NPU19748", "name": "P-CRP", "short_name": "CRP",
+                                 "discipline": "klinisk_kjemi", "synonyms": [], "abbreviations": ["crp"]}]})
+session = OrderSession(context=LaunchContext("15880099903", "9144900"))
+session.set_preview_index(CatalogIndex(search_entries(body.encode())), "v1")
+notice = session.add_service("NPU19748")
+assert [e.code for e in session.pending] == ["NPU19748"], notice
+print(" ".join(sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    loaded = {m.split(".")[0] for m in out.stdout.split()}
+    assert not loaded & {"pydantic", "pydantic_core", "httpx"}, sorted(loaded & {"pydantic", "pydantic_core", "httpx"})

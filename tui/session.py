@@ -127,8 +127,6 @@ class OrderSession:
 
     def add_service(self, code: str) -> Notice:
         """Put a service in the basket (or say why not); a duplicate of a recent order warns."""
-        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
-
         if self.catalog is None or self.patient_loading():
             # Chosen from the start-up search list: it goes in when catalog and patient are
             # there (the refusal and duplicate checks need both).
@@ -136,6 +134,8 @@ class OrderSession:
             if entry is not None and all(p.code != code for p in self.pending):
                 self.pending.append(entry)
             return Notice(S.CATALOG_LOADING)
+        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
+
         if self.draft.locked:
             return Notice(S.ALREADY_SAVED, "warning", done=False)
         service = self.catalog.service(code)
