@@ -7,12 +7,13 @@ app (Header, Input, DataTable, Footer) the clock stops when its input's placehol
 the emulated screen. For `ihr --patient --requester` (talking to the sandbox on loopback,
 started once in this process, with a warm catalog cache as on any working day) two times are
 taken: first screen drawn (the order builder's search field), and interactive (patient banner
-and the catalog's search results on screen). Budget: interactive <= 1.5 x minimal.
+and the catalog's search results on screen). Budget: interactive <= 1.2 x minimal.
 
-Two more figures, with no budget: "crp" and Enter typed, a key at a time, the moment it is
-interactive, until P-CRP is in the basket; and how long each of those keys took to its first
-byte on the pty. The basket needs the validated catalog and patient, which come with the
-client after the start-up preview, and the keys are typed while that client is loading.
+Then "crp" and Enter typed, a key at a time, the moment it is interactive, until P-CRP is in
+the basket ("1 analyse," in its title). Budget: <= 1.4 x minimal. The keys are typed while
+the client is loading: the basket shows the service at once, under "Sjekkes når katalogen er
+lastet", and the checks (patient, duplicates) follow with the validated catalog and patient.
+Also printed, without a budget: how long each of those keys took to its first byte.
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def main() -> None:
     print(f"  ihr, 'crp' Enter typed then, until P-CRP is in the basket: {b * 1000:7.0f} ms  ({b / m:.2f} x)")
     print(f"  keystroke -> first byte while the client loads: p50 {percentile(keys, 50) * 1000:.1f} ms, "
           f"max {max(keys) * 1000:.1f} ms ({len(keys)} keys)")
-    print(f"  budget: interactive <= 1.5 x minimal -> {'OK' if r <= 1.5 * m else 'OVER'}")
+    print(f"  budget: interactive <= 1.2 x minimal -> {'OK' if r <= 1.2 * m else 'OVER'}")
+    print(f"  budget: basket <= 1.4 x minimal -> {'OK' if b <= 1.4 * m else 'OVER'}")
     print("  all runs (ms): minimal", [round(x * 1000) for x in minimal])
     print("                 first  ", [round(x * 1000) for x in first])
     print("                 ready  ", [round(x * 1000) for x in ready])
