@@ -222,12 +222,14 @@ class IhrApp(App[None]):
 
     @on(m.OrderRestored)
     def _order_restored(self, message: m.OrderRestored) -> None:
+        from ihr.models import OrderStatus
+
         draft = self.session.draft
         if message.draft is not draft or draft.order is not None:  # another order since
             return
         draft.order = message.order
         draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(message.order))
-        if message.order.status.value not in ("utkast", "lagret"):
+        if message.order.status not in (OrderStatus.DRAFT, OrderStatus.SAVED):
             draft.set_step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
             self.autosave.flush()  # sent already: nothing left to keep
         self.state_changed()

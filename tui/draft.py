@@ -98,7 +98,7 @@ class OrderDraft:
     items: list[tuple[Service, str]] = field(default_factory=list)  # (service, lab HER-id)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     raw_answers: dict[str, str] = field(default_factory=dict)  # what was typed, kept as typed
-    priority: str = "normal"  # ihr.models.Priority value
+    priority: str = "normal"  # an ihr.models.Priority value (tui.session.NORMAL, URGENT)
     comment: str = ""
     idempotency_key: str | None = None
     submitted: OrderInput | None = None  # the body that went with the key

@@ -165,10 +165,12 @@ class OrderSession:
 
     def history_pairs(self) -> list[tuple[str, datetime]]:
         """The patient's earlier orders as (service code, ordered at), for duplicate warnings."""
+        from ihr.models import OrderStatus
+
         return [
             (code, summary.created_at)
             for summary in self.history
-            if summary.status.value != "kansellert"
+            if summary.status is not OrderStatus.CANCELLED
             for code in summary.service_codes
         ]
 

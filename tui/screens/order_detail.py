@@ -21,7 +21,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, StatusEvent
+from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, Priority, StatusEvent
 from ihr.rules.followup import REJECTED, correctable, open_items, rejections
 from ihr.rules.identifiers import format_person_id
 from tui import strings as S
@@ -151,7 +151,7 @@ class OrderDetailScreen(Polling, MainScreen):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{S.DETAIL_TITLE} {numbers} · {day_time(order.created_at)} · ", style="bold")
         text.append_text(status_text(order.status))
-        if order.priority.value == "haster":
+        if order.priority is Priority.URGENT:
             text.append(f"  {S.BANNER_URGENT} ", style="bold reverse")
         text.append("\n")
         text.append(S.detail_patient(order.patient.display_name, format_person_id(order.patient.id)))

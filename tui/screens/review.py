@@ -23,6 +23,7 @@ from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.draft import Step, StepStatus
+from tui.session import URGENT
 from tui.screens.base import MainScreen
 from tui.widgets.basket import requisitions
 from tui.work import JobFailed, run_job
@@ -212,7 +213,7 @@ class ReviewScreen(MainScreen):
         head.append(f"{session.requester.name} (HPR {session.requester.hpr})" if session.requester else S.NO_REQUESTER)
         head.append(f"   {S.REVIEW_PRIORITY}: ", style="bold")
         head.append(S.PRIORITY.get(draft.priority, draft.priority),
-                    style="bold reverse" if draft.priority == "haster" else "")
+                    style="bold reverse" if draft.priority == URGENT else "")
         parts.append(head)
         if session.catalog is None or not draft.items:
             parts.append(Text(S.QUESTIONS_EMPTY_BASKET, style="italic"))

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from tui import strings as S
+from tui.session import URGENT
 
 if TYPE_CHECKING:  # typing only: tui.app imports the screens that hold the banner
     from tui.app import IhrApp
@@ -38,7 +39,7 @@ class PatientBanner(Static):
         line2 = Text(no_wrap=True, overflow="ellipsis")
         requester = session.shown_requester
         line2.append(S.banner_requester(requester.name, requester.hpr) if requester else S.BANNER_NO_REQUESTER)
-        if session.draft.priority == "haster":
+        if session.draft.priority == URGENT:
             line2.append("  ")
             line2.append(f" {S.BANNER_URGENT} ", style="bold reverse")
         if session.catalog_note:

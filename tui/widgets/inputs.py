@@ -12,9 +12,11 @@ routed before that happens, so "crx<Backspace>p" became "crx" (the p typed, then
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -33,9 +35,23 @@ class TextInput(Input):
 
 
 async def run_own_binding(widget: Widget, event: events.Key) -> None:
-    """Run the binding `widget` has for this key now, if the key is the widget's."""
-    active = widget.screen.active_bindings.get(event.key)
-    if active is not None and active.node is widget:
+    """Run the binding `widget` has for this key now, if it has one.
+
+    The widget's own (class) bindings, not the screen's active ones: those follow the focus,
+    which a Tab later in the same burst may already have moved on.
+    """
+    action = own_bindings(type(widget)).get(event.key)
+    if action is not None:
         event.stop()
         event.prevent_default()
-        await widget.run_action(active.binding.action)
+        await widget.run_action(action)
+
+
+@cache
+def own_bindings(cls: type[Widget]) -> dict[str, str]:
+    """Key -> action of a widget class's BINDINGS, merged as Textual does (nearest class wins)."""
+    keys: dict[str, str] = {}
+    for base in reversed(cls.__mro__):
+        for binding in Binding.make_bindings(base.__dict__.get("BINDINGS", [])):
+            keys[binding.key] = binding.action
+    return keys
