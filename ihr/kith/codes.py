@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from ihr.models.catalog import Discipline, Service
-from ihr.models.order import Requisition
+from ihr.models.order import ItemStatus, Requisition
 from ihr.models.receipts import AppRecStatus
 
 # ---- 8221 AppRec error codes ----------------------------------------------------------
@@ -146,9 +146,13 @@ _DISCIPLINE_MSG_DESCR: dict[Discipline, str] = {
 
 
 def msg_descr_for(requisition: Requisition, services: Mapping[str, Service]) -> str:
-    """The 8202 type of one requisition: the services' own (`Service.msg_descr`: CT, MR,
-    CYTO, ...) when they agree, else the discipline's (imaging of mixed modalities: AN)."""
-    own = {services[i.service_code].msg_descr for i in requisition.items if i.service_code in services}
+    """The 8202 type of one requisition: its open services' own (`Service.msg_descr`: CT,
+    MR, CYTO, ...) when they agree, else the discipline's (imaging of mixed modalities: AN)."""
+    own = {
+        services[i.service_code].msg_descr
+        for i in requisition.items
+        if i.service_code in services and i.status != ItemStatus.CANCELLED
+    }
     if len(own) == 1 and None not in own:
         return str(own.pop())
     if requisition.discipline == Discipline.PATHOLOGY:

@@ -460,7 +460,7 @@ IMAGING: list[tuple] = [
     ("LOK-UL-DVT",   "UL vener underekstremitet",  "UL DVT",      ["ul dvt", "ul"],              ["Blodpropp i leggen"], [], "UL", None),
     ("SAA0AD",       "CT caput uten kontrast",     "CT caput",    ["ct caput", "ct hode", "ct"], ["CT hode"], [], "CT", None),
     ("SSD0AD",       "CT abdomen med kontrast",    "CT abd k+",   ["ct abdomen", "ct"],          ["CT buk"], CT_CONTRAST + PREGNANCY, "CT", IV_CONTRAST),
-    ("SSL0AD",       "CT abdomen og bekken med kontrast", "CT abd/bek k+", ["ct abdomen bekken", "ct"], ["CT buk og bekken"], CT_CONTRAST + PREGNANCY, "CT", IV_CONTRAST),
+    ("SSL0AD",       "CT abdomen og bekken med kontrast", "CT abd+bek", ["ct abdomen bekken", "ct"], ["CT buk og bekken"], CT_CONTRAST + PREGNANCY, "CT", IV_CONTRAST),
     ("SSC0AD",       "CT thorax med kontrast",     "CT thx k+",   ["ct thorax", "ct"],           ["CT lunger", "CT toraks"], CT_CONTRAST, "CT", IV_CONTRAST),
     ("SNG0AG",       "MR kne",                     "MR kne",      ["mr kne", "mr"],              ["MR menisk"], MR, "MR", None),
     ("SNA0GG",       "MR columna lumbosakral",     "MR LS",       ["mr ls", "mr rygg", "mr"],    ["MR korsrygg", "Prolaps", "MR columna lumbalis"], MR, "MR", None),

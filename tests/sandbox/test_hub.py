@@ -85,7 +85,7 @@ def collect(client: httpx.Client, order: Order, at, specimen_id: str | None = No
 def test_send_stores_one_message_per_requisition_and_runs_the_status_sequence(
     sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client
 ) -> None:
-    order = create(client, ["NPU19748", "NOR05172", "LOK-MB-STREP", "LOK-RTG-THX"], answers={"problemstilling": "Hoste i 6 uker."})
+    order = create(client, ["NPU19748", "NOR05172", "LOK-MB-STREP", "SSC0AA"], answers={"problemstilling": "Hoste i 6 uker."})
     assert [m for m in messages(client, order.id)] == []
     sent = send(client, order)
     assert sent.status == "sendt" and {r.status for r in sent.requisitions} == {"sendt"}

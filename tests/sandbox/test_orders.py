@@ -86,7 +86,7 @@ def test_a_realistic_basket_gets_requisitions_and_tubes(client: httpx.Client) ->
 
 def test_one_requisition_per_lab_and_discipline_and_imaging_is_a_referral(client: httpx.Client) -> None:
     body = order_body(
-        ["NPU19748", "LOK-MB-STREP", "LOK-RTG-THX"],
+        ["NPU19748", "LOK-MB-STREP", "SSC0AA"],
         answers={"problemstilling": "Langvarig hoste, spørsmål om pneumoni."},
     )
     order = Order.model_validate(post_order(client, body).json())
