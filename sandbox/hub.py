@@ -7,6 +7,13 @@ back by the hub with `parse_apprec`), then the lab statuses mottatt, under_analy
 svar_klart. A background thread runs the jobs that are due by the app's clock; tests with a
 fake clock call `run_due()` themselves after moving it.
 
+Every message is a Rekvisisjon v1.6 with its own MsgId and ServType (HISD 1154): N when a
+requisition is first sent; M (Endring) when it is sent again after a correction; A (Tillegg)
+for an add-on after sending; C (Kansellering) for a cancellation after sending, or M with
+the cancelled items as C when only some are cancelled. The lab first checks each message
+(`sandbox.reception`) and answers each with its own AppRec; a cancellation takes effect only
+when that AppRec is OK.
+
 Each (re)send of a requisition bumps its send generation; jobs of an older generation (an
 order corrected and sent again) are dropped. Log lines carry order ids only.
 """
@@ -432,10 +439,10 @@ class MessageHub:
         lab = self._lab_name(req.lab_her_id)
         confirmed = result.status == AppRecStatus.OK
         items = [
-            i.model_copy(
-                update={"status": ItemStatus.CANCELLED} if confirmed else {"cancel_requested_at": None}
-            )
-            if i.id in asked and i.status == ItemStatus.ORDERED
+            i.model_copy(update={"status": ItemStatus.CANCELLED})
+            if confirmed and i.id in asked and i.status == ItemStatus.ORDERED
+            else i.model_copy(update={"cancel_requested_at": None})
+            if not confirmed and i.id in asked
             else i
             for i in req.items
         ]

@@ -8,8 +8,8 @@
 Display texts are Volven's (../shared/standards/kith/volven-kodeverk.json); the tests check
 every code the project writes against that file.
 
-Texts for 8221 follow two independent public implementations that agree (NAV eMottak and
-Digdir's NHN adapter). Values marked `# check` were not confirmed in a public source.
+Texts for 8221 are Volven's, as two independent public implementations (NAV eMottak and
+Digdir's NHN adapter) also write them.
 """
 
 from __future__ import annotations
@@ -31,17 +31,19 @@ APPREC_ERRORS: dict[str, str] = {
     "E30": "Pasientens fødselsnummer mangler",
     "E31": "Pasientens fødselsnummer er feil",
     "E32": "Pasientens navn mangler",
+    "E33": "Pasientens etternavn mangler",
+    "E34": "Pasientens fornavn mangler",
     "E35": "Pasienten finnes ikke i mottakersystemet",
     "E36": "Pasientopplysninger er utilstrekkelige",
-    "E53": "Pasientens fødselsnummer eller D-nummer finnes ikke registrert i Folkeregisteret",
-    "E54": "Pasientens fødselsnummer er ikke registrert i mottakersystemet",
+    "E53": "Pasientens fødselsnummer eller D-nummer finnes ikke registrert i Folkeregisteret.",
+    "E54": "Pasientens fødselsnummer er ikke registrert i mottagersystemet",
     # S: signature and certificate
     "S01": "Feil på signatur",
     "S02": "Ugyldig sertifikat",
     "S03": "Tilbaketrukket sertifikat",
     "S99": "Annen feil på signatur eller sertifikat",
     # T: technical format
-    "T01": "Ikke XML / ikke «well formed» / uleselig",
+    "T01": "Ikke XML / ikke 'well formed' / uleselig",
     "T02": "XML validerer ikke",
     "T10": "Støtter ikke meldingsformatet",
     "T99": "Annen feil på format",

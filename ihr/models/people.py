@@ -20,6 +20,7 @@ class Patient(Model, ShownPerson):
     birth_date: date
     sex: Sex
     municipality: str | None = None
+    gp_hpr: str | None = None  # the patient's fastlege (HPR-nummer), a natural copy recipient
 
 
 class Requester(Model):

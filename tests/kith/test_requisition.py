@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ihr.kith import build_requisition_message, parse_msghead, validate
-from ihr.kith.codes import MATERIAL_CODES, ServiceType
+from ihr.kith import build_apprec, build_requisition_message, parse_msghead, validate
+from ihr.kith.codes import APPREC_ERRORS, MATERIAL_CODES, ServiceType
 from ihr.kith.namespaces import NS_MSGHEAD, NS_REKVISISJON, OID_ICPC2, OID_NCRP, OID_NLK, OID_UNSPECIFIED_LAB
-from ihr.models import Order, Requisition
+from ihr.models import AppRecError, AppRecStatus, Order, Requisition
 
 from tests.kith.factories import (
     GEN_DATE,
@@ -172,6 +172,31 @@ def test_every_code_is_in_its_national_code_list(volven: dict[str, dict[str, str
             assert dn and codes[code].startswith(dn), (where, dn, codes[code])
         checked += 1
     assert checked >= 8
+
+
+APPREC_CS_LISTS = {
+    ("AppRec", "MsgType"): "8279",
+    ("OriginalMsgId", "MsgType"): "8279",
+    ("AppRec", "Status"): "8258",
+    ("Inst", "TypeId"): "9051",
+}
+
+
+@pytest.mark.parametrize("status", list(AppRecStatus))
+def test_every_code_of_the_labs_apprecs_is_in_its_code_list(volven: dict[str, dict[str, str]], status: AppRecStatus) -> None:
+    """The sandbox's labs answer with AppRecs: every error code of 8221 the labs use, each status."""
+    errors = [AppRecError(code=code, text=text) for code, text in APPREC_ERRORS.items()]
+    xml = build_apprec(
+        original=parse_msghead(build(make_order(), "rq-mbk")), status=status, errors=errors, msg_id="a",
+        gen_date=GEN_DATE, sender_her="1", receiver_her="2", sender_name="Lab", receiver_name="Kontor",
+    )
+    seen = set()
+    for where, el in coded_elements(xml):
+        code, system, dn = el.get("V"), el.get("S"), el.get("DN")
+        list_id = system.removeprefix(VOLVEN_PREFIX) if system else APPREC_CS_LISTS[tuple(where.split("/"))]
+        assert volven[list_id].get(code) == dn, (where, code, dn)
+        seen.add(list_id)
+    assert seen == {"8279", "8258", "8221", "9051"}
 
 
 def test_imaging_without_a_confirmed_ncrp_code_goes_as_text() -> None:
