@@ -401,7 +401,6 @@ def test_cancelling_some_items_after_sending_sends_an_endring(
     assert {i.service_code: i.status for i in after.requisitions[0].items} == {"NPU19748": "kansellert", "NPU03230": "bestilt"}
     out = [m for m in messages(client, order.id) if m.direction == "ut"]
     assert [m.service_type for m in out] == ["N", "M"]
-    assert validate(out[1].xml.encode(), "msghead", KITH_DIR) == []
     step(sandbox, clock, 3)
     assert {i.service_code: i.status for i in get(client, order.id).requisitions[0].items} == {
         "NPU19748": "kansellert", "NPU03230": "utført"

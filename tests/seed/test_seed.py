@@ -299,3 +299,20 @@ def test_big_catalog_is_deterministic(big):
 def test_big_catalog_small_n():
     small = big_catalog(50)
     assert len(small.services) == 50
+
+
+def test_requester_names_split_without_their_title() -> None:
+    """Messages carry the title as a code: the given name never starts with it."""
+    for requester in seed_requesters():
+        given, family = requester.person_name
+        assert given and family, requester.name
+        assert not given.casefold().split()[0].endswith("lege"), requester.name
+        assert f"{given} {family}" == requester.display_name
+        assert requester.name.endswith(requester.display_name)
+    assert {r.display_name for r in seed_requesters()} >= {"Sigrid Aasen Holmvik", "Randi Sørlie"}
+
+
+def test_patients_with_a_fodselsnummer_have_a_known_fastlege(patients) -> None:
+    hprs = {r.hpr for r in seed_requesters()}
+    for p in patients:
+        assert (p.gp_hpr in hprs) if int(p.id[0]) < 4 else p.gp_hpr is None
