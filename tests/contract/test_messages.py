@@ -185,6 +185,7 @@ async def test_correction_after_rejection_goes_out_as_an_endring(lab: IhrClient)
 async def test_text_xml_cannot_carry_gets_422_and_no_order(slow_lab: Any) -> None:
     body = order_input(CRP).model_dump(mode="json")
     async with httpx.AsyncClient(base_url=slow_lab.url, headers={"Authorization": f"Bearer {slow_lab.token}"}) as http:
+        before = (await http.get("/orders", params={"patient": body["patient_id"]})).json()
         for field, value in (("comment", "Ring\u0000meg"), ("clinical_info", "Ring\u001bmeg")):
             r = await http.post("/orders", json={**body, field: value}, headers={"Idempotency-Key": key()})
             assert r.status_code == 422, r.text
@@ -196,6 +197,7 @@ async def test_text_xml_cannot_carry_gets_422_and_no_order(slow_lab: Any) -> Non
             headers={"Idempotency-Key": key()},
         )
         assert r.status_code == 422 and [e["path"] for e in r.json()["errors"]] == ["answers.problemstilling"]
+        assert (await http.get("/orders", params={"patient": body["patient_id"]})).json() == before
         r = await http.post(
             "/orders/finnes-ikke/cancel", json={"requisition_id": "x", "reason": "Bel\u0007l"},
         )

@@ -108,6 +108,17 @@ def test_the_xsd_check_is_real(schema_dir: Path) -> None:
     assert errors and "ServType" in " ".join(errors)
 
 
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_no_empty_elements(name: str) -> None:
+    """Every element carries something: text, an attribute or children."""
+    empty = [
+        etree.QName(el).localname
+        for el in etree.fromstring(MESSAGES[name]).iter()
+        if not (el.text or "").strip() and not el.attrib and len(el) == 0
+    ]
+    assert empty == []
+
+
 # ---- every code is a legal one --------------------------------------------------------------
 
 # Coded elements without an S attribute (CS): their code list by element path (HIS 80821, MsgHead).
