@@ -51,7 +51,7 @@ from ihr.kith.codes import (
     message_type_text,
     msg_descr_for,
 )
-from ihr.kith.msghead import SEX_CODES, build_msghead, person_ident_type, sub, xs_datetime
+from ihr.kith.msghead import PERSON_IDENT_TEXTS, SEX_CODES, build_msghead, person_ident_type, sub, xs_datetime
 from ihr.kith.namespaces import (
     MIG_REKVISISJON,
     NS_REKVISISJON,
@@ -76,8 +76,6 @@ from ihr.models.order import (
 from ihr.models.people import Office, Requester
 
 _R = f"{{{NS_REKVISISJON}}}"
-
-PERSON_IDENT_TEXTS_8327 = {"FNR": "Fødselsnummer", "DNR": "D-nummer", "HNR": "H-nummer"}
 
 
 def build_requisition_message(
@@ -325,7 +323,7 @@ def _patient(root: etree._Element, order: Order, answers: list[tuple[Question, A
     sub(pat, _R + "Name", f"{patient.family_name}, {patient.given_name}")
     sub(pat, _R + "OffId", patient.id)
     kind = person_ident_type(patient.id)
-    sub(pat, _R + "TypeOffId", V=kind, DN=PERSON_IDENT_TEXTS_8327[kind])
+    sub(pat, _R + "TypeOffId", V=kind, DN=PERSON_IDENT_TEXTS[kind])
     if order.diagnosis is not None:
         _inf_item(pat, "H", coded=(order.diagnosis.code, OID_ICPC2, order.diagnosis.text))
     if order.clinical_info and order.clinical_info.strip():
