@@ -405,3 +405,29 @@ def test_cancelling_some_items_after_sending_sends_an_endring(
     assert {i.service_code: i.status for i in get(client, order.id).requisitions[0].items} == {
         "NPU19748": "kansellert", "NPU03230": "utført"
     }
+
+
+@pytest.mark.skipif(not KITH_DIR.is_dir(), reason=f"KITH XSDs not found at {KITH_DIR}")
+def test_a_message_the_lab_cannot_validate_is_rejected_with_t02(
+    sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken sender (simulated: our builder never leaves out ServType) gets an AppRec
+    "Avvist" with 8221 T02 and a Norwegian text, and the order shows the rejection."""
+    import sandbox.hub as hub_module
+
+    real = hub_module.build_requisition_message
+
+    def broken(*args: object, **kw: object) -> bytes:
+        return real(*args, **kw).replace(b'<ServType V="N" DN="Ny"/>', b"", 1)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hub_module, "build_requisition_message", broken)
+    order = create(client, ["NPU19748"])
+    send(client, order)
+    step(sandbox, clock, 2)
+    rejected = get(client, order.id)
+    assert rejected.status == "avvist"
+    event = next(e for e in events(client, order.id) if e.errors)
+    assert [(e.code, e.text) for e in event.errors] == [("T02", "XML validerer ikke")]
+    assert "XML-skjemaet" in event.errors[0].details
+    apprec = next(m for m in messages(client, order.id) if m.msg_type == "APPREC")
+    assert parse_apprec(apprec.xml.encode()).status_text == "Avvist"
