@@ -7,6 +7,13 @@ back by the hub with `parse_apprec`), then the lab statuses mottatt, under_analy
 svar_klart. A background thread runs the jobs that are due by the app's clock; tests with a
 fake clock call `run_due()` themselves after moving it.
 
+Every message is a Rekvisisjon v1.6 with its own MsgId and ServType (HISD 1154): N when a
+requisition is first sent; M (Endring) when it is sent again after a correction; A (Tillegg)
+for an add-on after sending; C (Kansellering) for a cancellation after sending, or M with
+the cancelled items as C when only some are cancelled. The lab first checks each message
+(`sandbox.reception`) and answers each with its own AppRec; a cancellation takes effect only
+when that AppRec is OK.
+
 Each (re)send of a requisition bumps its send generation; jobs of an older generation (an
 order corrected and sent again) are dropped. Log lines carry order ids only.
 """
@@ -20,14 +27,16 @@ import threading
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from ihr.kith import (
+    AppRecResult,
     build_apprec,
     build_requisition_message,
     parse_apprec,
     parse_msghead,
 )
-from ihr.kith.codes import message_type_for
+from ihr.kith.codes import ServiceType, message_type_for
 from ihr.models import (
     AddOnInput,
     Answer,
@@ -47,9 +56,10 @@ from ihr.models import (
 from ihr.rules.addons import addon_refusal
 from ihr.rules.ordering import patient_refusal
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
-from sandbox.labs import judge
+from sandbox.labs import LabVerdict, judge
 from sandbox.orders import OrderService, as_utc, new_id
 from sandbox.problems import ProblemError, scrubbed_traceback, unprocessable
+from sandbox.reception import default_kith_dir, receive
 
 log = logging.getLogger("sandbox")
 
@@ -106,8 +116,17 @@ def _with_requisition(order: Order, req: Requisition, now: datetime) -> Order:
 class MessageHub:
     """Sends orders to the simulated labs and applies their answers."""
 
-    def __init__(self, orders: OrderService, *, lab_delay_s: float = 2.0, poll_s: float = 0.1) -> None:
+    def __init__(
+        self,
+        orders: OrderService,
+        *,
+        lab_delay_s: float = 2.0,
+        poll_s: float = 0.1,
+        kith_dir: Path | None = None,
+    ) -> None:
         self.orders = orders
+        # The labs validate what arrives against the XSDs in this folder (sandbox.reception).
+        self.kith_dir = kith_dir if kith_dir is not None else default_kith_dir()
         self.db = orders.db
         self.catalog = orders.catalog
         self.delay = timedelta(seconds=max(0.0, lab_delay_s))
@@ -183,21 +202,40 @@ class MessageHub:
         except KeyError:
             return her_id
 
-    def _send_requisition(self, order: Order, req: Requisition, now: datetime) -> str:
-        """Build, store and 'transmit' the KITH message of one requisition; its message id."""
+    def _send_requisition(
+        self,
+        order: Order,
+        req: Requisition,
+        now: datetime,
+        service_type: ServiceType = ServiceType.NEW,
+        *,
+        added_item_ids: Sequence[str] = (),
+        cancelled_item_ids: Sequence[str] = (),
+        reason: str | None = None,
+    ) -> str:
+        """Build, store and 'transmit' one KITH message about a requisition; its message id.
+
+        Every message has its own MsgId (a UUID); the requisition's document id (ServReq/Id)
+        is the same in all of them (HISD 1154).
+        """
         office = self.db.office(order.office_her_id)
         if office is None:  # pragma: no cover - checked when the order was made
             raise ProblemError(409, "Kontoret finnes ikke lenger.")
         msg_id = str(uuid.uuid4())
+        services = self._services(req)
         xml = build_requisition_message(
             order,
             req,
             sender_office=office,
             requester=order.requester,
             lab=self.catalog.lab(req.lab_her_id),
-            services=self._services(req),
+            services=services,
             msg_id=msg_id,
             gen_date=now,
+            service_type=service_type,
+            added_item_ids=added_item_ids,
+            cancelled_item_ids=cancelled_item_ids,
+            reason=reason,
         )
         self.db.add_message(
             KithMessage(
@@ -205,10 +243,11 @@ class MessageHub:
                 order_id=order.id,
                 requisition_id=req.id,
                 direction="ut",
-                msg_type=str(message_type_for(req).value),
+                msg_type=message_type_for(req, services).value,
                 msg_id=msg_id,
                 at=now,
                 xml=xml.decode("utf-8"),
+                service_type=service_type.value,
             )
         )
         return msg_id
@@ -234,14 +273,17 @@ class MessageHub:
                 raise ProblemError(409, "Bestillingen har ingen rekvisisjoner å sende.")
             order = order.model_copy(update={"requisitions": reqs, "status": order_status(reqs), "updated_at": now})
             for req, _ in sent:
-                msg_id = self._send_requisition(order, req, now)
+                # Sent before (and rejected): the corrected requisition goes as an Endring.
                 generation = self._generation(req.id) + 1
+                service_type = ServiceType.CHANGE if generation > 1 else ServiceType.NEW
+                msg_id = self._send_requisition(order, req, now, service_type)
                 self.db.set_meta(f"send_gen:{req.id}", str(generation))
                 kind = "Henvisning" if req.kind == "henvisning" else "Rekvisisjon"
+                what = "Endret " + kind.lower() if service_type == ServiceType.CHANGE else kind
                 self.orders.event(
                     order,
-                    EventKind.SENT,
-                    f"{kind} {req.number} er sendt til {self._lab_name(req.lab_her_id)}.",
+                    EventKind.CHANGED if service_type == ServiceType.CHANGE else EventKind.SENT,
+                    f"{what} {req.number} er sendt til {self._lab_name(req.lab_her_id)}.",
                     requisition_id=req.id,
                     status=OrderStatus.SENT,
                     at=now,
@@ -281,6 +323,8 @@ class MessageHub:
             self._schedule(order.id, req.id, "apprec", at, data)
         elif step in ("apprec", "addon_apprec"):
             self._apprec(order, req, data, at, addon=step == "addon_apprec")
+        elif step == "cancel_apprec":
+            self._cancel_apprec(order, req, data, at)
         elif step in LAB_STEPS:
             follows, status, text, next_step = LAB_STEPS[step]
             if req.status not in follows:
@@ -300,15 +344,28 @@ class MessageHub:
             if next_step:
                 self._schedule(order.id, req.id, next_step, at, data)
 
-    def _apprec(self, order: Order, req: Requisition, data: dict, at: datetime, *, addon: bool) -> None:
+    def _lab_answers(
+        self, order: Order, req: Requisition, data: dict, at: datetime
+    ) -> tuple[LabVerdict, AppRecResult] | None:
+        """The lab receives the message `data["msg_id"]` and answers with an AppRec.
+
+        It checks the message first (`sandbox.reception`: XSDs, the profile's required
+        content) and rejects what fails with the 8221 code; then `sandbox.labs.judge`
+        decides. The AppRec is stored as an incoming message. Returns the lab's verdict and the
+        AppRec as the sender reads it, or None when the message is not there.
+        """
         messages = [m for m in self.db.messages(order.id) if m.msg_id == data.get("msg_id")]
         if not messages:
-            return
+            return None
         original_xml = messages[0].xml.encode("utf-8")
-        info = parse_msghead(original_xml)  # the lab reads what it received
-        verdict = judge(info, req, order.requester.hpr)
-        if addon and verdict.status == AppRecStatus.REJECTED:
-            verdict.status = AppRecStatus.OK_WITH_ERRORS
+        received = receive(original_xml, kith_dir=self.kith_dir, lab_her_id=req.lab_her_id)
+        info = parse_msghead(original_xml)  # the ids the AppRec answers
+        if received.accepted:
+            hpr = received.requester_hpr or order.requester.hpr
+            verdict = judge(info, req, hpr, received.service_type, data.get("items"))
+        else:
+            verdict = LabVerdict(AppRecStatus.REJECTED, received.errors)
+            log.info("order %s: the lab refused a message (%s)", order.id, received.errors[0].code)
         office = self.db.office(order.office_her_id)
         lab = self.catalog.lab(req.lab_her_id)
         apprec_id = str(uuid.uuid4())
@@ -328,9 +385,16 @@ class MessageHub:
             KithMessage(
                 id=new_id(), order_id=order.id, requisition_id=req.id, direction="inn",
                 msg_type="APPREC", msg_id=apprec_id, at=at, xml=xml.decode("utf-8"),
+                answers_msg_id=info.msg_id,
             )
         )
-        result = parse_apprec(xml)  # the sender reads the receipt it got back
+        return verdict, parse_apprec(xml)  # the sender reads the receipt it got back
+
+    def _apprec(self, order: Order, req: Requisition, data: dict, at: datetime, *, addon: bool) -> None:
+        answered = self._lab_answers(order, req, data, at)
+        if answered is None:
+            return
+        verdict, result = answered
         refused_items = [
             i.model_copy(update={"status": ItemStatus.CANCELLED}) if i.id in verdict.refused_item_ids else i
             for i in req.items
@@ -362,6 +426,44 @@ class MessageHub:
         if status != OrderStatus.REJECTED:
             self._schedule(order.id, req.id, "mottatt", at, data)
         log.info("order %s: apprec %s for a requisition", order.id, result.status.value)
+
+    def _cancel_apprec(self, order: Order, req: Requisition, data: dict, at: datetime) -> None:
+        """The lab's answer to a Kansellering (or an Endring that cancels items) decides:
+        OK cancels the items asked for (and the requisition when nothing is left); a
+        rejection leaves them ordered."""
+        answered = self._lab_answers(order, req, data, at)
+        if answered is None:
+            return
+        _verdict, result = answered
+        asked = set(data.get("cancel", []))
+        lab = self._lab_name(req.lab_her_id)
+        confirmed = result.status == AppRecStatus.OK
+        items = [
+            i.model_copy(update={"status": ItemStatus.CANCELLED})
+            if confirmed and i.id in asked and i.status == ItemStatus.ORDERED
+            else i.model_copy(update={"cancel_requested_at": None})
+            if not confirmed and i.id in asked
+            else i
+            for i in req.items
+        ]
+        update: dict[str, object] = {"items": items}
+        if confirmed and all(i.status == ItemStatus.CANCELLED for i in items):
+            update["status"] = OrderStatus.CANCELLED
+        req = req.model_copy(update=update)
+        order = _with_requisition(order, req, at)
+        self.db.save_order(order)
+        if confirmed:
+            what = f"rekvisisjon {req.number}" if req.status == OrderStatus.CANCELLED else f"{len(asked)} analyse(r) i rekvisisjon {req.number}"
+            self.orders.event(
+                order, EventKind.CANCELLED, f"{lab} har bekreftet kanselleringen av {what}.",
+                requisition_id=req.id, status=req.status, at=at,
+            )
+        else:
+            self.orders.event(
+                order, EventKind.APPREC, f"{lab} har avvist kanselleringen av rekvisisjon {req.number}.",
+                requisition_id=req.id, status=req.status, errors=result.errors, at=at,
+            )
+        log.info("order %s: cancellation answered %s", order.id, result.status.value)
 
     # ---- add-ons --------------------------------------------------------------------------------
 
@@ -427,9 +529,13 @@ class MessageHub:
             self.orders.event(
                 order, EventKind.ADDON, f"Etterrekvirert {names} på prøve {spec.id}.", requisition_id=req.id, at=now
             )
-            if req.status != OrderStatus.SAVED:  # the lab has the requisition: tell it
-                msg_id = self._send_requisition(order, req, now)
-                self._schedule(order.id, req.id, "addon_apprec", now, {"gen": self._generation(req.id), "msg_id": msg_id})
+            if req.status != OrderStatus.SAVED:  # the lab has the requisition: a Tillegg (A)
+                added = [i.id for i in new_items]
+                msg_id = self._send_requisition(order, req, now, ServiceType.ADDITION, added_item_ids=added)
+                self._schedule(
+                    order.id, req.id, "addon_apprec", now,
+                    {"gen": self._generation(req.id), "msg_id": msg_id, "items": added},
+                )
         log.info("order %s: %d add-ons", order.id, len(new_items))
         return order
 
@@ -465,24 +571,45 @@ class MessageHub:
                 names = ", ".join(sorted(i.name for i in done))
                 raise ProblemError(409, f"Allerede utført, kan ikke kanselleres: {names}.")
             reqs = []
-            changed: list[Requisition] = []
+            local: list[Requisition] = []  # cancelled here: the lab never had them
+            at_lab: list[tuple[Requisition, list[str]]] = []  # the lab must confirm
             for r in order.requisitions:
-                items = [
-                    i.model_copy(update={"status": ItemStatus.CANCELLED}) if i.id in targets and i.status == ItemStatus.ORDERED else i
-                    for i in r.items
-                ]
-                if items != r.items:
-                    status = r.status
-                    if all(i.status == ItemStatus.CANCELLED for i in items):
-                        status = OrderStatus.CANCELLED
+                asked = [i.id for i in r.items if i.id in targets and i.status == ItemStatus.ORDERED]
+                if not asked:
+                    reqs.append(r)
+                    continue
+                if r.status in (OrderStatus.SAVED, OrderStatus.REJECTED, OrderStatus.CANCELLED):
+                    items = [i.model_copy(update={"status": ItemStatus.CANCELLED}) if i.id in asked else i for i in r.items]
+                    status = OrderStatus.CANCELLED if all(i.status == ItemStatus.CANCELLED for i in items) else r.status
                     r = r.model_copy(update={"items": items, "status": status})
-                    changed.append(r)
+                    local.append(r)
+                else:
+                    items = [i.model_copy(update={"cancel_requested_at": now}) if i.id in asked else i for i in r.items]
+                    r = r.model_copy(update={"items": items})
+                    at_lab.append((r, asked))
                 reqs.append(r)
             order = order.model_copy(update={"requisitions": reqs, "status": order_status(reqs), "updated_at": now})
             self.db.save_order(order)
-            for r in changed:
+            for r in local:
                 n = sum(1 for i in r.items if i.id in targets)
                 what = f"Rekvisisjon {r.number} er kansellert" if r.status == OrderStatus.CANCELLED else f"{n} analyse(r) i rekvisisjon {r.number} er kansellert"
                 self.orders.event(order, EventKind.CANCELLED, f"{what}: {data.reason}", requisition_id=r.id, status=r.status, at=now)
+            for r, asked in at_lab:
+                # The whole requisition: a Kansellering (C). Some items: an Endring (M) with them as C.
+                whole = all(i.status == ItemStatus.CANCELLED or i.id in asked for i in r.items)
+                if whole:
+                    msg_id = self._send_requisition(order, r, now, ServiceType.CANCEL, reason=data.reason)
+                    what = f"Kansellering av rekvisisjon {r.number}"
+                else:
+                    msg_id = self._send_requisition(
+                        order, r, now, ServiceType.CHANGE, cancelled_item_ids=asked, reason=f"Kansellering: {data.reason}"
+                    )
+                    what = f"Kansellering av {len(asked)} analyse(r) i rekvisisjon {r.number}"
+                self.orders.event(
+                    order, EventKind.CANCEL_REQUESTED,
+                    f"{what} er sendt til {self._lab_name(r.lab_her_id)}. Venter på svar fra laboratoriet: {data.reason}",
+                    requisition_id=r.id, status=r.status, at=now,
+                )
+                self._schedule(order.id, r.id, "cancel_apprec", now, {"msg_id": msg_id, "cancel": asked, "items": []})
         log.info("order %s: cancelled %d items", order.id, len(targets))
         return order

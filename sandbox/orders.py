@@ -20,6 +20,7 @@ from ihr.models import (
     Answer,
     Catalog,
     CollectionInput,
+    CopyRecipient,
     Discipline,
     EventKind,
     FieldProblem,
@@ -237,6 +238,11 @@ class OrderService:
                     continue
             pairs.append((service, lab))
 
+        for i, hpr in enumerate(data.copy_to_hpr):
+            if self._copy_recipient(hpr) is None:
+                problems.append(
+                    FieldProblem(path=f"copy_to_hpr[{i}]", detail="Ukjent kopimottaker: HPR-nummeret finnes ikke.")
+                )
         answers = dict(data.answers)
         for key, value in data.answers.items():
             if isinstance(value, float) and not math.isfinite(value):
@@ -255,6 +261,16 @@ class OrderService:
             )
         assert patient is not None
         return patient, pairs, clean_answers(questions, answers)
+
+    def _copy_recipient(self, hpr: str) -> CopyRecipient | None:
+        """A doctor the service knows, with the office a copy goes to; None when unknown."""
+        doctor = self.db.requester(hpr.strip())
+        office = self.db.office(doctor.office_her_id) if doctor else None
+        if doctor is None or office is None:
+            return None
+        return CopyRecipient(
+            hpr=doctor.hpr, name=doctor.display_name, office_her_id=office.her_id, office_name=office.name
+        )
 
     def _build(self, data: OrderInput, *, order_id: str, previous: Order | None) -> Order:
         patient, pairs, answers = self._check(data)
@@ -345,6 +361,11 @@ class OrderService:
             specimens=specimens,
             answers=[Answer(key=k, value=v) for k, v in answers.items()],
             comment=data.comment,
+            payment_category=data.payment_category,
+            copy_recipients=[c for c in map(self._copy_recipient, dict.fromkeys(h.strip() for h in data.copy_to_hpr)) if c],
+            diagnosis=data.diagnosis,
+            clinical_info=data.clinical_info,
+            modality_change_allowed=data.modality_change_allowed,
         )
 
     # ---- lists and lookups -----------------------------------------------------------------

@@ -176,6 +176,10 @@ def _norwegian(error: dict[str, Any]) -> str:
             return "Verdien er utenfor tillatt område."
         case "json_invalid" | "json_type":
             return "Ugyldig JSON."
+        case "xml_text":  # ihr.models.text: the message is already Norwegian
+            return str(error.get("msg") or "Teksten inneholder tegn som ikke kan sendes.")
+        case "string_pattern_mismatch":
+            return "Har feil format."
         case _:
             return "Ugyldig verdi."
 

@@ -1,11 +1,11 @@
-"""KITH XML with lxml: MsgHead v1.2 around a requisition (ServReq), AppRec v1.0, code lists.
+"""KITH XML with lxml: MsgHead v1.2 around a Rekvisisjon v1.6 Message, AppRec v1.0, code lists.
 
 Used by the sandbox's message hub (build requisitions, answer with AppRecs) and by the
 client (read AppRecs). Everything read from outside goes through a hardened parser.
 """
 
 from ihr.kith.apprec import AppRecResult, build_apprec, parse_apprec
-from ihr.kith.codes import MessageType, error_text, message_type_for, status_text
+from ihr.kith.codes import MessageType, ServiceType, error_text, message_type_for, status_text
 from ihr.kith.msghead import MsgHeadInfo, build_msghead, parse_msghead
 from ihr.kith.requisition import build_requisition_message
 from ihr.kith.schemas import SchemaNotFoundError, validate
@@ -17,6 +17,7 @@ __all__ = [
     "MessageType",
     "MsgHeadInfo",
     "SchemaNotFoundError",
+    "ServiceType",
     "build_apprec",
     "build_msghead",
     "build_requisition_message",

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from ihr.kith.codes import MessageType, message_type_text
+from ihr.kith.codes import HCP_CATEGORY, MessageType, message_type_text
 from ihr.kith.namespaces import (
     MIG_MSGHEAD,
     NS_MSGHEAD,
@@ -42,7 +42,7 @@ class MsgHeadInfo:
     msg_type_text: str | None = None
     sender_name: str | None = None
     receiver_name: str | None = None
-    requisition_number: str | None = None  # ServReq/Id when the content is a requisition
+    requisition_number: str | None = None  # ServReq/ServProvId (else Id) when the content is a requisition
 
 
 def person_ident_type(person_id: str) -> str:
@@ -104,25 +104,16 @@ def _organisation(
     _ident(org, her_id, "HER", OID_IDENT_TYPE, "HER-id")
     if requester is not None:
         hcp = sub(org, _M + "HealthcareProfessional")
-        family, given = _split_name(requester.name)
+        category = HCP_CATEGORY.get(requester.title.casefold())
+        if category is not None:  # 9060: the title as a code, never in the name
+            sub(hcp, _M + "TypeHealthcareProfessional", V=category[0], DN=category[1])
+        given, family = requester.person_name
         if family:
             sub(hcp, _M + "FamilyName", family)
         if given:
             sub(hcp, _M + "GivenName", given)
-        _ident(hcp, requester.hpr, "HPR", OID_IDENT_TYPE, "HPR-nummer")
+        _ident(hcp, requester.hpr, "HPR", OID_PERSON_IDENT_TYPE, "HPR-nummer")
     return org
-
-
-def _split_name(full: str) -> tuple[str, str]:
-    """("Nordmann", "Kari") from "Lege Kari Nordmann" or "Kari Nordmann"."""
-    parts = full.split()
-    if parts and parts[0].lower() in {"lege", "dr.", "dr", "overlege", "turnuslege"}:
-        parts = parts[1:]
-    if not parts:
-        return "", ""
-    if len(parts) == 1:
-        return parts[0], ""
-    return parts[-1], " ".join(parts[:-1])
 
 
 def _patient(parent: etree._Element, patient: Patient) -> None:
@@ -149,12 +140,11 @@ def build_msghead(
     patient: Patient | None = None,
     requester: Requester | None = None,
     document_id: str | None = None,
-    ack: bool = True,
 ) -> bytes:
     """A MsgHead v1.2 document (UTF-8 bytes) with `content` as its one Document.
 
-    `requester` goes into Sender/Organisation/HealthcareProfessional. `ack` asks for an
-    application receipt (Ack V="J").
+    `requester` goes into Sender/Organisation/HealthcareProfessional. No Ack element: the
+    national guidelines say an application receipt is always sent (HIS 80821, ServReq/Ack).
     """
     root = etree.Element(_M + "MsgHead", nsmap={None: NS_MSGHEAD})
     info = sub(root, _M + "MsgInfo")
@@ -163,8 +153,6 @@ def build_msghead(
     sub(info, _M + "MIGversion", MIG_MSGHEAD)
     sub(info, _M + "GenDate", xs_datetime(gen_date))
     sub(info, _M + "MsgId", msg_id)
-    if ack:
-        sub(info, _M + "Ack", V="J", DN="Ja")  # check: code list 8217 "Ja"
     _organisation(sub(info, _M + "Sender"), sender_name, sender_her, requester)
     _organisation(sub(info, _M + "Receiver"), receiver_name, receiver_her)
     if patient is not None:
@@ -256,9 +244,9 @@ def parse_msghead(xml: bytes) -> MsgHeadInfo:
 
     requisition_number = None
     for document in children(root, "Document"):
-        servreq = child(path(document, "RefDoc", "Content"), "ServReq")
+        servreq = path(document, "RefDoc", "Content", "Message", "ServReq")
         if servreq is not None:
-            requisition_number = text_of(child(servreq, "Id"))
+            requisition_number = text_of(child(servreq, "ServProvId")) or text_of(child(servreq, "Id"))
             break
 
     return MsgHeadInfo(

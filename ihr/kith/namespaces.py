@@ -11,7 +11,7 @@ NS_XMLDSIG = "http://www.w3.org/2000/09/xmldsig#"
 
 MIG_MSGHEAD = "v1.2 2006-05-24"  # fixed by MsgHead-v1_2.xsd
 MIG_APPREC = "1.0 2004-11-21"  # the default value in AppRec-v1.0.xsd
-MIG_REKVISISJON = "v1.6 2012-02-15"  # check: not verified against the official XSD
+MIG_REKVISISJON = "v1.6 2012-02-15"  # as Rekvisisjon-v1.6.xsd and its examples write it
 
 # Code lists (Volven), as OIDs.
 OID_IDENT_TYPE = "2.16.578.1.12.4.1.1.9051"  # 9051 identifier types: HER, ENH, HPR, ...
@@ -20,6 +20,10 @@ OID_APPREC_ERROR = "2.16.578.1.12.4.1.1.8221"
 OID_APPREC_STATUS = "2.16.578.1.12.4.1.1.8258"
 OID_MSG_TYPE = "2.16.578.1.12.4.1.1.8279"
 OID_SEX = "2.16.578.1.12.4.1.1.3101"  # 3101 kjønn: 1 mann, 2 kvinne
+OID_ICPC2 = "2.16.578.1.12.4.1.1.7170"  # ICPC-2, for the referral diagnosis (HIS 1175 6.5)
+OID_UNSPECIFIED_LAB = "2.16.578.1.12.4.1.1.8212"  # local codes (HIS 80821 4.4): S and OT always
+OID_MATERIAL = "2.16.578.1.12.4.1.1.8351"  # 8351 Prøvemateriale
+VOLVEN_OID_PREFIX = "2.16.578.1.12.4.1.1."  # + a Volven list number: 8209, 8210, 8274, ...
 
 __all__ = [
     "MIG_APPREC",
@@ -33,11 +37,15 @@ __all__ = [
     "OID_APPREC_STATUS",
     "OID_HER",
     "OID_HPR",
+    "OID_ICPC2",
     "OID_IDENT_TYPE",
     "OID_LOCAL",
+    "OID_MATERIAL",
     "OID_MSG_TYPE",
     "OID_NCRP",
     "OID_NLK",
     "OID_PERSON_IDENT_TYPE",
     "OID_SEX",
+    "OID_UNSPECIFIED_LAB",
+    "VOLVEN_OID_PREFIX",
 ]

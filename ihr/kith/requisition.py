@@ -1,54 +1,81 @@
-"""One requisition (or imaging referral) as a KITH message: MsgHead v1.2 around a ServReq.
+"""One requisition as a KITH message: MsgHead v1.2 around a Rekvisisjon v1.6 `Message`.
 
-The ServReq follows what is publicly known of Rekvisisjon v1.6 (the official XSD is not
-public here), so its shape is ours where the standard could not be checked:
+Built as HIS 80821:2014 (Rekvirering av medisinske tjenester v1.6) describes it, with the
+profiles for laboratory medicine (HIS 1160) and radiology (HIS 1175), and HISD 1154 for
+changes and cancellations. The official XSD and examples are in ../shared/standards/kith.
 
-    ServReq                              (namespace NS_REKVISISJON)
-      MsgDescr V= DN=                    discipline (MBK, MIK, PAT, RAD)        # check
-      IssueDate V=
-      Id                                 requisition number
-      Priority V="H" DN="Haster"         only for urgent orders                 # check
-      ReqComment                         the order's comment, when there is one
-      Requester/HCProf                   Name, Id (HPR), TypeId V="HPR" S=<HPR OID>
-      Requester/Inst                     the office: Name, Id (HER), TypeId V="HER" S=<HER OID>
-      ServProvider/Inst                  the lab: Name, Id (HER), TypeId V="HER" S=<HER OID>
-      Patient
-        Name, OffId, TypeOffId V=FNR|DNR|HNR, Sex, DateOfBirth
-        InfItem*                         one per answer to this requisition's questions:
-          Type V=<question key> DN=<question text>
-          Observation/Description        the answer as text; Observation/Value V=<raw value>
-                                           (Value only when it differs from the text)
-        ReqInvestigation*                one per ordered item
-          Id V=<code> S=<NLK/NCRP OID or "local"> DN=<name>
-          RefAnalysedSubject/IdByRequester*   the specimens that carry it
-        AnalysedSubject*                 one per specimen (container, label)
-          IdByRequester                  the barcode
-          Type DN=<material>
-          Container V=<container code>
-          CollectedSample/CollectedDate V=    when collected
+    Message                               (namespace NS_REKVISISJON)
+      Type V=REQ_LAB|REQ_MBIO|REQ_HIST|REQ_CYT|REQ_RTG (8279), MIGversion, GenDate, MsgId (UUID)
+      ServReq
+        ServType (7309)                    N Ny, A Tillegg, M Endring, C Kansellering
+        IssueDate                          when the order was written (the same in every message)
+        PaymentCat (4101)                  the order's payment category, "1" ordinær pasient
+        ReqComment                         the order's comment (unless it is the problem statement)
+        MsgDescr (8202)                    CLIN, MBIO, HIST, CYTO; CT, MR, RTG, UL, MA for imaging
+        Id                                 the requisition's document id: the same in N, A, M, C
+        ServProvId                         the requisition number the IHR service allocated
+        RequestedPrioReport (8115)         N Normal, H Høy (urgent orders)
+        Patient: Sex (3101), DateOfBirth, Name, OffId, TypeOffId (8327), InfItem*:
+          diagnosis (H, ICPC-2), clinical information (OPPL), answers as text (OPPL),
+          answers coded by the catalog (NB, e.g. 8210 MR contraindications, 8209 MR information)
+        ServProvider/HCP/Inst              the lab: Name, Id, TypeId HER (9051)
+        Requester/HCP/Inst                 the office (HER) and HCPerson: the doctor (HPR, 8116)
+        CopyDest*/HCP/Inst                 copy recipients, like the requester
+        ReasonAsText                       imaging: the problem statement (heading PROB)
+        Comment                            imaging: 8274 may the radiologist change modality;
+                                           cancellations: the reason
+        ReqInvestigation*                  per specimen (lab) or per examination (imaging):
+          ServType                         N; A for added, H for the ones already ordered (A);
+                                           C for items cancelled in an Endring
+          Investigation/Id V S DN          NLK (7280) / NCRP (7270) / local codes (8212, with OT)
+          AnalysedSubject                  CollectedSample/CollectedDate (or RequestedSubject),
+                                           Type or TypeCoded (8351), IdByServProv = the barcode
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from lxml import etree
 
-from ihr.kith.codes import DISCIPLINE_CODES, message_type_for
+from ihr.kith.codes import (
+    CODED_FACT_TEXTS,
+    INFO_TYPE_TEXTS,
+    MATERIAL_CODES,
+    MSG_DESCR_TEXTS,
+    PRIORITY_TEXTS,
+    SERVICE_TYPE_TEXTS,
+    ServiceType,
+    message_type_for,
+    message_type_text,
+    msg_descr_for,
+)
 from ihr.kith.msghead import PERSON_IDENT_TEXTS, SEX_CODES, build_msghead, person_ident_type, sub, xs_datetime
-from ihr.kith.namespaces import NS_REKVISISJON, OID_HER, OID_HPR, OID_LOCAL, OID_NCRP, OID_NLK
-from ihr.models.catalog import AnswerType, AnswerValue, CodeSystem, Lab, Question, Service
-from ihr.models.order import ItemStatus, Order, OrderItem, Priority, Requisition, Specimen
+from ihr.kith.namespaces import (
+    MIG_REKVISISJON,
+    NS_REKVISISJON,
+    OID_ICPC2,
+    OID_MATERIAL,
+    OID_NCRP,
+    OID_NLK,
+    OID_UNSPECIFIED_LAB,
+    VOLVEN_OID_PREFIX,
+)
+from ihr.models.catalog import AnswerType, AnswerValue, CodeSystem, Discipline, Lab, Question, QuestionRole, Service
+from ihr.models.order import (
+    PAYMENT_CATEGORY_TEXTS,
+    CopyRecipient,
+    ItemStatus,
+    Order,
+    OrderItem,
+    Priority,
+    Requisition,
+    Specimen,
+)
 from ihr.models.people import Office, Requester
 
 _R = f"{{{NS_REKVISISJON}}}"
-
-CODE_SYSTEM_OIDS: dict[CodeSystem, str] = {
-    CodeSystem.NLK: OID_NLK,
-    CodeSystem.NCRP: OID_NCRP,
-    CodeSystem.LOCAL: OID_LOCAL,  # check: the sandbox's own imaging codes, marked as local
-}
 
 
 def build_requisition_message(
@@ -61,40 +88,58 @@ def build_requisition_message(
     services: Mapping[str, Service],
     msg_id: str,
     gen_date: datetime,
+    service_type: ServiceType = ServiceType.NEW,
+    added_item_ids: Collection[str] = (),
+    cancelled_item_ids: Collection[str] = (),
+    reason: str | None = None,
 ) -> bytes:
-    """The KITH message (MsgHead v1.2 with a ServReq) for one requisition of an order.
+    """The KITH message (MsgHead v1.2 around a Rekvisisjon v1.6 Message) for one requisition.
 
-    `services` maps service codes to the catalog's services (for code systems and
-    questions). Cancelled items are left out. Raises ValueError when the requisition is not
-    part of the order, or an item's service is not in `services`.
+    `service_type` N sends the requisition's open items; A (Tillegg) sends `added_item_ids`
+    as A and the other open items as H; M (Endring) sends the complete requisition again,
+    `cancelled_item_ids` as C; C (Kansellering) cancels the whole requisition, with `reason`.
+    `services` maps service codes to the catalog's services. Raises ValueError when the
+    requisition is not part of the order, or an item's service is not in `services`.
     """
     if all(r.id != requisition.id for r in order.requisitions):
         raise ValueError(f"requisition {requisition.id} is not part of order {order.id}")
-    servreq = build_servreq(
-        order,
-        requisition,
-        sender_office=sender_office,
-        requester=requester,
-        lab=lab,
-        services=services,
-        issue_date=gen_date,
+    msg_type = message_type_for(requisition, services)
+    message = etree.Element(_R + "Message", nsmap={None: NS_REKVISISJON})
+    sub(message, _R + "Type", V=msg_type.value, DN=message_type_text(msg_type))
+    sub(message, _R + "MIGversion", MIG_REKVISISJON)
+    sub(message, _R + "GenDate", V=xs_datetime(gen_date))
+    sub(message, _R + "MsgId", msg_id)
+    message.append(
+        build_servreq(
+            order,
+            requisition,
+            sender_office=sender_office,
+            requester=requester,
+            lab=lab,
+            services=services,
+            service_type=service_type,
+            added_item_ids=set(added_item_ids),
+            cancelled_item_ids=set(cancelled_item_ids),
+            reason=reason,
+        )
     )
     return build_msghead(
-        msg_type=message_type_for(requisition),
+        msg_type=msg_type,
         msg_id=msg_id,
         gen_date=gen_date,
         sender_name=sender_office.name,
         sender_her=sender_office.her_id,
         receiver_name=lab.name,
         receiver_her=lab.her_id,
-        content=servreq,
+        content=message,
         patient=order.patient,
         requester=requester,
-        document_id=requisition.number,
+        document_id=requisition.id,
     )
 
 
-def active_items(requisition: Requisition) -> list[OrderItem]:
+def open_items(requisition: Requisition) -> list[OrderItem]:
+    """The items the lab is (still) asked to do: not cancelled."""
     return [i for i in requisition.items if i.status != ItemStatus.CANCELLED]
 
 
@@ -110,7 +155,7 @@ def requisition_answers(
     """The order's answers to the questions of this requisition's services, each once."""
     seen: set[str] = set()
     result: list[tuple[Question, AnswerValue]] = []
-    for item in active_items(requisition):
+    for item in open_items(requisition):
         for question in _service(services, item).questions:
             if question.key in seen:
                 continue
@@ -124,7 +169,7 @@ def requisition_answers(
 def answer_text(question: Question, value: AnswerValue) -> str:
     """The answer as a Norwegian text for the lab: Ja/Nei, choice display, value with unit."""
     if question.type == AnswerType.BOOLEAN or isinstance(value, bool):
-        return "Ja" if value in (True, "true", "True", "ja", "Ja") else "Nei"
+        return "Ja" if _is_yes(value) else "Nei"
     if question.type == AnswerType.CHOICE:
         for choice in question.choices:
             if choice.code == value:
@@ -133,6 +178,22 @@ def answer_text(question: Question, value: AnswerValue) -> str:
     if question.unit and question.type in (AnswerType.INTEGER, AnswerType.DECIMAL):
         text = f"{text} {question.unit}"
     return text
+
+
+def answer_code(question: Question, value: AnswerValue) -> tuple[str, str, str] | None:
+    """(code, OID, display text) of a yes/no answer the catalog codes (`Question.kith`), or None."""
+    coding = question.kith
+    if coding is None:
+        return None
+    code = coding.if_yes if _is_yes(value) else coding.if_no
+    if code is None:
+        return None
+    text = CODED_FACT_TEXTS.get(coding.code_list, {}).get(code, question.text)
+    return code, VOLVEN_OID_PREFIX + coding.code_list, text
+
+
+def _is_yes(value: AnswerValue) -> bool:
+    return value in (True, "true", "True", "ja", "Ja")
 
 
 def _value_literal(value: AnswerValue) -> str:
@@ -150,9 +211,7 @@ def _service(services: Mapping[str, Service], item: OrderItem) -> Service:
         raise ValueError(f"service {item.service_code} ({item.name}) is not in the catalog given") from None
 
 
-def _coded_id(parent: etree._Element, id_: str, type_v: str, oid: str, dn: str) -> None:
-    sub(parent, _R + "Id", id_)
-    sub(parent, _R + "TypeId", V=type_v, S=oid, DN=dn)
+# ---- the ServReq ------------------------------------------------------------------------------
 
 
 def build_servreq(
@@ -163,66 +222,199 @@ def build_servreq(
     requester: Requester,
     lab: Lab,
     services: Mapping[str, Service],
-    issue_date: datetime,
+    service_type: ServiceType = ServiceType.NEW,
+    added_item_ids: set[str] | None = None,
+    cancelled_item_ids: set[str] | None = None,
+    reason: str | None = None,
 ) -> etree._Element:
-    """The ServReq element (Rekvisisjon v1.6 style) for one requisition."""
+    """The ServReq element of one requisition (see the module docstring for its content)."""
+    added = added_item_ids or set()
+    cancelled = cancelled_item_ids or set()
+    imaging = requisition.discipline == Discipline.RADIOLOGY
+    answers = requisition_answers(order, requisition, services)
+    problem = _problem_statement(order, requisition, services, answers)
+
     root = etree.Element(_R + "ServReq", nsmap={None: NS_REKVISISJON})
-    code, name = DISCIPLINE_CODES[requisition.discipline]
-    sub(root, _R + "MsgDescr", V=code, DN=name)
-    sub(root, _R + "IssueDate", V=xs_datetime(issue_date))
-    sub(root, _R + "Id", requisition.number)
-    if order.priority == Priority.URGENT:
-        sub(root, _R + "Priority", V="H", DN="Haster")
-    if order.comment:
-        sub(root, _R + "ReqComment", order.comment)
+    sub(root, _R + "ServType", V=service_type.value, DN=SERVICE_TYPE_TEXTS[service_type])
+    sub(root, _R + "IssueDate", V=xs_datetime(order.created_at))
+    sub(root, _R + "PaymentCat", V=order.payment_category.value, DN=PAYMENT_CATEGORY_TEXTS[order.payment_category])
+    if order.comment and order.comment.strip() and order.comment != problem:
+        sub(root, _R + "ReqComment", order.comment.strip())
+    descr = msg_descr_for(requisition, services)
+    sub(root, _R + "MsgDescr", V=descr, DN=MSG_DESCR_TEXTS[descr])
+    sub(root, _R + "Id", requisition.id)
+    sub(root, _R + "ServProvId", requisition.number)
+    prio = "H" if order.priority == Priority.URGENT else "N"
+    sub(root, _R + "RequestedPrioReport", V=prio, DN=PRIORITY_TEXTS[prio])
 
-    req = sub(root, _R + "Requester")
-    prof = sub(req, _R + "HCProf")
-    sub(prof, _R + "Type", DN=requester.title)
-    sub(prof, _R + "Name", requester.name)
-    _coded_id(prof, requester.hpr, "HPR", OID_HPR, "HPR-nummer")
-    inst = sub(req, _R + "Inst")
-    sub(inst, _R + "Name", sender_office.name)
-    _coded_id(inst, sender_office.her_id, "HER", OID_HER, "HER-id")
+    _patient(root, order, answers)
+    _hcp(sub(root, _R + "ServProvider"), lab.name, lab.her_id)
+    _hcp(sub(root, _R + "Requester"), sender_office.name, sender_office.her_id, requester)
+    for copy in order.copy_recipients:
+        _copy_dest(root, copy)
 
-    provider = sub(sub(root, _R + "ServProvider"), _R + "Inst")
-    sub(provider, _R + "Name", lab.name)
-    _coded_id(provider, lab.her_id, "HER", OID_HER, "HER-id")
+    if service_type == ServiceType.CANCEL:
+        comment = sub(root, _R + "Comment")
+        sub(comment, _R + "TextResultValue", (reason or "").strip() or "Hele rekvisisjonen kanselleres")
+        return root
 
+    if problem:
+        reason_el = sub(root, _R + "ReasonAsText")
+        sub(reason_el, _R + "Heading", V="PROB", DN="Aktuell problemstilling")
+        sub(reason_el, _R + "TextResultValue", problem)
+    if imaging and order.modality_change_allowed is not None:
+        code = "1" if order.modality_change_allowed else "2"
+        text = CODED_FACT_TEXTS["8274"][code]
+        sub(sub(root, _R + "Comment"), _R + "TextCode", V=code, S=VOLVEN_OID_PREFIX + "8274", DN=text)
+    if reason and service_type == ServiceType.CHANGE:
+        sub(sub(root, _R + "Comment"), _R + "TextResultValue", reason.strip())
+
+    def item_type(item: OrderItem) -> ServiceType:
+        if item.id in cancelled:
+            return ServiceType.CANCEL
+        if service_type == ServiceType.ADDITION:
+            return ServiceType.ADDITION if item.id in added else ServiceType.HISTORY
+        return ServiceType.NEW
+
+    items = [i for i in requisition.items if i.status != ItemStatus.CANCELLED or i.id in cancelled]
+    if imaging:
+        for item in items:
+            _req_investigation(root, item_type(item), [_service(services, item)], None, order.created_at)
+        return root
+    specimens = {s.id: s for s in requisition_specimens(order, requisition)}
+    groups: dict[tuple[str | None, ServiceType], list[Service]] = {}
+    for item in items:
+        spec = item.specimen_id if item.specimen_id in specimens else None
+        if spec is None:  # an item linked through the tube that carries its service
+            spec = next((sid for sid, s in specimens.items() if item.service_code in s.service_codes), None)
+        groups.setdefault((spec, item_type(item)), []).append(_service(services, item))
+    order_of = {sid: n for n, sid in enumerate(specimens)}
+    # The added ones first, as in the official Tillegg example; then in order of draw.
+    for (spec_id, kind), group in sorted(
+        groups.items(), key=lambda g: (g[0][1] != ServiceType.ADDITION, order_of.get(g[0][0] or "", len(order_of)))
+    ):
+        _req_investigation(root, kind, group, specimens.get(spec_id or ""), order.created_at)
+    return root
+
+
+def _problem_statement(
+    order: Order, requisition: Requisition, services: Mapping[str, Service], answers: list[tuple[Question, AnswerValue]]
+) -> str | None:
+    """The clinical question (HIS 1175 6.4): the answer to the catalog's problem-statement
+    question, or, for imaging without such a question, the order's comment."""
+    for question, value in answers:
+        if question.role == QuestionRole.PROBLEM_STATEMENT and str(value).strip():
+            return str(value).strip()
+    if requisition.discipline == Discipline.RADIOLOGY and order.comment and order.comment.strip():
+        asks = any(
+            q.role == QuestionRole.PROBLEM_STATEMENT for i in open_items(requisition) for q in _service(services, i).questions
+        )
+        if not asks:
+            return order.comment
+    return None
+
+
+def _patient(root: etree._Element, order: Order, answers: list[tuple[Question, AnswerValue]]) -> None:
     patient = order.patient
     pat = sub(root, _R + "Patient")
+    sex_v, sex_dn = SEX_CODES[patient.sex]
+    sub(pat, _R + "Sex", V=sex_v, DN=sex_dn)
+    sub(pat, _R + "DateOfBirth", V=patient.birth_date.isoformat())
     sub(pat, _R + "Name", f"{patient.family_name}, {patient.given_name}")
     sub(pat, _R + "OffId", patient.id)
     kind = person_ident_type(patient.id)
     sub(pat, _R + "TypeOffId", V=kind, DN=PERSON_IDENT_TEXTS[kind])
-    sex_v, sex_dn = SEX_CODES[patient.sex]
-    sub(pat, _R + "Sex", V=sex_v, DN=sex_dn)
-    sub(pat, _R + "DateOfBirth", V=patient.birth_date.isoformat())
+    if order.diagnosis is not None:
+        _inf_item(pat, "H", coded=(order.diagnosis.code, OID_ICPC2, order.diagnosis.text))
+    if order.clinical_info and order.clinical_info.strip():
+        _inf_item(pat, "OPPL", text=order.clinical_info.strip())
+    for question, value in answers:
+        if question.role != QuestionRole.CLINICAL:
+            continue
+        if question.kith is not None:
+            coded = answer_code(question, value)
+            if coded is not None:
+                _inf_item(pat, "NB", coded=coded)
+            continue
+        text = answer_text(question, value).strip()
+        if text:
+            _inf_item(pat, "OPPL", text=f"{question.text}: {text}")
 
-    for question, value in requisition_answers(order, requisition, services):
-        inf = sub(pat, _R + "InfItem")
-        sub(inf, _R + "Type", V=question.key, DN=question.text)
-        obs = sub(inf, _R + "Observation")
-        description = answer_text(question, value)
-        sub(obs, _R + "Description", description)
-        if _value_literal(value) != description:
-            sub(obs, _R + "Value", V=_value_literal(value))
 
-    specimens = requisition_specimens(order, requisition)
-    for item in active_items(requisition):
-        service = _service(services, item)
-        inv = sub(pat, _R + "ReqInvestigation")
-        sub(inv, _R + "Id", V=service.code, S=CODE_SYSTEM_OIDS[service.code_system], DN=service.name)
-        for specimen in specimens:
-            if specimen.id == item.specimen_id or item.service_code in specimen.service_codes:
-                sub(sub(inv, _R + "RefAnalysedSubject"), _R + "IdByRequester", specimen.id)
+def _inf_item(
+    parent: etree._Element, type_v: str, *, text: str | None = None, coded: tuple[str, str, str] | None = None
+) -> None:
+    inf = sub(parent, _R + "InfItem")
+    obs = sub(inf, _R + "Observation")
+    if text is not None:
+        sub(obs, _R + "Description", text)
+    if coded is not None:
+        code, oid, display = coded
+        sub(obs, _R + "CodedDescr", V=code, S=oid, DN=display)
+    sub(inf, _R + "Type", V=type_v, DN=INFO_TYPE_TEXTS[type_v])
 
-    for specimen in specimens:
-        subject = sub(pat, _R + "AnalysedSubject")
-        sub(subject, _R + "IdByRequester", specimen.id)
-        sub(subject, _R + "Type", DN=specimen.material)
-        sub(subject, _R + "Container", V=specimen.container)
-        if specimen.collected_at is not None:
-            collected = sub(subject, _R + "CollectedSample")
-            sub(collected, _R + "CollectedDate", V=xs_datetime(specimen.collected_at))
-    return root
+
+def _hcp(parent: etree._Element, name: str, her_id: str, person: Requester | None = None) -> None:
+    inst = sub(sub(parent, _R + "HCP"), _R + "Inst")
+    sub(inst, _R + "Name", name)
+    sub(inst, _R + "Id", her_id)
+    sub(inst, _R + "TypeId", V="HER", DN="HER-id")
+    if person is not None:
+        _hc_person(inst, person.display_name, person.hpr)
+
+
+def _hc_person(inst: etree._Element, name: str, hpr: str) -> None:
+    el = sub(inst, _R + "HCPerson")
+    sub(el, _R + "Name", name)
+    sub(el, _R + "Id", hpr)
+    sub(el, _R + "TypeId", V="HPR", DN="HPR-nummer")
+
+
+def _copy_dest(root: etree._Element, copy: CopyRecipient) -> None:
+    inst = sub(sub(sub(root, _R + "CopyDest"), _R + "HCP"), _R + "Inst")
+    sub(inst, _R + "Name", copy.office_name)
+    sub(inst, _R + "Id", copy.office_her_id)
+    sub(inst, _R + "TypeId", V="HER", DN="HER-id")
+    _hc_person(inst, copy.name, copy.hpr)
+
+
+def _investigation_id(inv: etree._Element, service: Service) -> None:
+    match service.code_system:
+        case CodeSystem.NLK:
+            sub(inv, _R + "Id", V=service.code, S=OID_NLK, DN=service.name)
+        case CodeSystem.NCRP:
+            sub(inv, _R + "Id", V=service.code, S=OID_NCRP, DN=service.name)
+            if service.ncrp_spec is not None:
+                sub(inv, _R + "Spec", V=service.ncrp_spec[0], S=OID_NCRP, DN=service.ncrp_spec[1])
+        case _ if service.discipline == Discipline.RADIOLOGY:
+            # No confirmed NCRP code: the examination as text in NCRP (HIS 1175 6.3).
+            sub(inv, _R + "Id", S=OID_NCRP, OT=service.name)
+        case _:
+            # A local code: "Uspesifisert laboratoriekodeverk", S and OT always (HIS 80821 4.4).
+            sub(inv, _R + "Id", V=service.code, S=OID_UNSPECIFIED_LAB, DN=service.name, OT=service.name)
+
+
+def _req_investigation(
+    root: etree._Element,
+    kind: ServiceType,
+    services: list[Service],
+    specimen: Specimen | None,
+    requested: datetime,
+) -> None:
+    req = sub(root, _R + "ReqInvestigation")
+    sub(req, _R + "ServType", V=kind.value, DN=SERVICE_TYPE_TEXTS[kind])
+    for service in services:
+        _investigation_id(sub(req, _R + "Investigation"), service)
+    if specimen is None:
+        return
+    subject = sub(req, _R + "AnalysedSubject")
+    if specimen.collected_at is not None:
+        sub(sub(subject, _R + "CollectedSample"), _R + "CollectedDate", V=xs_datetime(specimen.collected_at))
+    else:  # to be collected: the sample is requested, not yet taken
+        sub(sub(subject, _R + "RequestedSubject"), _R + "ReqDate", V=xs_datetime(requested))
+    coded = MATERIAL_CODES.get(specimen.material.casefold())
+    if coded is not None:
+        sub(subject, _R + "TypeCoded", V=coded[0], S=OID_MATERIAL, DN=coded[1])
+    else:
+        sub(subject, _R + "Type", specimen.material)
+    sub(subject, _R + "IdByServProv", specimen.id)

@@ -1,13 +1,13 @@
 """Schema validation against the public KITH XSDs, loaded from a folder the caller names.
 
 The XSDs are public standard files that the project does not ship: the caller passes the
-folder that holds MsgHead-v1_2.xsd (with xmldsig-core-schema.xsd beside it) and
-AppRec-v1.0.xsd.
+folder that holds them (../shared/standards/kith in this workspace): MsgHead-v1_2.xsd with
+xmldsig-core-schema.xsd, Rekvisisjon-v1.6.xsd with kith.xsd, and AppRec-v1.0.xsd.
 
 MsgHead's RefDoc/Content is a *strict* wildcard: every element in it must be declared by a
-loaded schema. The official Rekvisisjon XSD is not public here, so for "msghead" a small
-stand-in schema declares `ServReq` in the Rekvisisjon namespace with open (lax) content. The
-envelope is validated in full; the requisition inside is only checked to be a ServReq.
+loaded schema. So "msghead" loads MsgHead and Rekvisisjon v1.6 together (a small schema that
+imports both), and the requisition inside the envelope is validated in full. "rekvisisjon"
+validates a bare Rekvisisjon `Message`, as the official example files are.
 """
 
 from __future__ import annotations
@@ -21,26 +21,19 @@ from lxml import etree
 from ihr.kith.namespaces import NS_MSGHEAD, NS_REKVISISJON
 from ihr.kith.xmlsafe import KithParseError, parse_untrusted
 
-SchemaName = Literal["msghead", "apprec"]
+SchemaName = Literal["msghead", "apprec", "rekvisisjon"]
 
-SCHEMA_FILES: dict[str, str] = {
-    "msghead": "MsgHead-v1_2.xsd",
-    "apprec": "AppRec-v1.0.xsd",
+SCHEMA_FILES: dict[str, tuple[str, ...]] = {
+    "msghead": ("MsgHead-v1_2.xsd", "Rekvisisjon-v1.6.xsd"),
+    "apprec": ("AppRec-v1.0.xsd",),
+    "rekvisisjon": ("Rekvisisjon-v1.6.xsd",),
 }
+_NAMESPACES = {"MsgHead-v1_2.xsd": NS_MSGHEAD, "Rekvisisjon-v1.6.xsd": NS_REKVISISJON}
 
-# Stand-in for the Rekvisisjon v1.6 schema: imports MsgHead, declares ServReq as open content.
-_MSGHEAD_WITH_SERVREQ = f"""<?xml version="1.0" encoding="UTF-8"?>
-<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="{NS_REKVISISJON}"
-        elementFormDefault="qualified">
-  <import namespace="{NS_MSGHEAD}" schemaLocation="{{msghead}}"/>
-  <element name="ServReq">
-    <complexType>
-      <sequence>
-        <any processContents="lax" minOccurs="0" maxOccurs="unbounded"/>
-      </sequence>
-      <anyAttribute processContents="lax"/>
-    </complexType>
-  </element>
+# Loads several schemas of different namespaces as one (never written to disk).
+_BUNDLE = """<?xml version="1.0" encoding="UTF-8"?>
+<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:ihr:kith-bundle">
+{imports}
 </schema>
 """
 
@@ -49,28 +42,40 @@ class SchemaNotFoundError(FileNotFoundError):
     """The folder given does not hold the XSD asked for."""
 
 
-def schema_path(schema: SchemaName, schema_dir: Path) -> Path:
+def schema_paths(schema: SchemaName, schema_dir: Path) -> list[Path]:
     try:
-        name = SCHEMA_FILES[schema]
+        names = SCHEMA_FILES[schema]
     except KeyError:
         raise ValueError(f"unknown schema {schema!r}; expected one of {sorted(SCHEMA_FILES)}") from None
-    path = Path(schema_dir) / name
-    if not path.is_file():
-        raise SchemaNotFoundError(f"{name} not found in {schema_dir}")
-    return path
+    paths = [Path(schema_dir) / name for name in names]
+    for path in paths:
+        if not path.is_file():
+            raise SchemaNotFoundError(f"{path.name} not found in {schema_dir}")
+    return paths
+
+
+def schemas_available(schema_dir: Path | None) -> bool:
+    """Whether the folder holds every XSD this module loads."""
+    if schema_dir is None:
+        return False
+    names = {name for names in SCHEMA_FILES.values() for name in names}
+    names |= {"kith.xsd", "xmldsig-core-schema.xsd"}
+    return all((Path(schema_dir) / name).is_file() for name in names)
 
 
 @lru_cache(maxsize=8)
 def _compiled(schema: str, schema_dir: str) -> etree.XMLSchema:
-    path = schema_path(schema, Path(schema_dir))  # type: ignore[arg-type]
+    paths = schema_paths(schema, Path(schema_dir))  # type: ignore[arg-type]
     # The XSDs are trusted local files; xmldsig-core-schema.xsd uses internal entities.
     parser = etree.XMLParser(no_network=True, load_dtd=False)
-    if schema == "msghead":
-        text = _MSGHEAD_WITH_SERVREQ.format(msghead=path.resolve().as_uri())
-        stand_in = Path(schema_dir).resolve() / "ihr-rekvisisjon-stand-in.xsd"  # never written
-        doc = etree.fromstring(text.encode("utf-8"), parser=parser, base_url=stand_in.as_uri())
-        return etree.XMLSchema(doc)
-    return etree.XMLSchema(etree.parse(str(path), parser=parser))
+    if len(paths) == 1:
+        return etree.XMLSchema(etree.parse(str(paths[0]), parser=parser))
+    imports = "\n".join(
+        f'  <import namespace="{_NAMESPACES[p.name]}" schemaLocation="{p.resolve().as_uri()}"/>' for p in paths
+    )
+    bundle = Path(schema_dir).resolve() / "ihr-kith-bundle.xsd"  # never written
+    doc = etree.fromstring(_BUNDLE.format(imports=imports).encode("utf-8"), parser=parser, base_url=bundle.as_uri())
+    return etree.XMLSchema(doc)
 
 
 def load_schema(schema: SchemaName, schema_dir: Path) -> etree.XMLSchema:

@@ -16,18 +16,24 @@ from ihr.models.catalog import (
     Group,
     GroupInput,
     Handling,
+    KithCoding,
     Lab,
     Model,
     Question,
+    QuestionRole,
     Service,
     SpecimenRequirement,
     TemperatureClass,
 )
 from ihr.models.order import (
+    PAYMENT_CATEGORY_TEXTS,
     AddOnInput,
     Answer,
     CancelInput,
     CollectionInput,
+    CopyRecipient,
+    Diagnosis,
+    InputAnswerValue,
     ItemInput,
     ItemStatus,
     Order,
@@ -35,6 +41,7 @@ from ihr.models.order import (
     OrderItem,
     OrderStatus,
     OrderSummary,
+    PaymentCategory,
     PlannedTube,
     Priority,
     Requisition,
@@ -44,6 +51,7 @@ from ihr.models.order import (
 )
 from ihr.models.people import Office, Patient, PatientSearchResult, Requester, Sex
 from ihr.models.problem import FieldProblem, Problem
+from ihr.models.text import XmlText, xml_text_problem
 from ihr.models.receipts import AppRecError, AppRecStatus, EventKind, KithMessage, StatusEvent
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -191,11 +191,33 @@ class Choice(Model):
     _share = model_validator(mode="after")(_share_equal_parts)
 
 
+class QuestionRole(StrEnum):
+    """Where the answer goes in a KITH requisition (HIS 80821, HIS 1175)."""
+
+    CLINICAL = "klinisk"  # Patient/InfItem: a clinical fact (coded when `kith` says how)
+    PROBLEM_STATEMENT = "problemstilling"  # ReasonAsText, heading PROB "Aktuell problemstilling"
+
+
+class KithCoding(Model):
+    """How a yes/no answer travels as a code of a Volven list, e.g. MR contraindications.
+
+    `if_yes` / `if_no` are codes of `code_list` ("8210": PAC / NOPAC); None leaves the
+    answer out of the coded content (8209 MR information has codes for "yes" only).
+    """
+
+    code_list: str
+    if_yes: str | None = None
+    if_no: str | None = None
+
+    _share = model_validator(mode="after")(_share_equal_parts)
+
+
 class Question(Model):
     """A guided question (veiledende spørsmål).
 
     `key` identifies the question across services: two services that ask the question with
-    the same key ask it once per order.
+    the same key ask it once per order. `role` and `kith` say how the answer is carried in
+    the requisition message.
     """
 
     key: str
@@ -210,6 +232,8 @@ class Question(Model):
     max_length: int | None = None
     enable_when: list[EnableWhen] = Field(default_factory=list)
     enable_behavior: Literal["all", "any"] = "all"
+    role: QuestionRole = QuestionRole.CLINICAL
+    kith: KithCoding | None = None
 
     _share = model_validator(mode="after")(_share_equal_parts)
 
@@ -258,6 +282,11 @@ class Service(Model):
     min_age_years: int | None = None
     max_age_years: int | None = None
     requires_problemstilling: bool = False  # imaging referrals must state a clinical question
+    # Volven 8202 type of requisition when the discipline does not say it: the modality of an
+    # imaging service (CT, MR, RTG, UL, MA), CYTO for cytology; None: from the discipline.
+    msg_descr: str | None = None
+    # Imaging: the NCRP specification (Investigation/Spec), e.g. ("ZTX0EA", "Intravenøs kontrast").
+    ncrp_spec: tuple[str, str] | None = None
 
     _share = model_validator(mode="after")(_share_equal_parts)
 
@@ -326,7 +355,7 @@ class Catalog(Model):
 
 
 # Models that `parse_catalog` shares when equal (services, containers, labs, groups are unique).
-_SHARED_MODELS = frozenset({EnableWhen, Choice, Question, Handling, SpecimenRequirement})
+_SHARED_MODELS = frozenset({EnableWhen, Choice, KithCoding, Question, Handling, SpecimenRequirement})
 
 
 def parse_catalog(data: str | bytes | bytearray) -> Catalog:

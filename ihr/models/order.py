@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from ihr.models.catalog import AnswerValue, Discipline, Model, TemperatureClass
 from ihr.models.people import Patient, Requester
+from ihr.models.text import XmlText, check_xml_text
 
 
 class Priority(StrEnum):
@@ -39,6 +40,45 @@ class ItemStatus(StrEnum):
     ORDERED = "bestilt"
     PERFORMED = "utført"
     CANCELLED = "kansellert"
+
+
+class PaymentCategory(StrEnum):
+    """Who pays (betalingskategori, Volven 4101), as the requisition's PaymentCat carries it."""
+
+    ORDINARY = "1"  # ordinær pasient: the default
+    REQUESTER = "RE"
+    PATIENT = "PA"
+    PRIVATE_INSURANCE = "PF"
+    PUBLIC_INSURANCE = "OF"
+    INSTITUTION = "IN"
+    FREE = "GR"
+
+
+PAYMENT_CATEGORY_TEXTS: dict[PaymentCategory, str] = {
+    PaymentCategory.ORDINARY: "Ordinær pasient",
+    PaymentCategory.REQUESTER: "Rekvirent",
+    PaymentCategory.PATIENT: "Pasient",
+    PaymentCategory.PRIVATE_INSURANCE: "Privat forsikring",
+    PaymentCategory.PUBLIC_INSURANCE: "Offentlig forsikring",
+    PaymentCategory.INSTITUTION: "Institusjon",
+    PaymentCategory.FREE: "Gratis",
+}
+
+
+class Diagnosis(Model):
+    """The referral diagnosis (henvisningsdiagnose) as an ICPC-2 code and its text."""
+
+    code: str = Field(pattern=r"^[A-Z][0-9]{2}$", description="ICPC-2-kode, f.eks. L01")
+    text: XmlText = Field(min_length=1, max_length=200)
+
+
+class CopyRecipient(Model):
+    """A doctor who gets a copy of the requisition and of the answer (CopyDest)."""
+
+    hpr: str
+    name: str
+    office_her_id: str
+    office_name: str
 
 
 class PlannedTube(Model):
@@ -71,6 +111,9 @@ class OrderItem(Model):
     status: ItemStatus = ItemStatus.ORDERED
     specimen_id: str | None = None
     added_on: datetime | None = None  # set for etterrekvirering
+    # A Kansellering was sent and the lab has not answered yet: the item is still ordered
+    # (the lab may already be working on it) until the lab's AppRec confirms the cancellation.
+    cancel_requested_at: datetime | None = None
 
 
 class Requisition(Model):
@@ -101,6 +144,13 @@ class Order(Model):
     specimens: list[Specimen] = Field(default_factory=list)
     answers: list[Answer] = Field(default_factory=list)
     comment: str | None = None
+    payment_category: PaymentCategory = PaymentCategory.ORDINARY
+    copy_recipients: list[CopyRecipient] = Field(default_factory=list)
+    diagnosis: Diagnosis | None = None
+    clinical_info: str | None = None
+    # Imaging (HIS 1175 6.2, Volven 8274): may the radiologist change modality and add
+    # examinations where medically indicated? None: not answered (nothing is sent).
+    modality_change_allowed: bool | None = None
 
     def answer(self, key: str) -> AnswerValue | None:
         for a in self.answers:
@@ -110,6 +160,14 @@ class Order(Model):
 
 
 # ---- inputs -------------------------------------------------------------------------
+
+
+def _answer_xml_text(value: AnswerValue) -> AnswerValue:
+    return check_xml_text(value) if isinstance(value, str) else value
+
+
+# An answer as it comes in: a text answer must be text that XML can carry.
+InputAnswerValue = Annotated[AnswerValue, AfterValidator(_answer_xml_text)]
 
 
 class ItemInput(Model):
@@ -125,14 +183,19 @@ class OrderInput(Model):
     office_her_id: str
     priority: Priority = Priority.NORMAL
     items: list[ItemInput] = Field(min_length=1)
-    answers: dict[str, AnswerValue] = Field(default_factory=dict)
-    comment: str | None = Field(default=None, max_length=2000)
+    answers: dict[str, InputAnswerValue] = Field(default_factory=dict)
+    comment: XmlText | None = Field(default=None, max_length=2000)
+    payment_category: PaymentCategory = PaymentCategory.ORDINARY
+    copy_to_hpr: list[str] = Field(default_factory=list, max_length=5)  # HPR numbers the service knows
+    diagnosis: Diagnosis | None = None
+    clinical_info: XmlText | None = Field(default=None, max_length=2000)
+    modality_change_allowed: bool | None = None  # imaging only; see Order
 
 
 class SpecimenCollection(Model):
     specimen_id: str
     collected_at: datetime
-    collected_by: str = Field(min_length=1, max_length=80)
+    collected_by: XmlText = Field(min_length=1, max_length=80)
 
 
 class CollectionInput(Model):
@@ -144,13 +207,13 @@ class AddOnInput(Model):
 
     specimen_id: str
     service_codes: list[str] = Field(min_length=1)
-    answers: dict[str, AnswerValue] = Field(default_factory=dict)
+    answers: dict[str, InputAnswerValue] = Field(default_factory=dict)
 
 
 class CancelInput(Model):
     requisition_id: str | None = None  # the whole requisition ...
     item_ids: list[str] = Field(default_factory=list)  # ... or these items
-    reason: str = Field(min_length=1, max_length=200)
+    reason: XmlText = Field(min_length=1, max_length=200)
 
 
 class OrderSummary(Model):

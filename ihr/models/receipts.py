@@ -20,7 +20,9 @@ class EventKind(StrEnum):
     APPREC = "applikasjonskvittering"
     LAB_STATUS = "laboratoriestatus"
     ADDON = "etterrekvirering"
+    CANCEL_REQUESTED = "kansellering_sendt"  # a Kansellering went out; the lab has not answered
     CANCELLED = "kansellert"
+    CHANGED = "endring_sendt"  # a corrected requisition went out as an Endring
 
 
 class AppRecStatus(StrEnum):
@@ -52,7 +54,11 @@ class KithMessage(Model):
     order_id: str
     requisition_id: str | None
     direction: Literal["ut", "inn"]
-    msg_type: str  # code list 8279: REQ_LAB, REQ_MBIO, REQ_RTG, HENVISNING, APPREC
+    msg_type: str  # code list 8279: REQ_LAB, REQ_MBIO, REQ_HIST, REQ_CYT, REQ_RTG, APPREC
     msg_id: str
+    # Requisitions: the ServReq's ServType (7309: N Ny, A Tillegg, C Kansellering, M Endring).
+    service_type: str | None = None
+    # AppRecs: the MsgId of the message this receipt answers.
+    answers_msg_id: str | None = None
     at: datetime
     xml: str

@@ -4,8 +4,10 @@ Plain data in tables, one line per service, turned into `ihr.models` objects by
 `seed_catalog()`. Laboratory analyses carry NLK codes (NPU#####/NOR#####); codes that were
 not confirmed against a public source are listed in `CHECK_CODES` and must be checked
 against the NLK before anything real depends on them. Microbiology, pathology, blood-bank
-and imaging services use the sandbox's LOCAL codes (code system LOKAL), marked as such:
-their official codes (NLK micro codes, NCRP) were not available.
+services use the sandbox's LOCAL codes (code system LOKAL; sent as "Uspesifisert
+laboratoriekodeverk" 8212): their NLK codes were not available. Imaging carries NCRP codes
+where a public source confirms them; the rest keep a LOCAL code, listed in
+`UNCONFIRMED_IMAGING`.
 
 Handling values (stability, light protection, centrifugation) are typical of Norwegian
 laboratory manuals; they vary between labs and are data, not rules.
@@ -26,8 +28,10 @@ from ihr.models import (
     EnableWhen,
     Group,
     Handling,
+    KithCoding,
     Lab,
     Question,
+    QuestionRole,
     Service,
     SpecimenRequirement,
     TemperatureClass,
@@ -162,23 +166,53 @@ METFORMIN = Question(
 KONTRASTALLERGI = Question(
     key="kontrastallergi", text="Tidligere reaksjon på kontrastmiddel?", type=AnswerType.BOOLEAN,
 )
+# MR safety questions (HIS 1175 6.6): each answer travels as a Volven code, 8210 MR
+# contraindications (yes and no both coded) or 8209 MR information (coded when yes).
 PACEMAKER = Question(
     key="pacemaker", text="Har pasienten pacemaker eller ICD?", type=AnswerType.BOOLEAN, required=True,
+    kith=KithCoding(code_list="8210", if_yes="PAC", if_no="NOPAC"),
+)
+KARKLIPS = Question(
+    key="intrakranielle_klips", text="Har pasienten klips etter operasjon på blodårer i hodet?",
+    type=AnswerType.BOOLEAN, required=True,
+    kith=KithCoding(code_list="8210", if_yes="IVK", if_no="NOIVK"),
+)
+METALL_OYE = Question(
+    key="metall_i_oye", text="Har pasienten fått metallsplint i øyet?", type=AnswerType.BOOLEAN, required=True,
+    kith=KithCoding(code_list="8210", if_yes="MEY", if_no="NOMEY"),
+)
+COCHLEA = Question(
+    key="cochleaimplantat", text="Har pasienten cochleaimplantat?", type=AnswerType.BOOLEAN, required=True,
+    kith=KithCoding(code_list="8210", if_yes="COC", if_no="NOCOC"),
+)
+NEVROSTIMULATOR = Question(
+    key="nevrostimulator", text="Har pasienten nevrostimulator?", type=AnswerType.BOOLEAN, required=True,
+    kith=KithCoding(code_list="8210", if_yes="NEV", if_no="NONEV"),
 )
 METALLIMPLANTAT = Question(
-    key="metallimplantat", text="Har pasienten metallimplantat, metallsplinter eller insulinpumpe?",
+    key="metallimplantat", text="Har pasienten annet implantat av metall (protese, skinne, skruer)?",
     type=AnswerType.BOOLEAN, required=True,
+    kith=KithCoding(code_list="8210", if_yes="ANN"),
+)
+INSULINPUMPE = Question(
+    key="insulinpumpe", text="Har pasienten insulin- eller morfinpumpe?", type=AnswerType.BOOLEAN,
+    kith=KithCoding(code_list="8209", if_yes="INS"),
 )
 IMPLANTAT_BESKRIVELSE = Question(
     key="implantat_beskrivelse", text="Beskriv implantatet (type, produsent, år)",
     type=AnswerType.TEXT, required=True, max_length=500,
     enable_when=[
         EnableWhen(question="pacemaker", operator="=", answer=True),
+        EnableWhen(question="nevrostimulator", operator="=", answer=True),
+        EnableWhen(question="cochleaimplantat", operator="=", answer=True),
         EnableWhen(question="metallimplantat", operator="=", answer=True),
     ],
     enable_behavior="any",
 )
-KLAUSTROFOBI = Question(key="klaustrofobi", text="Har pasienten klaustrofobi?", type=AnswerType.BOOLEAN)
+KLAUSTROFOBI = Question(
+    key="klaustrofobi", text="Har pasienten klaustrofobi?", type=AnswerType.BOOLEAN,
+    kith=KithCoding(code_list="8209", if_yes="KLA"),
+)
 MENOPAUSESTATUS = Question(
     key="menopausestatus", text="Menopausestatus", type=AnswerType.CHOICE,
     choices=[
@@ -239,13 +273,20 @@ SISTE_MENS = Question(
 PROBLEMSTILLING = Question(
     key="problemstilling", text="Problemstilling", type=AnswerType.TEXT, required=True,
     max_length=500, help="Klinisk spørsmål som undersøkelsen skal besvare.",
+    role=QuestionRole.PROBLEM_STATEMENT,
 )
 
 PREGNANCY = [GRAVID, SVANGERSKAPSUKE]
 DRUG = [SISTE_DOSE_TID, DOSE, DOSE_ENDRET]
 HORMONE = [MENOPAUSESTATUS, SYKLUSDAG]
 CT_CONTRAST = [SISTE_EGFR, SISTE_EGFR_DATO, EGFR_TILTAK, METFORMIN, KONTRASTALLERGI]
-MR = [PACEMAKER, METALLIMPLANTAT, IMPLANTAT_BESKRIVELSE, KLAUSTROFOBI]
+# NCRP specification of contrast-enhanced CT, from HIS 1175 6.3.
+IV_CONTRAST = ("ZTX0EA", "Intravenøs kontrast")
+
+MR = [
+    PACEMAKER, KARKLIPS, METALL_OYE, COCHLEA, NEVROSTIMULATOR, METALLIMPLANTAT, IMPLANTAT_BESKRIVELSE,
+    INSULINPUMPE, KLAUSTROFOBI,
+]
 
 # ---- patient preparation and notes ------------------------------------------------------
 
@@ -270,7 +311,8 @@ _MATERIAL = {
 # ---- laboratory analyses (klinisk kjemi, hematologi, koagulasjon, hormoner, legemidler, urin)
 # Columns: code, name, short name, preset, min ml, temperature, stability hours, extras.
 # Extras keys: light, centr (minutes), sep (own tube), prep, q (questions), interval (days),
-# sex, min_age, max_age, syn (synonyms), abbr (abbreviations), labs, notes, hnotes.
+# sex, min_age, max_age, syn (synonyms), abbr (abbreviations), labs, notes, hnotes,
+# descr (Volven 8202 type of requisition when not the discipline's, e.g. CYTO).
 
 _H = "hnotes"
 
@@ -390,8 +432,8 @@ MICRO_PATH: list[tuple] = [
     ("LOK-MB-HIV",    "S-HIV-1/2 antistoff og p24-antigen",     "HIV",          MICRO, "Serum", SST, 1.0, COOL, 168, dict(q=PREGNANCY, syn=["HIV-test", "Svangerskapsserologi"], abbr=["hiv"])),
     ("LOK-MB-SYF",    "S-Treponema pallidum antistoff",         "Syfilis",      MICRO, "Serum", SST, 1.0, COOL, 168, dict(q=PREGNANCY, syn=["Syfilis", "Svangerskapsserologi"], abbr=["tpha", "syfilis"])),
     ("LOK-MB-HPYL",   "F-Helicobacter pylori antigen",          "H. pylori",    MICRO, "Feces", PINNE, 0, COOL, 72, dict(sep=True, q=[FASTE_MEDISINER], syn=["Magesår"], abbr=["hp"], prep="Protonpumpehemmer seponeres 2 uker før prøven.")),
-    ("LOK-PA-CYT",    "Cervixcytologi (væskebasert)",           "Cervixcyto",   PATH, "Cervixcytologi", CYTO, 0, ROOM, 504, dict(sep=True, sex="K", min_age=25, max_age=69, q=[SISTE_MENS, GRAVID, SVANGERSKAPSUKE, KLINISKE_OPPL], syn=["Celleprøve", "Livmorhalsprøve", "PAP"], abbr=["cyto", "pap"])),
-    ("LOK-PA-HPV",    "Cervix-HPV-test",                        "HPV",          PATH, "Cervixcytologi", CYTO, 0, ROOM, 504, dict(sep=True, sex="K", min_age=25, max_age=69, q=[SISTE_MENS, KLINISKE_OPPL], syn=["Humant papillomavirus", "Livmorhalsprøve"], abbr=["hpv"])),
+    ("LOK-PA-CYT",    "Cervixcytologi (væskebasert)",           "Cervixcyto",   PATH, "Cervixcytologi", CYTO, 0, ROOM, 504, dict(sep=True, sex="K", min_age=25, max_age=69, q=[SISTE_MENS, GRAVID, SVANGERSKAPSUKE, KLINISKE_OPPL], descr="CYTO", syn=["Celleprøve", "Livmorhalsprøve", "PAP"], abbr=["cyto", "pap"])),
+    ("LOK-PA-HPV",    "Cervix-HPV-test",                        "HPV",          PATH, "Cervixcytologi", CYTO, 0, ROOM, 504, dict(sep=True, sex="K", min_age=25, max_age=69, q=[SISTE_MENS, KLINISKE_OPPL], descr="CYTO", syn=["Humant papillomavirus", "Livmorhalsprøve"], abbr=["hpv"])),
     ("LOK-PA-HIST",   "Histologi, biopsi",                      "Biopsi",       PATH, "Vevsbiopsi", FORMALIN, 0, ROOM, 720, dict(sep=True, q=[LOKALISASJON, KLINISKE_OPPL], syn=["Vevsprøve"], abbr=["hist", "biopsi"], hnotes="Formalinmengde minst 10 ganger vevets volum.")),
     ("LOK-PA-HUD",    "Hudbiopsi",                              "Hudbiopsi",    PATH, "Vevsbiopsi", FORMALIN, 0, ROOM, 720, dict(sep=True, q=[LOKALISASJON, KLINISKE_OPPL], syn=["Føflekk", "Stansebiopsi"], abbr=["hud"], hnotes="Én beholder per lokalisasjon.")),
 ]
@@ -400,28 +442,38 @@ MICRO_PATH: list[tuple] = [
 # Columns: code, name, short name, abbreviations, synonyms, extra questions.
 
 IMAGING: list[tuple] = [
-    ("LOK-RTG-THX",  "Rtg thorax",                 "Rtg thorax",  ["rtg thorax", "rtg", "thx"],  ["Lungebilde", "Røntgen lunger"], []),
-    ("LOK-RTG-KNE",  "Rtg kne",                    "Rtg kne",     ["rtg kne", "rtg"],            ["Røntgen kne"], []),
-    ("LOK-RTG-HOFT", "Rtg hofte",                  "Rtg hofte",   ["rtg hofte", "rtg"],          ["Røntgen hofte"], []),
-    ("LOK-RTG-BEK",  "Rtg bekken",                 "Rtg bekken",  ["rtg bekken", "rtg"],         ["Røntgen bekken"], PREGNANCY),
-    ("LOK-RTG-LS",   "Rtg columna lumbalis",       "Rtg LS",      ["rtg ls", "rtg rygg", "rtg"], ["Røntgen korsrygg"], PREGNANCY),
-    ("LOK-RTG-CS",   "Rtg columna cervicalis",     "Rtg CS",      ["rtg cs", "rtg nakke", "rtg"], ["Røntgen nakke"], []),
-    ("LOK-RTG-SKU",  "Rtg skulder",                "Rtg skulder", ["rtg skulder", "rtg"],        ["Røntgen skulder"], []),
-    ("LOK-RTG-HAN",  "Rtg hånd",                   "Rtg hånd",    ["rtg hånd", "rtg"],           ["Røntgen hånd"], []),
-    ("LOK-RTG-ANK",  "Rtg ankel",                  "Rtg ankel",   ["rtg ankel", "rtg"],          ["Røntgen ankel"], []),
-    ("LOK-UL-ABD",   "UL abdomen",                 "UL abdomen",  ["ul abdomen", "ul"],          ["Ultralyd buk"], []),
-    ("LOK-UL-URIN",  "UL urinveier",               "UL urinveier", ["ul nyrer", "ul"],           ["Ultralyd nyrer og blære"], []),
-    ("LOK-UL-HALS",  "UL hals og thyreoidea",      "UL hals",     ["ul thyreoidea", "ul"],       ["Ultralyd skjoldbruskkjertel"], []),
-    ("LOK-UL-DVT",   "UL vener underekstremitet",  "UL DVT",      ["ul dvt", "ul"],              ["Blodpropp i leggen"], []),
-    ("LOK-CT-CAPU",  "CT caput uten kontrast",     "CT caput",    ["ct caput", "ct hode", "ct"], ["CT hode"], []),
-    ("LOK-CT-ABDK",  "CT abdomen med kontrast",    "CT abd k+",   ["ct abdomen", "ct"],          ["CT buk"], CT_CONTRAST + PREGNANCY),
-    ("LOK-CT-THXK",  "CT thorax med kontrast",     "CT thx k+",   ["ct thorax", "ct"],           ["CT lunger"], CT_CONTRAST),
-    ("LOK-MR-KNE",   "MR kne",                     "MR kne",      ["mr kne", "mr"],              ["MR menisk"], MR),
-    ("LOK-MR-LS",    "MR columna lumbalis",        "MR LS",       ["mr ls", "mr rygg", "mr"],    ["MR korsrygg", "Prolaps"], MR),
-    ("LOK-MR-CAPU",  "MR caput",                   "MR caput",    ["mr caput", "mr hode", "mr"], ["MR hjerne"], MR),
-    ("LOK-MR-SKU",   "MR skulder",                 "MR skulder",  ["mr skulder", "mr"],          ["MR rotatormansjett"], MR),
-    ("LOK-MAMMO",    "Mammografi",                 "Mammografi",  ["mammo", "mammografi"],       ["Klinisk mammografi", "Brystundersøkelse"], []),
+    # Columns: code, name, short name, abbreviations, synonyms, extra questions, 8202 modality,
+    # NCRP specification (code, text) or None. NCRP codes where a public source confirms them;
+    # LOK- codes are in UNCONFIRMED_IMAGING and travel as text (HIS 1175 6.3).
+    ("SSC0AA",       "Rtg thorax",                 "Rtg thorax",  ["rtg thorax", "rtg", "thx"],  ["Lungebilde", "Røntgen lunger", "Rtg toraks"], [], "RTG", None),
+    ("LOK-RTG-KNE",  "Rtg kne",                    "Rtg kne",     ["rtg kne", "rtg"],            ["Røntgen kne"], [], "RTG", None),
+    ("LOK-RTG-HOFT", "Rtg hofte",                  "Rtg hofte",   ["rtg hofte", "rtg"],          ["Røntgen hofte"], [], "RTG", None),
+    ("LOK-RTG-BEK",  "Rtg bekken",                 "Rtg bekken",  ["rtg bekken", "rtg"],         ["Røntgen bekken"], PREGNANCY, "RTG", None),
+    ("SNA0GA",       "Rtg columna lumbosakral",    "Rtg LS",      ["rtg ls", "rtg rygg", "rtg"], ["Røntgen korsrygg", "Rtg columna lumbalis"], PREGNANCY, "RTG", None),
+    ("LOK-RTG-CS",   "Rtg columna cervicalis",     "Rtg CS",      ["rtg cs", "rtg nakke", "rtg"], ["Røntgen nakke"], [], "RTG", None),
+    ("LOK-RTG-SKU",  "Rtg skulder",                "Rtg skulder", ["rtg skulder", "rtg"],        ["Røntgen skulder"], [], "RTG", None),
+    ("LOK-RTG-HAN",  "Rtg hånd",                   "Rtg hånd",    ["rtg hånd", "rtg"],           ["Røntgen hånd"], [], "RTG", None),
+    ("LOK-RTG-ANK",  "Rtg ankel",                  "Rtg ankel",   ["rtg ankel", "rtg"],          ["Røntgen ankel"], [], "RTG", None),
+    ("LOK-UL-ABD",   "UL abdomen",                 "UL abdomen",  ["ul abdomen", "ul"],          ["Ultralyd buk"], [], "UL", None),
+    ("LOK-UL-URIN",  "UL urinveier",               "UL urinveier", ["ul nyrer", "ul"],           ["Ultralyd nyrer og blære"], [], "UL", None),
+    ("LOK-UL-HALS",  "UL hals og thyreoidea",      "UL hals",     ["ul thyreoidea", "ul"],       ["Ultralyd skjoldbruskkjertel"], [], "UL", None),
+    ("LOK-UL-DVT",   "UL vener underekstremitet",  "UL DVT",      ["ul dvt", "ul"],              ["Blodpropp i leggen"], [], "UL", None),
+    ("SAA0AD",       "CT caput uten kontrast",     "CT caput",    ["ct caput", "ct hode", "ct"], ["CT hode"], [], "CT", None),
+    ("SSD0AD",       "CT abdomen med kontrast",    "CT abd k+",   ["ct abdomen", "ct"],          ["CT buk"], CT_CONTRAST + PREGNANCY, "CT", IV_CONTRAST),
+    ("SSL0AD",       "CT abdomen og bekken med kontrast", "CT abd+bek", ["ct abdomen bekken", "ct"], ["CT buk og bekken"], CT_CONTRAST + PREGNANCY, "CT", IV_CONTRAST),
+    ("SSC0AD",       "CT thorax med kontrast",     "CT thx k+",   ["ct thorax", "ct"],           ["CT lunger", "CT toraks"], CT_CONTRAST, "CT", IV_CONTRAST),
+    ("SNG0AG",       "MR kne",                     "MR kne",      ["mr kne", "mr"],              ["MR menisk"], MR, "MR", None),
+    ("SNA0GG",       "MR columna lumbosakral",     "MR LS",       ["mr ls", "mr rygg", "mr"],    ["MR korsrygg", "Prolaps", "MR columna lumbalis"], MR, "MR", None),
+    ("SNA0AG",       "MR columna cervicalis",      "MR CS",       ["mr cs", "mr nakke", "mr"],   ["MR nakke"], MR, "MR", None),
+    ("SAA0AG",       "MR caput",                   "MR caput",    ["mr caput", "mr hode", "mr"], ["MR hjerne"], MR, "MR", None),
+    ("SNB0BG",       "MR skulder",                 "MR skulder",  ["mr skulder", "mr"],          ["MR rotatormansjett"], MR, "MR", None),
+    ("LOK-MAMMO",    "Mammografi",                 "Mammografi",  ["mammo", "mammografi"],       ["Klinisk mammografi", "Brystundersøkelse"], [], "MA", None),
 ]
+
+# Imaging examinations whose NCRP code no public source we could read confirms: they keep a
+# local code and go to the lab as text in NCRP (Investigation/Id S=NCRP OT=<name>). *Check*
+# each against the NCRP (FinnKode) before anything real depends on them.
+UNCONFIRMED_IMAGING: set[str] = {row[0] for row in IMAGING if row[0].startswith("LOK-")}
 
 # ---- groups -----------------------------------------------------------------------------
 
@@ -509,6 +561,7 @@ def _service(code, system, name, discipline, short, material, container, ml, tem
         sex=x.get("sex"),
         min_age_years=x.get("min_age"),
         max_age_years=x.get("max_age"),
+        msg_descr=x.get("descr"),
     )
 
 
@@ -523,11 +576,11 @@ def seed_services() -> list[Service]:
     for code, name, short, disc, material, container, ml, temp, stab, x in MICRO_PATH:
         labs = LABS_MICRO if disc == MICRO else LABS_PATH
         out.append(_service(code, CodeSystem.LOCAL, name, disc, short, material, container, ml, temp, stab, x, labs))
-    for code, name, short, abbr, syn, qs in IMAGING:
+    for code, name, short, abbr, syn, qs, modality, spec in IMAGING:
         out.append(
             Service(
                 code=code,
-                code_system=CodeSystem.LOCAL,
+                code_system=CodeSystem.LOCAL if code in UNCONFIRMED_IMAGING else CodeSystem.NCRP,
                 name=name,
                 discipline=RAD,
                 short_name=short,
@@ -536,8 +589,10 @@ def seed_services() -> list[Service]:
                 labs=LABS_RAD,
                 specimen=None,
                 questions=[PROBLEMSTILLING, *qs],
-                notes="Lokal sandkassekode; NCRP-kode ikke tilgjengelig (*check*).",
+                notes="Lokal sandkassekode; NCRP-koden er ikke bekreftet." if code in UNCONFIRMED_IMAGING else None,
                 requires_problemstilling=True,
+                msg_descr=modality,
+                ncrp_spec=spec,
             )
         )
     return out
@@ -556,4 +611,4 @@ def seed_catalog() -> Catalog:
     return draft.model_copy(update={"version": f"{VERSION_PREFIX}+{digest}"})
 
 
-__all__ = ["CHECK_CODES", "seed_catalog", "seed_containers", "seed_groups", "seed_labs", "seed_services"]
+__all__ = ["CHECK_CODES", "UNCONFIRMED_IMAGING", "seed_catalog", "seed_containers", "seed_groups", "seed_labs", "seed_services"]

@@ -133,6 +133,11 @@ _PATIENTS: list[tuple[str, str, date, str, str, int, bool]] = [
 ]
 
 
+# The patients' fastleger: the two at the demo office in turn (the demo patient's is not the
+# demo requester, so a copy to the fastlege means something); none for the D-numbers.
+_GPS = ["990100349", DEMO_REQUESTER_HPR]
+
+
 def seed_patients() -> list[Patient]:
     return [
         Patient(
@@ -142,8 +147,9 @@ def seed_patients() -> list[Patient]:
             birth_date=born,
             sex=sex,  # type: ignore[arg-type]
             municipality=muni,
+            gp_hpr=None if d else _GPS[n % 2],
         )
-        for family, given, born, sex, muni, start, d in _PATIENTS
+        for n, (family, given, born, sex, muni, start, d) in enumerate(_PATIENTS)
     ]
 
 

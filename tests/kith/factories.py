@@ -13,6 +13,9 @@ from ihr.models import (
     AnswerType,
     Choice,
     CodeSystem,
+    CopyRecipient,
+    Diagnosis,
+    PaymentCategory,
     Discipline,
     ItemStatus,
     Lab,
@@ -22,7 +25,9 @@ from ihr.models import (
     OrderStatus,
     Patient,
     Priority,
+    KithCoding,
     Question,
+    QuestionRole,
     Requester,
     Requisition,
     Service,
@@ -79,6 +84,13 @@ LAB_MIK = Lab(
     discipline=Discipline.MICRO,
     health_region="Helse Sør-Øst",
 )
+LAB_PAT = Lab(
+    her_id="9990104",
+    name="Fjordbyen sykehus, Avdeling for patologi",
+    short_name="FS Patologi",
+    discipline=Discipline.PATHOLOGY,
+    health_region="Helse Sør-Øst",
+)
 LAB_RAD = Lab(
     her_id="9990103",
     name="Fjordbyen sykehus, Bildediagnostikk",
@@ -98,7 +110,20 @@ Q_SYMPTOMS = Question(
     type=AnswerType.CHOICE,
     choices=[Choice(code="svie", display="Svie ved vannlating"), Choice(code="feber", display="Feber")],
 )
-Q_PROBLEM = Question(key="problemstilling", text="Problemstilling", type=AnswerType.TEXT, required=True)
+Q_PROBLEM = Question(
+    key="problemstilling", text="Problemstilling", type=AnswerType.TEXT, required=True,
+    role=QuestionRole.PROBLEM_STATEMENT,
+)
+Q_PACEMAKER = Question(
+    key="pacemaker", text="Pacemaker?", type=AnswerType.BOOLEAN, kith=KithCoding(code_list="8210", if_yes="PAC", if_no="NOPAC")
+)
+Q_CLIPS = Question(
+    key="klips", text="Klips i hodet?", type=AnswerType.BOOLEAN, kith=KithCoding(code_list="8210", if_yes="IVK", if_no="NOIVK")
+)
+Q_CLAUSTRO = Question(
+    key="klaustrofobi", text="Klaustrofobi?", type=AnswerType.BOOLEAN, kith=KithCoding(code_list="8209", if_yes="KLA")
+)
+Q_SITE = Question(key="lokalisasjon", text="Lokalisasjon", type=AnswerType.TEXT)
 Q_CREATININE = Question(key="kreatinin", text="Siste kreatinin", type=AnswerType.DECIMAL, unit="µmol/L")
 
 
@@ -115,6 +140,12 @@ def _lab_service(code: str, name: str, material: str, container: str, lab: Lab, 
     )
 
 
+def _local_service(code: str, name: str, material: str, container: str, lab: Lab, *questions: Question, msg_descr: str | None = None) -> Service:
+    return _lab_service(code, name, material, container, lab, *questions).model_copy(
+        update={"code_system": CodeSystem.LOCAL, "msg_descr": msg_descr}
+    )
+
+
 SERVICES: dict[str, Service] = {
     s.code: s
     for s in [
@@ -123,10 +154,14 @@ SERVICES: dict[str, Service] = {
         _lab_service("NOR05172", "B-Hemoglobin", "EDTA-blod", "EDTA3", LAB_MBK),
         _lab_service("NPU03577", "P-TSH", "Plasma", "LIHEP", LAB_MBK, Q_PREGNANT_WEEK, Q_MEDICATION),
         _lab_service("NPU99001", "U-Dyrkning", "Urin", "URIN", LAB_MIK, Q_SYMPTOMS, Q_MEDICATION),
+        _local_service("LOK-MB-STREP", "Svelg-Streptokokk gruppe A", "Svelgsekret", "PINNE", LAB_MIK),
+        _local_service("LOK-PA-HIST", "Histologi, biopsi", "Vevsbiopsi", "FORMALIN", LAB_PAT, Q_SITE),
+        _local_service("LOK-PA-CYT", "Cervixcytologi", "Cervixcytologi", "CYTO", LAB_PAT, msg_descr="CYTO"),
         Service(
-            code="LOK-RTG-THX",
-            code_system=CodeSystem.LOCAL,
-            name="Røntgen thorax",
+            code="SSC0AA",
+            code_system=CodeSystem.NCRP,
+            name="Rtg thorax",
+            msg_descr="RTG",
             discipline=Discipline.RADIOLOGY,
             short_name="Rtg thorax",
             labs=[LAB_RAD.her_id],
@@ -134,13 +169,37 @@ SERVICES: dict[str, Service] = {
             requires_problemstilling=True,
         ),
         Service(
-            code="LOK-CT-ABD",
-            code_system=CodeSystem.LOCAL,
+            code="SSD0AD",
+            code_system=CodeSystem.NCRP,
             name="CT abdomen med kontrast",
+            msg_descr="CT",
+            ncrp_spec=("ZTX0EA", "Intravenøs kontrast"),
             discipline=Discipline.RADIOLOGY,
             short_name="CT abdomen",
             labs=[LAB_RAD.her_id],
             questions=[Q_PROBLEM, Q_CREATININE],
+            requires_problemstilling=True,
+        ),
+        Service(
+            code="SNG0AG",
+            code_system=CodeSystem.NCRP,
+            name="MR kne",
+            msg_descr="MR",
+            discipline=Discipline.RADIOLOGY,
+            short_name="MR kne",
+            labs=[LAB_RAD.her_id],
+            questions=[Q_PROBLEM, Q_PACEMAKER, Q_CLIPS, Q_CLAUSTRO],
+            requires_problemstilling=True,
+        ),
+        Service(
+            code="LOK-UL-ABD",
+            code_system=CodeSystem.LOCAL,
+            name="UL abdomen",
+            msg_descr="UL",
+            discipline=Discipline.RADIOLOGY,
+            short_name="UL abdomen",
+            labs=[LAB_RAD.her_id],
+            questions=[Q_PROBLEM],
             requires_problemstilling=True,
         ),
     ]
@@ -213,8 +272,8 @@ def make_order(*, collected: bool = True, urgent: bool = False) -> Order:
         discipline=Discipline.RADIOLOGY,
         lab_her_id=LAB_RAD.her_id,
         items=[
-            _item(6, "LOK-RTG-THX"),
-            _item(7, "LOK-CT-ABD", status=ItemStatus.CANCELLED),
+            _item(6, "SSC0AA"),
+            _item(7, "SSD0AD", status=ItemStatus.CANCELLED),
         ],
     )
     specimens = [
@@ -249,4 +308,57 @@ def make_order(*, collected: bool = True, urgent: bool = False) -> Order:
     )
 
 
-LABS = {LAB_MBK.her_id: LAB_MBK, LAB_MIK.her_id: LAB_MIK, LAB_RAD.her_id: LAB_RAD}
+LABS = {LAB_MBK.her_id: LAB_MBK, LAB_MIK.her_id: LAB_MIK, LAB_RAD.her_id: LAB_RAD, LAB_PAT.her_id: LAB_PAT}
+
+
+def make_wide_order(*, collected: bool = True) -> Order:
+    """An order with every kind of requisition the project sends: medisinsk biokjemi,
+    mikrobiologi (NLK and a local code), patologi (histology and cytology), CT with contrast
+    and MR with coded contraindications, each with the order-level fields filled in."""
+    base = make_order(collected=collected)
+    path_req = Requisition(
+        id="rq-pat", number="R2026-000104", kind="rekvisisjon", discipline=Discipline.PATHOLOGY,
+        lab_her_id=LAB_PAT.her_id, items=[_item(8, "LOK-PA-HIST", "100000058")],
+    )
+    cyto_req = Requisition(
+        id="rq-cyt", number="R2026-000105", kind="rekvisisjon", discipline=Discipline.PATHOLOGY,
+        lab_her_id=LAB_PAT.her_id, items=[_item(9, "LOK-PA-CYT", "100000066")],
+    )
+    ct_req = Requisition(
+        id="rq-ct", number="H2026-000106", kind="henvisning", discipline=Discipline.RADIOLOGY,
+        lab_her_id=LAB_RAD.her_id, items=[_item(10, "SSD0AD")],
+    )
+    mr_req = Requisition(
+        id="rq-mr", number="H2026-000107", kind="henvisning", discipline=Discipline.RADIOLOGY,
+        lab_her_id=LAB_RAD.her_id, items=[_item(11, "SNG0AG"), _item(12, "LOK-UL-ABD")],
+    )
+    micro = base.requisitions[1].model_copy(
+        update={"items": [*base.requisitions[1].items, _item(13, "LOK-MB-STREP", "100000074")]}
+    )
+    specimens = [
+        *base.specimens,
+        _specimen("100000058", "rq-pat", ["LOK-PA-HIST"], draw=9, collected=collected),
+        _specimen("100000066", "rq-cyt", ["LOK-PA-CYT"], draw=9, collected=collected),
+        _specimen("100000074", "rq-mik", ["LOK-MB-STREP"], draw=9, collected=collected),
+    ]
+    answers = [
+        *base.answers,
+        Answer(key="pacemaker", value=False),
+        Answer(key="klips", value=True),
+        Answer(key="klaustrofobi", value=True),
+        Answer(key="lokalisasjon", value="Hø. underarm"),
+    ]
+    return base.model_copy(
+        update={
+            "requisitions": [base.requisitions[0], micro, base.requisitions[2], path_req, cyto_req, ct_req, mr_req],
+            "specimens": specimens,
+            "answers": answers,
+            "payment_category": PaymentCategory.REQUESTER,
+            "copy_recipients": [
+                CopyRecipient(hpr="9876543", name="Per Kopi", office_her_id="9990002", office_name="Nordby legesenter")
+            ],
+            "diagnosis": Diagnosis(code="L15", text="Knesymptomer/plager"),
+            "clinical_info": "Vondt i kneet etter fall for 3 uker siden.",
+            "modality_change_allowed": True,
+        }
+    )

@@ -22,7 +22,7 @@ from tests.kith.factories import make_order
         ("E21", "Mottaker finnes ikke"),
         ("E31", "Pasientens fødselsnummer er feil"),
         ("E35", "Pasienten finnes ikke i mottakersystemet"),
-        ("T01", "Ikke XML / ikke «well formed» / uleselig"),
+        ("T01", "Ikke XML / ikke 'well formed' / uleselig"),
         ("T02", "XML validerer ikke"),
         ("e35", "Pasienten finnes ikke i mottakersystemet"),
         (" X99 ", "Annen feil"),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sandbox.server import EmbeddedSandbox
 from tests.sandbox.conftest import order_body
 
-SERVICES_WITH_QUESTIONS = ["NPU01951", "LOK-CT-ABDK", "LOK-MR-KNE", "NPU08669", "LOK-MB-CTNG", "NPU03577"]
+SERVICES_WITH_QUESTIONS = ["NPU01951", "SSD0AD", "SNG0AG", "NPU08669", "LOK-MB-CTNG", "NPU03577"]
 KEYS = ["gravid", "svangerskapsuke", "termindato", "siste_egfr", "siste_egfr_dato", "egfr_tiltak",
         "bruker_metformin", "kontrastallergi", "pacemaker", "metallimplantat", "implantat_beskrivelse",
         "problemstilling", "psa_indikasjon", "provetakingssted", "menopausestatus", "syklusdag", "x"]

@@ -85,7 +85,7 @@ def collect(client: httpx.Client, order: Order, at, specimen_id: str | None = No
 def test_send_stores_one_message_per_requisition_and_runs_the_status_sequence(
     sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client
 ) -> None:
-    order = create(client, ["NPU19748", "NOR05172", "LOK-MB-STREP", "LOK-RTG-THX"], answers={"problemstilling": "Hoste i 6 uker."})
+    order = create(client, ["NPU19748", "NOR05172", "LOK-MB-STREP", "SSC0AA"], answers={"problemstilling": "Hoste i 6 uker."})
     assert [m for m in messages(client, order.id)] == []
     sent = send(client, order)
     assert sent.status == "sendt" and {r.status for r in sent.requisitions} == {"sendt"}
@@ -364,3 +364,70 @@ def test_cancel_everything_and_validation(client: httpx.Client) -> None:
     assert Order.model_validate(r.json()).status == "kansellert"
     assert_problem(client.post(f"/orders/{order.id}/send"), 409)
     assert_problem(client.post("/orders/finnes-ikke/cancel", json={"reason": "x", "item_ids": ["a"]}), 404)
+
+
+def test_a_cancellation_the_lab_is_too_late_for_is_refused_and_leaves_the_items(
+    sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client
+) -> None:
+    """The lab finishes before the Kansellering arrives: its AppRec says Avvist (X99) and
+    the items stay as the lab reported them, not cancelled."""
+    order = create(client, ["NPU19748"])
+    send(client, order)
+    step(sandbox, clock, 4)  # ... under analyse
+    clock.advance(DELAY / 2)  # the Kansellering arrives after the lab's "svar klart"
+    r = client.post(f"/orders/{order.id}/cancel", json={"requisition_id": order.requisitions[0].id, "reason": "For sent"})
+    assert r.status_code == 200, r.text
+    assert Order.model_validate(r.json()).requisitions[0].items[0].cancel_requested_at is not None
+    step(sandbox, clock, 1)
+    done = get(client, order.id)
+    assert done.status == "svar_klart"
+    assert [(i.status, i.cancel_requested_at) for i in done.requisitions[0].items] == [("utført", None)]
+    refusal = next(e for e in events(client, order.id) if "avvist kanselleringen" in e.text)
+    assert [e.code for e in refusal.errors] == ["X99"]
+    out = [m for m in messages(client, order.id) if m.direction == "ut"]
+    assert [m.service_type for m in out] == ["N", "C"]
+
+
+def test_cancelling_some_items_after_sending_sends_an_endring(
+    sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client
+) -> None:
+    order = create(client, ["NPU19748", "NPU03230"])
+    send(client, order)
+    step(sandbox, clock, 2)  # accepted
+    crp = next(i for i in order.requisitions[0].items if i.service_code == "NPU19748")
+    client.post(f"/orders/{order.id}/cancel", json={"item_ids": [crp.id], "reason": "Dobbeltbestilt"})
+    step(sandbox, clock, 1)
+    after = get(client, order.id)
+    assert {i.service_code: i.status for i in after.requisitions[0].items} == {"NPU19748": "kansellert", "NPU03230": "bestilt"}
+    out = [m for m in messages(client, order.id) if m.direction == "ut"]
+    assert [m.service_type for m in out] == ["N", "M"]
+    step(sandbox, clock, 3)
+    assert {i.service_code: i.status for i in get(client, order.id).requisitions[0].items} == {
+        "NPU19748": "kansellert", "NPU03230": "utført"
+    }
+
+
+@pytest.mark.skipif(not KITH_DIR.is_dir(), reason=f"KITH XSDs not found at {KITH_DIR}")
+def test_a_message_the_lab_cannot_validate_is_rejected_with_t02(
+    sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken sender (simulated: our builder never leaves out ServType) gets an AppRec
+    "Avvist" with 8221 T02 and a Norwegian text, and the order shows the rejection."""
+    import sandbox.hub as hub_module
+
+    real = hub_module.build_requisition_message
+
+    def broken(*args: object, **kw: object) -> bytes:
+        return real(*args, **kw).replace(b'<ServType V="N" DN="Ny"/>', b"", 1)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hub_module, "build_requisition_message", broken)
+    order = create(client, ["NPU19748"])
+    send(client, order)
+    step(sandbox, clock, 2)
+    rejected = get(client, order.id)
+    assert rejected.status == "avvist"
+    event = next(e for e in events(client, order.id) if e.errors)
+    assert [(e.code, e.text) for e in event.errors] == [("T02", "XML validerer ikke")]
+    assert "XML-skjemaet" in event.errors[0].details
+    apprec = next(m for m in messages(client, order.id) if m.msg_type == "APPREC")
+    assert parse_apprec(apprec.xml.encode()).status_text == "Avvist"

@@ -86,7 +86,7 @@ def test_a_realistic_basket_gets_requisitions_and_tubes(client: httpx.Client) ->
 
 def test_one_requisition_per_lab_and_discipline_and_imaging_is_a_referral(client: httpx.Client) -> None:
     body = order_body(
-        ["NPU19748", "LOK-MB-STREP", "LOK-RTG-THX"],
+        ["NPU19748", "LOK-MB-STREP", "SSC0AA"],
         answers={"problemstilling": "Langvarig hoste, spørsmål om pneumoni."},
     )
     order = Order.model_validate(post_order(client, body).json())
@@ -317,3 +317,39 @@ def test_collection_is_registered_per_specimen(clock: FakeClock, client: httpx.C
                     json={"specimens": [{"specimen_id": ids[1], "collected_at": at, "collected_by": "X"}]}),
         404,
     )
+
+
+# ---- what the standard carries beyond the items ------------------------------------------
+
+
+def test_order_fields_of_the_requisition_are_stored_with_defaults(client: httpx.Client) -> None:
+    plain = Order.model_validate(post_order(client, order_body()).json())
+    assert (plain.payment_category, plain.copy_recipients, plain.diagnosis, plain.clinical_info) == ("1", [], None, None)
+    assert plain.modality_change_allowed is None
+
+    patient = PATIENTS[0]
+    body = order_body(
+        ["SSC0AA"],
+        answers={"problemstilling": "Hoste i 6 uker."},
+        payment_category="RE",
+        copy_to_hpr=[patient.gp_hpr],
+        diagnosis={"code": "R05", "text": "Hoste"},
+        clinical_info="Røyker, 20 pakkeår.",
+        modality_change_allowed=False,
+    )
+    r = post_order(client, body)
+    assert r.status_code == 201, r.text
+    order = Order.model_validate(r.json())
+    assert order.payment_category == "RE" and order.diagnosis.code == "R05"
+    assert [(c.hpr, c.office_name) for c in order.copy_recipients] == [(patient.gp_hpr, "Solbakken legekontor")]
+    assert "Fastlege" not in order.copy_recipients[0].name  # the name without the title
+    assert (order.clinical_info, order.modality_change_allowed) == ("Røyker, 20 pakkeår.", False)
+
+
+def test_order_fields_are_validated_with_paths(client: httpx.Client) -> None:
+    body = order_body(copy_to_hpr=["990100349", "123"], diagnosis={"code": "hoste", "text": "Hoste"}, payment_category="X")
+    problem = assert_problem(post_order(client, body), 422)
+    assert {"diagnosis.code", "payment_category"} <= set(paths(problem))
+    problem = assert_problem(post_order(client, order_body(copy_to_hpr=["990100349", "123"])), 422)
+    assert list(paths(problem)) == ["copy_to_hpr[1]"]
+    assert "kopimottaker" in paths(problem)["copy_to_hpr[1]"]

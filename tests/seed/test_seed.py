@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from ihr.models import AnswerType, CodeSystem, Discipline
-from sandbox.seed.catalog import CHECK_CODES, seed_catalog, seed_groups
+from ihr.models import AnswerType, CodeSystem, Discipline, QuestionRole
+from sandbox.seed.catalog import CHECK_CODES, UNCONFIRMED_IMAGING, seed_catalog, seed_groups
 from sandbox.seed.generate import GENERATED_NOTE, big_catalog
 from sandbox.seed.people import (
     DEMO_OFFICE_HER_ID,
@@ -22,6 +22,7 @@ from sandbox.seed.people import (
 
 TODAY = date(2026, 11, 22)
 NLK_CODE = re.compile(r"^(NPU|NOR)\d{5}$")
+NCRP_CODE = re.compile(r"^S[A-Z]{2}0[A-Z]{2}$")  # e.g. SNG0AG MR kne
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,15 @@ def test_counts(catalog, patients):
     assert len(by_discipline(catalog, Discipline.MICRO)) + len(by_discipline(catalog, Discipline.PATHOLOGY)) >= 10
     imaging = by_discipline(catalog, Discipline.RADIOLOGY)
     assert len(imaging) >= 20
-    assert all(s.code_system is CodeSystem.LOCAL and s.code.startswith("LOK-") for s in imaging)
+    # NCRP where a public source confirms the code; the rest keep a local code, listed as such.
+    for s in imaging:
+        if s.code in UNCONFIRMED_IMAGING:
+            assert s.code_system is CodeSystem.LOCAL and s.code.startswith("LOK-")
+        else:
+            assert s.code_system is CodeSystem.NCRP and NCRP_CODE.match(s.code), s.code
+    confirmed = {s.code for s in imaging if s.code_system is CodeSystem.NCRP}
+    assert {"SAA0AG", "SAA0AD", "SNG0AG", "SNB0BG", "SNA0GG", "SNA0AG", "SSC0AD", "SSD0AD", "SSL0AD",
+            "SSC0AA", "SNA0GA"} == confirmed
     assert len(catalog.containers) >= 8
     assert len(catalog.groups) >= 6
     assert len(patients) == 25
@@ -163,10 +172,15 @@ def test_imaging_requires_problemstilling(catalog):
         assert s.requires_problemstilling
         q = next(q for q in s.questions if q.key == "problemstilling")
         assert q.required and q.type is AnswerType.TEXT and q.max_length == 500
-    for code in ("LOK-MR-KNE", "LOK-MR-LS"):
-        keys = {q.key for q in seed_catalog().service(code).questions}
-        assert {"pacemaker", "metallimplantat", "implantat_beskrivelse"} <= keys
-    keys = {q.key for q in seed_catalog().service("LOK-CT-ABDK").questions}
+        assert q.role is QuestionRole.PROBLEM_STATEMENT
+    for code in ("SNG0AG", "SNA0GG"):
+        questions = seed_catalog().service(code).questions
+        assert {"pacemaker", "metallimplantat", "implantat_beskrivelse"} <= {q.key for q in questions}
+        # Every yes/no MR safety question is coded in 8210 (contraindications) or 8209 (information).
+        coded = {q.key: q.kith for q in questions if q.type is AnswerType.BOOLEAN}
+        assert coded and all(k is not None and k.code_list in {"8209", "8210"} for k in coded.values())
+        assert coded["pacemaker"].if_yes == "PAC" and coded["pacemaker"].if_no == "NOPAC"
+    keys = {q.key for q in seed_catalog().service("SSD0AD").questions}
     assert {"siste_egfr", "gravid", "svangerskapsuke"} <= keys
 
 
@@ -285,3 +299,20 @@ def test_big_catalog_is_deterministic(big):
 def test_big_catalog_small_n():
     small = big_catalog(50)
     assert len(small.services) == 50
+
+
+def test_requester_names_split_without_their_title() -> None:
+    """Messages carry the title as a code: the given name never starts with it."""
+    for requester in seed_requesters():
+        given, family = requester.person_name
+        assert given and family, requester.name
+        assert not given.casefold().split()[0].endswith("lege"), requester.name
+        assert f"{given} {family}" == requester.display_name
+        assert requester.name.endswith(requester.display_name)
+    assert {r.display_name for r in seed_requesters()} >= {"Sigrid Aasen Holmvik", "Randi Sørlie"}
+
+
+def test_patients_with_a_fodselsnummer_have_a_known_fastlege(patients) -> None:
+    hprs = {r.hpr for r in seed_requesters()}
+    for p in patients:
+        assert (p.gp_hpr in hprs) if int(p.id[0]) < 4 else p.gp_hpr is None

@@ -507,6 +507,7 @@ async def test_cancel_an_item_then_refused_when_performed(
         await pilot.press("f8")
         await wait_for(pilot, lambda: app.screen is detail)
         assert "Én analyse kansellert" in static_text(detail, "#status")
+        step(sandbox, clock)  # the item shows cancelled once the lab's AppRec confirms the cancellation
         await wait_for(pilot, lambda: sum(i.status == "kansellert" for r in detail.order.requisitions for i in r.items) == 1)
         assert "Dobbeltbestilt" in static_text(detail, "#detail-timeline")
 
