@@ -373,15 +373,10 @@ class IhrApp(App[None]):
         """The banner's patient and requester, asked with the standard library (no pydantic)."""
         import asyncio
 
-        from client.peek import peek_patient, peek_requester
+        from client.peek import peek_banner
 
         def peek() -> tuple[Any, Any]:
-            url, token = self.settings.api_url, self.settings.api_token
-            patient_id, hpr = self.context.patient_id, self.context.requester_hpr
-            return (
-                peek_patient(url, token, patient_id) if patient_id else None,
-                peek_requester(url, token, hpr) if hpr else None,
-            )
+            return peek_banner(self.settings, self.context.patient_id, self.context.requester_hpr, self.office_her_id)
 
         self.post_message(m.Peeked(*await asyncio.to_thread(peek)))
 
