@@ -14,7 +14,6 @@ disagree: tokens and proofs are checked to the minute), and `SignInExpired` othe
 
 from __future__ import annotations
 
-import time
 from collections.abc import Generator
 
 import httpx
@@ -47,7 +46,7 @@ class HelseIdAuth(httpx.Auth):
             response = yield request
             if response.status_code != 401:
                 return
-            offset = clock_offset(response.headers.get("Date"), time.time())
+            offset = clock_offset(response.headers.get("Date"), self.session.clock())
             if offset is not None and abs(offset) > CLOCK_TOLERANCE_S:
                 raise ClockWrong.by(offset, status=401)
             if attempt == 1:

@@ -628,33 +628,9 @@ def create_app(
 
 
 def _same_office(body: OrderInput, caller: Identity) -> None:
-    """An order is made for the caller's own office (the token's), never another's."""
+    """An order is made for the caller's own office (the token's), never one named in the body."""
     if body.office_her_id.strip() != caller.office_her_id:
-        raise ProblemError(
-            403,
+        raise unprocessable(
+            [FieldProblem(path="office_her_id", detail="Et annet kontor enn det du er logget inn for.")],
             "Bestillingen kan bare gjelde kontoret du er logget inn for.",
-            errors=[FieldProblem(path="office_her_id", detail="Et annet kontor enn innloggingens.")],
         )
-
-
-def api_endpoints(app: FastAPI) -> list[tuple[str, str]]:
-    """(method, path template) of every HTTP endpoint, walking included routers too."""
-    out: list[tuple[str, str]] = []
-
-    def walk(routes: list[Any], prefix: str) -> None:
-        for route in routes:
-            inner = getattr(route, "original_router", None)
-            if inner is not None:  # FastAPI's included-router node
-                context = getattr(route, "include_context", None)
-                walk(list(inner.routes), prefix + (getattr(context, "prefix", "") or ""))
-                continue
-            nested = getattr(route, "routes", None)
-            if nested is not None and not hasattr(route, "methods"):
-                walk(list(nested), prefix + (getattr(route, "path", "") or ""))
-                continue
-            for method in sorted(getattr(route, "methods", None) or ()):
-                if method != "HEAD":
-                    out.append((method, prefix + route.path))
-
-    walk(list(app.routes), "")
-    return out

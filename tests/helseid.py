@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from client.auth import HelseIdAuth
-from client.signin import Credentials, Session, write_new_key
+from client.signin import Credentials, Session, load_client_key, write_new_key
 from ihr.helseid import SCOPE_API
 from ihr.settings import Settings
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
@@ -23,13 +23,28 @@ _ids = itertools.count(1)
 
 
 def register(
-    sandbox: Any, folder: Path, *, office: str = DEMO_OFFICE_HER_ID, scopes: Iterable[str] = (SCOPE_API,)
+    registrar: Any, folder: Path, *, office: str = DEMO_OFFICE_HER_ID, scopes: Iterable[str] = (SCOPE_API,)
 ) -> tuple[str, Path]:
-    """A new client for `office` with `scopes`: (client id, private key file)."""
+    """A new client for `office` with `scopes` (in an EmbeddedSandbox or an Authority):
+    (client id, private key file)."""
     client_id = f"testklient-{next(_ids)}"
     key_file = folder / f"{client_id}.jwk.json"
-    sandbox.register_client(client_id, write_new_key(key_file), office, scopes, "test")
+    registrar.register_client(client_id, write_new_key(key_file), office, scopes, "test")
     return client_id, key_file
+
+
+def session_for(
+    registrar: Any,
+    folder: Path,
+    authority: str,
+    *,
+    office: str = DEMO_OFFICE_HER_ID,
+    hpr: str = DEMO_REQUESTER_HPR,
+    scopes: Iterable[str] = (SCOPE_API,),
+) -> Session:
+    """A (not yet signed-in) session of a new client registered with `registrar`."""
+    client_id, key_file = register(registrar, folder, office=office, scopes=scopes)
+    return Session(Credentials(authority, client_id, load_client_key(key_file), office, hpr))
 
 
 def settings_for(sandbox: Any, folder: Path, *, office: str = DEMO_OFFICE_HER_ID, **overrides: Any) -> Settings:

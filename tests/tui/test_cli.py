@@ -39,7 +39,7 @@ def test_unreadable_epj_file_is_a_norwegian_error(tmp_path: Path) -> None:
 def test_a_bad_setting_stops_ihr_with_a_norwegian_message_before_the_screen(tmp_path: Path) -> None:
     import os
 
-    env = dict(os.environ, IHR_LABEL_DPI="tre hundre", IHR_API_TOKEN="hemmelig-token", XDG_CONFIG_HOME=str(tmp_path))
+    env = dict(os.environ, IHR_LABEL_DPI="tre hundre", XDG_CONFIG_HOME=str(tmp_path))
     proc = subprocess.run(
         [sys.executable, "-c", "from tui.cli import main; main([])"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
