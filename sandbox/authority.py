@@ -146,12 +146,19 @@ class Authority:
         self.issuer = issuer.rstrip("/")
         self.clock = auth_clock
         self.token_lifetime_s = token_lifetime_s
-        self.signing_key = ECKey.generate_key("P-256", parameters={"use": "sig", "alg": SIGNING_ALG}, auto_kid=True)
-        self._verify_key = JWKRegistry.import_key(self.signing_key.as_dict(private=False))
         self._proofs = ReplayCache()
         self._assertions = ReplayCache()
         self._verified: dict[str, dict[str, Any]] = {}  # token -> claims whose signature held
         self._verified_lock = threading.Lock()
+        self.rotate_signing_key()
+
+    def rotate_signing_key(self) -> None:
+        """A new signing key, as after a restart: tokens signed before are refused from now."""
+        key = ECKey.generate_key("P-256", parameters={"use": "sig", "alg": SIGNING_ALG}, auto_kid=True)
+        with self._verified_lock:
+            self.signing_key = key
+            self._verify_key = JWKRegistry.import_key(key.as_dict(private=False))
+            self._verified.clear()
 
     # ---- discovery ------------------------------------------------------------------------
 
