@@ -106,10 +106,6 @@ class ReplayCache:
             return True
 
 
-def thumbprint_of(jwk: Mapping[str, Any]) -> str:
-    return JWKRegistry.import_key(dict(jwk)).thumbprint()
-
-
 def _normal_url(url: str) -> tuple[str, str, str]:
     """(scheme, authority, path) compared for `htu`: case of scheme and host, no query."""
     parts = urlsplit(url)
@@ -150,6 +146,7 @@ class Authority:
         self._assertions = ReplayCache()
         self._verified: dict[str, dict[str, Any]] = {}  # token -> claims whose signature held
         self._verified_lock = threading.Lock()
+        self._proof_keys: dict[str, tuple[Key, str]] = {}  # DPoP JWK (JSON) -> (key, thumbprint)
         self.rotate_signing_key()
 
     def rotate_signing_key(self) -> None:
@@ -197,8 +194,7 @@ class Authority:
         client_id, office, hpr, scopes = self._check_assertion(form["client_assertion"], now, form.get("scope"))
         if not dpop:
             raise AuthError(400, "invalid_dpop_proof", "Mangler DPoP-bevis.")
-        header, _claims = self._check_proof(dpop, "POST", htu, now, access_token=None)
-        jkt = thumbprint_of(header["jwk"])
+        jkt, _claims = self._check_proof(dpop, "POST", htu, now, access_token=None)
         claims = {
             "iss": self.issuer,
             "aud": API_AUDIENCE,
@@ -288,8 +284,8 @@ class Authority:
             raise _refused("Tilgangsbeviset gjelder en annen tjeneste.")
         if not dpop:
             raise _refused("Mangler DPoP-bevis for tilgangsbeviset.")
-        header, _proof = self._check_proof(dpop, method, htu, now, access_token=access_token)
-        if thumbprint_of(header["jwk"]) != (claims.get("cnf") or {}).get("jkt"):
+        jkt, _proof = self._check_proof(dpop, method, htu, now, access_token=access_token)
+        if jkt != (claims.get("cnf") or {}).get("jkt"):
             raise _refused("DPoP-beviset er signert med en annen nøkkel enn tilgangsbeviset er bundet til.")
         office, hpr = attested(claims)
         client_id = str(claims.get("client_id") or claims.get("sub") or "")
@@ -315,14 +311,14 @@ class Authority:
 
     def _check_proof(
         self, proof: str, method: str, htu: str, now: float, *, access_token: str | None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """A DPoP proof's (header, claims), checked against this request (RFC 9449 4.3)."""
+    ) -> tuple[str, dict[str, Any]]:
+        """A DPoP proof's (key thumbprint, claims), checked against this request (RFC 9449 4.3)."""
         status, error = (401, "invalid_token") if access_token else (400, "invalid_dpop_proof")
         try:
             header = jws.extract_compact(proof.encode("ascii")).protected
             if header.get("typ") != "dpop+jwt" or header.get("alg") not in CLIENT_ALGS:
                 raise ValueError("typ or alg")
-            key = _public_jwk(header.get("jwk"))
+            key, jkt = self._proof_key(header.get("jwk"))
             claims = jwt.decode(proof, key, algorithms=CLIENT_ALGS).claims
         except (JoseError, ValueError, UnicodeError):
             raise AuthError(status, error, "DPoP-beviset er ugyldig.") from None
@@ -340,7 +336,22 @@ class Authority:
             raise AuthError(status, error, "DPoP-beviset mangler jti.")
         if not self._proofs.first_use(jti, iat + PROOF_MAX_AGE_S + 1, now):
             raise AuthError(status, error, "DPoP-beviset er brukt før.")
-        return header, claims
+        return jkt, claims
+
+    def _proof_key(self, jwk: Any) -> tuple[Key, str]:
+        """The public key of a proof's `jwk` and its RFC 7638 thumbprint (remembered: a client
+        signs every proof of its session with the same key)."""
+        text = json.dumps(jwk, sort_keys=True)
+        with self._verified_lock:
+            known = self._proof_keys.get(text)
+        if known is None:
+            key = _public_jwk(jwk)
+            known = (key, key.thumbprint())
+            with self._verified_lock:
+                if len(self._proof_keys) > 10_000:
+                    self._proof_keys.clear()
+                self._proof_keys[text] = known
+        return known
 
 
 def register_client(
