@@ -226,18 +226,19 @@ class IhrClient:
     ) -> IhrClient:
         """A client for the configured service, signed in as the settings' client for the
         health worker `user_hpr` at `office_her_id` (default: the settings' office), with the
-        catalog cache in the app's SQLite file. It signs in on its first request.
+        catalog cache in the app's SQLite file. It signs in on its first request, unless
+        the start-up peek has signed in for the same client already (`shared_session`).
 
         Raises `SettingsError` (Norwegian) when the client id is missing or the key file is
         missing, unreadable, readable by others or not a private key.
         """
         from client.auth import HelseIdAuth
-        from client.signin import Credentials, Session
+        from client.signin import shared_session
 
-        credentials = Credentials.from_settings(settings, hpr=user_hpr, office_her_id=office_her_id)
+        session = shared_session(settings, hpr=user_hpr, office_her_id=office_her_id)
         return cls(
             settings.api_url,
-            HelseIdAuth(Session(credentials)),
+            HelseIdAuth(session),
             cache=CatalogCache(settings.db_path),
             timeout=settings.request_timeout_s,
             transport=transport,

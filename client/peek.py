@@ -80,14 +80,17 @@ def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any
 def peek_banner(
     settings: Settings, patient_id: str | None, hpr: str | None, office_her_id: str | None = None
 ) -> tuple[PatientPeek | None, RequesterPeek | None]:
-    """Sign in as the settings' client for `hpr`, then peek at the patient and the requester."""
+    """Sign in as the settings' client for `hpr`, then peek at the patient and the requester.
+
+    The session is the process's shared one: the full client takes it over, token and all."""
     if not hpr:
         return None, None  # no health worker to sign in for: the full client reports it
-    from client.signin import Credentials, Session
+    from client.signin import shared_session
 
     try:
-        session = Session(Credentials.from_settings(settings, hpr=hpr, office_her_id=office_her_id))
-        session.sign_in_sync()
+        session = shared_session(settings, hpr=hpr, office_her_id=office_her_id)
+        if session.needs_token():
+            session.sign_in_sync()
     except Exception:  # noqa: BLE001 - a preview: the full client signs in and reports in Norwegian
         return None, None
     api_url = settings.api_url

@@ -241,3 +241,24 @@ class Session:
                 self.accept(resp.status, resp.read(), resp.headers.get("Date"))
         except urllib.error.HTTPError as exc:
             self.accept(exc.code, exc.read(), exc.headers.get("Date"))
+
+
+_sessions: dict[tuple[str, str, str, str, str], Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def shared_session(settings: Settings, *, hpr: str, office_her_id: str | None = None) -> Session:
+    """The process's one session for this client, health worker and office.
+
+    The start-up peek signs in first; the full client, built a moment later, takes the same
+    session and so its token, instead of signing in a second time.
+    """
+    office = office_her_id or settings.office_her_id
+    key = (settings.authority, settings.client_id, str(settings.client_key_file), hpr, office)
+    with _sessions_lock:
+        session = _sessions.get(key)
+    if session is None:
+        session = Session(Credentials.from_settings(settings, hpr=hpr, office_her_id=office))
+        with _sessions_lock:
+            session = _sessions.setdefault(key, session)
+    return session
