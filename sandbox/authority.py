@@ -363,7 +363,10 @@ def register_client(
     name: str = "",
 ) -> None:
     """Add or replace a client: its public key (private parts are dropped), office and scopes."""
-    jwk = JWKRegistry.import_key(dict(public_jwk)).as_dict(private=False)
+    try:
+        jwk = JWKRegistry.import_key(dict(public_jwk)).as_dict(private=False)
+    except JoseError as exc:
+        raise ValueError("not a key") from exc
     unknown = sorted(set(scopes) - SCOPES.keys())
     if unknown or not client_id.strip() or not office_her_id.strip():
         raise ValueError(f"bad registration (unknown scopes: {', '.join(unknown) or 'none'})")
@@ -371,11 +374,14 @@ def register_client(
 
 
 def public_jwk_from_file(path: str) -> dict[str, Any]:
-    """The public JWK of a key file (JWK or PEM, private or public)."""
+    """The public JWK of a key file (JWK or PEM, private or public); ValueError if it is none."""
     with open(path, "rb") as f:
         data = f.read()
-    text = data.decode("utf-8").strip()
-    return JWKRegistry.import_key(json.loads(text) if text.startswith("{") else data).as_dict(private=False)
+    try:
+        text = data.decode("utf-8").strip()
+        return JWKRegistry.import_key(json.loads(text) if text.startswith("{") else data).as_dict(private=False)
+    except (JoseError, UnicodeError, TypeError) as exc:
+        raise ValueError("not a key") from exc
 
 
 def _audience_has(aud: Any, accepted: tuple[str, ...]) -> bool:
