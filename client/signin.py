@@ -116,8 +116,7 @@ class Credentials:
 
     @classmethod
     def from_settings(cls, settings: Settings, *, hpr: str, office_her_id: str | None = None) -> Credentials:
-        if not settings.client_id:
-            raise SettingsError("Klient-id mangler i innstillingene (client_id).")
+        settings.require_sign_in()
         return cls(
             authority=settings.authority,
             client_id=settings.client_id,

@@ -45,6 +45,11 @@ def default_key_file() -> Path:
 class SettingsError(ValueError):
     """A setting from the environment or the config file that cannot be used (Norwegian message)."""
 
+    @property
+    def message(self) -> str:
+        """The Norwegian text, under the name the app shows errors by."""
+        return str(self)
+
 
 def check_key_file(path: Path) -> None:
     """The client's private key file must be readable by its owner alone (like an SSH key)."""
@@ -107,6 +112,12 @@ class Settings:
             object.__setattr__(self, name, value)
         if self.client_key_file.exists():
             check_key_file(self.client_key_file)
+
+    def require_sign_in(self) -> None:
+        """SettingsError (Norwegian) unless a client id is set and its key file is private."""
+        if not self.client_id:
+            raise SettingsError("Klient-id mangler i innstillingene (client_id).")
+        check_key_file(self.client_key_file)
 
     @property
     def authority(self) -> str:

@@ -25,7 +25,6 @@ Nothing here logs a token, a key, a proof or an assertion.
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 import uuid
@@ -51,7 +50,6 @@ from ihr.helseid import (
 )
 from sandbox.db import Database
 
-log = logging.getLogger("sandbox")
 
 JWKS_PATH = "/.well-known/openid-configuration/jwks"
 DISCOVERY_PATH = "/.well-known/openid-configuration"

@@ -95,6 +95,7 @@ def _run_app(context: Any, make_settings: Any) -> int:
     """Run the app; the client (httpx, pydantic, the models) loads after the first screen."""
     try:
         settings = make_settings()  # the standard library only: no cost to speak of
+        settings.require_sign_in()  # client id and a private key file, before the screen
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2

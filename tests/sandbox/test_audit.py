@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from ihr.helseid import SCOPE_API, SCOPE_AUDIT
+from ihr.helseid import SCOPE_AUDIT
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 from sandbox.server import EmbeddedSandbox
 from tests.helseid import auth_for

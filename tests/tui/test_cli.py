@@ -50,6 +50,25 @@ def test_a_bad_setting_stops_ihr_with_a_norwegian_message_before_the_screen(tmp_
     assert "\x1b[" not in proc.stdout  # the app never started drawing
 
 
+def test_a_key_file_others_can_read_stops_ihr_before_the_screen(tmp_path: Path) -> None:
+    import os
+
+    from client.signin import write_new_key
+
+    key = tmp_path / "nokkel.json"
+    write_new_key(key)
+    os.chmod(key, 0o640)
+    env = dict(os.environ, IHR_CLIENT_ID="kontor-1", IHR_CLIENT_KEY_FILE=str(key), XDG_CONFIG_HOME=str(tmp_path))
+    run = [sys.executable, "-c", "from tui.cli import main; main([])"]
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert "kan leses av andre enn eieren" in proc.stderr and "chmod 600" in proc.stderr
+    assert "\x1b[" not in proc.stdout
+    env.pop("IHR_CLIENT_ID")
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 2 and "Klient-id mangler" in proc.stderr
+
+
 @pytest.mark.parametrize("argv", [["printer", "--help"], ["sandbox", "--help"]])
 def test_subcommands_do_not_import_textual(argv: list[str]) -> None:
     code = (
