@@ -64,6 +64,7 @@ def test_a_key_file_others_can_read_stops_ihr_before_the_screen(tmp_path: Path) 
     assert proc.returncode == 2
     assert "kan leses av andre enn eieren" in proc.stderr and "chmod 600" in proc.stderr
     assert "\x1b[" not in proc.stdout
+    os.chmod(key, 0o600)
     env.pop("IHR_CLIENT_ID")
     proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert proc.returncode == 2 and "Klient-id mangler" in proc.stderr
