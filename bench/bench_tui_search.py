@@ -50,12 +50,17 @@ def search_only(catalog: object) -> None:
 
 def start_ihr(sb: object, tmp: Path) -> PtyApp:
     """`ihr --patient --requester` on a 120x36 pty, talking to the sandbox `sb`."""
+    from client.signin import write_new_key
+    from ihr.helseid import SCOPE_API
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 
+    key = tmp / "key.json"
+    sb.register_client("bench", write_new_key(key), DEMO_OFFICE_HER_ID, [SCOPE_API])  # type: ignore[attr-defined]
     env = dict(
         base_env(tmp),
         IHR_API_URL=sb.url,  # type: ignore[attr-defined]
-        IHR_API_TOKEN=sb.token,  # type: ignore[attr-defined]
+        IHR_CLIENT_ID="bench",
+        IHR_CLIENT_KEY_FILE=str(key),
         IHR_DATA_DIR=str(tmp / "ihr-data"),
         IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
         IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,

@@ -44,16 +44,20 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7)
     args = ap.parse_args()
 
+    from client.signin import write_new_key
+    from ihr.helseid import SCOPE_API
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
     from sandbox.server import EmbeddedSandbox
 
     tmp = Path(tempfile.mkdtemp(prefix="ihr-bench-start-"))
     with EmbeddedSandbox(db_path=tmp / "sandbox.sqlite3", lab_delay_s=5) as sb:
+        sb.register_client("bench", write_new_key(tmp / "key.json"), DEMO_OFFICE_HER_ID, [SCOPE_API])
         env = base_env(tmp)
         ihr_env = dict(
             env,
             IHR_API_URL=sb.url,
-            IHR_API_TOKEN=sb.token,
+            IHR_CLIENT_ID="bench",
+            IHR_CLIENT_KEY_FILE=str(tmp / "key.json"),
             IHR_DATA_DIR=str(tmp / "ihr-data"),
             IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
             IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,

@@ -21,6 +21,8 @@ _EXPORTS = {
     "redact_url": "client.api",
     "CachedCatalog": "client.cache",
     "CatalogCache": "client.cache",
+    "AccessRefused": "client.errors",
+    "ClockWrong": "client.errors",
     "Conflict": "client.errors",
     "Forbidden": "client.errors",
     "IhrError": "client.errors",
@@ -28,6 +30,7 @@ _EXPORTS = {
     "NotSupported": "client.errors",
     "PayloadTooLarge": "client.errors",
     "ServiceUnavailable": "client.errors",
+    "SignInExpired": "client.errors",
     "Unauthorized": "client.errors",
     "UnexpectedResponse": "client.errors",
     "ValidationProblem": "client.errors",
@@ -48,6 +51,8 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "AccessRefused",
+    "ClockWrong",
     "CachedCatalog",
     "CatalogCache",
     "CatalogResult",
@@ -62,6 +67,7 @@ __all__ = [
     "PendingOrder",
     "ServiceUnavailable",
     "SpecimenLookup",
+    "SignInExpired",
     "SubmitResult",
     "Unauthorized",
     "UnexpectedResponse",

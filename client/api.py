@@ -10,6 +10,11 @@ idempotency key (the service answers the same key with the same order). They are
 errors, timeouts, dropped connections and 502/503/504. No other POST, PUT or DELETE is
 ever sent twice.
 
+Sign-in: the client is built with an `httpx.Auth` (`client.auth.HelseIdAuth` from
+`from_settings`), which gets HelseID-style DPoP-bound tokens with the private key named in
+the settings, renews them before they expire and signs a proof for every request. Who acts
+(office, health worker) is in the token; the service believes nothing else.
+
 Privacy: the client's own log lines name the route template (`GET /patients/{id}`), never
 the real path or query, and `install_log_redaction()` (run when a client is made) puts a
 filter on the `httpx` logger, whose INFO line would otherwise print the full URL with a
@@ -45,6 +50,7 @@ from client.errors import (
 from ihr.localtime import format_no
 from ihr.models import (
     AddOnInput,
+    AuditLog,
     CancelInput,
     Catalog,
     CollectionInput,
@@ -57,6 +63,7 @@ from ihr.models import (
     OrderSummary,
     Patient,
     PatientSearchResult,
+    PrintReport,
     Requester,
     SpecimenLookup,
     StatusEvent,
@@ -171,18 +178,20 @@ def _retry_after(resp: httpx.Response) -> float | None:
 
 
 class IhrClient:
-    """Async client of the IHR API. Use as `async with IhrClient(url, token) as ihr: ...`."""
+    """Async client of the IHR API. Use as `async with IhrClient.from_settings(s, user_hpr=...) as ihr:`.
+
+    `auth` signs the requests (`HelseIdAuth`); None sends none (for a service that asks for
+    nothing, as the tests' scripted servers do).
+    """
 
     def __init__(
         self,
         base_url: str,
-        token: str,
+        auth: httpx.Auth | None,
         *,
         cache: CatalogCache | None = None,
         timeout: float = 10.0,
         transport: httpx.AsyncBaseTransport | None = None,
-        user_hpr: str | None = None,
-        office_her_id: str | None = None,
         max_retries: int = 2,
         backoff_s: float = 0.25,
         event_hooks: Mapping[str, list[Any]] | None = None,
@@ -190,14 +199,13 @@ class IhrClient:
         install_log_redaction()
         self.base_url = base_url.rstrip("/")
         self.cache = cache
-        self.user_hpr = user_hpr
-        self.office_her_id = office_her_id
+        self.auth = auth
         self.max_retries = max(0, max_retries)
         self.backoff_s = backoff_s
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
+            auth=auth,
             headers={
-                "Authorization": f"Bearer {token}",
                 "Accept": "application/json, application/problem+json",
                 "User-Agent": "ihr-client/0.1",
             },
@@ -212,19 +220,39 @@ class IhrClient:
         cls,
         settings: Settings,
         *,
-        user_hpr: str | None = None,
+        user_hpr: str,
+        office_her_id: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> IhrClient:
-        """A client for the configured service, with the catalog cache in the app's SQLite file."""
+        """A client for the configured service, signed in as the settings' client for the
+        health worker `user_hpr` at `office_her_id` (default: the settings' office), with the
+        catalog cache in the app's SQLite file. It signs in on its first request, unless
+        the start-up peek has signed in for the same client already (`shared_session`).
+
+        Raises `SettingsError` (Norwegian) when the client id is missing or the key file is
+        missing, unreadable, readable by others or not a private key.
+        """
+        from client.auth import HelseIdAuth
+        from client.signin import shared_session
+
+        session = shared_session(settings, hpr=user_hpr, office_her_id=office_her_id)
         return cls(
             settings.api_url,
-            settings.api_token,
+            HelseIdAuth(session),
             cache=CatalogCache(settings.db_path),
             timeout=settings.request_timeout_s,
             transport=transport,
-            user_hpr=user_hpr,
-            office_her_id=settings.office_her_id or None,
         )
+
+    @property
+    def user_hpr(self) -> str | None:
+        """The health worker the client is signed in for (None without sign-in)."""
+        return getattr(self.auth, "hpr", None)
+
+    @property
+    def office_her_id(self) -> str | None:
+        """The office the client is signed in for (None without sign-in)."""
+        return getattr(self.auth, "office_her_id", None)
 
     # -- lifecycle --
 
@@ -317,12 +345,12 @@ class IhrClient:
             log.warning("unexpected %s body (%d validation errors)", getattr(tp, "__name__", tp), exc.error_count())
             raise UnexpectedResponse(status=resp.status_code) from None
 
-    def _actor_headers(self, user_hpr: str | None, office_her_id: str | None) -> dict[str, str]:
-        hpr = user_hpr or self.user_hpr
-        office = office_her_id or self.office_her_id
-        if not hpr or not office:
-            raise ValueError("groups need user_hpr and office_her_id (on the client or the call)")
-        return {"X-IHR-User": hpr, "X-IHR-Office": office}
+    def _check_actor(self, user_hpr: str | None, office_her_id: str | None) -> None:
+        """The service takes the office and health worker from the token alone; a caller
+        that names others is wrong about who is signed in (a programming error)."""
+        for given, signed_in in ((user_hpr, self.user_hpr), (office_her_id, self.office_her_id)):
+            if given and signed_in and given != signed_in:
+                raise ValueError("the call names another health worker or office than the signed-in one")
 
     # -- catalog --
 
@@ -413,51 +441,30 @@ class IhrClient:
     # -- groups --
 
     async def list_groups(self, office: str | None = None, hpr: str | None = None) -> list[Group]:
-        params = {}
-        office = office or self.office_her_id
-        hpr = hpr or self.user_hpr
-        if office:
-            params["office"] = office
-        if hpr:
-            params["hpr"] = hpr
-        resp = await self._request("GET", "groups", route="/groups", retry=True, params=params)
+        """Regional groups, the signed-in office's and the health worker's own."""
+        self._check_actor(hpr, office)
+        resp = await self._request("GET", "groups", route="/groups", retry=True)
         return self._parse(resp, list[Group])
 
     async def create_group(
         self, group: GroupInput, *, user_hpr: str | None = None, office_her_id: str | None = None
     ) -> Group:
-        resp = await self._request(
-            "POST",
-            "groups",
-            route="/groups",
-            json=_dump(group),
-            headers=self._actor_headers(user_hpr, office_her_id),
-            ok=(201, 200),
-        )
+        self._check_actor(user_hpr, office_her_id)
+        resp = await self._request("POST", "groups", route="/groups", json=_dump(group), ok=(201, 200))
         return self._parse(resp, Group)
 
     async def update_group(
         self, group_id: str, group: GroupInput, *, user_hpr: str | None = None, office_her_id: str | None = None
     ) -> Group:
-        resp = await self._request(
-            "PUT",
-            f"groups/{_seg(group_id)}",
-            route="/groups/{id}",
-            json=_dump(group),
-            headers=self._actor_headers(user_hpr, office_her_id),
-        )
+        self._check_actor(user_hpr, office_her_id)
+        resp = await self._request("PUT", f"groups/{_seg(group_id)}", route="/groups/{id}", json=_dump(group))
         return self._parse(resp, Group)
 
     async def delete_group(
         self, group_id: str, *, user_hpr: str | None = None, office_her_id: str | None = None
     ) -> None:
-        await self._request(
-            "DELETE",
-            f"groups/{_seg(group_id)}",
-            route="/groups/{id}",
-            headers=self._actor_headers(user_hpr, office_her_id),
-            ok=(204, 200),
-        )
+        self._check_actor(user_hpr, office_her_id)
+        await self._request("DELETE", f"groups/{_seg(group_id)}", route="/groups/{id}", ok=(204, 200))
 
     # -- orders --
 
@@ -544,6 +551,18 @@ class IhrClient:
             "GET", f"orders/{_seg(order_id)}/messages", route="/orders/{id}/messages", retry=True
         )
         return self._parse(resp, list[KithMessage])
+
+    async def report_prints(self, order_id: str, specimen_ids: list[str], *, reprint: bool = False) -> None:
+        """Tell the service which labels were printed (the access log records prints)."""
+        report = PrintReport(specimen_ids=specimen_ids, reprint=reprint)
+        await self._request(
+            "POST", f"orders/{_seg(order_id)}/prints", route="/orders/{id}/prints", json=_dump(report), ok=(204, 200)
+        )
+
+    async def get_audit(self, patient_id: str) -> AuditLog:
+        """One patient's access log for the signed-in office (needs the audit scope)."""
+        resp = await self._request("GET", "audit", route="/audit?patient=", retry=True, params={"patient": patient_id})
+        return self._parse(resp, AuditLog)
 
     # -- specimens --
 

@@ -40,13 +40,46 @@ class IhrError(Exception):
 
 
 class Unauthorized(IhrError):
-    """401: the token is missing, wrong or expired."""
+    """401: the service refused the token or its proof (the sign-in expired)."""
 
-    default_message = "Innloggingen er utløpt eller ugyldig."
+    default_message = "Innloggingen mot IHR er utløpt. Start programmet på nytt."
+
+
+SignInExpired = Unauthorized
+
+
+class ClockWrong(Unauthorized):
+    """The sign-in failed because this machine's clock is off (tokens are checked to the minute)."""
+
+    default_message = "Klokken på denne maskinen går feil, så innloggingen mot IHR ble avvist. Rett klokken."
+
+    @classmethod
+    def by(cls, offset_s: float, *, status: int | None = None) -> ClockWrong:
+        """The error for a service clock `offset_s` seconds ahead of ours (negative: behind)."""
+        minutes = max(1, round(abs(offset_s) / 60))
+        way = "etter" if offset_s > 0 else "foran"
+        return cls(
+            f"Klokken på denne maskinen går {minutes} min {way} IHR-tjenesten, så innloggingen ble avvist. "
+            "Rett klokken (eller be IT om å gjøre det) og prøv igjen.",
+            status=status,
+        )
+
+
+class AccessRefused(IhrError):
+    """The authority refused the sign-in: unknown client, wrong key, or not for this office."""
+
+    default_message = (
+        "IHR nekter tilgang: programmet er ikke registrert for dette kontoret, eller nøkkelen stemmer ikke. "
+        "Kontakt den som drifter programmet."
+    )
+
+    def __init__(self, message: str | None = None, *, status: int | None = None, detail: str = "") -> None:
+        text = self.default_message + (f" ({detail.rstrip('.')}.)" if detail else "")
+        super().__init__(message or text, status=status)
 
 
 class Forbidden(IhrError):
-    """403: e.g. changing another user's personal group."""
+    """403: e.g. changing another user's personal group, or a scope the sign-in lacks."""
 
     default_message = "Du har ikke tilgang til å gjøre dette."
 

@@ -2,10 +2,13 @@
 
 `ihr` with a patient from the EPJ should show who the order is for as soon as the screen is
 up. The full client (httpx, pydantic, the models) takes about 0.3 s to import on a thin
-client's CPU; this module needs only the standard library, so the banner is filled while
-that import runs. It is a preview and nothing more: one GET, a short timeout, no retries,
-and any failure is None, because the full client asks again right after and reports what
-went wrong in Norwegian. Nothing is logged (the path holds a fødselsnummer).
+client's CPU; this module needs only the standard library and `client.signin` (joserfc), so
+the banner is filled while that import runs. It signs in on its own (one token request, in
+the standard library) and sends each GET with its DPoP proof like the full client: the
+service has no unauthenticated path. It is a preview and nothing more: a short timeout, no
+retries, and any failure (no answer, refused sign-in, a bad key file) is None, because the
+full client asks again right after and reports what went wrong in Norwegian. Nothing is
+logged (the path holds a fødselsnummer, the headers a token and a proof).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from ihr.person import ShownPerson
+from ihr.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +43,10 @@ class RequesterPeek:
     name: str
 
 
-def get_json(api_url: str, token: str, path: str, timeout: float = 2.0) -> Any | None:
-    """GET `api_url/path` with the bearer token; the decoded JSON of a 200, else None."""
-    url = urlsplit(api_url.rstrip("/") + "/" + path)
+def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any | None:
+    """GET `api_url/path` signed by a signed-in `client.signin.Session`; the JSON of a 200, else None."""
+    full = api_url.rstrip("/") + "/" + path
+    url = urlsplit(full)
     try:
         if url.scheme == "https":
             import ssl
@@ -57,7 +62,11 @@ def get_json(api_url: str, token: str, path: str, timeout: float = 2.0) -> Any |
             conn.request(
                 "GET",
                 url.path,
-                headers={"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "ihr-client/0.1"},
+                headers={
+                    **session.headers("GET", full),
+                    "Accept": "application/json",
+                    "User-Agent": "ihr-client/0.1",
+                },
             )
             resp = conn.getresponse()
             body = resp.read()
@@ -68,9 +77,32 @@ def get_json(api_url: str, token: str, path: str, timeout: float = 2.0) -> Any |
         return None
 
 
-def peek_patient(api_url: str, token: str, patient_id: str, timeout: float = 2.0) -> PatientPeek | None:
+def peek_banner(
+    settings: Settings, patient_id: str | None, hpr: str | None, office_her_id: str | None = None
+) -> tuple[PatientPeek | None, RequesterPeek | None]:
+    """Sign in as the settings' client for `hpr`, then peek at the patient and the requester.
+
+    The session is the process's shared one: the full client takes it over, token and all."""
+    if not hpr:
+        return None, None  # no health worker to sign in for: the full client reports it
+    from client.signin import shared_session
+
+    try:
+        session = shared_session(settings, hpr=hpr, office_her_id=office_her_id)
+        if session.needs_token():
+            session.sign_in_sync()
+    except Exception:  # noqa: BLE001 - a preview: the full client signs in and reports in Norwegian
+        return None, None
+    api_url = settings.api_url
+    return (
+        peek_patient(api_url, session, patient_id) if patient_id else None,
+        peek_requester(api_url, session, hpr),
+    )
+
+
+def peek_patient(api_url: str, session: Any, patient_id: str, timeout: float = 2.0) -> PatientPeek | None:
     """The patient as `GET /patients/{id}` has it, or None (no answer, not found, not JSON)."""
-    data = get_json(api_url, token, "patients/" + quote(patient_id, safe=""), timeout)
+    data = get_json(api_url, session, "patients/" + quote(patient_id, safe=""), timeout)
     try:
         return PatientPeek(
             id=str(data["id"]),
@@ -83,9 +115,9 @@ def peek_patient(api_url: str, token: str, patient_id: str, timeout: float = 2.0
         return None
 
 
-def peek_requester(api_url: str, token: str, hpr: str, timeout: float = 2.0) -> RequesterPeek | None:
+def peek_requester(api_url: str, session: Any, hpr: str, timeout: float = 2.0) -> RequesterPeek | None:
     """The requester as `GET /requesters/{hpr}` has it, or None."""
-    data = get_json(api_url, token, "requesters/" + quote(hpr, safe=""), timeout)
+    data = get_json(api_url, session, "requesters/" + quote(hpr, safe=""), timeout)
     try:
         return RequesterPeek(hpr=str(data["hpr"]), name=str(data["name"]))
     except (KeyError, TypeError):

@@ -9,7 +9,7 @@ file at `default_config_file()` if there is one (top-level keys are the field na
 keymap is a `[keymap]` table), and the defaults below. The keymap is merged binding by
 binding across all of them. Unknown variables and keys are ignored. A value that does not
 fit raises `SettingsError` with a Norwegian message that names the variable, or the file and
-key, and never the value (it may be the API token).
+key, and never the value (it may be secret).
 
 Only the standard library and platformdirs: this module is on the app's start-up path.
 """
@@ -38,8 +38,31 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def default_key_file() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "client-key.json"
+
+
 class SettingsError(ValueError):
     """A setting from the environment or the config file that cannot be used (Norwegian message)."""
+
+    @property
+    def message(self) -> str:
+        """The Norwegian text, under the name the app shows errors by."""
+        return str(self)
+
+
+def check_key_file(path: Path) -> None:
+    """The client's private key file must be readable by its owner alone (like an SSH key)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise SettingsError(f"Finner ikke nøkkelfilen {path} (client_key_file).") from None
+    except OSError as exc:
+        raise SettingsError(f"Kan ikke lese nøkkelfilen {path} ({exc.strerror or type(exc).__name__}).") from None
+    if mode & 0o077:
+        raise SettingsError(
+            f"Nøkkelfilen {path} kan leses av andre enn eieren. Gjør den privat: chmod 600 {path}"
+        )
 
 
 @dataclass(frozen=True, init=False)
@@ -47,7 +70,11 @@ class Settings:
     """Everything the app needs to know about its surroundings."""
 
     api_url: str = "http://127.0.0.1:8765/api/v1"
-    api_token: str = field(default="", repr=False)
+    # HelseID-style sign-in: the authority (HelseID, or the sandbox itself when empty), this
+    # client's id there and its private key (a JWK or PEM file readable by the owner alone).
+    authority_url: str = ""
+    client_id: str = ""
+    client_key_file: Path = field(default_factory=default_key_file)
     # Production rejects synthetic fødselsnumre (month + 80); the sandbox and tests use only them.
     production: bool = False
     office_her_id: str = ""
@@ -83,6 +110,22 @@ class Settings:
                 values[f.name] = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
         for name, value in values.items():
             object.__setattr__(self, name, value)
+        if self.client_key_file.exists():
+            check_key_file(self.client_key_file)
+
+    def require_sign_in(self) -> None:
+        """SettingsError (Norwegian) unless a client id is set and its key file is private."""
+        if not self.client_id:
+            raise SettingsError("Klient-id mangler i innstillingene (client_id).")
+        check_key_file(self.client_key_file)
+
+    @property
+    def authority(self) -> str:
+        """The authority's URL: `authority_url`, or the API's own origin (the sandbox)."""
+        if self.authority_url:
+            return self.authority_url.rstrip("/")
+        scheme, _, rest = self.api_url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
 
     @property
     def db_path(self) -> Path:

@@ -1,11 +1,18 @@
 """The reference IHR service: a FastAPI app over SQLite, as docs/API.md describes it.
 
 `create_app()` is the one factory: the embedded sandbox (`sandbox.server`), `ihr sandbox
---port N` and the tests all build the app through it. Everything under `/api/v1` needs the
-bearer token (checked in `sandbox.guard`, in front of routing, so an endpoint cannot be
-added without it); errors are problem+json with a Norwegian detail (`sandbox.problems`).
+--port N` and the tests all build the app through it. The app is also the HelseID-like
+authority (`/connect/token`, JWKS; `sandbox.authority`). Everything under `/api/v1` needs a
+DPoP-bound access token and a proof (checked in `sandbox.guard`, in front of routing, so an
+endpoint cannot be added without it) and the scope its router names; who acts (client,
+office, health worker) comes from the token only. Errors are problem+json with a Norwegian
+detail (`sandbox.problems`).
 
-Nothing here logs a name or a fødselsnummer: log lines carry order ids only.
+Offices are kept apart: another office's order (with its events, messages and specimens) is
+"not found", and every read or change of a patient's data appends one row to the hash-chained
+access log (`Database.append_audit`), readable per patient under its own scope.
+
+Nothing here logs a name, a fødselsnummer, a token or a proof: log lines carry order ids only.
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
+import time as _time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,13 +29,19 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Header, Query, Security
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
+from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPBearer
+from fastapi.security import OAuth2, SecurityScopes
 from pydantic import BaseModel
 
+from ihr.helseid import SCOPE_API, SCOPE_AUDIT, SCOPES, TOKEN_PATH
 from ihr.models import (
     AddOnInput,
+    AuditEntry,
+    AuditLog,
     CancelInput,
     Catalog,
     CollectionInput,
@@ -40,6 +55,7 @@ from ihr.models import (
     OrderSummary,
     Patient,
     PatientSearchResult,
+    PrintReport,
     Problem,
     Requester,
     SpecimenLookup,
@@ -48,8 +64,9 @@ from ihr.models import (
 from ihr.rules.groups import edit_refusal
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
+from sandbox.authority import DISCOVERY_PATH, JWKS_PATH, AuthError, Authority, Identity
 from sandbox.db import Database
-from sandbox.guard import Guard, GuardStats
+from sandbox.guard import IDENTITY_KEY, Guard, GuardStats, request_url
 from sandbox.hub import MessageHub
 from sandbox.orders import OSLO, OrderService, as_utc, utc_now
 from sandbox.problems import PROBLEM_JSON, ProblemError, install_handlers, unprocessable
@@ -66,7 +83,8 @@ def _problem_doc(description: str) -> dict[str, Any]:
 
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: _problem_doc("Ugyldig forespørsel (for eksempel ugyldig JSON eller UTF-8)"),
-    401: _problem_doc("Mangler eller ugyldig tilgangsnøkkel"),
+    401: _problem_doc("Mangler eller ugyldig tilgangsbevis eller DPoP-bevis"),
+    403: _problem_doc("Tilgangsbeviset mangler scopet endepunktet krever"),
     413: _problem_doc("Forespørselen er større enn 1 MB"),
     422: _problem_doc("Ugyldige data, med feltsti per feil"),
     500: _problem_doc("Uventet feil"),
@@ -117,26 +135,65 @@ def _parse_since(value: str | None) -> datetime | None:
         ) from None
 
 
-def _require_header(value: str | None, name: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ProblemError(400, f"Mangler header {name}.", errors=[FieldProblem(path=name, detail="Påkrevd.")])
-    return text
+MIN_NAME_LETTERS = 3
+SEARCHES_PER_MINUTE = 30
+
+
+class SearchLimiter:
+    """Name searches per client: at most `per_minute` in any 60 s (a sliding window)."""
+
+    def __init__(self, per_minute: int = SEARCHES_PER_MINUTE, clock: Callable[[], float] = _time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._seen: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait_s(self, client_id: str) -> int:
+        """0 and the search counted, or the seconds until this client may search again."""
+        now = self.clock()
+        with self._lock:
+            recent = [t for t in self._seen.get(client_id, []) if t > now - 60]
+            if len(recent) >= self.per_minute:
+                self._seen[client_id] = recent
+                return max(1, int(recent[0] + 60 - now) + 1)
+            recent.append(now)
+            self._seen[client_id] = recent
+            return 0
+
+
+def _identity(request: Request) -> Identity:
+    return request.scope[IDENTITY_KEY]
+
+
+Caller = Annotated[Identity, Depends(_identity)]
+
+
+def _letters(text: str) -> int:
+    return max((sum(ch.isalpha() for ch in part) for part in text.split()), default=0)
 
 
 def create_app(
     *,
     db_path: Path | None = None,
-    token: str = "sandbox-token",
     catalog: Catalog | None = None,
     lab_delay_s: float = 2.0,
     clock: Callable[[], datetime] | None = None,
+    issuer: str = "http://127.0.0.1",
+    searches_per_minute: int = SEARCHES_PER_MINUTE,
+    auth: bool = True,
 ) -> FastAPI:
-    """The sandbox app. `db_path=None` uses a temporary file, removed at shutdown."""
+    """The sandbox app. `db_path=None` uses a temporary file, removed at shutdown.
+
+    `issuer` is the authority's URL (`sandbox.server` sets `app.state.authority.issuer`
+    once it knows its port). `auth=False` is for `bench/bench_auth.py` alone: no token or
+    proof is checked and every request acts as the demo office's first client.
+    """
     clock = clock or utc_now
     catalog = catalog or _default_catalog()
     db = Database(db_path)
     ensure_seeded(db)
+    authority = Authority(db, issuer=issuer)
+    limiter = SearchLimiter(searches_per_minute)
     orders = OrderService(db, catalog, clock)
     hub = MessageHub(orders, lab_delay_s=lab_delay_s)
 
@@ -164,11 +221,75 @@ def create_app(
     app.state.orders = orders
     app.state.hub = hub
     app.state.guard_stats = stats
-    app.state.token = token
+    app.state.authority = authority
     install_handlers(app)
 
-    bearer = HTTPBearer(auto_error=False, description="Tilgangsnøkkel (Bearer)")
-    api = APIRouter(prefix=API_PREFIX, dependencies=[Security(bearer)], responses=COMMON_RESPONSES)
+    helseid = OAuth2(
+        flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_PATH, scopes=SCOPES)),
+        scheme_name="HelseID",
+        auto_error=False,
+        description=(
+            "HelseID-lik innlogging: client_credentials med private_key_jwt mot "
+            f"{TOKEN_PATH}, tilgangsbevis bundet med DPoP (RFC 9449). Hver forespørsel har "
+            "`Authorization: DPoP <tilgangsbevis>` og et nytt `DPoP`-bevis (htm, htu, iat, jti, ath)."
+        ),
+    )
+
+    def scoped(security_scopes: SecurityScopes, request: Request, _token: str | None = Depends(helseid)) -> None:
+        """The route's scopes must all be in the token (the guard has already verified it)."""
+        missing = [s for s in security_scopes.scopes if s not in _identity(request).scopes]
+        if missing:
+            raise ProblemError(403, f"Tilgangsbeviset mangler scopet {missing[0]}.")
+
+    def audit(identity: Identity, patient_id: str, action: str, obj: str | None = None) -> None:
+        db.append_audit(
+            at=orders.now(),
+            office_her_id=identity.office_her_id,
+            hpr=identity.hpr,
+            client_id=identity.client_id,
+            patient_id=patient_id,
+            action=action,
+            obj=obj,
+        )
+
+    def own_order(order_id: str, identity: Identity, action: str) -> Order:
+        """The caller's office's order (else 404), its access logged."""
+        order = orders.owned(order_id, identity.office_her_id)
+        audit(identity, order.patient.id, action, order.id)
+        return order
+
+    api = APIRouter(prefix=API_PREFIX, dependencies=[Security(scoped, scopes=[SCOPE_API])], responses=COMMON_RESPONSES)
+    audit_api = APIRouter(
+        prefix=API_PREFIX, dependencies=[Security(scoped, scopes=[SCOPE_AUDIT])], responses=COMMON_RESPONSES
+    )
+
+    # ---- the authority ----------------------------------------------------------------------
+
+    @app.post(
+        TOKEN_PATH,
+        tags=["innlogging"],
+        summary="Tilgangsbevis (client_credentials, private_key_jwt, DPoP)",
+        responses={400: {"description": "Ugyldig forespørsel (OAuth-feil)"}, 401: {"description": "Ukjent klient"}},
+    )
+    async def token(request: Request, dpop: Annotated[str | None, Header(alias="DPoP")] = None) -> Response:
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        headers = {k.lower().encode("latin-1"): v.encode("latin-1") for k, v in request.headers.items()}
+        try:
+            body = authority.issue(form, dpop, request_url(request.scope, headers))
+        except AuthError as exc:
+            return JSONResponse(
+                {"error": exc.error, "error_description": exc.detail}, status_code=exc.status,
+                headers={"Cache-Control": "no-store"},
+            )
+        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+
+    @app.get(JWKS_PATH, tags=["innlogging"], summary="Innloggingstjenestens offentlige nøkler (JWKS)")
+    def jwks() -> Response:
+        return _json(authority.jwks())
+
+    @app.get(DISCOVERY_PATH, tags=["innlogging"], summary="OpenID-konfigurasjon")
+    def discovery() -> Response:
+        return _json(authority.discovery())
 
     # ---- catalog --------------------------------------------------------------------------
 
@@ -184,7 +305,7 @@ def create_app(
     # ---- people -----------------------------------------------------------------------------
 
     @api.get("/patients/{patient_id}", response_model=Patient, responses={404: _problem_doc("Ukjent pasient")}, tags=["personer"])
-    def get_patient(patient_id: str) -> Response:
+    def get_patient(patient_id: str, caller: Caller) -> Response:
         patient = db.patient(patient_id.strip())
         if patient is None:
             try:
@@ -192,17 +313,37 @@ def create_app(
             except InvalidPersonId as exc:  # a typo: say what is wrong (never echoing the number)
                 raise ProblemError(404, f"Fant ingen pasient: {exc.message}.") from None
             raise ProblemError(404, "Fant ingen pasient med dette fødselsnummeret.")
+        audit(caller, patient.id, "patient.read")
         return _json(_dump(patient))
 
-    @api.get("/patients", response_model=PatientSearchResult, tags=["personer"])
-    def search_patients(q: Annotated[str, Query(min_length=1, max_length=100)]) -> Response:
+    @api.get(
+        "/patients",
+        response_model=PatientSearchResult,
+        responses={429: _problem_doc("For mange navnesøk fra denne klienten (per minutt)")},
+        tags=["personer"],
+    )
+    def search_patients(q: Annotated[str, Query(min_length=1, max_length=100)], caller: Caller) -> Response:
+        """By fødselsnummer, or by name: a name search needs a word of at least three
+        letters and is limited per client (`searches_per_minute`)."""
         text = q.strip()
         if looks_like_person_id(text):
             p = db.patient("".join(ch for ch in text if ch.isdigit()))
             found = [p] if p else []
         else:
             parts = [part for part in text.replace(",", " ").split() if part]
+            if _letters(" ".join(parts)) < MIN_NAME_LETTERS:
+                raise unprocessable(
+                    [FieldProblem(path="q", detail=f"Skriv minst {MIN_NAME_LETTERS} bokstaver av et navn.")]
+                )
+            wait = limiter.wait_s(caller.client_id)
+            if wait:
+                raise ProblemError(
+                    429, f"For mange navnesøk på kort tid. Vent {wait} sekunder og prøv igjen.",
+                    headers={"Retry-After": str(wait)},
+                )
             found = db.search_patients(parts)
+        for patient in found:
+            audit(caller, patient.id, "patient.search")
         return _json(_dump(PatientSearchResult(patients=found)))
 
     @api.get("/requesters/{hpr}", response_model=Requester, responses={404: _problem_doc("Ukjent rekvirent")}, tags=["personer"])
@@ -232,17 +373,13 @@ def create_app(
             raise ProblemError(403, refusal)
 
     @api.get("/groups", response_model=list[Group], tags=["grupper"])
-    def list_groups(office: str | None = None, hpr: str | None = None) -> Response:
-        return _json([_dump(g) for g in db.groups_for(office=office, hpr=hpr)])
+    def list_groups(caller: Caller) -> Response:
+        """Regional groups, the caller's office's groups and the health worker's own."""
+        return _json([_dump(g) for g in db.groups_for(office=caller.office_her_id, hpr=caller.hpr)])
 
     @api.post("/groups", response_model=Group, status_code=201, tags=["grupper"])
-    def create_group(
-        body: GroupInput,
-        x_ihr_user: Annotated[str | None, Header(alias="X-IHR-User")] = None,
-        x_ihr_office: Annotated[str | None, Header(alias="X-IHR-Office")] = None,
-    ) -> Response:
-        user = _require_header(x_ihr_user, "X-IHR-User")
-        office = _require_header(x_ihr_office, "X-IHR-Office")
+    def create_group(body: GroupInput, caller: Caller) -> Response:
+        user, office = caller.hpr, caller.office_her_id
         _check_codes(body)
         group = Group(
             id=uuid.uuid4().hex,
@@ -262,14 +399,8 @@ def create_app(
         responses={403: _problem_doc("Ikke din gruppe"), 404: _problem_doc("Ukjent gruppe")},
         tags=["grupper"],
     )
-    def update_group(
-        group_id: str,
-        body: GroupInput,
-        x_ihr_user: Annotated[str | None, Header(alias="X-IHR-User")] = None,
-        x_ihr_office: Annotated[str | None, Header(alias="X-IHR-Office")] = None,
-    ) -> Response:
-        user = _require_header(x_ihr_user, "X-IHR-User")
-        office = _require_header(x_ihr_office, "X-IHR-Office")
+    def update_group(group_id: str, body: GroupInput, caller: Caller) -> Response:
+        user, office = caller.hpr, caller.office_her_id
         with db.transaction():
             group = db.group(group_id)
             if group is None:
@@ -295,13 +426,8 @@ def create_app(
         responses={403: _problem_doc("Ikke din gruppe"), 404: _problem_doc("Ukjent gruppe")},
         tags=["grupper"],
     )
-    def delete_group(
-        group_id: str,
-        x_ihr_user: Annotated[str | None, Header(alias="X-IHR-User")] = None,
-        x_ihr_office: Annotated[str | None, Header(alias="X-IHR-Office")] = None,
-    ) -> Response:
-        user = _require_header(x_ihr_user, "X-IHR-User")
-        office = _require_header(x_ihr_office, "X-IHR-Office")
+    def delete_group(group_id: str, caller: Caller) -> Response:
+        user, office = caller.hpr, caller.office_her_id
         with db.transaction():
             group = db.group(group_id)
             if group is None:
@@ -321,9 +447,12 @@ def create_app(
     )
     def create_order(
         body: OrderInput,
+        caller: Caller,
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
     ) -> Response:
+        _same_office(body, caller)
         order, created = orders.create(body, idempotency_key)
+        audit(caller, order.patient.id, "order.create" if created else "order.read", order.id)
         return _json(
             _dump(order), 201 if created else 200, headers={"Location": f"{API_PREFIX}/orders/{order.id}"}
         )
@@ -333,13 +462,23 @@ def create_app(
         patient: str | None = None,
         since: Annotated[str | None, Query(description="Dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tidspunkt")] = None,
         status: Annotated[list[OrderStatus] | None, Query()] = None,
+        *,
+        caller: Caller,
     ) -> Response:
-        found = orders.list(patient=(patient or "").strip() or None, since=_parse_since(since), statuses=status or [])
+        """The caller's office's orders; each patient in the list is one access logged."""
+        found = orders.list(
+            office=caller.office_her_id,
+            patient=(patient or "").strip() or None,
+            since=_parse_since(since),
+            statuses=status or [],
+        )
+        for patient_id in dict.fromkeys(s.patient_id for s in found):
+            audit(caller, patient_id, "order.list")
         return _json([_dump(s) for s in found])
 
     @api.get("/orders/{order_id}", response_model=Order, responses={404: _problem_doc("Ukjent bestilling")}, tags=["bestillinger"])
-    def get_order(order_id: str) -> Response:
-        return _json(_dump(orders.get(order_id)))
+    def get_order(order_id: str, caller: Caller) -> Response:
+        return _json(_dump(own_order(order_id, caller, "order.read")))
 
     @api.put(
         "/orders/{order_id}",
@@ -347,8 +486,10 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Bestillingen kan ikke endres nå")},
         tags=["bestillinger"],
     )
-    def replace_order(order_id: str, body: OrderInput) -> Response:
+    def replace_order(order_id: str, body: OrderInput, caller: Caller) -> Response:
         """Correct a saved or rejected order (new content, same id); then send it again."""
+        _same_office(body, caller)
+        own_order(order_id, caller, "order.correct")
         return _json(_dump(orders.replace(order_id, body)))
 
     @api.post(
@@ -357,7 +498,8 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Kan ikke endres etter sending")},
         tags=["bestillinger"],
     )
-    def register_collection(order_id: str, body: CollectionInput) -> Response:
+    def register_collection(order_id: str, body: CollectionInput, caller: Caller) -> Response:
+        own_order(order_id, caller, "order.collection")
         return _json(_dump(orders.collect(order_id, body)))
 
     @api.get(
@@ -366,7 +508,7 @@ def create_app(
         responses={404: _problem_doc("Ukjent prøve")},
         tags=["prøver"],
     )
-    def get_specimen(barcode: str) -> Response:
+    def get_specimen(barcode: str, caller: Caller) -> Response:
         code = barcode.strip()
         if not is_valid_specimen_id(code):
             raise ProblemError(
@@ -374,8 +516,9 @@ def create_app(
                 "Strekkoden er feil lest (kontrollsiffer)",
                 errors=[FieldProblem(path="barcode", detail="Kontrollsifferet stemmer ikke.")],
             )
-        order_id, spec = orders.specimen(code)
-        return _json({"order_id": order_id, "specimen": _dump(spec)})
+        order, spec = orders.specimen(code, caller.office_her_id)
+        audit(caller, order.patient.id, "specimen.lookup", spec.id)
+        return _json({"order_id": order.id, "specimen": _dump(spec)})
 
     # ---- after the order: send, receipts, add-ons, cancel --------------------------------
 
@@ -386,8 +529,9 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Allerede sendt")},
         tags=["bestillinger"],
     )
-    def send_order(order_id: str) -> Response:
+    def send_order(order_id: str, caller: Caller) -> Response:
         """Dispatch one KITH message per requisition; the labs answer later (events, messages)."""
+        own_order(order_id, caller, "order.send")
         return _json(_dump(hub.send(order_id)), 202)
 
     @api.post(
@@ -396,7 +540,8 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Materialet passer ikke eller holdbarheten er ute")},
         tags=["bestillinger"],
     )
-    def add_on(order_id: str, body: AddOnInput) -> Response:
+    def add_on(order_id: str, body: AddOnInput, caller: Caller) -> Response:
+        own_order(order_id, caller, "order.addon")
         return _json(_dump(hub.addons(order_id, body)))
 
     @api.post(
@@ -405,7 +550,8 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling"), 409: _problem_doc("Allerede utført")},
         tags=["bestillinger"],
     )
-    def cancel(order_id: str, body: CancelInput) -> Response:
+    def cancel(order_id: str, body: CancelInput, caller: Caller) -> Response:
+        own_order(order_id, caller, "order.cancel")
         return _json(_dump(hub.cancel(order_id, body)))
 
     @api.get(
@@ -414,8 +560,8 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling")},
         tags=["bestillinger"],
     )
-    def events(order_id: str) -> Response:
-        orders.get(order_id)
+    def events(order_id: str, caller: Caller) -> Response:
+        own_order(order_id, caller, "order.events")
         return _json([_dump(e) for e in db.events(order_id)])
 
     @api.get(
@@ -424,33 +570,64 @@ def create_app(
         responses={404: _problem_doc("Ukjent bestilling")},
         tags=["bestillinger"],
     )
-    def messages(order_id: str) -> Response:
-        orders.get(order_id)
+    def messages(order_id: str, caller: Caller) -> Response:
+        own_order(order_id, caller, "order.messages")
         return _json([_dump(m) for m in db.messages(order_id)])
 
+    @api.post(
+        "/orders/{order_id}/prints",
+        status_code=204,
+        responses={404: _problem_doc("Ukjent bestilling")},
+        tags=["bestillinger"],
+    )
+    def report_prints(order_id: str, body: PrintReport, caller: Caller) -> Response:
+        """The client printed labels of this order: the access log records it."""
+        order = orders.owned(order_id, caller.office_her_id)
+        known = {s.id for s in order.specimens}
+        unknown = [i for i, sid in enumerate(body.specimen_ids) if sid not in known]
+        if unknown:
+            raise unprocessable(
+                [FieldProblem(path=f"specimen_ids[{i}]", detail="Prøven hører ikke til denne bestillingen.") for i in unknown]
+            )
+        action = "labels.reprint" if body.reprint else "labels.print"
+        audit(caller, order.patient.id, action, ",".join(body.specimen_ids))
+        return Response(status_code=204)
+
+    # ---- the access log ----------------------------------------------------------------------
+
+    @audit_api.get("/audit", response_model=AuditLog, tags=["tilgangslogg"])
+    def read_audit(patient: Annotated[str, Query(min_length=11, max_length=11)], caller: Caller) -> Response:
+        """One patient's accesses by the caller's office (privacy officer); this read is logged too."""
+        patient_id = patient.strip()
+        if db.patient(patient_id) is None:
+            raise ProblemError(404, "Fant ingen pasient med dette fødselsnummeret.")
+        audit(caller, patient_id, "audit.read")
+        rows = db.audit_rows(patient_id=patient_id, office_her_id=caller.office_her_id)
+        entries = [
+            AuditEntry(
+                at=r["at"], office_her_id=r["office_her_id"], hpr=r["hpr"], client_id=r["client_id"],
+                action=r["action"], object=r["object"],
+            )
+            for r in rows
+        ]
+        intact = db.audit_chain_break() is None
+        return _json(_dump(AuditLog(patient_id=patient_id, entries=entries, chain_intact=intact)))
+
     app.include_router(api)
-    app.add_middleware(Guard, token=token, prefix=API_PREFIX, stats=stats)
+    app.include_router(audit_api)
+    unchecked = None
+    if not auth:
+        from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
+
+        unchecked = Identity("bench", DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, frozenset(SCOPES))
+    app.add_middleware(Guard, authority=authority, prefix=API_PREFIX, stats=stats, unchecked_identity=unchecked)
     return app
 
 
-def api_endpoints(app: FastAPI) -> list[tuple[str, str]]:
-    """(method, path template) of every HTTP endpoint, walking included routers too."""
-    out: list[tuple[str, str]] = []
-
-    def walk(routes: list[Any], prefix: str) -> None:
-        for route in routes:
-            inner = getattr(route, "original_router", None)
-            if inner is not None:  # FastAPI's included-router node
-                context = getattr(route, "include_context", None)
-                walk(list(inner.routes), prefix + (getattr(context, "prefix", "") or ""))
-                continue
-            nested = getattr(route, "routes", None)
-            if nested is not None and not hasattr(route, "methods"):
-                walk(list(nested), prefix + (getattr(route, "path", "") or ""))
-                continue
-            for method in sorted(getattr(route, "methods", None) or ()):
-                if method != "HEAD":
-                    out.append((method, prefix + route.path))
-
-    walk(list(app.routes), "")
-    return out
+def _same_office(body: OrderInput, caller: Identity) -> None:
+    """An order is made for the caller's own office (the token's), never one named in the body."""
+    if body.office_her_id.strip() != caller.office_her_id:
+        raise unprocessable(
+            [FieldProblem(path="office_her_id", detail="Et annet kontor enn det du er logget inn for.")],
+            "Bestillingen kan bare gjelde kontoret du er logget inn for.",
+        )

@@ -11,6 +11,7 @@ that are searched or indexed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -33,7 +34,7 @@ from ihr.models import (
     StatusEvent,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: orders.office_her_id, clients, audit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -97,7 +98,37 @@ CREATE TABLE IF NOT EXISTS lab_jobs (
     done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS lab_jobs_due ON lab_jobs (done, due_at);
+CREATE TABLE IF NOT EXISTS clients (
+    client_id TEXT PRIMARY KEY,
+    jwk TEXT NOT NULL,
+    office_her_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS audit (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    office_her_id TEXT NOT NULL,
+    hpr TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    patient_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    object TEXT,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_patient ON audit (patient_id, office_her_id);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 """
+
+# Columns added after the first schema: (table, column, definition), added to older files.
+_ADDED_COLUMNS = [("orders", "office_her_id", "TEXT NOT NULL DEFAULT ''")]
+_ADDED_INDEXES = ["CREATE INDEX IF NOT EXISTS orders_office ON orders (office_her_id, created_at)"]
+
+AUDIT_GENESIS = "0" * 64
 
 
 def _dump(model: Any) -> str:
@@ -136,6 +167,12 @@ class Database:
         self._depth = 0
         with self.lock:
             self._conn.executescript(SCHEMA)
+            for table, column, definition in _ADDED_COLUMNS:
+                have = {r["name"] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            for index in _ADDED_INDEXES:
+                self._conn.execute(index)
             self._conn.execute(
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
                 (str(SCHEMA_VERSION),),
@@ -294,11 +331,13 @@ class Database:
             row = c.execute("SELECT seq FROM orders WHERE id = ?", (order.id,)).fetchone()
             seq = row["seq"] if row else self.next_value("order_rows")
             c.execute(
-                "INSERT OR REPLACE INTO orders (id, patient_id, status, created_at, updated_at, seq, json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO orders"
+                " (id, patient_id, office_her_id, status, created_at, updated_at, seq, json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     order.id,
                     order.patient.id,
+                    order.office_her_id,
                     str(order.status),
                     _iso(order.created_at),
                     _iso(order.updated_at),
@@ -318,14 +357,15 @@ class Database:
     def list_orders(
         self,
         *,
+        office_her_id: str,
         patient_id: str | None = None,
         since: datetime | None = None,
         statuses: Sequence[OrderStatus] = (),
         limit: int = 500,
     ) -> list[Order]:
-        """Orders newest first (by creation time, then insertion)."""
-        where: list[str] = []
-        params: list[Any] = []
+        """One office's orders, newest first (by creation time, then insertion)."""
+        where: list[str] = ["office_her_id = ?"]
+        params: list[Any] = [office_her_id]
         if patient_id:
             where.append("patient_id = ?")
             params.append(patient_id)
@@ -335,9 +375,7 @@ class Database:
         if statuses:
             where.append(f"status IN ({', '.join('?' for _ in statuses)})")
             params.extend(str(s) for s in statuses)
-        sql = "SELECT json FROM orders"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql = "SELECT json FROM orders WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC, seq DESC LIMIT ?"
         params.append(limit)
         return [Order.model_validate_json(r["json"]) for r in self._query(sql, params)]
@@ -419,3 +457,74 @@ class Database:
 
     def pending_jobs(self) -> int:
         return int(self._query("SELECT count(*) AS n FROM lab_jobs WHERE done = 0")[0]["n"])
+
+    # ---- the client registry ------------------------------------------------------------
+
+    def put_client(self, client_id: str, jwk: str, office_her_id: str, scopes: Sequence[str], name: str) -> None:
+        with self.transaction() as c:
+            c.execute(
+                "INSERT OR REPLACE INTO clients (client_id, jwk, office_her_id, scopes, name) VALUES (?, ?, ?, ?, ?)",
+                (client_id, jwk, office_her_id, " ".join(scopes), name),
+            )
+
+    def client(self, client_id: str) -> dict[str, Any] | None:
+        """A registered client: jwk (JSON text), office_her_id, scopes (list), name."""
+        rows = self._query("SELECT * FROM clients WHERE client_id = ?", (client_id,))
+        if not rows:
+            return None
+        row = dict(rows[0])
+        row["scopes"] = row["scopes"].split()
+        return row
+
+    # ---- the access log (append-only, hash-chained) ------------------------------------
+
+    def append_audit(
+        self, *, at: datetime, office_her_id: str, hpr: str, client_id: str, patient_id: str, action: str, obj: str | None
+    ) -> None:
+        """Append one access, chained to the previous row by its hash (see `audit_hash`)."""
+        with self.transaction() as c:
+            last = c.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = last["hash"] if last else AUDIT_GENESIS
+            fields = (_iso(at), office_her_id, hpr, client_id, patient_id, action, obj)
+            c.execute(
+                "INSERT INTO audit (at, office_her_id, hpr, client_id, patient_id, action, object, prev_hash, hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*fields, prev, audit_hash(prev, fields)),
+            )
+
+    def audit_rows(self, *, patient_id: str | None = None, office_her_id: str | None = None) -> list[dict[str, Any]]:
+        """Rows of the access log in order, optionally for one patient and office."""
+        where, params = [], []
+        if patient_id is not None:
+            where.append("patient_id = ?")
+            params.append(patient_id)
+        if office_her_id is not None:
+            where.append("office_her_id = ?")
+            params.append(office_her_id)
+        sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY seq"
+        return [dict(r) for r in self._query(sql, params)]
+
+    def audit_chain_break(self) -> int | None:
+        """The seq of the first row whose chain does not hold (edited, or a row before it
+        deleted), or None when the whole log is intact."""
+        prev = AUDIT_GENESIS
+        expected_seq = None
+        rows = self.audit_rows()
+        for row in rows:
+            fields = tuple(row[k] for k in ("at", "office_her_id", "hpr", "client_id", "patient_id", "action", "object"))
+            if row["prev_hash"] != prev or row["hash"] != audit_hash(prev, fields):
+                return int(row["seq"])
+            if expected_seq is not None and row["seq"] != expected_seq:
+                return int(row["seq"])
+            prev, expected_seq = row["hash"], row["seq"] + 1
+        # The chain cannot see rows cut off at the end; SQLite's AUTOINCREMENT counter can.
+        issued = self._query("SELECT seq FROM sqlite_sequence WHERE name = 'audit'")
+        if issued and int(issued[0]["seq"]) != (rows[-1]["seq"] if rows else 0):
+            return (rows[-1]["seq"] + 1) if rows else 1
+        return None
+
+
+def audit_hash(prev: str, fields: Sequence[Any]) -> str:
+    """SHA-256 over the previous row's hash and this row's fields, as canonical JSON."""
+    text = json.dumps([prev, *fields], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,4 +1,11 @@
-"""The ASGI layer in front of the API: bearer token, body size and encoding, last-resort 500.
+"""The ASGI layer in front of the API: access token and DPoP proof, body size and encoding,
+last-resort 500.
+
+Every request under the API prefix is verified here, before routing, so no endpoint can be
+added without it: `Authority.verify` checks the token and its proof and the caller's
+`Identity` goes into the ASGI scope under `IDENTITY_KEY` for the endpoints (which check the
+scope the route needs). `auth=False` skips the check and hands every request one fixed
+identity: only `bench/bench_auth.py` uses it, to measure what the check costs.
 
 Pure ASGI (not BaseHTTPMiddleware) so that it can count the streamed body as it arrives:
 a request whose Content-Length or whose actual bytes exceed the limit is answered 413
@@ -8,11 +15,12 @@ be UTF-8 before FastAPI parses them, so an invalid byte never becomes a 500.
 
 from __future__ import annotations
 
-import hmac
 import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from ihr.helseid import TOKEN_PATH
+from sandbox.authority import AuthError, Authority, Identity
 from sandbox.problems import problem_response, scrubbed_traceback
 
 log = logging.getLogger("sandbox")
@@ -26,6 +34,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+IDENTITY_KEY = "ihr.identity"
 
 
 class GuardStats:
@@ -40,19 +49,31 @@ class Guard:
         self,
         app: ASGIApp,
         *,
-        token: str,
+        authority: Authority,
         prefix: str = "/api/v1",
         max_body: int = MAX_BODY_BYTES,
         stats: GuardStats | None = None,
+        unchecked_identity: Identity | None = None,
     ) -> None:
         self.app = app
-        self.token = token.encode("utf-8")
+        self.authority = authority
         self.prefix = prefix
         self.max_body = max_body
         self.stats = stats or GuardStats()
+        self.unchecked_identity = unchecked_identity
 
-    def _authorised(self, header: bytes) -> bool:
-        return authorised(self.token, header)
+    def _identity(self, scope: Scope, headers: dict[bytes, bytes]) -> Identity:
+        if self.unchecked_identity is not None:
+            return self.unchecked_identity
+        proofs = [v for k, v in scope.get("headers", []) if k.lower() == b"dpop"]
+        if len(proofs) > 1:
+            raise AuthError(401, "invalid_dpop_proof", "Bare ett DPoP-bevis per forespørsel.")
+        return self.authority.verify(
+            headers.get(b"authorization", b"").decode("latin-1"),
+            proofs[0].decode("latin-1") if proofs else None,
+            scope.get("method", "GET"),
+            request_url(scope, headers),
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,12 +82,13 @@ class Guard:
         path: str = scope.get("path", "")
         headers = _headers(scope)
         if path == self.prefix or path.startswith(self.prefix + "/"):
-            if not self._authorised(headers.get(b"authorization", b"")):
-                await problem_response(
-                    401,
-                    "Innloggingen mot IHR er utløpt eller ugyldig (mangler gyldig tilgangsnøkkel).",
-                    headers={"WWW-Authenticate": 'Bearer realm="ihr"'},
-                )(scope, receive, send)
+            try:
+                scope[IDENTITY_KEY] = self._identity(scope, headers)
+            except AuthError as exc:
+                challenge = f'DPoP realm="ihr", error="{exc.error}", algs="ES256 ES384 PS256 RS256"'
+                await problem_response(exc.status, exc.detail, headers={"WWW-Authenticate": challenge})(
+                    scope, receive, send
+                )
                 return
 
         # ---- body: declared size, streamed size, content type, encoding ---------------
@@ -106,7 +128,8 @@ class Guard:
             body = b"".join(chunks)
             if body:
                 ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-                if not (ctype == b"application/json" or ctype.endswith(b"+json")):
+                form = ctype == b"application/x-www-form-urlencoded" and path == TOKEN_PATH
+                if not (form or ctype == b"application/json" or ctype.endswith(b"+json")):
                     await problem_response(415, "Innholdet må være JSON (Content-Type: application/json).")(
                         scope, receive, send
                     )
@@ -157,14 +180,12 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _bearer(value: bytes) -> bytes | None:
-    scheme, _, credentials = value.strip().partition(b" ")
-    if scheme.lower() != b"bearer":
-        return None
-    return credentials.strip() or None
-
-
-def authorised(token: bytes, header: bytes) -> bool:
-    given = _bearer(header)
-    return given is not None and hmac.compare_digest(given, token)
-
+def request_url(scope: Scope, headers: dict[bytes, bytes]) -> str:
+    """The URL the client asked for, without query: what a DPoP proof's `htu` must name."""
+    host = headers.get(b"host", b"").decode("latin-1")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else scope.get("root_path", "") + scope.get("path", "")
+    return f"{scope.get('scheme', 'http')}://{host}{path.split('?', 1)[0]}"

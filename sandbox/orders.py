@@ -119,6 +119,14 @@ class OrderService:
             raise ProblemError(404, "Fant ingen bestilling med denne id-en.")
         return order
 
+    def owned(self, order_id: str, office_her_id: str) -> Order:
+        """The order if it belongs to this office; another office's order is "not found"
+        (the same 404 as an unknown id, so ids cannot be probed)."""
+        order = self.get(order_id)
+        if order.office_her_id != office_her_id:
+            raise ProblemError(404, "Fant ingen bestilling med denne id-en.")
+        return order
+
     def service(self, code: str) -> Service | None:
         try:
             return self.catalog.service(code)
@@ -371,18 +379,19 @@ class OrderService:
     # ---- lists and lookups -----------------------------------------------------------------
 
     def list(
-        self, *, patient: str | None, since: datetime | None, statuses: Sequence[OrderStatus]
+        self, *, office: str, patient: str | None, since: datetime | None, statuses: Sequence[OrderStatus]
     ) -> list[OrderSummary]:
-        orders = self.db.list_orders(patient_id=patient, since=since, statuses=statuses)
+        orders = self.db.list_orders(office_her_id=office, patient_id=patient, since=since, statuses=statuses)
         return [summary(o) for o in orders]
 
-    def specimen(self, barcode: str) -> tuple[str, Specimen]:
+    def specimen(self, barcode: str, office_her_id: str) -> tuple[Order, Specimen]:
+        """The specimen and its order, if the order is this office's (else 404 as unknown)."""
         order_id = self.db.order_id_for_specimen(barcode)
         order = self.db.order(order_id) if order_id else None
         spec = next((s for s in order.specimens if s.id == barcode), None) if order else None
-        if order is None or spec is None:
+        if order is None or spec is None or order.office_her_id != office_her_id:
             raise ProblemError(404, "Fant ingen prøve med denne strekkoden.")
-        return order.id, spec
+        return order, spec
 
     # ---- collection --------------------------------------------------------------------------
 

@@ -36,12 +36,13 @@ TITLES: dict[int, str] = {
     413: "For stor forespørsel",
     415: "Innholdstypen støttes ikke",
     422: "Ugyldige data",
+    429: "For mange forespørsler",
     500: "Intern feil",
 }
 
 DEFAULT_DETAILS: dict[int, str] = {
     400: "Forespørselen kunne ikke leses.",
-    401: "Mangler eller ugyldig tilgangsnøkkel.",
+    401: "Mangler eller ugyldig tilgangsbevis.",
     403: "Du har ikke tilgang til dette.",
     404: "Ressursen finnes ikke.",
     405: "Metoden er ikke tillatt for denne adressen.",

@@ -3,7 +3,8 @@
 `EmbeddedSandbox` binds 127.0.0.1 port 0 itself (a real loopback socket, so the client
 talks to it exactly as to a remote service), hands the socket to uvicorn in a daemon
 thread and returns once the service answers. uvicorn's access log stays off: paths such as
-`/patients/{id}` carry a fødselsnummer.
+`/patients/{id}` carry a fødselsnummer. The sandbox is its own authority: its issuer is its
+own origin (`base_url`), and clients sign in there once `register_client` knows them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -22,12 +23,12 @@ import uvicorn
 import uvicorn.config
 from fastapi import FastAPI
 
+from ihr.helseid import SCOPE_API
 from ihr.models import Catalog
 from sandbox.app import API_PREFIX, create_app
 
 log = logging.getLogger("sandbox")
 
-DEFAULT_TOKEN = "sandbox-token"
 START_TIMEOUT_S = 15.0
 
 
@@ -57,22 +58,25 @@ def _config(app: FastAPI, *, embedded: bool, **kwargs: object) -> uvicorn.Config
 class EmbeddedSandbox:
     """The sandbox on a free loopback port in a background thread; a context manager.
 
-    `.url` is the API base (`http://127.0.0.1:PORT/api/v1`), `.token` the bearer token,
+    `.url` is the API base (`http://127.0.0.1:PORT/api/v1`), `.base_url` the authority,
     `.db_path` the SQLite file (a temporary one unless given), `.app` the FastAPI app
-    (its `state` holds `db`, `orders` and `hub` for tests).
+    (its `state` holds `db`, `orders`, `hub` and `authority` for tests).
     """
 
     def __init__(
         self,
         *,
         db_path: Path | None = None,
-        token: str = DEFAULT_TOKEN,
         lab_delay_s: float = 2.0,
         catalog: Catalog | None = None,
         clock: Callable[[], datetime] | None = None,
+        searches_per_minute: int | None = None,
+        auth: bool = True,
     ) -> None:
-        self.token = token
-        self.app = create_app(db_path=db_path, token=token, catalog=catalog, lab_delay_s=lab_delay_s, clock=clock)
+        extra = {} if searches_per_minute is None else {"searches_per_minute": searches_per_minute}
+        self.app = create_app(
+            db_path=db_path, catalog=catalog, lab_delay_s=lab_delay_s, clock=clock, auth=auth, **extra
+        )
         self.db_path: Path = self.app.state.db.path
         self._sock: socket.socket | None = None
         self._server: uvicorn.Server | None = None
@@ -101,6 +105,7 @@ class EmbeddedSandbox:
         sock.setblocking(False)
         self._sock = sock
         self.port = sock.getsockname()[1]
+        self.app.state.authority.issuer = self.base_url
         self._server = uvicorn.Server(_config(self.app, embedded=True))
         self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
         failure: list[BaseException] = []
@@ -123,6 +128,17 @@ class EmbeddedSandbox:
                 raise RuntimeError("Sandkassen svarte ikke innen tidsfristen")
             time.sleep(0.005)
         return self
+
+    def register_client(
+        self,
+        client_id: str,
+        public_jwk: Mapping[str, object],
+        office_her_id: str,
+        scopes: Iterable[str] = (SCOPE_API,),
+        name: str = "",
+    ) -> None:
+        """Let a client sign in here (its public key, the office it acts for, its scopes)."""
+        self.app.state.authority.register_client(client_id, public_jwk, office_her_id, scopes, name)
 
     def stop(self) -> None:
         """Shut the server down and wait for its thread (idempotent)."""
@@ -151,11 +167,15 @@ def serve(
     port: int,
     host: str = "127.0.0.1",
     db_path: Path | None = None,
-    token: str = DEFAULT_TOKEN,
     lab_delay_s: float = 2.0,
+    auth: bool = True,
 ) -> None:
-    """Run the sandbox in the foreground until interrupted (`ihr sandbox --port N`)."""
-    app = create_app(db_path=db_path, token=token, lab_delay_s=lab_delay_s)
+    """Run the sandbox in the foreground until interrupted (`ihr sandbox --port N`).
+
+    Clients are registered in its SQLite file (`ihr sandbox register-client --db FILE`),
+    also while it runs. `auth=False` is for `bench/bench_auth.py` alone.
+    """
+    app = create_app(db_path=db_path, lab_delay_s=lab_delay_s, issuer=f"http://{host}:{port}", auth=auth)
     server = uvicorn.Server(_config(app, embedded=False, host=host, port=port))
     log.info("sandbox listening on http://%s:%d%s", host, port, API_PREFIX)
     server.run()

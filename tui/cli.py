@@ -3,6 +3,7 @@
     ihr [--patient FNR] [--requester HPR] [--office HER] [--epj FILE]   the app
     ihr demo [--data-dir DIR] [--no-context]                             app + embedded sandbox
     ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service
+    ihr sandbox register-client --db FILE --client-id ID --office HER --key FILE [--new-key]
     ihr printer status|test ...                                          the label printer
 
 Imports are lazy: `ihr sandbox` and `ihr printer` never import Textual, and the app's
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 DEMO_USER = "Demo (resepsjon)"
+DEMO_CLIENT_ID = "ihr-demo"
 
 
 _ARGPARSE_NO = {
@@ -78,16 +80,13 @@ def _resolve_context(args: argparse.Namespace) -> Any:
 
 
 def _client_for(settings: Any, context: Any) -> Any:
+    """The client, signed in (on its first request) for the requester at the office."""
     from client.api import IhrClient
-    from client.cache import CatalogCache
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return IhrClient(
-        settings.api_url,
-        settings.api_token,
-        cache=CatalogCache(settings.db_path),
-        timeout=settings.request_timeout_s,
-        user_hpr=context.requester_hpr,
+    return IhrClient.from_settings(
+        settings,
+        user_hpr=context.requester_hpr or "",
         office_her_id=context.office_her_id or settings.office_her_id or None,
     )
 
@@ -96,6 +95,7 @@ def _run_app(context: Any, make_settings: Any) -> int:
     """Run the app; the client (httpx, pydantic, the models) loads after the first screen."""
     try:
         settings = make_settings()  # the standard library only: no cost to speak of
+        settings.require_sign_in()  # client id and a private key file, before the screen
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2
@@ -128,6 +128,8 @@ def cmd_demo(argv: list[str]) -> int:
     _context_args(p)
     args = p.parse_args(argv)
 
+    from client.signin import write_new_key
+    from ihr.helseid import SCOPES
     from ihr.settings import Settings
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
     from sandbox.server import EmbeddedSandbox
@@ -141,12 +143,16 @@ def cmd_demo(argv: list[str]) -> int:
         None if args.no_context else DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID
     )
     context = given.merged(demo)
+    key_file = data_dir / "klientnokkel.json"
     with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3") as sandbox:
+        # The demo is a client like any other: a key of its own, registered for the demo office.
+        sandbox.register_client(DEMO_CLIENT_ID, write_new_key(key_file), DEMO_OFFICE_HER_ID, SCOPES, "ihr demo")
 
         def settings() -> Any:
             return Settings(
                 api_url=sandbox.url,
-                api_token=sandbox.token,
+                client_id=DEMO_CLIENT_ID,
+                client_key_file=key_file,
                 office_her_id=DEMO_OFFICE_HER_ID,
                 user=DEMO_USER,
                 printer_url=f"file://{spool}",
@@ -160,7 +166,45 @@ def cmd_demo(argv: list[str]) -> int:
     return code
 
 
+def cmd_register_client(argv: list[str]) -> int:
+    from ihr.helseid import SCOPE_API, SCOPES
+
+    p = _Parser(prog="ihr sandbox register-client", description="Registrer en klient i sandkassen.")
+    p.add_argument("--db", type=Path, required=True, help="sandkassens SQLite-fil")
+    p.add_argument("--client-id", required=True, help="klient-id (client_id i innstillingene)")
+    p.add_argument("--office", required=True, metavar="HER", help="kontorets HER-id")
+    p.add_argument("--key", type=Path, required=True, metavar="FIL", help="klientens nøkkel (JWK eller PEM)")
+    p.add_argument("--new-key", action="store_true", help="lag en ny privat nøkkel i FIL (kun lesbar for deg)")
+    p.add_argument("--scope", action="append", choices=sorted(SCOPES), help=f"scope (standard: {SCOPE_API})")
+    p.add_argument("--name", default="", help="navn på klienten")
+    args = p.parse_args(argv)
+    from sandbox.app import ensure_seeded
+    from sandbox.authority import public_jwk_from_file, register_client
+    from sandbox.db import Database
+
+    if args.new_key:
+        from client.signin import write_new_key
+
+        public = write_new_key(args.key)
+    else:
+        try:
+            public = public_jwk_from_file(str(args.key))
+        except (OSError, ValueError):
+            print(f"ihr: {args.key} er ikke en lesbar nøkkel (JWK eller PEM).", file=sys.stderr)
+            return 2
+    db = Database(args.db)
+    try:
+        ensure_seeded(db)
+        register_client(db, args.client_id, public, args.office, args.scope or [SCOPE_API], args.name)
+    finally:
+        db.close()
+    print(f"Registrert: client_id = \"{args.client_id}\", client_key_file = \"{args.key.resolve()}\"")
+    return 0
+
+
 def cmd_sandbox(argv: list[str]) -> int:
+    if argv and argv[0] == "register-client":
+        return cmd_register_client(argv[1:])
     p = _Parser(prog="ihr sandbox", description="Referansetjenesten for IHR (sandkasse).")
     p.add_argument("--port", type=int, default=8765, help="port (standard: 8765)")
     p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")

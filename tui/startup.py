@@ -97,16 +97,12 @@ async def _preview_index(app: IhrApp) -> None:
 
 
 async def _peek(app: IhrApp) -> None:
-    """The banner's patient and requester, asked with the standard library (no pydantic)."""
-    from client.peek import peek_patient, peek_requester
+    """The banner's patient and requester, asked with the standard library (no pydantic).
 
-    url, token = app.settings.api_url, app.settings.api_token
-    patient_id, hpr = app.session.context.patient_id, app.session.context.requester_hpr
+    It signs in first (`client.peek.peek_banner`); the full client takes that sign-in over.
+    """
+    from client.peek import peek_banner
 
-    def peek() -> tuple[Any, Any]:
-        return (
-            peek_patient(url, token, patient_id) if patient_id else None,
-            peek_requester(url, token, hpr) if hpr else None,
-        )
-
-    app.post_message(m.Peeked(*await asyncio.to_thread(peek)))
+    settings, context, office = app.settings, app.session.context, app.session.office_her_id
+    banner = await asyncio.to_thread(peek_banner, settings, context.patient_id, context.requester_hpr, office or None)
+    app.post_message(m.Peeked(*banner))

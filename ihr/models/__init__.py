@@ -1,5 +1,6 @@
 """Pydantic v2 models of the IHR domain, shared by the client, printing, sandbox and TUI."""
 
+from ihr.models.audit import AuditEntry, AuditLog, PrintReport
 from ihr.models.catalog import (
     OID_HER,
     OID_HPR,

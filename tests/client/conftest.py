@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -129,6 +130,24 @@ class ScriptedServer:
         finally:
             self._writers.discard(writer)
             writer.close()
+
+
+@pytest.fixture(scope="session")
+def authority(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The sandbox as the authority only: scripted API servers, real sign-in."""
+    from sandbox.server import EmbeddedSandbox
+
+    with EmbeddedSandbox(lab_delay_s=0) as sb:
+        yield sb
+
+
+@pytest.fixture
+def signed_in(authority: Any, tmp_path: Path) -> Callable[[], Any]:
+    """`signed_in()`: a new `HelseIdAuth` of a client registered with the sandbox authority."""
+    from client.auth import HelseIdAuth
+    from tests.helseid import session_for
+
+    return lambda: HelseIdAuth(session_for(authority, tmp_path, authority.base_url))
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ async def test_etag_304_then_offline(scripted: Any, tmp_path: Path) -> None:
     body = make_catalog(50).model_dump_json().encode()
     server = await scripted(etag_handler(body))
     cache = CatalogCache(db)
-    async with IhrClient(server.url, "t", cache=cache, backoff_s=0.01) as ihr:
+    async with IhrClient(server.url, None, cache=cache, backoff_s=0.01) as ihr:
         first = await ihr.get_catalog()
         assert (first.from_cache, first.stale_reason, first.etag) == (False, None, '"v1"')
         second = await ihr.get_catalog()
@@ -77,14 +77,14 @@ async def test_etag_304_then_offline(scripted: Any, tmp_path: Path) -> None:
     assert third.from_cache is True
     assert third.stale_reason is not None and STALE.match(third.stale_reason), third.stale_reason
     # A fresh process (new cache object, same file) opens offline too.
-    async with IhrClient(server.url, "t", cache=CatalogCache(db), backoff_s=0.01) as ihr:
+    async with IhrClient(server.url, None, cache=CatalogCache(db), backoff_s=0.01) as ihr:
         again = await ihr.get_catalog()
     assert again.from_cache and again.stale_reason and again.catalog.version == "v1"
 
 
 async def test_no_cache_no_service(tmp_path: Path, scripted: Any) -> None:
     server = await scripted(lambda req, n: Reply(503))
-    async with IhrClient(server.url, "t", cache=CatalogCache(tmp_path / "x.db"), backoff_s=0.01) as ihr:
+    async with IhrClient(server.url, None, cache=CatalogCache(tmp_path / "x.db"), backoff_s=0.01) as ihr:
         with pytest.raises(ServiceUnavailable):
             await ihr.get_catalog()
 
@@ -92,10 +92,10 @@ async def test_no_cache_no_service(tmp_path: Path, scripted: Any) -> None:
 async def test_cache_is_per_service_url(tmp_path: Path, scripted: Any) -> None:
     db = tmp_path / "ihr.sqlite3"
     server = await scripted(etag_handler(make_catalog(3).model_dump_json().encode()))
-    async with IhrClient(server.url, "t", cache=CatalogCache(db)) as ihr:
+    async with IhrClient(server.url, None, cache=CatalogCache(db)) as ihr:
         await ihr.get_catalog()
     down = await scripted(lambda req, n: Reply(503))
-    async with IhrClient(down.url, "t", cache=CatalogCache(db), backoff_s=0.01) as ihr:
+    async with IhrClient(down.url, None, cache=CatalogCache(db), backoff_s=0.01) as ihr:
         with pytest.raises(ServiceUnavailable):
             await ihr.get_catalog()
 
@@ -117,7 +117,7 @@ async def test_new_etag_replaces_copy_and_other_tables_untouched(tmp_path: Path,
         return Reply(200, bodies[current["v"]], headers={"ETag": tag})
 
     server = await scripted(handler)
-    async with IhrClient(server.url, "t", cache=CatalogCache(db)) as ihr:
+    async with IhrClient(server.url, None, cache=CatalogCache(db)) as ihr:
         assert (await ihr.get_catalog()).catalog.version == "v1"
         current["v"] = "v2"
         res = await ihr.get_catalog()
@@ -147,7 +147,7 @@ def test_load_10000_services_from_cache(tmp_path: Path, capsys: pytest.CaptureFi
 async def test_without_etag_still_cached_for_offline(scripted: Any, tmp_path: Path) -> None:
     body = make_catalog(5).model_dump_json()
     server = await scripted(lambda req, n: Reply(200, body))
-    async with IhrClient(server.url, "t", cache=CatalogCache(tmp_path / "c.db"), backoff_s=0.01) as ihr:
+    async with IhrClient(server.url, None, cache=CatalogCache(tmp_path / "c.db"), backoff_s=0.01) as ihr:
         assert (await ihr.get_catalog()).from_cache is False
         assert "if-none-match" not in server.requests[0].headers
         assert (await ihr.get_catalog()).from_cache is False  # nothing to validate against
@@ -163,7 +163,7 @@ async def test_unreadable_cached_copy_is_fetched_again(scripted: Any, tmp_path: 
     server = await scripted(etag_handler(make_catalog(3).model_dump_json().encode()))
     cache = CatalogCache(db)
     cache.store(server.url, '"v1"', b'{"not": "a catalog"}', make_catalog(1))  # written by a broken version
-    async with IhrClient(server.url, "t", cache=CatalogCache(db)) as ihr:
+    async with IhrClient(server.url, None, cache=CatalogCache(db)) as ihr:
         res = await ihr.get_catalog()
     assert res.from_cache is False and len(res.catalog.services) == 3
     assert [r.headers.get("if-none-match") for r in server.requests] == ['"v1"', None]

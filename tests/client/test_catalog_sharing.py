@@ -151,7 +151,7 @@ def test_cache_load_shares(tmp_path: Path, body: bytes) -> None:
 
 async def test_fetched_catalog_shares(scripted: Any, tmp_path: Path, body: bytes) -> None:
     server = await scripted(lambda req, n: Reply(200, body, headers={"ETag": '"v1"'}))
-    async with IhrClient(server.url, "t", cache=CatalogCache(tmp_path / "ihr.sqlite3"), backoff_s=0.01) as client:
+    async with IhrClient(server.url, None, cache=CatalogCache(tmp_path / "ihr.sqlite3"), backoff_s=0.01) as client:
         result = await client.get_catalog()
     assert not result.from_cache
     assert result.catalog == Catalog.model_validate_json(body)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 import pytest
+from joserfc import jws
 
 from client import (
     Conflict,
@@ -33,7 +35,7 @@ def problem(status: int, detail: str, errors: list[dict[str, str]] | None = None
 @pytest.mark.parametrize(
     ("status", "cls", "default"),
     [
-        (401, Unauthorized, "Innloggingen er utløpt eller ugyldig."),
+        (401, Unauthorized, Unauthorized.default_message),
         (403, Forbidden, Forbidden.default_message),
         (404, NotFound, NotFound.default_message),
         (405, NotSupported, NotSupported.default_message),
@@ -48,7 +50,7 @@ async def test_status_without_problem_gives_generic_norwegian_text(
     scripted: Any, status: int, cls: type[IhrError], default: str
 ) -> None:
     server = await scripted(lambda req, n: Reply(status, b"", content_type="text/plain"))
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         with pytest.raises(cls) as ei:
             await ihr.get_order("o1")
     assert type(ei.value) is cls
@@ -59,7 +61,7 @@ async def test_status_without_problem_gives_generic_norwegian_text(
 
 async def test_service_detail_wins(scripted: Any) -> None:
     server = await scripted(lambda req, n: problem(401, "Tokenet er trukket tilbake."))
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         with pytest.raises(Unauthorized) as ei:
             await ihr.get_patient(PATIENT_ID)
     assert ei.value.message == "Tokenet er trukket tilbake."
@@ -72,7 +74,7 @@ async def test_field_errors(scripted: Any) -> None:
         {"path": "answers.svangerskapsuke", "detail": "Må besvares"},
     ]
     server = await scripted(lambda req, n: problem(422, "Bestillingen har feil.", errs))
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         with pytest.raises(ValidationProblem) as ei:
             await ihr.create_order(make_order_input(), idempotency_key="k")
     assert [e.path for e in ei.value.field_errors] == ["items[0].service_code", "answers.svangerskapsuke"]
@@ -83,7 +85,7 @@ async def test_field_errors(scripted: Any) -> None:
 async def test_fastapi_default_validation_shape_is_understood(scripted: Any) -> None:
     body = {"detail": [{"loc": ["body", "items", 0, "service_code"], "msg": "Field required", "type": "missing"}]}
     server = await scripted(lambda req, n: Reply(422, body))
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         with pytest.raises(ValidationProblem) as ei:
             await ihr.create_order(make_order_input(), idempotency_key="k")
     assert [e.path for e in ei.value.field_errors] == ["items[0].service_code"]
@@ -92,7 +94,7 @@ async def test_fastapi_default_validation_shape_is_understood(scripted: Any) -> 
 
 async def test_conflict_carries_reason(scripted: Any) -> None:
     server = await scripted(lambda req, n: problem(409, "Holdbarheten for prøven er utløpt."))
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         with pytest.raises(Conflict) as ei:
             await ihr.add_on("o1", AddOnInput(specimen_id="1", service_codes=["X"]))
     assert ei.value.message == "Holdbarheten for prøven er utløpt."
@@ -100,22 +102,32 @@ async def test_conflict_carries_reason(scripted: Any) -> None:
 
 async def test_body_of_the_wrong_shape_is_unexpected_response(scripted: Any) -> None:
     server = await scripted(lambda req, n: Reply(200, {"hello": "world"}))
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         with pytest.raises(UnexpectedResponse) as ei:
             await ihr.get_patient(PATIENT_ID)
     assert "IHR-tjenesten" in ei.value.message
 
 
-async def test_bearer_token_sent(scripted: Any) -> None:
+async def test_a_signed_in_client_sends_a_dpop_token_and_a_proof_per_request(
+    scripted: Any, signed_in: Any
+) -> None:
     patient = make_patient().model_dump(mode="json")
     server = await scripted(lambda req, n: Reply(200, patient))
-    async with IhrClient(server.url, "s3cret") as ihr:
+    async with IhrClient(server.url, signed_in()) as ihr:
         await ihr.get_patient(PATIENT_ID)
-    assert server.requests[0].headers["authorization"] == "Bearer s3cret"
-    assert server.requests[0].path == f"/api/v1/patients/{PATIENT_ID}"
+        await ihr.get_patient(PATIENT_ID)
+    first, second = server.requests
+    assert first.path == f"/api/v1/patients/{PATIENT_ID}"
+    assert first.headers["authorization"].startswith("DPoP ")
+    assert first.headers["authorization"] == second.headers["authorization"]  # one sign-in
+    proofs = [jws.extract_compact(r.headers["dpop"].encode()) for r in (first, second)]
+    claims = [json.loads(p.payload) for p in proofs]
+    assert claims[0]["htm"] == "GET" and claims[0]["htu"] == f"{server.url}/patients/{PATIENT_ID}"
+    assert claims[0]["jti"] != claims[1]["jti"]  # a fresh proof each time
+    assert proofs[0].protected["typ"] == "dpop+jwt" and "d" not in proofs[0].protected["jwk"]
 
 
-async def test_no_fnr_or_name_in_logs(scripted: Any, caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_fnr_or_name_in_logs(scripted: Any, signed_in: Any, caplog: pytest.LogCaptureFixture) -> None:
     """httpx logs the full URL at INFO; the client's filter masks it, its own lines use templates."""
     patient = make_patient().model_dump(mode="json")
     server = await scripted(
@@ -127,7 +139,7 @@ async def test_no_fnr_or_name_in_logs(scripted: Any, caplog: pytest.LogCaptureFi
         )
     )
     caplog.set_level(logging.DEBUG)
-    async with IhrClient(server.url, "t", backoff_s=0.01) as ihr:
+    async with IhrClient(server.url, signed_in(), backoff_s=0.01) as ihr:
         await ihr.get_patient(PATIENT_ID)
         await ihr.search_patients("Testesen Tove")
         await ihr.list_orders(patient=PATIENT_ID)
@@ -136,4 +148,5 @@ async def test_no_fnr_or_name_in_logs(scripted: Any, caplog: pytest.LogCaptureFi
     assert "/patients/{id}" in text  # ... and so did the client
     assert PATIENT_ID not in text
     assert "Testesen" not in text
-    assert "s3cret" not in text and "Bearer" not in text
+    token = server.requests[0].headers["authorization"].split()[1]
+    assert token not in text and server.requests[0].headers["dpop"] not in text and "DPoP " not in text

@@ -82,7 +82,7 @@ async def test_lost_response_then_crash_then_submit_pending_makes_one_order(scri
     # The TUI: put in the outbox, then post. The service makes the order, the answer is lost,
     # and (max_retries=0 here) the app "crashes" before trying again.
     Outbox(db).put("key-A", oi)
-    async with IhrClient(server.url, "t", max_retries=0) as ihr:
+    async with IhrClient(server.url, None, max_retries=0) as ihr:
         try:
             await ihr.create_order(oi, idempotency_key="key-A")
         except ServiceUnavailable:
@@ -93,7 +93,7 @@ async def test_lost_response_then_crash_then_submit_pending_makes_one_order(scri
 
     # Next start: a new Outbox on the same file, submit twice.
     box = Outbox(db)
-    async with IhrClient(server.url, "t") as ihr:
+    async with IhrClient(server.url, None) as ihr:
         first = await submit_pending(ihr, box)
         second = await submit_pending(ihr, box)
     assert [(k, o.id) for k, o in first.accepted] == [("key-A", "ord-1")]
@@ -108,7 +108,7 @@ async def test_submit_pending_keeps_what_is_refused_and_stops_when_down(scripted
     box = Outbox(tmp_path / "ihr.sqlite3")
     box.put("bad", make_order_input(comment="refuse"))
     box.put("good", make_order_input())
-    async with IhrClient(server.url, "t", backoff_s=0.01) as ihr:
+    async with IhrClient(server.url, None, backoff_s=0.01) as ihr:
         res = await submit_pending(ihr, box)
         assert [k for k, _ in res.refused] == ["bad"]
         assert res.refused[0][1].message == "Bestillingen har feil."

@@ -10,12 +10,12 @@ from client import IhrClient, ServiceUnavailable
 from ihr.models import AddOnInput, CancelInput, CollectionInput, GroupInput, SpecimenCollection
 from tests.client.conftest import Close, Hang, Reply, make_order_input, make_patient, order_json
 
-FAST = dict(backoff_s=0.01, timeout=2.0, user_hpr="991234567", office_her_id="99123456")
+FAST = dict(backoff_s=0.01, timeout=2.0)
 
 
 def client_for(server: Any, **kw: Any) -> IhrClient:
     opts = {**FAST, **kw}
-    return IhrClient(server.url, "t0ken", **opts)
+    return IhrClient(server.url, None, **opts)
 
 
 async def test_get_retried_after_two_503(scripted: Any) -> None:
@@ -67,7 +67,7 @@ async def test_connection_refused_is_service_unavailable() -> None:
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()  # nothing listens here now
-    async with IhrClient(f"http://127.0.0.1:{port}/api/v1", "t", backoff_s=0.01) as ihr:
+    async with IhrClient(f"http://127.0.0.1:{port}/api/v1", None, backoff_s=0.01) as ihr:
         with pytest.raises(ServiceUnavailable):
             await ihr.get_patient("1")
 

@@ -17,7 +17,9 @@ import pytest
 from client import CatalogCache, IhrClient
 
 from sandbox import server as sandbox_server
+from ihr.helseid import SCOPE_API
 from sandbox.seed import people
+from tests.helseid import auth_for
 
 DEMO_PATIENT_ID: str = people.DEMO_PATIENT_ID
 DEMO_REQUESTER_HPR: str = people.DEMO_REQUESTER_HPR
@@ -36,7 +38,7 @@ def routes(sandbox: Any) -> set[tuple[str, str]]:
     """(METHOD, path template) pairs the sandbox offers, from its OpenAPI document."""
     root = sandbox.url.rsplit("/api/v1", 1)[0]
     for url in (f"{root}/openapi.json", f"{sandbox.url}/openapi.json"):
-        r = httpx.get(url, headers={"Authorization": f"Bearer {sandbox.token}"}, timeout=10)
+        r = httpx.get(url, timeout=10)
         if r.status_code == 200:
             doc = r.json()
             out = set()
@@ -78,11 +80,24 @@ def counter() -> Counter:
 async def ihr(sandbox: Any, tmp_path: Path, counter: Counter) -> AsyncIterator[IhrClient]:
     async with IhrClient(
         sandbox.url,
-        sandbox.token,
+        auth_for(sandbox, tmp_path),
         cache=CatalogCache(tmp_path / "ihr.sqlite3"),
-        user_hpr=DEMO_REQUESTER_HPR,
-        office_her_id=DEMO_OFFICE_HER_ID,
         backoff_s=0.05,
         event_hooks={"response": [counter]},
     ) as client:
         yield client
+
+
+@pytest.fixture
+async def signed_in(sandbox: Any, tmp_path: Path) -> AsyncIterator[Any]:
+    """`signed_in(office, hpr, scopes)`: another client, signed in for that office and health worker."""
+    clients: list[IhrClient] = []
+
+    def make(office: str = DEMO_OFFICE_HER_ID, hpr: str = DEMO_REQUESTER_HPR, scopes: tuple[str, ...] = (SCOPE_API,)) -> IhrClient:
+        client = IhrClient(sandbox.url, auth_for(sandbox, tmp_path, office=office, hpr=hpr, scopes=scopes), backoff_s=0.05)
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        await c.aclose()

@@ -37,6 +37,7 @@ from ihr.models import (
     SpecimenCollection,
 )
 from ihr.rules.specimen_ids import is_valid_specimen_id, make_specimen_id
+from tests.helseid import auth_for
 from tests.contract.conftest import (
     DEMO_OFFICE_HER_ID,
     DEMO_PATIENT_ID,
@@ -103,11 +104,12 @@ async def test_catalog_etag_and_304(ihr: IhrClient, counter: Counter) -> None:
 async def test_catalog_from_cache_when_the_service_is_down(tmp_path: Path) -> None:
     cache_file = tmp_path / "ihr.sqlite3"
     with sandbox_server.EmbeddedSandbox(db_path=tmp_path / "sb.sqlite3", lab_delay_s=0.2) as sb:
-        async with IhrClient(sb.url, sb.token, cache=CatalogCache(cache_file)) as ihr:
+        auth = auth_for(sb, tmp_path)
+        async with IhrClient(sb.url, auth, cache=CatalogCache(cache_file)) as ihr:
             fresh = await ihr.get_catalog()
-        url, token = sb.url, sb.token
-    # The sandbox has stopped: its port is closed.
-    async with IhrClient(url, token, cache=CatalogCache(cache_file), backoff_s=0.05) as ihr:
+        url = sb.url
+    # The sandbox has stopped: its port is closed (and so is its authority).
+    async with IhrClient(url, auth, cache=CatalogCache(cache_file), backoff_s=0.05) as ihr:
         res = await ihr.get_catalog()
         with pytest.raises(ServiceUnavailable):
             await ihr.get_patient(DEMO_PATIENT_ID)
@@ -115,7 +117,7 @@ async def test_catalog_from_cache_when_the_service_is_down(tmp_path: Path) -> No
     assert res.stale_reason and STALE.match(res.stale_reason), res.stale_reason
     assert res.catalog.version == fresh.catalog.version
     # No cache and no service: ServiceUnavailable with the Norwegian text.
-    async with IhrClient(url, token, cache=CatalogCache(tmp_path / "empty.sqlite3"), backoff_s=0.05) as ihr:
+    async with IhrClient(url, auth, cache=CatalogCache(tmp_path / "empty.sqlite3"), backoff_s=0.05) as ihr:
         with pytest.raises(ServiceUnavailable) as ei:
             await ihr.get_catalog()
     assert ei.value.message == "Får ikke kontakt med IHR-tjenesten. Arbeidet ditt er ikke tapt."
@@ -124,8 +126,8 @@ async def test_catalog_from_cache_when_the_service_is_down(tmp_path: Path) -> No
 # ---- auth and not found ------------------------------------------------------------------
 
 
-async def test_wrong_token_is_unauthorized(sandbox: Any) -> None:
-    async with IhrClient(sandbox.url, "not-the-token") as ihr:
+async def test_without_a_sign_in_the_service_says_so(sandbox: Any) -> None:
+    async with IhrClient(sandbox.url, None) as ihr:
         with pytest.raises(Unauthorized) as ei:
             await ihr.get_patient(DEMO_PATIENT_ID)
         with pytest.raises(Unauthorized):
@@ -166,23 +168,24 @@ async def test_patients_and_requesters(ihr: IhrClient) -> None:
 # ---- groups ----------------------------------------------------------------------------
 
 
-async def test_groups_crud(ihr: IhrClient) -> None:
+async def test_groups_crud(ihr: IhrClient, signed_in: Any) -> None:
+    colleague = signed_in(DEMO_OFFICE_HER_ID, "990100349")
     before = await ihr.list_groups(DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)
     name = f"Min gruppe {uuid.uuid4().hex[:6]}"
     g = await ihr.create_group(GroupInput(name=name, service_codes=[CRP, HB], scope="personal"))
     assert g.name == name and g.scope == "personal" and g.owner_hpr == DEMO_REQUESTER_HPR
     listed = await ihr.list_groups(DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)
     assert g.id in [x.id for x in listed] and len(listed) == len(before) + 1
-    other = await ihr.list_groups(DEMO_OFFICE_HER_ID, "990100349")
+    other = await colleague.list_groups()
     assert g.id not in [x.id for x in other]  # someone else's personal group is not listed
 
     changed = await ihr.update_group(g.id, GroupInput(name=name + " v2", service_codes=[CRP], scope="personal"))
     assert (changed.id, changed.name, changed.service_codes) == (g.id, name + " v2", [CRP])
     with pytest.raises(Forbidden) as ei:
-        await ihr.update_group(g.id, GroupInput(name="Kapret", service_codes=[CRP], scope="personal"), user_hpr="990100349")
+        await colleague.update_group(g.id, GroupInput(name="Kapret", service_codes=[CRP], scope="personal"))
     assert ei.value.message
     with pytest.raises(Forbidden):
-        await ihr.delete_group(g.id, user_hpr="990100349")
+        await colleague.delete_group(g.id)
 
     await ihr.delete_group(g.id)
     with pytest.raises(NotFound):
@@ -207,7 +210,7 @@ async def test_create_order_is_idempotent(ihr: IhrClient, counter: Counter) -> N
     first = await ihr.create_order(oi, idempotency_key=k)
     again = await ihr.create_order(oi, idempotency_key=k)
     assert again.id == first.id
-    assert [st for m, p, st in counter.seen if m == "POST"] == [201, 200]
+    assert [st for m, p, st in counter.seen if m == "POST" and p.endswith("/orders")] == [201, 200]
     assert [s.id for s in again.specimens] == [s.id for s in first.specimens]
     history = await ihr.list_orders(patient=DEMO_PATIENT_ID)
     assert [o.id for o in history].count(first.id) == 1

@@ -32,6 +32,7 @@ from ihr.models import (
     SpecimenCollection,
 )
 from tests.contract.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, people, sandbox_server
+from tests.helseid import auth_for
 from tests.contract.test_contract import CRP, KALIUM, collected_order, key, order_input
 
 R = {"r": "http://www.kith.no/xmlstds/rekvisisjon/2012-02-15"}
@@ -59,8 +60,7 @@ def slow_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture
 async def lab(slow_lab: Any, tmp_path: Path) -> AsyncIterator[IhrClient]:
     async with IhrClient(
-        slow_lab.url, slow_lab.token, cache=CatalogCache(tmp_path / "ihr.sqlite3"),
-        user_hpr=DEMO_REQUESTER_HPR, office_her_id=DEMO_OFFICE_HER_ID, backoff_s=0.05,
+        slow_lab.url, auth_for(slow_lab, tmp_path), cache=CatalogCache(tmp_path / "ihr.sqlite3"), backoff_s=0.05,
     ) as client:
         yield client
 
@@ -182,9 +182,9 @@ async def test_correction_after_rejection_goes_out_as_an_endring(lab: IhrClient)
     assert len({m.msg_id for m in out}) == 2
 
 
-async def test_text_xml_cannot_carry_gets_422_and_no_order(slow_lab: Any) -> None:
+async def test_text_xml_cannot_carry_gets_422_and_no_order(slow_lab: Any, tmp_path: Path) -> None:
     body = order_input(CRP).model_dump(mode="json")
-    async with httpx.AsyncClient(base_url=slow_lab.url, headers={"Authorization": f"Bearer {slow_lab.token}"}) as http:
+    async with httpx.AsyncClient(base_url=slow_lab.url, auth=auth_for(slow_lab, tmp_path)) as http:
         before = (await http.get("/orders", params={"patient": body["patient_id"]})).json()
         for field, value in (("comment", "Ring\u0000meg"), ("clinical_info", "Ring\u001bmeg")):
             r = await http.post("/orders", json={**body, field: value}, headers={"Idempotency-Key": key()})

@@ -1,18 +1,24 @@
-"""Fixtures for the sandbox tests: one embedded service per module, over a real socket."""
+"""Fixtures for the sandbox tests: one embedded service per module, over a real socket.
+
+Clients sign in like HelseID clients (`tests.helseid`): `client` acts for the demo office
+and requester, `signed_in(office, hpr)` for anyone else.
+"""
 
 from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
 import pytest
 
+from ihr.helseid import SCOPE_API
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 from sandbox.server import EmbeddedSandbox
+from tests.helseid import auth_for
 
 START = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
 
@@ -49,11 +55,30 @@ def sandbox(clock: FakeClock) -> Iterator[EmbeddedSandbox]:
 
 
 @pytest.fixture(scope="module")
-def client(sandbox: EmbeddedSandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=sandbox.url, headers={"Authorization": f"Bearer {sandbox.token}"}, timeout=10
-    ) as c:
-        yield c
+def signed_in(
+    sandbox: EmbeddedSandbox, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[..., httpx.Client]]:
+    """`signed_in(office, hpr)`: an httpx client signed in for that office and health worker."""
+    folder = tmp_path_factory.mktemp("keys")
+    clients: dict[tuple[str, str, tuple[str, ...]], httpx.Client] = {}
+
+    def make(
+        office: str = DEMO_OFFICE_HER_ID, hpr: str = DEMO_REQUESTER_HPR, scopes: tuple[str, ...] = (SCOPE_API,)
+    ) -> httpx.Client:
+        key = (office, hpr, scopes)
+        if key not in clients:
+            auth = auth_for(sandbox, folder, office=office, hpr=hpr, scopes=scopes)
+            clients[key] = httpx.Client(base_url=sandbox.url, auth=auth, timeout=10)
+        return clients[key]
+
+    yield make
+    for c in clients.values():
+        c.close()
+
+
+@pytest.fixture(scope="module")
+def client(signed_in: Callable[..., httpx.Client]) -> httpx.Client:
+    return signed_in()
 
 
 def order_body(codes: list[str] | None = None, **overrides: Any) -> dict[str, Any]:

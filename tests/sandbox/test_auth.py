@@ -1,77 +1,169 @@
-"""Every endpoint under /api/v1 needs the bearer token, including ones added later."""
+"""Every API route refuses a request without a valid DPoP-bound token and proof, and the
+token endpoint signs in only registered clients with a fresh, well-formed assertion."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from joserfc import jwt
 
-from sandbox.app import api_endpoints
+from client.signin import Session
+from ihr.helseid import ASSERTION_TYPE, SCOPE_API, trust_framework
 from sandbox.server import EmbeddedSandbox
+from tests.helseid import session_for
 from tests.sandbox.conftest import assert_problem
 
-BAD_HEADERS = [
-    {},
-    {"Authorization": "Bearer feil-nøkkel".encode()},
-    {"Authorization": "Bearer sandbox-token-men-lengre"},
-    {"Authorization": "Bearer"},
-    {"Authorization": "Basic c2FuZGJveDpzYW5kYm94"},
-    {"Authorization": "sandbox-token"},
-]
+OTHER_OFFICE = "99200218"
 
 
-def api_routes(sandbox: EmbeddedSandbox) -> list[tuple[str, str]]:
-    return [(m, re.sub(r"\{[^}]+\}", "x1", p)) for m, p in api_endpoints(sandbox.app) if p.startswith("/api/v1")]
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("keys")
 
 
-def test_the_api_has_the_documented_endpoints(sandbox: EmbeddedSandbox) -> None:
-    routes = {(m, p) for m, p in api_routes(sandbox)}
-    for expected in [
-        ("GET", "/api/v1/catalog"),
-        ("GET", "/api/v1/patients/x1"),
-        ("GET", "/api/v1/patients"),
-        ("GET", "/api/v1/requesters/x1"),
-        ("GET", "/api/v1/groups"),
-        ("POST", "/api/v1/groups"),
-        ("PUT", "/api/v1/groups/x1"),
-        ("DELETE", "/api/v1/groups/x1"),
-        ("POST", "/api/v1/orders"),
-        ("GET", "/api/v1/orders"),
-        ("GET", "/api/v1/orders/x1"),
-        ("POST", "/api/v1/orders/x1/collection"),
-        ("GET", "/api/v1/specimens/x1"),
-    ]:
-        assert expected in routes
+@pytest.fixture
+def session(sandbox: EmbeddedSandbox, keys: Path) -> Session:
+    s = session_for(sandbox, keys, sandbox.base_url)
+    s.sign_in_sync()
+    return s
 
 
-def test_every_endpoint_refuses_a_missing_or_wrong_token(sandbox: EmbeddedSandbox) -> None:
-    routes = api_routes(sandbox)
-    assert len(routes) >= 13
-    count_before = sandbox.app.state.db.count_orders()
-    with httpx.Client(base_url=sandbox.base_url, timeout=10) as anon:
-        for method, path in routes + [("GET", "/api/v1/finnes-ikke"), ("GET", "/api/v1")]:
-            for headers in BAD_HEADERS:
-                body = {"json": {}} if method in ("POST", "PUT") else {}
-                r = anon.request(method, path, headers=headers, **body)
-                assert_problem(r, 401)
-                assert r.headers["www-authenticate"].startswith("Bearer")
-                assert "tilgangsnøkkel" in r.json()["detail"]
-    assert sandbox.app.state.db.count_orders() == count_before
-
-
-@pytest.mark.parametrize("path", ["/openapi.json"])
-def test_openapi_describes_the_api_without_a_token(sandbox: EmbeddedSandbox, path: str) -> None:
-    r = httpx.get(sandbox.base_url + path, timeout=10)
-    assert r.status_code == 200
-    doc = r.json()
-    for method, template in api_endpoints(sandbox.app):
+def openapi_routes(sandbox: EmbeddedSandbox) -> list[tuple[str, str]]:
+    """(METHOD, concrete path) of every /api/v1 route the OpenAPI document names."""
+    doc = httpx.get(sandbox.base_url + "/openapi.json", timeout=10).json()
+    out = []
+    for template, ops in doc["paths"].items():
         if template.startswith("/api/v1"):
-            assert method.lower() in doc["paths"][template]
-    assert "HTTPBearer" in doc["components"]["securitySchemes"]
-    assert "OrderInput" in doc["components"]["schemas"]
-    assert "Problem" in doc["components"]["schemas"]
+            for method in ops:
+                out.append((method.upper(), re.sub(r"\{[^}]+\}", "x1", template)))
+    return out
 
 
-def test_the_right_token_passes(client: httpx.Client) -> None:
-    assert client.get("/catalog").status_code == 200
+def bad_credentials(session: Session, url: str, method: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """What a request without a valid token and proof may carry, each with its own name."""
+    good = session.headers(method, url)
+    token = good["Authorization"].split(" ", 1)[1]
+    yield "nothing", {}
+    yield "bearer instead of DPoP", {"Authorization": f"Bearer {token}", "DPoP": session.proof(method, url, token)}
+    yield "token without proof", {"Authorization": good["Authorization"]}
+    yield "proof without token", {"DPoP": good["DPoP"]}
+    yield "garbage token", {"Authorization": "DPoP abc.def.ghi", "DPoP": session.proof(method, url, "abc.def.ghi")}
+    yield "proof for another method", {**good, "DPoP": session.proof("PATCH", url, token)}
+    yield "proof for another URL", {**good, "DPoP": session.proof(method, url + "/annet", token)}
+    yield "proof for another token", {**good, "DPoP": session.proof(method, url, token + "x")}
+
+
+def test_every_route_in_openapi_refuses_without_a_valid_token_and_proof(
+    sandbox: EmbeddedSandbox, session: Session
+) -> None:
+    routes = openapi_routes(sandbox)
+    assert len(routes) >= 17
+    before = sandbox.app.state.db.count_orders()
+    with httpx.Client(timeout=10) as anon:
+        for method, path in routes + [("GET", "/api/v1/finnes-ikke"), ("GET", "/api/v1")]:
+            url = sandbox.base_url + path
+            for name, headers in bad_credentials(session, url, method):
+                body = {"json": {}} if method in ("POST", "PUT") else {}
+                r = anon.request(method, url, headers=headers, **body)
+                assert r.status_code == 401, (method, path, name)
+                assert_problem(r, 401)
+                assert r.headers["www-authenticate"].startswith("DPoP")
+    assert sandbox.app.state.db.count_orders() == before
+
+
+def test_a_valid_token_and_proof_pass_once(sandbox: EmbeddedSandbox, session: Session) -> None:
+    url = sandbox.url + "/catalog"
+    headers = session.headers("GET", url)
+    assert httpx.get(url, headers=headers, timeout=10).status_code == 200
+    replayed = httpx.get(url, headers=headers, timeout=10)
+    assert "brukt før" in assert_problem(replayed, 401)["detail"]
+
+
+def test_openapi_describes_the_security_scheme(sandbox: EmbeddedSandbox) -> None:
+    doc = httpx.get(sandbox.base_url + "/openapi.json", timeout=10).json()
+    scheme = doc["components"]["securitySchemes"]["HelseID"]
+    assert scheme["flows"]["clientCredentials"]["tokenUrl"] == "/connect/token"
+    assert "DPoP" in scheme["description"]
+    assert doc["paths"]["/api/v1/orders"]["post"]["security"] == [{"HelseID": [SCOPE_API]}]
+    assert doc["paths"]["/api/v1/audit"]["get"]["security"] == [{"HelseID": ["nhn:ihr/audit"]}]
+    assert "/connect/token" in doc["paths"]
+
+
+# ---- the token endpoint ------------------------------------------------------------------
+
+
+def token_request(sandbox: EmbeddedSandbox, session: Session, **claims: object) -> httpx.Response:
+    """A token request whose assertion has `claims` changed (None: left out)."""
+    c = session.credentials
+    now = int(time.time())
+    base: dict[str, object] = {
+        "iss": c.client_id, "sub": c.client_id, "aud": sandbox.base_url, "iat": now, "exp": now + 60,
+        "jti": uuid.uuid4().hex, "authorization_details": [trust_framework(c.office_her_id, c.hpr)],
+    }
+    base.update(claims)
+    assertion = jwt.encode({"alg": "ES256"}, {k: v for k, v in base.items() if v is not None}, c.key)
+    form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion}
+    url = sandbox.base_url + "/connect/token"
+    return httpx.post(url, data=form, headers={"DPoP": session.proof("POST", url)}, timeout=10)
+
+
+def test_the_token_endpoint_signs_in_a_registered_client(sandbox: EmbeddedSandbox, session: Session) -> None:
+    r = token_request(sandbox, session)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["token_type"] == "DPoP" and body["expires_in"] > 60 and body["scope"] == SCOPE_API
+    assert r.headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    ("claims", "status", "error"),
+    [
+        ({"iss": "ukjent-klient", "sub": "ukjent-klient"}, 401, "invalid_client"),
+        ({"aud": "https://annen-autoritet.example"}, 401, "invalid_client"),
+        ({"exp": int(time.time()) + 600}, 401, "invalid_client"),  # lives longer than 60 s
+        ({"iat": int(time.time()) - 300, "exp": int(time.time()) - 250}, 401, "invalid_client"),  # expired
+        ({"jti": None}, 401, "invalid_client"),
+        ({"authorization_details": [trust_framework(OTHER_OFFICE, "990100217")]}, 403, "access_denied"),
+        ({"authorization_details": None}, 400, "invalid_request"),  # no health worker
+    ],
+)
+def test_the_token_endpoint_refuses_bad_assertions(
+    sandbox: EmbeddedSandbox, session: Session, claims: dict[str, object], status: int, error: str
+) -> None:
+    r = token_request(sandbox, session, **claims)
+    assert r.status_code == status, r.text
+    assert r.json()["error"] == error
+    assert r.json()["error_description"]  # Norwegian, for the client's message
+
+
+def test_an_assertion_is_used_once_and_needs_a_dpop_proof(sandbox: EmbeddedSandbox, session: Session) -> None:
+    url, headers, body = session.token_request()
+    assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
+    headers["DPoP"] = session.proof("POST", url)
+    again = httpx.post(url, content=body, headers=headers, timeout=10)
+    assert again.status_code == 401 and "brukt før" in again.json()["error_description"]
+    url, headers, body = session.token_request()
+    del headers["DPoP"]
+    assert httpx.post(url, content=body, headers=headers, timeout=10).json()["error"] == "invalid_dpop_proof"
+
+
+def test_a_client_signs_in_for_its_registered_scopes_only(sandbox: EmbeddedSandbox, session: Session) -> None:
+    url, headers, body = session.token_request()
+    body += b"&scope=nhn%3Aihr%2Faudit"
+    r = httpx.post(url, content=body, headers=headers, timeout=10)
+    assert r.status_code == 400 and r.json()["error"] == "invalid_scope"
+
+
+def test_the_jwks_and_discovery_are_public(sandbox: EmbeddedSandbox) -> None:
+    conf = httpx.get(sandbox.base_url + "/.well-known/openid-configuration", timeout=10).json()
+    assert conf["issuer"] == sandbox.base_url and conf["token_endpoint"].endswith("/connect/token")
+    keys = httpx.get(conf["jwks_uri"], timeout=10).json()["keys"]
+    assert keys and all("d" not in k for k in keys)
+    assert json.dumps(keys)  # public keys only, as JSON

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,6 +15,8 @@ from fastapi import FastAPI
 from sandbox.app import create_app
 from sandbox.guard import MAX_BODY_BYTES
 from sandbox.server import EmbeddedSandbox
+from client.auth import HelseIdAuth
+from tests.helseid import session_for
 from tests.sandbox.conftest import assert_problem, order_body
 
 JSON = {"content-type": "application/json"}
@@ -98,7 +102,11 @@ def test_bad_input_is_a_problem_and_stores_nothing(
 def raw_request(sandbox: EmbeddedSandbox, method: str, path: str, headers: dict, content: bytes) -> httpx.Response:
     import socket
 
-    head = f"{method} /api/v1{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {sandbox.token}\r\n"
+    session = session_for(sandbox, Path(tempfile.mkdtemp(prefix="ihr-keys-")), sandbox.base_url)
+    session.sign_in_sync()
+    signed = session.headers(method, f"{sandbox.url}{path.split('?')[0]}")
+    head = f"{method} /api/v1{path} HTTP/1.1\r\nHost: 127.0.0.1:{sandbox.port}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in signed.items())
     head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "Connection: close\r\n\r\n"
     with socket.create_connection(("127.0.0.1", sandbox.port), timeout=10) as s:
         s.sendall(head.encode() + content)
@@ -119,10 +127,13 @@ def test_unexpected_errors_become_a_500_problem(caplog: pytest.LogCaptureFixture
     def boom() -> None:
         raise RuntimeError("boom " + SECRET)
 
+    app.state.authority.issuer = "http://t"
+    auth = HelseIdAuth(session_for(app.state.authority, Path(tempfile.mkdtemp(prefix="ihr-keys-")), "http://t"))
+
     async def run() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
-            return await c.get("/api/v1/_boom", headers={"Authorization": "Bearer sandbox-token"})
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", auth=auth) as c:
+            return await c.get("/api/v1/_boom")
 
     import asyncio
 

@@ -126,7 +126,8 @@ def test_the_same_key_gives_the_same_order(sandbox: EmbeddedSandbox, client: htt
     assert sandbox.app.state.db.count_orders() == before + 1
 
 
-def test_concurrent_posts_with_one_key_make_one_order(sandbox: EmbeddedSandbox) -> None:
+def test_concurrent_posts_with_one_key_make_one_order(sandbox: EmbeddedSandbox, client: httpx.Client) -> None:
+    auth = client.auth  # one signed-in client, eight connections
     key = uuid.uuid4().hex
     body = order_body(["NPU19748", "NPU03577"])
     before = sandbox.app.state.db.count_orders()
@@ -135,7 +136,7 @@ def test_concurrent_posts_with_one_key_make_one_order(sandbox: EmbeddedSandbox) 
     barrier = threading.Barrier(8)
 
     def post() -> None:
-        with httpx.Client(base_url=sandbox.url, headers={"Authorization": f"Bearer {sandbox.token}"}) as c:
+        with httpx.Client(base_url=sandbox.url, auth=auth) as c:
             barrier.wait()
             r = post_order(c, body, key)
             with lock:
@@ -220,10 +221,13 @@ def test_sex_and_age_limits(sandbox: EmbeddedSandbox, client: httpx.Client) -> N
 
 
 def test_unknown_patient_requester_and_office(sandbox: EmbeddedSandbox, client: httpx.Client) -> None:
-    found = rejected(
-        sandbox, client, order_body(patient_id="01010112345", requester_hpr="1", office_her_id="2")
-    )
-    assert {"patient_id", "requester_hpr", "office_her_id"} <= set(found)
+    found = rejected(sandbox, client, order_body(patient_id="01010112345", requester_hpr="1"))
+    assert {"patient_id", "requester_hpr"} <= set(found)
+    # an order is for the office the client is signed in for, never one named in the body
+    before = sandbox.app.state.db.count_orders()
+    problem = assert_problem(post_order(client, order_body(office_her_id="2")), 422)
+    assert paths(problem)["office_her_id"].startswith("Et annet kontor")
+    assert sandbox.app.state.db.count_orders() == before
     assert "01010112345" not in found["patient_id"]
     assert found["patient_id"].startswith("Ugyldig fødselsnummer")  # check digits wrong
     valid_unknown = make_person_id(date(1980, 1, 1), 123)

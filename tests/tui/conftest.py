@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ihr.settings import Settings
+from tests.helseid import settings_for
 
 from sandbox import server
 from sandbox.seed import people
@@ -57,11 +58,12 @@ def spool(tmp_path: Path) -> Path:
     return tmp_path / "etiketter"
 
 
-def make_settings(url: str, token: str, tmp_path: Path, spool: Path) -> Settings:
-    return Settings(
-        api_url=url,
-        api_token=token,
-        office_her_id=DEMO_OFFICE_HER_ID,
+def make_settings(sandbox: Any, tmp_path: Path, spool: Path) -> Settings:
+    """Settings of a client registered with `sandbox` for the demo office (its key in tmp_path)."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    return settings_for(
+        sandbox,
+        tmp_path,
         user="Test Sekretær",
         printer_url=f"file://{spool}",
         data_dir=tmp_path / "data",
@@ -71,21 +73,24 @@ def make_settings(url: str, token: str, tmp_path: Path, spool: Path) -> Settings
 
 @pytest.fixture
 def settings(sandbox: Any, tmp_path: Path, spool: Path) -> Settings:
-    return make_settings(sandbox.url, sandbox.token, tmp_path, spool)
+    return make_settings(sandbox, tmp_path, spool)
 
 
 def make_client(settings: Settings, url: str | None = None) -> Any:
+    """A client signed in as the settings' client for the demo requester (`url`: another sandbox)."""
     from client.api import IhrClient
+    from client.auth import HelseIdAuth
     from client.cache import CatalogCache
+    from client.signin import Credentials, Session
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if url is not None:
+        settings = settings.copy_with(api_url=url)
     return IhrClient(
-        url or settings.api_url,
-        settings.api_token,
+        settings.api_url,
+        HelseIdAuth(Session(Credentials.from_settings(settings, hpr=DEMO_REQUESTER_HPR))),
         cache=CatalogCache(settings.db_path),
         timeout=settings.request_timeout_s,
-        user_hpr=DEMO_REQUESTER_HPR,
-        office_her_id=DEMO_OFFICE_HER_ID,
         max_retries=0,
         backoff_s=0.01,
     )

@@ -39,7 +39,7 @@ def test_unreadable_epj_file_is_a_norwegian_error(tmp_path: Path) -> None:
 def test_a_bad_setting_stops_ihr_with_a_norwegian_message_before_the_screen(tmp_path: Path) -> None:
     import os
 
-    env = dict(os.environ, IHR_LABEL_DPI="tre hundre", IHR_API_TOKEN="hemmelig-token", XDG_CONFIG_HOME=str(tmp_path))
+    env = dict(os.environ, IHR_LABEL_DPI="tre hundre", XDG_CONFIG_HOME=str(tmp_path))
     proc = subprocess.run(
         [sys.executable, "-c", "from tui.cli import main; main([])"],
         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
@@ -48,6 +48,26 @@ def test_a_bad_setting_stops_ihr_with_a_norwegian_message_before_the_screen(tmp_
     assert "Ugyldig verdi i IHR_LABEL_DPI: forventet et heltall." in proc.stderr
     assert "tre hundre" not in proc.stderr and "hemmelig" not in proc.stderr
     assert "\x1b[" not in proc.stdout  # the app never started drawing
+
+
+def test_a_key_file_others_can_read_stops_ihr_before_the_screen(tmp_path: Path) -> None:
+    import os
+
+    from client.signin import write_new_key
+
+    key = tmp_path / "nokkel.json"
+    write_new_key(key)
+    os.chmod(key, 0o640)
+    env = dict(os.environ, IHR_CLIENT_ID="kontor-1", IHR_CLIENT_KEY_FILE=str(key), XDG_CONFIG_HOME=str(tmp_path))
+    run = [sys.executable, "-c", "from tui.cli import main; main([])"]
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert "kan leses av andre enn eieren" in proc.stderr and "chmod 600" in proc.stderr
+    assert "\x1b[" not in proc.stdout
+    os.chmod(key, 0o600)
+    env.pop("IHR_CLIENT_ID")
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 2 and "Klient-id mangler" in proc.stderr
 
 
 @pytest.mark.parametrize("argv", [["printer", "--help"], ["sandbox", "--help"]])

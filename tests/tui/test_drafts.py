@@ -90,7 +90,7 @@ async def test_crash_mid_order_restores_basket_and_answers(
         assert snap.raw_answers["svangerskapsuke"] == "20"
         assert snap.requester_hpr == DEMO_REQUESTER_HPR and snap.idempotency_key is None
         # ---- the crash point: the disk holds exactly this ----
-        after = make_settings(sandbox.url, sandbox.token, tmp_path / "after-crash", spool)
+        after = make_settings(sandbox, tmp_path / "after-crash", spool)
         copy_db(settings.db_path, after.db_path)
 
     app2 = app_on(after)
@@ -136,7 +136,7 @@ async def test_restored_after_save_is_not_saved_twice(
         await step_done(pilot, "save")
         order_id = app.session.draft.order.id
         await wait_for(pilot, lambda: (s := on_disk(settings.db_path)) is not None and s.order_id == order_id, 2.0)
-        after = make_settings(sandbox.url, sandbox.token, tmp_path / "after-crash", spool)
+        after = make_settings(sandbox, tmp_path / "after-crash", spool)
         copy_db(settings.db_path, after.db_path)
 
     app2 = app_on(after)

@@ -1,0 +1,263 @@
+"""Signing in like a HelseID client: a client assertion, an access token, a DPoP proof per request.
+
+`Session` holds what one signed-in client needs: its credentials (client id, private key,
+authority, and the office and health worker it attests for), a DPoP key made for this
+session, and the current access token. It builds the token request (`client_credentials`
+with `private_key_jwt`: an assertion signed with the private key, at most 60 s of life and a
+unique jti, plus a DPoP proof for the token endpoint) and the headers of each API request
+(`Authorization: DPoP <token>` and a fresh proof with `htm`, `htu`, `iat`, `jti`, `ath`), and
+says when the token must be renewed. It does no I/O of its own beyond `sign_in_sync` (used by
+the start-up peek), so the async client sends the same requests through httpx
+(`client.auth.HelseIdAuth`).
+
+JOSE is joserfc, not hand-written signing: it is the JOSE half of Authlib (same author, well
+kept, typed), signs and verifies with `cryptography`, reads JWK and PEM keys alike and makes
+RFC 7638 thumbprints; the sandbox verifies with the same library. Only the standard library
+and joserfc are imported here (no httpx, no pydantic): the peek uses this module before the
+full client has loaded.
+
+Tokens, keys, assertions and proofs are never logged, and never put in an exception message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, JWKRegistry, Key
+
+from ihr.helseid import ASSERTION_MAX_LIFE_S, ASSERTION_TYPE, TOKEN_PATH, token_hash, trust_framework
+from ihr.settings import Settings, SettingsError, check_key_file
+
+RENEW_BEFORE_S = 30  # a token this close to its expiry is renewed before the request
+CLOCK_TOLERANCE_S = 30  # a service clock further off than this: "the clock is wrong"
+
+
+class SignInFailed(Exception):
+    """The authority said no (or not JSON). `error` is the OAuth code, `description` its text."""
+
+    def __init__(self, status: int, error: str, description: str, clock_offset_s: float | None) -> None:
+        super().__init__(f"sign-in refused ({status} {error})")
+        self.status = status
+        self.error = error
+        self.description = description
+        self.clock_offset_s = clock_offset_s  # the service's clock minus ours, when it said
+
+
+def clock_offset(date_header: str | None, now: float) -> float | None:
+    """The other side's clock minus ours, from an HTTP Date header (None if absent)."""
+    if not date_header:
+        return None
+    try:
+        return parsedate_to_datetime(date_header).timestamp() - now
+    except (TypeError, ValueError):
+        return None
+
+
+# ---- the key file -----------------------------------------------------------------------
+
+
+def load_client_key(path: Path) -> Key:
+    """The private key from a JWK (JSON) or PEM file that only its owner can read."""
+    check_key_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SettingsError(f"Kan ikke lese nøkkelfilen {path} ({exc.strerror or type(exc).__name__}).") from None
+    try:
+        text = data.decode("utf-8").strip()
+        key = JWKRegistry.import_key(json.loads(text) if text.startswith("{") else data)
+    except (JoseError, ValueError, TypeError, UnicodeError):
+        raise SettingsError(f"Nøkkelfilen {path} er ikke en gyldig privat nøkkel (JWK eller PEM).") from None
+    if not key.is_private:
+        raise SettingsError(f"Nøkkelfilen {path} har bare en offentlig nøkkel; klienten trenger den private.")
+    return key
+
+
+def write_new_key(path: Path) -> dict[str, Any]:
+    """Make a P-256 key, store it private (0600) as a JWK at `path`; its public JWK."""
+    key = ECKey.generate_key("P-256", auto_kid=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file was there before
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(key.as_dict(private=True), f)
+    return key.as_dict(private=False)
+
+
+def _alg_for(key: Key) -> str:
+    if key.key_type == "EC":
+        return {"P-256": "ES256", "P-384": "ES384"}.get(key.get("crv", ""), "ES256")
+    return "PS256"
+
+
+# ---- the session ------------------------------------------------------------------------
+
+
+@dataclass
+class Credentials:
+    """Who signs in: the client, its key, the authority, and who it attests for."""
+
+    authority: str
+    client_id: str
+    key: Key = field(repr=False)
+    office_her_id: str
+    hpr: str
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, hpr: str, office_her_id: str | None = None) -> Credentials:
+        settings.require_sign_in()
+        return cls(
+            authority=settings.authority,
+            client_id=settings.client_id,
+            key=load_client_key(settings.client_key_file),
+            office_her_id=office_her_id or settings.office_her_id,
+            hpr=hpr,
+        )
+
+
+class Session:
+    """One signed-in client: the token, when to renew it, and the DPoP proofs (thread-safe)."""
+
+    def __init__(self, credentials: Credentials, *, clock: Any = time.time) -> None:
+        self.credentials = credentials
+        self.clock = clock
+        self.dpop_key = ECKey.generate_key("P-256")
+        self._dpop_jwk = self.dpop_key.as_dict(private=False)
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def token_url(self) -> str:
+        return self.credentials.authority.rstrip("/") + TOKEN_PATH
+
+    def needs_token(self) -> bool:
+        with self._lock:
+            return self._token is None or self.clock() >= self._expires_at - RENEW_BEFORE_S
+
+    def forget(self) -> None:
+        """Drop the token (the service refused it): the next request signs in again."""
+        with self._lock:
+            self._token = None
+
+    def proof(self, method: str, url: str, access_token: str | None = None) -> str:
+        """A DPoP proof (RFC 9449) for one request; `ath` binds it to the access token."""
+        parts = urlsplit(url)
+        claims: dict[str, Any] = {
+            "htm": method.upper(),
+            "htu": urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")),
+            "iat": int(self.clock()),
+            "jti": uuid.uuid4().hex,
+        }
+        if access_token is not None:
+            claims["ath"] = token_hash(access_token)
+        header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": self._dpop_jwk}
+        return jwt.encode(header, claims, self.dpop_key)
+
+    def assertion(self) -> str:
+        """The client assertion (private_key_jwt) with the office and health worker attested."""
+        c = self.credentials
+        now = int(self.clock())
+        claims = {
+            "iss": c.client_id,
+            "sub": c.client_id,
+            "aud": c.authority.rstrip("/"),
+            "iat": now,
+            "nbf": now,
+            "exp": now + ASSERTION_MAX_LIFE_S,
+            "jti": uuid.uuid4().hex,
+            "authorization_details": [trust_framework(c.office_her_id, c.hpr)],
+        }
+        header = {"alg": _alg_for(c.key), "typ": "client-authentication+jwt"}
+        if c.key.kid:
+            header["kid"] = c.key.kid
+        return jwt.encode(header, claims, c.key)
+
+    def token_request(self) -> tuple[str, dict[str, str], bytes]:
+        """(url, headers, form body) of the token request."""
+        body = urlencode(
+            {
+                "grant_type": "client_credentials",
+                "client_assertion_type": ASSERTION_TYPE,
+                "client_assertion": self.assertion(),
+            }
+        ).encode("ascii")
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+            "DPoP": self.proof("POST", self.token_url),
+        }
+        return self.token_url, headers, body
+
+    def accept(self, status: int, body: bytes, date_header: str | None) -> None:
+        """Take the token response; SignInFailed when it is not a DPoP token."""
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            data = {}
+        token, kind, lifetime = data.get("access_token"), str(data.get("token_type", "")), data.get("expires_in")
+        if status != 200 or not isinstance(token, str) or kind.lower() != "dpop" or not isinstance(lifetime, int):
+            raise SignInFailed(
+                status,
+                str(data.get("error") or "invalid_response"),
+                str(data.get("error_description") or ""),
+                clock_offset(date_header, self.clock()),
+            )
+        with self._lock:
+            self._token = token
+            self._expires_at = self.clock() + lifetime
+
+    def headers(self, method: str, url: str) -> dict[str, str]:
+        """`Authorization` and `DPoP` for one API request (the token must be there)."""
+        with self._lock:
+            token = self._token
+        if token is None:
+            raise RuntimeError("not signed in")
+        return {"Authorization": f"DPoP {token}", "DPoP": self.proof(method, url, token)}
+
+    def sign_in_sync(self, timeout: float = 2.0) -> None:
+        """Get a token with the standard library (the start-up peek; the client uses httpx)."""
+        import urllib.error
+        import urllib.request
+
+        url, headers, body = self.token_request()
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - the configured authority
+                self.accept(resp.status, resp.read(), resp.headers.get("Date"))
+        except urllib.error.HTTPError as exc:
+            self.accept(exc.code, exc.read(), exc.headers.get("Date"))
+
+
+_sessions: dict[tuple[str, str, str, str, str], Session] = {}
+_sessions_lock = threading.Lock()
+
+
+def shared_session(settings: Settings, *, hpr: str, office_her_id: str | None = None) -> Session:
+    """The process's one session for this client, health worker and office.
+
+    The start-up peek signs in first; the full client, built a moment later, takes the same
+    session and so its token, instead of signing in a second time.
+    """
+    office = office_her_id or settings.office_her_id
+    key = (settings.authority, settings.client_id, str(settings.client_key_file), hpr, office)
+    with _sessions_lock:
+        session = _sessions.get(key)
+    if session is None:
+        session = Session(Credentials.from_settings(settings, hpr=hpr, office_her_id=office))
+        with _sessions_lock:
+            session = _sessions.setdefault(key, session)
+    return session
