@@ -6,7 +6,8 @@ stored before its first attempt, so a crash while printing leaves it queued, and
 across restarts. Every attempt is a journal entry carrying the job's `queue_id`; the one that
 printed says where (`PrintJournal.printed_on`). The queue holds the job's ZPL, which shows
 the patient's name and fødselsnummer: the ZPL is deleted as soon as the job is done or
-dropped, so only jobs still waiting keep it (the journal never holds it).
+dropped (with SQLite's secure_delete, so it is gone from the file too), and only jobs still
+waiting keep it (the journal never holds it).
 
 States: `waiting` (not sent, or failed: retry or send elsewhere), `unconfirmed` (sent, not
 confirmed: confirm, retry or send elsewhere), `done`, `dropped`.
@@ -82,6 +83,9 @@ class PrintQueue:
     def __init__(self, journal: PrintJournal) -> None:
         self.journal = journal
         self._conn = journal.connection
+        # Deleted ZPL is overwritten, not left in the file's free space (some SQLite builds,
+        # Debian's among them, have this on already; others do not).
+        self._conn.execute("PRAGMA secure_delete = ON")
         with self._conn:
             self._conn.executescript(SCHEMA)
 
