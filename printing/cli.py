@@ -118,7 +118,7 @@ def _status(printer, out: TextIO) -> int:
         return 0
     if isinstance(printer, TerminalPrinter):
         state = printer.printer_state()
-        print(f"{printer.url}: {state.text}", file=out)
+        print(state.text, file=out)
         return 0 if state in (PrinterState.READY, PrinterState.NO_ANSWER) else 1
     try:
         status = printer.status()

@@ -132,19 +132,25 @@ def _partial_suffix(buf: bytes, seq: bytes) -> int:
     return 0
 
 
-def run_child(tmp_path: Path, answer: bytes | None, url: str = "terminal:") -> tuple[Terminal, dict]:
-    db, out = tmp_path / "ihr.sqlite3", tmp_path / "result.json"
+def run_in_pty(argv: list[str], answer: bytes | None) -> tuple[Terminal, int]:
+    """Run `argv` with the pty as its controlling terminal; (the terminal, exit code)."""
     pid, fd = pty.fork()
-    if pid == 0:  # the child: the pty is its controlling terminal
+    if pid == 0:  # the child
         os.chdir(ROOT)
         os.environ["PYTHONPATH"] = str(ROOT)
-        os.execv(sys.executable, [sys.executable, "-c", CHILD, str(db), str(out), url])
+        os.execv(argv[0], argv)
     terminal = Terminal(fd, answer)
     try:
         terminal.run()
     finally:
-        os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
         os.close(fd)
+    return terminal, os.waitstatus_to_exitcode(status)
+
+
+def run_child(tmp_path: Path, answer: bytes | None, url: str = "terminal:") -> tuple[Terminal, dict]:
+    db, out = tmp_path / "ihr.sqlite3", tmp_path / "result.json"
+    terminal, _ = run_in_pty([sys.executable, "-c", CHILD, str(db), str(out), url], answer)
     return terminal, json.loads(out.read_text("utf-8"))
 
 
@@ -203,6 +209,18 @@ def test_dsr_off_does_not_ask(tmp_path, expected_zpl):
     assert terminal.requests == 0
     assert terminal.printed == [expected_zpl]
     assert result["outcome"] == "unconfirmed"
+
+
+@pytest.mark.parametrize(("scenario", "code", "text"), [
+    ("ready", 0, "skriveren ved arbeidsstasjonen er klar"),
+    ("no_printer", 1, "Det er ingen etikettskriver koblet til"),
+    ("no_answer", 0, "Terminalen svarer ikke på spørsmål om skriverstatus"),
+])
+def test_ihr_printer_status_asks_the_terminal(scenario, code, text):
+    argv = [sys.executable, "-m", "tui.cli", "printer", "status", "--url", "terminal:?timeout=0.4"]
+    terminal, exit_code = run_in_pty(argv, ANSWERS[scenario])
+    assert exit_code == code and terminal.requests == 1
+    assert text in "".join(terminal.display())  # lines wrap at 60 columns
 
 
 def test_answers_are_parsed():
