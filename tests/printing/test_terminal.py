@@ -10,11 +10,14 @@ CSI ? 15 n) as the scenario says: ready, not ready, no printer, or not at all.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
 import select
+import struct
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -60,10 +63,11 @@ ANSWERS = {
 class Terminal:
     """The parent side of the pty: a screen, a printer, and DSR answers."""
 
-    def __init__(self, fd: int, answer: bytes | None) -> None:
+    def __init__(self, fd: int, answer: bytes | None, cols: int = 60, rows: int = 8) -> None:
         self.fd = fd
         self.answer = answer
-        self.screen = pyte.Screen(60, 8)
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.printed: list[bytes] = []
         self.requests = 0
@@ -71,10 +75,13 @@ class Terminal:
         self._pending = b""
         self._printing: bytearray | None = None
 
-    def run(self, timeout: float = 20.0) -> None:
+    def run(self, timeout: float = 20.0, until=lambda: False) -> None:
+        """Read until the child has gone (or `until()` is true); fail after `timeout` s."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            if until():
+                return
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
             if not ready:
                 continue
             try:
@@ -84,7 +91,18 @@ class Terminal:
             if not data:
                 return
             self._take(data)
-        raise AssertionError("the child did not finish")
+        raise AssertionError("the child did not finish; screen:\n" + "\n".join(self.display()))
+
+    def quiet(self, seconds: float = 0.5) -> None:
+        """Read until nothing has come for `seconds`."""
+        while select.select([self.fd], [], [], seconds)[0]:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            self._take(data)
 
     def _take(self, data: bytes) -> None:
         buf = self._pending + data
