@@ -20,7 +20,7 @@ from printing.preview import to_text
 from printing.queue import PrintQueue, QueuedJob, UnknownJob
 from printing.service import PrintResult, print_labels
 from printing.status import HostStatus, parse_host_status
-from printing.terminal import KeyAnswers, PrinterState, TerminalLink, TerminalPrinter, TtyLink
+from printing.terminal import PrinterState, TerminalLink, TerminalPrinter, TtyLink
 from printing.transports import CupsPrinter, FilePrinter, Printer, TcpPrinter, open_printer
 from printing.workstation import PrinterChoice, describe_printer, printer_for_session
 from printing.zpl import escape_field, job_zpl, to_zpl
@@ -30,7 +30,6 @@ __all__ = [
     "FilePrinter",
     "HostStatus",
     "JournalEntry",
-    "KeyAnswers",
     "LabelData",
     "LabelSize",
     "Layout",

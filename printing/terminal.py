@@ -19,8 +19,11 @@ does not answer at all. PuTTY does not answer either. For such a terminal the si
 unconfirmed.
 
 The transport does not own the terminal: it is given a `TerminalLink`. `TtyLink` is the one
-for a plain terminal (`ihr printer test|status`); inside the Textual app the app supplies its
-own (see `TerminalLink` and `KeyAnswers`).
+for a program that has the terminal to itself: `ihr printer test|status`, and the Textual
+app while it is suspended (`App.suspend()`, from the event loop, around the whole job: Textual
+then neither reads the input, where its parser would turn the terminal's answers into key
+presses, nor draws; on resume it redraws the whole screen). tests/printing/
+test_textual_print.py shows that pattern in a real pty.
 """
 
 from __future__ import annotations
@@ -31,10 +34,9 @@ import os
 import re
 import select
 import termios
-import threading
 import time
 import tty
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Protocol
 
 from printing import errors
@@ -46,11 +48,7 @@ PRINT_OFF = CSI + b"4i"  # ... and off
 DSR_PRINTER = CSI + b"?15n"  # "what is your printer's status?"
 DEFAULT_ANSWER_TIMEOUT = 1.0
 
-# The answer, with or without its ESC: Textual's input parser drops the ESC (see KeyAnswers).
-_ANSWER = re.compile(rb"\[\?(\d+)n")
-# What a complete answer looks like, as text after its ESC: for KeyAnswers.
-_ANSWER_TEXT = re.compile(r"\[\?\d+n")
-_ANSWER_PREFIX = re.compile(r"\[(\?\d*)?")
+_ANSWER = re.compile(rb"\x1b\[\?(\d+)n")
 
 
 class PrinterState(enum.Enum):
@@ -106,7 +104,7 @@ class TerminalLink(Protocol):
     and last byte. Returns when the bytes have left the process.
     `ask(request, timeout)`: send `request` (a few bytes) and return what the terminal sends
     back within `timeout` seconds, as soon as a complete printer-status answer is in (b""
-    when nothing came). The answer must not reach the screen or the input fields.
+    when nothing came). The answer must not reach the screen (no echo) or the app's input.
     """
 
     def write(self, block: bytes) -> None: ...
@@ -232,56 +230,3 @@ class TtyLink:
                     break
                 got += chunk
             return got
-
-
-# ---- answers that arrive as keys ----------------------------------------------------------
-
-
-class KeyAnswers:
-    """The terminal's answer, for an app whose input parser turns it into key presses.
-
-    Textual's parser (8.2.8) does not know `CSI ? 1x n`: it waits for more, and after its
-    escape delay (100 ms) reports the sequence as keys, without the ESC: "[", "?", "1", "0",
-    "n" (with "^" for the ESC when another escape sequence follows at once). So the app routes
-    every key's character through `feed()` first and drops the key when it returns True.
-    While no request is out, `feed()` takes nothing.
-
-    `ask(write, request, timeout)` is then `TerminalLink.ask` for a link whose `write`
-    sends bytes through the app: it sends `request` and waits (in a worker thread) until
-    the app has fed a complete answer, or `timeout` passes.
-    """
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._armed = False
-        self._text = ""
-
-    def ask(self, write: Callable[[bytes], None], request: bytes, timeout: float) -> bytes:
-        with self._cond:
-            self._armed, self._text = True, ""
-        try:
-            write(request)
-            with self._cond:
-                self._cond.wait_for(lambda: _ANSWER_TEXT.fullmatch(self._text) is not None, timeout)
-                return self._text.encode("ascii") if _ANSWER_TEXT.fullmatch(self._text) else b""
-        finally:
-            with self._cond:
-                self._armed = False
-
-    def feed(self, character: str | None) -> bool:
-        """True when `character` is part of the awaited answer (the app then drops the key)."""
-        with self._cond:
-            if not self._armed or not character:
-                return False
-            if character in ("^", "\x1b") and not self._text:
-                return True  # the ESC, reported as "^" when a sequence followed
-            text = self._text + character
-            if _ANSWER_TEXT.fullmatch(text):
-                self._text = text
-                self._armed = False
-                self._cond.notify_all()
-                return True
-            if _ANSWER_PREFIX.fullmatch(text):
-                self._text = text
-                return True
-            return False
