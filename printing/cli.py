@@ -94,7 +94,7 @@ def printer_command(argv: list[str], out: TextIO | None = None) -> int:
         choice = printer_for_session(settings.printer_url, settings.workstation_printers,
                                      os.environ, socket.gethostname())
         url = choice.url
-        print(f"Skriver: {url} (valgt etter {choice.why}).", file=out)
+        print(f"Skriver: {url} (valgt ut fra {choice.why}).", file=out)
     with contextlib.ExitStack() as stack:
         try:
             link = stack.enter_context(TtyLink()) if url.lower().startswith("terminal:") else None

@@ -101,4 +101,4 @@ def test_printer_commands_use_the_workstations_printer(config_files, tmp_path, m
     monkeypatch.setenv("SSH_CONNECTION", "10.0.4.77 51234 10.0.0.1 22")
     assert printer_command(["test"]) == 0
     assert len(list(spool.glob("*.zpl"))) == 1 and not (tmp_path / "feil").exists()
-    assert "valgt etter arbeidsstasjonen på 10.0.4.77" in capsys.readouterr().out
+    assert "valgt ut fra arbeidsstasjonen på 10.0.4.77" in capsys.readouterr().out
