@@ -4,10 +4,12 @@
 
 `Settings(**overrides)` reads, from strongest to weakest: the keyword arguments, the `IHR_`
 environment variables (`IHR_LABEL_DPI=300`, names in any case; the keymap as
-`IHR_KEYMAP__<binding id>=<key>`, the id lower-cased like the rest of the name), the TOML
-file at `default_config_file()` if there is one (top-level keys are the field names, the
-keymap is a `[keymap]` table), and the defaults below. The keymap is merged binding by
-binding across all of them. Unknown variables and keys are ignored. A value that does not
+`IHR_KEYMAP__<binding id>=<key>`, the id lower-cased like the rest of the name), the user's
+TOML file at `default_config_file()` if there is one, the site's at `site_config_file()` (a
+terminal server's config for all its users) if there is one, and the defaults below. In the
+files, top-level keys are the field names; the keymap is a `[keymap]` table and the printers
+of the workstations a `[workstation_printers]` table (files and keyword arguments only). The
+tables are merged entry by entry across all of them. Unknown variables and keys are ignored. A value that does not
 fit raises `SettingsError` with a Norwegian message that names the variable, or the file and
 key, and never the value (it may be secret).
 
@@ -32,6 +34,11 @@ _KEYMAP_PREFIX = "keymap__"  # after the prefix, lower-cased: IHR_KEYMAP__<bindi
 
 def default_config_file() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def site_config_file() -> Path:
+    """The site's file (/etc/xdg/ihr/config.toml on Linux): a terminal server's shared config."""
+    return Path(platformdirs.site_config_dir(APP_NAME)) / "config.toml"
 
 
 def default_data_dir() -> Path:
@@ -79,29 +86,39 @@ class Settings:
     production: bool = False
     office_her_id: str = ""
     user: str = ""  # who is at the desk (recorded with collections and prints)
-    printer_url: str = "file://./etiketter"  # tcp://host:9100, cups://queue or file://dir
+    # tcp://host:9100, cups://queue, file://dir or terminal: (the printer at the thin client);
+    # the user's printer where no entry of workstation_printers matches the session
+    printer_url: str = "file://./etiketter"
     label_width_mm: float = 50.0
     label_height_mm: float = 25.0
     label_dpi: int = 203
     data_dir: Path = field(default_factory=default_data_dir)
     request_timeout_s: float = 10.0
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> key
+    # workstation -> printer URL: an IP address or network (the SSH client's), or a name
+    # (IHR_WORKSTATION, or the host name); see printing.workstation
+    workstation_printers: dict[str, str] = field(default_factory=dict)
 
     def __init__(self, **overrides: Any) -> None:
         unknown = sorted(set(overrides) - _KINDS.keys())
         if unknown:
             raise TypeError(f"Settings() got unexpected keyword arguments: {', '.join(unknown)}")
-        found, found_keys = _read_file(default_config_file())
+        found, tables = _read_file(site_config_file())  # the site's, then the user's on top
+        user_found, user_tables = _read_file(default_config_file())
+        found.update(user_found)
+        for name, entries in user_tables.items():
+            tables[name].update(entries)
         env, env_keys = _read_env(os.environ)
         found.update(env)
-        found_keys.update(env_keys)
-        keymap = {key: _convert("str", raw) for key, raw in found_keys.items()}
-        keymap.update(overrides.get("keymap") or {})
+        tables["keymap"].update(env_keys)
         values: dict[str, Any] = {}
+        for name, entries in tables.items():  # merged entry by entry; keyword arguments last
+            values[name] = {key: _convert("str", raw) for key, raw in entries.items()}
+            values[name].update(overrides.get(name) or {})
         for f in fields(self):
-            if f.name == "keymap":
-                values["keymap"] = keymap
-            elif f.name in overrides:  # trusted, but a str is as good as a Path here
+            if f.name in _TABLES:
+                continue
+            if f.name in overrides:  # trusted, but a str is as good as a Path here
                 value = overrides[f.name]
                 values[f.name] = Path(value) if f.type == "Path" and isinstance(value, (str, os.PathLike)) else value
             elif f.name in found:
@@ -146,6 +163,15 @@ class Settings:
 # --- reading and converting ------------------------------------------------------------------
 
 _KINDS = {f.name: f.type for f in fields(Settings)}  # "str", "bool", "int", "float", "Path", ...
+# The fields that are TOML tables, merged entry by entry: (hint for the table, for an entry).
+_TABLES = {
+    "keymap": ('forventet en tabell [keymap] med linjer som groups = "f12"',
+               'forventet en tast i anførselstegn, som "f12"'),
+    "workstation_printers": (
+        'forventet en tabell [workstation_printers] med linjer som "10.0.4.21" = "terminal:"',
+        'forventet en skriveradresse i anførselstegn, som "terminal:" eller "tcp://10.0.4.50:9100"',
+    ),
+}
 _KNOWN_KINDS = {"str", "bool", "int", "float", "Path", "dict[str, str]"}
 assert set(_KINDS.values()) <= _KNOWN_KINDS, "a Settings field of a type _convert does not know"
 
@@ -235,12 +261,12 @@ def _keymap_from_json(text: str, name: str) -> dict[str, _Raw]:
     return {key: _Raw(value, f"i {name}") for key, value in data.items()}
 
 
-def _read_file(path: Path) -> tuple[dict[str, _Raw], dict[str, _Raw]]:
-    """The TOML file, as (field -> raw, keymap binding id -> raw); nothing if there is no file."""
+def _read_file(path: Path) -> tuple[dict[str, _Raw], dict[str, dict[str, _Raw]]]:
+    """The TOML file, as (field -> raw, table field -> entry -> raw); empty without a file."""
     try:
         data = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        return {}, {}
+        return {}, {name: {} for name in _TABLES}
     except OSError as exc:
         raise SettingsError(f"Kan ikke lese innstillingsfilen {path} ({exc.strerror or type(exc).__name__}).") from None
     import tomllib
@@ -253,20 +279,21 @@ def _read_file(path: Path) -> tuple[dict[str, _Raw], dict[str, _Raw]]:
         raise SettingsError(f"Innstillingsfilen {path} er ikke gyldig TOML{_position(exc)}.") from None
 
     values: dict[str, _Raw] = {}
-    keymap: dict[str, _Raw] = {}
+    tables: dict[str, dict[str, _Raw]] = {name: {} for name in _TABLES}
     for key, value in doc.items():
         name = key.lower()
-        if name == "keymap":
+        if name in _TABLES:
+            table_hint, entry_hint = _TABLES[name]
             if not isinstance(value, dict):
-                raise _invalid(f"for keymap i {path}", 'forventet en tabell [keymap] med linjer som groups = "f12"')
-            for binding, keys in value.items():
-                where = f"for keymap.{binding} i {path}"
-                if not isinstance(keys, str):
-                    raise _invalid(where, 'forventet en tast i anførselstegn, som "f12"')
-                keymap[binding] = _Raw(keys, where)
+                raise _invalid(f"for {name} i {path}", table_hint)
+            for entry, text in value.items():
+                where = f"for {name}.{entry} i {path}"
+                if not isinstance(text, str):
+                    raise _invalid(where, entry_hint)
+                tables[name][entry] = _Raw(text, where)
         elif name in _KINDS:
             values[name] = _Raw(value, f"for {key} i {path}")
-    return values, keymap
+    return values, tables
 
 
 def _position(exc: Exception) -> str:

@@ -70,4 +70,44 @@ class StatusUnsupported(PrinterError):
 
 
 class BadPrinterUrl(PrinterError):
-    message = "Ukjent skriveradresse. Bruk tcp://vert:9100, cups://kø eller file://mappe"
+    message = (
+        "Ukjent skriveradresse. Bruk tcp://vert:9100, cups://kø, file://mappe eller terminal:"
+    )
+
+
+class NoTerminalPrinter(PrinterError):
+    """The terminal answered the printer status request: no printer is attached to it."""
+
+    message = (
+        "Det er ingen etikettskriver koblet til denne arbeidsstasjonen. Koble til skriveren, "
+        "eller velg en annen skriver for jobben"
+    )
+
+
+class TerminalPrinterNotReady(PrinterError):
+    """The terminal answered the printer status request: its printer is not ready."""
+
+    message = (
+        "Skriveren ved arbeidsstasjonen er ikke klar. Sjekk at den er slått på og har etiketter"
+    )
+
+
+class NoTerminal(PrinterError):
+    message = "Skriveren terminal: kan bare brukes når ihr kjører i en terminal"
+
+
+class DeliveryUnconfirmed(PrinterError):
+    """The job was sent, but nothing confirmed that it reached a printer.
+
+    Not a failure and not a print: the service records the outcome `unconfirmed`, and the
+    job stays in the print queue until the secretary confirms it or sends it again.
+    """
+
+    message = (
+        "Etikettene er sendt, men terminalen bekreftet ikke utskriften. Kontroller at "
+        "etikettene kom ut, og bekreft eller skriv ut på nytt"
+    )
+
+    def __init__(self, message: str | None = None, *, reference: str | None = None) -> None:
+        super().__init__(message)
+        self.reference = reference

@@ -13,6 +13,8 @@
   exit status, cannot pass job options, does not return the job id (so completion cannot be
   checked) and `getqueues()` drops the caller's environment (CUPS_SERVER). We call `lp`
   ourselves, with bytes already encoded as UTF-8, and check every result.
+- `terminal:`        through the session's own terminal to the printer at the thin client
+  (printer controller mode): `printing.terminal`.
 - `file://dir`       one `.zpl` file per job in `dir` (the demo's default), named with the
   time and a job number, created exclusively so a file is never overwritten.
 
@@ -31,10 +33,14 @@ import time
 from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from printing import errors
 from printing.status import ETX, HS_COMMAND, HostStatus, StatusParseError, parse_host_status
+
+if TYPE_CHECKING:
+    from printing.terminal import TerminalLink
 
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_IO_TIMEOUT = 5.0
@@ -304,11 +310,25 @@ def _float(query: dict[str, list[str]], key: str, default: float) -> float:
         raise errors.BadPrinterUrl(f"Ugyldig verdi for {key} i skriveradressen") from exc
 
 
-def open_printer(url: str, **options: float) -> Printer:
-    """The printer for `url`: tcp://host:9100, cups://queue or file://dir.
+def open_printer(url: str, *, terminal: TerminalLink | None = None, **options: float) -> Printer:
+    """The printer for `url`: tcp://host:9100, cups://queue, file://dir or terminal:.
 
-    `options` go to the transport's constructor (e.g. `io_timeout=2`, `job_timeout=5`).
+    `terminal` is the link to the session's terminal, which `terminal:` prints through
+    (`printing.terminal`). `options` go to the transport's constructor (e.g. `io_timeout=2`,
+    `job_timeout=5`, `answer_timeout=0.5`). `terminal:?timeout=S` sets how long to wait for
+    the terminal's status answer, `terminal:?dsr=off` not to ask (for terminals that answer
+    wrongly, see `printing.terminal`).
     """
+    if url.lower().startswith("terminal:"):
+        from printing.terminal import DEFAULT_ANSWER_TIMEOUT, TerminalPrinter
+
+        query = parse_qs(urlsplit(url).query)
+        dsr = query.get("dsr", ["on"])[0].lower()
+        if dsr not in ("on", "off"):
+            raise errors.BadPrinterUrl("Ugyldig verdi for dsr i skriveradressen (bruk on eller off)")
+        kwargs = {"answer_timeout": _float(query, "timeout", DEFAULT_ANSWER_TIMEOUT)}
+        kwargs.update(options)
+        return TerminalPrinter(terminal, ask_status=dsr == "on", **kwargs)
     scheme, _, rest = url.partition("://")
     scheme = scheme.lower()
     if scheme == "file" and rest:

@@ -109,3 +109,28 @@ def test_unknown_queue_is_reported(cups_server, label, journal):
     assert not result.ok and isinstance(result.error, errors.QueueError)
     assert "tok ikke imot jobben" in result.message
     assert journal.entries()[0].outcome == "failed"
+
+
+def test_queued_job_redirected_to_a_cups_queue(cups_server, label, journal):
+    """Her printer is off: the job waits in the print queue and goes to the lab's CUPS queue."""
+    from printing.queue import PrintQueue
+
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        dead_port = s.getsockname()[1]
+    queue = PrintQueue(journal)
+    failed = queue.submit([label], open_printer(f"tcp://127.0.0.1:{dead_port}", connect_timeout=1.0),
+                          user="sekretær1")
+    assert failed.outcome == "failed"
+    [job] = queue.waiting()
+    sink = Sink()
+    try:
+        cups_server.add_raw_queue("ihr_lab", f"socket://127.0.0.1:{sink.port}")
+        lab = open_printer(f"cups://ihr_lab?server={cups_server.server}&timeout=15")
+        result = queue.retry(job.id, lab, user="sekretær1")
+        assert result.ok, f"{result.message}\n{cups_server.log_tail()}"
+        sink.wait_for(1)
+        assert sink.received == [job_zpl([layout_label(label)]).encode("utf-8")]
+    finally:
+        sink.close()
+    assert queue.waiting() == []
+    assert journal.printed_on(label.specimen_id) == lab.url
