@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from typing import Protocol
 
 from printing import errors
-from printing.transports import Printer
+from printing.printer import Printer
 
 CSI = b"\x1b["
 PRINT_ON = CSI + b"5i"  # printer controller mode on

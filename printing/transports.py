@@ -30,13 +30,13 @@ import re
 import socket
 import subprocess
 import time
-from abc import ABC, abstractmethod
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from printing import errors
+from printing.printer import Printer
 from printing.status import ETX, HS_COMMAND, HostStatus, StatusParseError, parse_host_status
 
 if TYPE_CHECKING:
@@ -46,23 +46,6 @@ DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_IO_TIMEOUT = 5.0
 DEFAULT_DRAIN_TIMEOUT = 15.0
 DEFAULT_CUPS_TIMEOUT = 20.0
-
-
-class Printer(ABC):
-    """A place labels go. Errors are `printing.errors.PrinterError` subclasses."""
-
-    url: str
-    can_report_status: bool = False
-
-    def status(self) -> HostStatus:
-        raise errors.StatusUnsupported()
-
-    def check_ready(self) -> None:
-        """Raise a PrinterError if the printer is known not to be ready."""
-
-    @abstractmethod
-    def send(self, data: bytes) -> str:
-        """Deliver one job; returns a reference (file name, CUPS job id, host)."""
 
 
 # ---- tcp ------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ call that. Where things live:
   `tui.work` for the one convention for failures).
 - `tui.autosave` keeps the draft on disk; `tui.scanner` recognises a barcode scanner.
 - Screens (`tui.screens`) show the session and call the app's public methods below.
+
+At about 550 lines this is the one long module of `tui/`: it is the router, and keeping
+every handler that changes the session here lets a newcomer find them in one place.
 """
 
 from __future__ import annotations
