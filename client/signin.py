@@ -12,9 +12,11 @@ the start-up peek), so the async client sends the same requests through httpx
 
 JOSE is joserfc, not hand-written signing: it is the JOSE half of Authlib (same author, well
 kept, typed), signs and verifies with `cryptography`, reads JWK and PEM keys alike and makes
-RFC 7638 thumbprints; the sandbox verifies with the same library. Only the standard library
-and joserfc are imported here (no httpx, no pydantic): the peek uses this module before the
-full client has loaded.
+RFC 7638 thumbprints; the sandbox verifies with the same library. The keys on the start-up
+path are the exception (`client.jws`): a P-256 JWK client key and the DPoP key sign on
+`cryptography` directly, because importing joserfc costs a tenth of a second before every
+patient's banner. No httpx and no pydantic here: the peek uses this module before the full
+client has loaded.
 
 Tokens, keys, assertions and proofs are never logged, and never put in an exception message.
 """
@@ -27,15 +29,11 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, JWKRegistry, Key
-
+from client.jws import Es256Key, JoseKey
 from ihr.helseid import ASSERTION_MAX_LIFE_S, ASSERTION_TYPE, TOKEN_PATH, token_hash, trust_framework
 from ihr.settings import Settings, SettingsError, check_key_file
 
@@ -58,6 +56,8 @@ def clock_offset(date_header: str | None, now: float) -> float | None:
     """The other side's clock minus ours, from an HTTP Date header (None if absent)."""
     if not date_header:
         return None
+    from email.utils import parsedate_to_datetime
+
     try:
         return parsedate_to_datetime(date_header).timestamp() - now
     except (TypeError, ValueError):
@@ -67,7 +67,10 @@ def clock_offset(date_header: str | None, now: float) -> float | None:
 # ---- the key file -----------------------------------------------------------------------
 
 
-def load_client_key(path: Path) -> Key:
+SigningKey = Es256Key | JoseKey
+
+
+def load_client_key(path: Path) -> SigningKey:
     """The private key from a JWK (JSON) or PEM file that only its owner can read."""
     check_key_file(path)
     try:
@@ -76,8 +79,17 @@ def load_client_key(path: Path) -> Key:
         raise SettingsError(f"Kan ikke lese nøkkelfilen {path} ({exc.strerror or type(exc).__name__}).") from None
     try:
         text = data.decode("utf-8").strip()
-        key = JWKRegistry.import_key(json.loads(text) if text.startswith("{") else data)
-    except (JoseError, ValueError, TypeError, UnicodeError):
+        jwk = json.loads(text) if text.startswith("{") else None
+        key: SigningKey | None = Es256Key.from_jwk(jwk) if isinstance(jwk, dict) else None
+        if key is None:  # RSA, PEM, another curve: joserfc reads it
+            from joserfc.errors import JoseError
+            from joserfc.jwk import JWKRegistry
+
+            try:
+                key = JoseKey(JWKRegistry.import_key(jwk if jwk is not None else data))
+            except JoseError as exc:
+                raise ValueError from exc
+    except (ValueError, TypeError, UnicodeError):
         raise SettingsError(f"Nøkkelfilen {path} er ikke en gyldig privat nøkkel (JWK eller PEM).") from None
     if not key.is_private:
         raise SettingsError(f"Nøkkelfilen {path} har bare en offentlig nøkkel; klienten trenger den private.")
@@ -86,19 +98,14 @@ def load_client_key(path: Path) -> Key:
 
 def write_new_key(path: Path) -> dict[str, Any]:
     """Make a P-256 key, store it private (0600) as a JWK at `path`; its public JWK."""
-    key = ECKey.generate_key("P-256", auto_kid=True)
+    key = Es256Key.generate()
+    key.kid = key.thumbprint()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)  # also when the file was there before
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(key.as_dict(private=True), f)
     return key.as_dict(private=False)
-
-
-def _alg_for(key: Key) -> str:
-    if key.key_type == "EC":
-        return {"P-256": "ES256", "P-384": "ES384"}.get(key.get("crv", ""), "ES256")
-    return "PS256"
 
 
 # ---- the session ------------------------------------------------------------------------
@@ -110,7 +117,7 @@ class Credentials:
 
     authority: str
     client_id: str
-    key: Key = field(repr=False)
+    key: SigningKey = field(repr=False)
     office_her_id: str
     hpr: str
 
@@ -132,8 +139,8 @@ class Session:
     def __init__(self, credentials: Credentials, *, clock: Any = time.time) -> None:
         self.credentials = credentials
         self.clock = clock
-        self.dpop_key = ECKey.generate_key("P-256")
-        self._dpop_jwk = self.dpop_key.as_dict(private=False)
+        self.dpop_key = Es256Key.generate()
+        self._dpop_jwk = self.dpop_key.public_jwk()
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
@@ -163,7 +170,7 @@ class Session:
         if access_token is not None:
             claims["ath"] = token_hash(access_token)
         header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": self._dpop_jwk}
-        return jwt.encode(header, claims, self.dpop_key)
+        return self.dpop_key.sign(header, claims)
 
     def assertion(self) -> str:
         """The client assertion (private_key_jwt) with the office and health worker attested."""
@@ -179,10 +186,10 @@ class Session:
             "jti": uuid.uuid4().hex,
             "authorization_details": [trust_framework(c.office_her_id, c.hpr)],
         }
-        header = {"alg": _alg_for(c.key), "typ": "client-authentication+jwt"}
+        header = {"alg": c.key.alg, "typ": "client-authentication+jwt"}
         if c.key.kid:
             header["kid"] = c.key.kid
-        return jwt.encode(header, claims, c.key)
+        return c.key.sign(header, claims)
 
     def token_request(self) -> tuple[str, dict[str, str], bytes]:
         """(url, headers, form body) of the token request."""

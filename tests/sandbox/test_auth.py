@@ -12,7 +12,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from joserfc import jwt
 
 from client.signin import Session
 from ihr.helseid import ASSERTION_TYPE, SCOPE_API, trust_framework
@@ -108,7 +107,7 @@ def token_request(sandbox: EmbeddedSandbox, session: Session, **claims: object) 
         "jti": uuid.uuid4().hex, "authorization_details": [trust_framework(c.office_her_id, c.hpr)],
     }
     base.update(claims)
-    assertion = jwt.encode({"alg": "ES256"}, {k: v for k, v in base.items() if v is not None}, c.key)
+    assertion = c.key.sign({}, {k: v for k, v in base.items() if v is not None})
     form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE, "client_assertion": assertion}
     url = sandbox.base_url + "/connect/token"
     return httpx.post(url, data=form, headers={"DPoP": session.proof("POST", url)}, timeout=10)
