@@ -8,11 +8,14 @@ session. None touches a widget or the session (`resend_outbox` only reads the dr
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tui import messages as m
+
+log = logging.getLogger("ihr.tui")
 
 
 async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m.OrderStored:
@@ -40,13 +43,30 @@ async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m
     return m.OrderStored(order)
 
 
-async def print_labels(labels: list[Any], printer_url: str, journal_path: Path, settings: Any) -> m.LabelsPrinted:
+async def print_labels(
+    client: Any, order_id: str, labels: list[Any], printer_url: str, journal_path: Path, settings: Any
+) -> m.LabelsPrinted:
     from printing.orders import send_to_printer
 
     where, result = await asyncio.to_thread(
         send_to_printer, labels, printer_url, journal_path, settings, settings.user or None
     )
+    await report_prints(client, order_id, [label.specimen_id for label in labels], reprint=False)
     return m.LabelsPrinted(len(labels), where, result)
+
+
+async def report_prints(client: Any, order_id: str, specimen_ids: list[str], *, reprint: bool) -> None:
+    """Tell the service which labels were printed: its access log records every print.
+
+    The labels are out whatever the service answers, so a failure here does not undo the
+    print; it is logged by its type (the access log then lacks this print).
+    """
+    from client.errors import IhrError
+
+    try:
+        await client.report_prints(order_id, specimen_ids, reprint=reprint)
+    except IhrError as exc:
+        log.warning("print not reported to the access log: %s", type(exc).__name__)
 
 
 async def collect(client: Any, order: Any, when: datetime, who: str) -> m.CollectionStored:

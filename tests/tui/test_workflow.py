@@ -31,7 +31,9 @@ async def fetch_order(settings: Any, order_id: str) -> Any:
         await client.aclose()
 
 
-async def test_context_to_saved_printed_sent_order(app_factory: Any, settings: Any, spool: Path) -> None:
+async def test_context_to_saved_printed_sent_order(
+    app_factory: Any, settings: Any, spool: Path, sandbox: Any, tmp_path: Path
+) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
@@ -88,6 +90,17 @@ async def test_context_to_saved_printed_sent_order(app_factory: Any, settings: A
     for specimen in stored.specimens:
         assert specimen.id in zpl
     assert zpl.count("^XA") == len(stored.specimens)
+
+    # the office's privacy officer sees the print of each label in the patient's access log
+    from client.api import IhrClient
+    from ihr.helseid import SCOPE_AUDIT
+    from tests.helseid import auth_for
+
+    async with IhrClient(sandbox.url, auth_for(sandbox, tmp_path / "personvern", scopes=(SCOPE_AUDIT,))) as officer:
+        log = await officer.get_audit(DEMO_PATIENT_ID)
+    printed = [e.object for e in log.entries if e.action == "labels.print"]  # one row a print job
+    assert len(printed) == 1 and sorted(printed[0].split(",")) == sorted(s.id for s in stored.specimens)
+    assert log.chain_intact
 
 
 async def test_missing_required_answers_are_listed(app_factory: Any) -> None:

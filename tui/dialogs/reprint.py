@@ -156,6 +156,9 @@ class ReprintDialog(SendingDialog[str | None]):
             settings=app.settings,
             user=app.settings.user or None,
         )
+        from tui.workflow import report_prints
+
+        await report_prints(app.client, self.order.id, chosen, reprint=bool(reason))
         if reason:
             return Printed(S.reprinted(len(chosen), copies, reason))
         return Printed(S.printed(len(chosen) * copies, S.PRINTER_KIND.get(app.printer_url.partition("://")[0], "")))

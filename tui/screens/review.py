@@ -108,7 +108,8 @@ class ReviewScreen(MainScreen):
             return
         labels = labels_for_order(order, session.catalog, session.draft.collected_at)
         self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
-        run_job(self, Step.PRINT, workflow.print_labels(labels, app.printer_url, app.journal_path, app.settings))
+        run_job(self, Step.PRINT, workflow.print_labels(app.client, order.id, labels, app.printer_url, app.journal_path,
+                                                        app.settings))
 
     @on(m.LabelsPrinted)
     def _printed(self, message: m.LabelsPrinted) -> None:
