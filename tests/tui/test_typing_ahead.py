@@ -40,3 +40,23 @@ async def test_backspace_in_a_burst_keeps_its_place(app_factory: Any) -> None:
             app.post_message(events.Key(key, char))  # as the driver queues them
         await wait_for(pilot, lambda: app.session.draft.codes == ["NPU19748"])  # P-CRP, not what "crx" finds
         assert search.value == ""
+
+
+async def test_arrows_typed_in_the_search_field_move_the_results_in_a_burst(app_factory: Any) -> None:
+    """"ct", Down, Enter: the second result goes into the basket, typed slowly or in a burst."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        results = app.screen.query_one("#results")
+        await type_text(pilot, "ct")
+        await wait_for(pilot, lambda: len(results.rows) > 2)
+        second = results.rows[1].code
+        await pilot.press("down", "enter")  # one at a time
+        await wait_for(pilot, lambda: app.session.draft.codes == [second])
+        await type_text(pilot, "ct")
+        await wait_for(pilot, lambda: len(results.rows) > 2 and results.cursor_row == 0)
+        third = results.rows[2].code
+        for key, char in [("pagedown", None), ("pageup", None), ("down", None), ("down", None), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))  # one burst
+        await wait_for(pilot, lambda: len(app.session.draft.codes) == 2)
+        assert app.session.draft.codes == [second, third]

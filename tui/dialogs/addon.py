@@ -103,6 +103,10 @@ class AddOnDialog(SendingDialog[tuple[Order, str, list[str]] | None]):
         if self.results:
             results_list.highlighted = 0
 
+    @on(TextInput.Moved, "#addon-search")
+    def _moved(self, event: TextInput.Moved) -> None:
+        self.action_results(event.delta)
+
     def action_results(self, delta: int) -> None:
         results_list = self.query_one("#addon-results", OptionList)
         if self.results:

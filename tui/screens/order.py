@@ -136,6 +136,10 @@ class OrderScreen(MainScreen):
     def _selected(self, event: ResultList.Selected) -> None:
         self.ihr.add_service(event.code)
 
+    @on(TextInput.Moved, "#search")
+    def _moved(self, event: TextInput.Moved) -> None:
+        self.action_cursor(event.delta)
+
     def action_cursor(self, delta: int) -> None:
         self.query_one(ResultList).action_move(delta)
 

@@ -12,17 +12,39 @@ routed before that happens, so "crx<Backspace>p" became "crx" (the p typed, then
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from textual import events
 from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input
 
 
-class TextInput(Input):
-    """An `Input` with a steady cursor whose editing keys keep their order in a burst."""
+class TextInput(Input, inherit_bindings=False):
+    """An `Input` with a steady cursor whose editing keys keep their order in a burst.
+
+    Up, Down, PgUp and PgDn are not a one-line field's: it has nothing to scroll (the scroll
+    keys Input inherits are left out), and it says `Moved` instead, in order with what is
+    typed, for the list that follows the field (the order builder's results).
+    """
+
+    BINDINGS = Input.BINDINGS
+
+    STEPS = {"up": -1, "down": 1, "pageup": -10, "pagedown": 10}
+
+    @dataclass
+    class Moved(Message):
+        """Up, Down, PgUp or PgDn typed in the field: move the list it searches by `delta`."""
+
+        input: TextInput
+        delta: int
+
+        @property
+        def control(self) -> TextInput:
+            return self.input
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -31,6 +53,11 @@ class TextInput(Input):
     async def on_key(self, event: events.Key) -> None:
         if event.is_printable:
             return  # Input's own key handler inserts it
+        if event.key in self.STEPS:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Moved(self, self.STEPS[event.key]))
+            return
         await run_own_binding(self, event)
 
 
@@ -49,9 +76,5 @@ async def run_own_binding(widget: Widget, event: events.Key) -> None:
 
 @cache
 def own_bindings(cls: type[Widget]) -> dict[str, str]:
-    """Key -> action of a widget class's BINDINGS, merged as Textual does (nearest class wins)."""
-    keys: dict[str, str] = {}
-    for base in reversed(cls.__mro__):
-        for binding in Binding.make_bindings(base.__dict__.get("BINDINGS", [])):
-            keys[binding.key] = binding.action
-    return keys
+    """Key -> action of a widget class's own BINDINGS (our widgets inherit none they use)."""
+    return {binding.key: binding.action for binding in Binding.make_bindings(cls.BINDINGS)}
