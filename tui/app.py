@@ -398,12 +398,14 @@ class IhrApp(App[None]):
                 screen.refresh_state()
 
     def _reset_screens(self) -> None:
-        """A new draft: the questions and review screens forget what they showed."""
+        """A new draft: the screens forget what they showed of the old one, their status
+        lines included (news of the old order is not news of this one)."""
         from tui.screens.base import MainScreen
 
-        for mode in ("questions", "review"):
+        for mode in self.MODES:
             screen = self.screen_for_mode(mode)
             if isinstance(screen, MainScreen):
+                screen.set_status("")
                 screen.reset()
 
     def show_status(self, text: str, severity: str = "information") -> None:

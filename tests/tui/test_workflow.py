@@ -103,6 +103,35 @@ async def test_context_to_saved_printed_sent_order(
     assert log.chain_intact
 
 
+async def test_a_new_order_starts_without_the_old_orders_news(app_factory: Any) -> None:
+    """The status line and the steps belong to the order they are about (issue 11, defect 8)."""
+    from tui import messages as m
+
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await pilot.press("f6")
+        await step_done(pilot, "save")
+        await pilot.press("f9")
+        await step_done(pilot, "send")
+        old = app.session.draft.order
+        review = app.screen
+        assert "Sendt" in str(review.query_one("#status").render())
+        await pilot.press("ctrl+n")  # a new order (nothing unsent: no question)
+        await wait_for(pilot, lambda: app.current_mode == "order" and app.session.draft.order is None)
+        assert str(app.screen.query_one("#status").render()).strip() == ""
+        # the old order's answer arriving late (a slow line) does not become the new order's
+        review.post_message(m.OrderSent(old))
+        review.post_message(m.OrderStored(old))
+        await pilot.pause(0.2)
+        assert app.session.draft.order is None
+        assert all(step.state == "pending" for step in app.session.draft.steps.values())
+        assert "Sendt" not in str(app.screen.query_one("#status").render())
+
+
 async def test_missing_required_answers_are_listed(app_factory: Any) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:

@@ -22,7 +22,7 @@ from ihr.rules.questions import format_answer, questions_for
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
-from tui.draft import Step, StepStatus
+from tui.draft import OrderDraft, Step, StepStatus
 from tui.session import URGENT
 from tui.screens.base import MainScreen
 from tui.widgets.basket import requisitions
@@ -51,6 +51,10 @@ class ReviewScreen(MainScreen):
         Binding("ctrl+r", "app.choose_requester", S.KEY_REQUESTER, id="requester"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._started_for: dict[Step, OrderDraft] = {}  # the draft each step's job is for
+
     def compose_body(self) -> ComposeResult:
         yield Static("", id="review-steps")
         with VerticalScroll(id="review-body"):
@@ -77,6 +81,16 @@ class ReviewScreen(MainScreen):
     def _refuse(self, text: str, severity: str = "warning") -> None:
         self.ihr.show_status(text, severity)
 
+    def _start(self, step: Step, job: Any) -> None:
+        """Run a step's job for the open order; what it brings home belongs to that order."""
+        self._started_for[step] = self.session.draft
+        run_job(self, step, job)
+
+    def _still_open(self, step: Step) -> bool:
+        """The order the step was started for is still the open one (not replaced by a new
+        order or another patient meanwhile, whose status it would otherwise take)."""
+        return self._started_for.get(step) is self.session.draft
+
     def save(self) -> None:
         from tui.session import Notice
 
@@ -92,11 +106,12 @@ class ReviewScreen(MainScreen):
             return
         body, key = session.order_to_save()
         self._step(Step.SAVE, StepStatus.RUNNING, S.SAVING)
-        run_job(self, Step.SAVE, workflow.save(app.client, app.outbox, body, key, app.autosave.flush()))
+        self._start(Step.SAVE, workflow.save(app.client, app.outbox, body, key, app.autosave.flush()))
 
     @on(m.OrderStored)
     def _stored(self, message: m.OrderStored) -> None:
-        self.ihr.order_stored(message.order)
+        if self._still_open(Step.SAVE):
+            self.ihr.order_stored(message.order)
 
     def print(self) -> None:
         from printing.orders import labels_for_order
@@ -108,11 +123,13 @@ class ReviewScreen(MainScreen):
             return
         labels = labels_for_order(order, session.catalog, session.draft.collected_at)
         self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
-        run_job(self, Step.PRINT, workflow.print_labels(app.client, order.id, labels, app.printer_url, app.journal_path,
+        self._start(Step.PRINT, workflow.print_labels(app.client, order.id, labels, app.printer_url, app.journal_path,
                                                         app.settings))
 
     @on(m.LabelsPrinted)
     def _printed(self, message: m.LabelsPrinted) -> None:
+        if not self._still_open(Step.PRINT):
+            return
         scheme = self.ihr.printer_url.partition("://")[0].lower()
         self._step(Step.PRINT, StepStatus.DONE, S.printed(message.count, S.PRINTER_KIND.get(scheme, scheme)))
 
@@ -137,10 +154,12 @@ class ReviewScreen(MainScreen):
             return
         draft.collected_at, draft.collected_by = when, who
         self._step(Step.COLLECT, StepStatus.RUNNING, S.COLLECTING)
-        run_job(self, Step.COLLECT, workflow.collect(self.ihr.client, draft.order, when, who))
+        self._start(Step.COLLECT, workflow.collect(self.ihr.client, draft.order, when, who))
 
     @on(m.CollectionStored)
     def _collected(self, message: m.CollectionStored) -> None:
+        if not self._still_open(Step.COLLECT):
+            return
         draft = self.session.draft
         draft.order = message.order
         when = draft.collected_at.strftime("%d.%m.%Y %H:%M") if draft.collected_at else ""
@@ -155,10 +174,12 @@ class ReviewScreen(MainScreen):
             self._refuse(S.ALREADY_SENT)
         else:
             self._step(Step.SEND, StepStatus.RUNNING, S.SENDING)
-            run_job(self, Step.SEND, workflow.send(self.ihr.client, draft.order.id))
+            self._start(Step.SEND, workflow.send(self.ihr.client, draft.order.id))
 
     @on(m.OrderSent)
     def _sent(self, message: m.OrderSent) -> None:
+        if not self._still_open(Step.SEND):
+            return
         self.session.draft.order = message.order
         self._step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
         self.ihr.autosave.flush()  # sent: the autosaved draft goes
@@ -169,6 +190,8 @@ class ReviewScreen(MainScreen):
         if failure.name not in S.STEP_NAMES:
             return
         failure.stop()
+        if not self._still_open(Step(failure.name)):
+            return  # about an order no longer open: its draft keeps what it had
         kept = failure.name == Step.SAVE and (failure.is_a("ServiceUnavailable") or failure.is_a("Unauthorized"))
         text = S.failed(S.STEP_NAMES[failure.name], failure.text) + (" " + S.OUTBOX_KEPT if kept else "")
         self._step(Step(failure.name), StepStatus.FAILED, text)
