@@ -83,6 +83,8 @@ class IhrApp(App[None]):
         Binding("f10", "go_worklist", S.KEY_WORKLIST, id="worklist"),
         Binding("ctrl+q", "request_quit", S.KEY_QUIT, id="quit", priority=True),
         Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", priority=True),
+        # Everywhere, as the banner says; shown in the review's key bar (room at 80 columns).
+        Binding("ctrl+r", "choose_requester", S.KEY_REQUESTER, show=False, id="requester_any"),
         Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
         # Priority, so focus moves before the keys typed right after Tab are routed: a fast
         # typist or a scanner with a Tab suffix would otherwise type into the old field.
@@ -465,6 +467,8 @@ class IhrApp(App[None]):
         target = {"go": parameters[0] if parameters else None, "go_patient": "patient", "go_worklist": "worklist"}
         if action in target:
             return not (target[action] == self.current_mode or isinstance(self.screen, ModalScreen))
+        if action == "choose_requester":
+            return not isinstance(self.screen, ModalScreen)
         return True
 
     def action_help(self) -> None:

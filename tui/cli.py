@@ -99,6 +99,11 @@ def _run_app(context: Any, make_settings: Any) -> int:
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2
+    if not (context.office_her_id or settings.office_her_id):  # orders and drafts belong to an office
+        from tui import strings as S
+
+        print(f"ihr: {S.OFFICE_MISSING}", file=sys.stderr)
+        return 2
     from tui.app import make_app
 
     app = make_app(

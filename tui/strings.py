@@ -395,6 +395,10 @@ CATALOG_FAILED = "Fikk ikke hentet katalogen."
 NO_CATALOG = "Katalogen er ikke lastet ennå."
 NO_PATIENT = "Velg en pasient først (F2)."
 NO_REQUESTER = "Ingen rekvirent er valgt."
+OFFICE_MISSING = (
+    "Kontorets HER-id mangler: sett office_her_id i innstillingene, IHR_OFFICE_HER_ID, "
+    "eller --office (eller office i EPJ-filen)."
+)
 SCANNED_SPECIMEN = "Skannet prøveetikett"
 ERROR_TITLE = "Feil"
 WARNING_TITLE = "Advarsel"

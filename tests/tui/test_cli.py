@@ -58,7 +58,8 @@ def test_a_key_file_others_can_read_stops_ihr_before_the_screen(tmp_path: Path) 
     key = tmp_path / "nokkel.json"
     write_new_key(key)
     os.chmod(key, 0o640)
-    env = dict(os.environ, IHR_CLIENT_ID="kontor-1", IHR_CLIENT_KEY_FILE=str(key), XDG_CONFIG_HOME=str(tmp_path))
+    env = dict(os.environ, IHR_CLIENT_ID="kontor-1", IHR_CLIENT_KEY_FILE=str(key), XDG_CONFIG_HOME=str(tmp_path),
+               IHR_OFFICE_HER_ID="99200101")
     run = [sys.executable, "-c", "from tui.cli import main; main([])"]
     proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert proc.returncode == 2
@@ -68,6 +69,22 @@ def test_a_key_file_others_can_read_stops_ihr_before_the_screen(tmp_path: Path) 
     env.pop("IHR_CLIENT_ID")
     proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert proc.returncode == 2 and "Klient-id mangler" in proc.stderr
+
+
+def test_without_an_office_ihr_stops_before_the_screen(tmp_path: Path) -> None:
+    """Orders and autosaved drafts belong to an office: without its HER-id nothing can be saved."""
+    import os
+
+    from client.signin import write_new_key
+
+    key = tmp_path / "nokkel.json"
+    write_new_key(key)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IHR_")}
+    env.update(IHR_CLIENT_ID="kontor-1", IHR_CLIENT_KEY_FILE=str(key), XDG_CONFIG_HOME=str(tmp_path))
+    run = [sys.executable, "-c", "from tui.cli import main; main(['--patient', '15880099903'])"]
+    proc = subprocess.run(run, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert proc.returncode == 2 and "Kontorets HER-id mangler" in proc.stderr
+    assert "\x1b[" not in proc.stdout  # the app never started drawing
 
 
 @pytest.mark.parametrize("argv", [["printer", "--help"], ["sandbox", "--help"]])

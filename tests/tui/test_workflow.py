@@ -294,6 +294,9 @@ async def test_choose_requester_by_hpr(app_factory: Any) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         await add(pilot, "crp")
+        await pilot.press("ctrl+r")  # from the order builder, as the banner says (issue 11, defect 9)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RequesterDialog")
+        await pilot.press("escape")
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("ctrl+r")
