@@ -65,6 +65,7 @@ def build_index(catalog: Any) -> Any:
     from ihr.rules.search import CatalogIndex
 
     index = CatalogIndex(catalog.services)
+    index.prepare_typos()
     gc.collect()
     try:  # glibc keeps freed memory of the catalog's JSON parse unless asked
         import ctypes

@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ihr.models import Catalog, Discipline
-from ihr.rules.search import CatalogIndex, normalise, search_entries, strip_system_prefix, words
+from ihr.rules.search import (
+    CatalogIndex,
+    normalise,
+    one_typo_apart,
+    search_entries,
+    strip_system_prefix,
+    undoubled,
+    words,
+)
 
 from .conftest import SERVICES
 
@@ -76,7 +84,8 @@ def test_multi_word_needs_every_word(index: CatalogIndex) -> None:
 
 def test_ae_oe_aa_stay_meaningful(index: CatalogIndex) -> None:
     assert names(index, "røntgen") == ["Røntgen bekken", "Røntgen thorax"]
-    assert names(index, "rontgen") == []
+    assert index.search("rontgen").total == 2  # not the same word: found only as one typo away (tier 5)
+    assert names(index, "rontgen thorax") == ["Røntgen thorax"]
     assert names(index, "RØNTGEN") == names(index, "røntgen")
     assert names(index, "lungerøntgen") == ["Røntgen thorax"]
 
@@ -142,7 +151,33 @@ def test_results_are_exactly_the_matching_services(fragments: list[str], discipl
         and all(any(f in w for w in _all_words(s)) for f in words(" ".join(fragments)))
     }
     assert [s.code for s in got] == list(dict.fromkeys(s.code for s in got))  # no duplicates
-    assert {s.code for s in got} == expected
+    assert got.total == len(got)
+    if expected:
+        assert {s.code for s in got} == expected
+        return
+    for s in got:  # nothing matched as typed: only services one typo away (tier 5)
+        for f in words(" ".join(fragments)):
+            assert any(f in w for w in _all_words(s)) or (
+                len(f) >= 4 and f.isalpha() and any(one_typo_apart(undoubled(f), undoubled(w)) for w in _all_words(s))
+            ), (f, s.code)
+
+
+def test_a_word_one_typo_away_is_found_when_nothing_matches(index: CatalogIndex) -> None:
+    assert names(index, "ferittin") == names(index, "ferritin") != []  # a letter doubled wrongly
+    assert names(index, "ferirtin") == names(index, "ferritin")  # two letters swapped
+    assert index.search("ferritni").total == 1
+    assert names(index, "crx") == []  # short words are not guessed
+    code = next(s.code for s in SERVICES if s.code[-1].isdigit())
+    wrong = code[:-1] + str((int(code[-1]) + 1) % 10)
+    if all(s.code != wrong for s in SERVICES):
+        assert index.search(wrong).total == 0  # a code is never guessed: it would be another analysis
+
+
+def test_the_list_says_how_many_matched_in_all(index: CatalogIndex) -> None:
+    everything = index.search("", limit=10_000)
+    assert len(index.search("", limit=3)) == 3 and index.search("", limit=3).total == len(everything)
+    p = index.search("p", limit=2)
+    assert len(p) == 2 and p.total == len(index.search("p", limit=10_000))
 
 
 def test_decomposed_input_keeps_aa() -> None:

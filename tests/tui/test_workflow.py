@@ -341,3 +341,14 @@ async def test_a_refused_order_leaves_the_outbox_and_keeps_the_basket(app_factor
         assert len(app.outbox) == 0
         assert "utboksen" not in app.session.draft.steps["save"].text
         assert app.session.draft.codes == ["NPU19748"]
+
+
+async def test_search_forgives_a_typo_and_counts_every_match(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        info = app.screen.query_one("#search-info")
+        total = len(app.session.catalog.services)
+        assert f"50 av {total} treff" in str(info.render())  # the list shows 50 of all the services
+        await add(pilot, "ferittin")  # a letter doubled wrongly: still found, and Enter takes it
+        assert [s.name for s in app.session.draft.services] == ["P-Ferritin"]

@@ -105,7 +105,7 @@ class OrderScreen(MainScreen):
         short = S.DISCIPLINES_SHORT
         self.query_one(ResultList).set_rows([ResultRow(s.code, short.get(s.discipline, ""), s.name) for s in results])
         scope = S.DISCIPLINES[self.discipline] if self.discipline else S.DISCIPLINE_ALL
-        self.query_one("#search-info", Static).update(f"{scope} · {S.search_count(len(results), len(results))}")
+        self.query_one("#search-info", Static).update(f"{scope} · {S.search_count(len(results), results.total)}")
 
     def _show_support(self, code: str | None) -> None:
         catalog = self.session.catalog
