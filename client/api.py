@@ -434,6 +434,11 @@ class IhrClient:
         resp = await self._request("GET", "patients", route="/patients?q=", retry=True, params={"q": q})
         return self._parse(resp, PatientSearchResult)
 
+    async def list_requesters(self) -> list[Requester]:
+        """The signed-in office's requesting doctors."""
+        resp = await self._request("GET", "requesters", route="/requesters", retry=True)
+        return self._parse(resp, list[Requester])
+
     async def get_requester(self, hpr: str) -> Requester:
         resp = await self._request("GET", f"requesters/{_seg(hpr)}", route="/requesters/{hpr}", retry=True)
         return self._parse(resp, Requester)

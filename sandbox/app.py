@@ -346,6 +346,11 @@ def create_app(
             audit(caller, patient.id, "patient.search")
         return _json(_dump(PatientSearchResult(patients=found)))
 
+    @api.get("/requesters", response_model=list[Requester], tags=["personer"])
+    def list_requesters(caller: Caller) -> Response:
+        """The signed-in office's requesting doctors (for choosing one)."""
+        return _json([_dump(r) for r in db.requesters_of(caller.office_her_id)])
+
     @api.get("/requesters/{hpr}", response_model=Requester, responses={404: _problem_doc("Ukjent rekvirent")}, tags=["personer"])
     def get_requester(hpr: str) -> Response:
         requester = db.requester(hpr.strip())

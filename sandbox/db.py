@@ -276,6 +276,12 @@ class Database:
         rows = self._query("SELECT json FROM requesters WHERE hpr = ?", (hpr,))
         return Requester.model_validate_json(rows[0]["json"]) if rows else None
 
+    def requesters_of(self, office_her_id: str) -> list[Requester]:
+        """The office's requesting doctors, by name."""
+        rows = self._query("SELECT json FROM requesters")
+        found = [r for r in (Requester.model_validate_json(row["json"]) for row in rows) if r.office_her_id == office_her_id]
+        return sorted(found, key=lambda r: (r.person_name[1].casefold(), r.person_name[0].casefold(), r.hpr))
+
     def office(self, her_id: str) -> Office | None:
         rows = self._query("SELECT json FROM offices WHERE her_id = ?", (her_id,))
         return Office.model_validate_json(rows[0]["json"]) if rows else None

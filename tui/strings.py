@@ -74,6 +74,9 @@ KEY_REQUESTER = "Rekvirent"
 REQUESTER_TITLE = "Velg rekvirent"
 REQUESTER_LABEL = "Rekvirentens HPR-nummer"
 REQUESTER_BAD = "Et HPR-nummer har 6 til 9 siffer."
+REQUESTER_OFFICE = "Eller velg en av kontorets leger (↑/↓):"
+REQUESTER_LOADING = "Henter kontorets leger …"
+REQUESTER_NONE = "Kontoret har ingen registrerte leger."
 REQUESTER_NOT_FOUND = "Fant ingen rekvirent med dette HPR-nummeret."
 CMD_REQUESTER = ("Bytt rekvirent", "Velg legen bestillingen gjelder (HPR-nummer)")
 

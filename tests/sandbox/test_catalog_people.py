@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from ihr.models import Catalog, PatientSearchResult, Requester
@@ -60,6 +62,19 @@ def test_requester_by_hpr(client: httpx.Client) -> None:
     assert r.status_code == 200
     assert Requester.model_validate(r.json()).hpr == DEMO_REQUESTER_HPR
     assert_problem(client.get("/requesters/123"), 404)
+
+
+def test_the_offices_requesters_and_only_theirs(signed_in: Any) -> None:
+    from sandbox.seed.people import seed_requesters
+
+    def listed(office: str, hpr: str) -> list[str]:
+        r = signed_in(office, hpr).get("/requesters")
+        assert r.status_code == 200
+        return [Requester.model_validate(x).hpr for x in r.json()]
+
+    for office in {r.office_her_id for r in seed_requesters()}:
+        someone = next(r for r in seed_requesters() if r.office_her_id == office)
+        assert sorted(listed(office, someone.hpr)) == sorted(r.hpr for r in seed_requesters() if r.office_her_id == office)
 
 
 def test_unknown_paths_and_methods_are_problems(client: httpx.Client) -> None:

@@ -179,5 +179,8 @@ def test_requester_dialog(snap_compare: Any, app_factory: Any, size: tuple[int, 
         await wait_for(pilot, lambda: pilot.app.current_mode == "review")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "RequesterDialog")
+        doctors = pilot.app.screen.query_one("#requester-list")
+        await wait_for(pilot, lambda: doctors.option_count > 1)  # the office's doctors have come
+        await pilot.press("down")  # the first of them, into the field
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)

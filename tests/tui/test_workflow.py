@@ -315,6 +315,22 @@ async def test_choose_requester_by_hpr(app_factory: Any) -> None:
         assert app.session.requester.hpr == "990100349"
 
 
+async def test_choose_requester_from_the_offices_doctors(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RequesterDialog")
+        doctors = app.screen.query_one("#requester-list")
+        await wait_for(pilot, lambda: doctors.option_count > 1)
+        listed = [doctors.get_option_at_index(i).id for i in range(doctors.option_count)]
+        assert app.session.requester.hpr in listed  # the office's doctors, the current one among them
+        current = listed.index(app.session.requester.hpr)
+        key, other = ("down", listed[current + 1]) if current + 1 < len(listed) else ("up", listed[current - 1])
+        await pilot.press(key, "enter")  # the next doctor's number into the field, and take it
+        await wait_for(pilot, lambda: app.session.requester.hpr == other)
+
+
 async def test_patient_by_name_then_pick_from_the_list(app_factory: Any) -> None:
     app = app_factory(context=False)
     async with app.run_test(size=(80, 24)) as pilot:
