@@ -216,8 +216,10 @@ def basket_summary(services: int, requisitions: int) -> str:
 
 # ---- groups -----------------------------------------------------------------------
 GROUPS_TITLE = "Grupper"
+GROUPS_FILTER = "Skriv for å finne en gruppe"
 GROUPS_HINT = "Enter legger gruppen i kurven. Ctrl+E endrer, Ctrl+D sletter egne grupper."
-GROUPS_NONE = "Ingen grupper ennå. Lag en fra kurven med F9."
+GROUPS_NONE = "Ingen grupper ennå. Lag en fra kurven med Ctrl+N."
+GROUPS_NO_MATCH = "Ingen grupper passer til det du har skrevet."
 GROUP_OFFICE = "kontoret"
 GROUP_PERSONAL = "egen"
 GROUP_NAME_TITLE = "Ny gruppe fra kurven"

@@ -59,6 +59,26 @@ async def test_group_into_basket_then_make_rename_delete_own(app_factory: Any) -
         await wait_for(pilot, lambda: not any(g.name == "Min TSH 2" for g in app.session.groups))
 
 
+async def test_typed_letters_find_a_group_in_a_burst(app_factory: Any) -> None:
+    from textual import events
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        diabetes = next(g for g in app.session.groups if g.name == "Diabetes årskontroll")
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
+        for ch in "årskon":  # one burst, then Enter
+            app.post_message(events.Key(ch, ch))
+        app.post_message(events.Key("enter", "\r"))
+        await wait_for(pilot, lambda: app.current_mode == "order" and app.session.draft.items)
+        assert set(app.session.draft.codes) == set(diabetes.service_codes)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "GroupsDialog")
+        await type_text(pilot, "finnes ikke")
+        assert S.GROUPS_NO_MATCH in str(app.screen.query_one("#group-list").get_option_at_index(0).prompt)
+
+
 async def test_a_regional_group_is_refused_alike_by_the_app_and_the_service(app_factory: Any, sandbox: Any) -> None:
     """One rule (`ihr.rules.groups`): the app offers no edit the service would refuse."""
     from client.errors import Forbidden

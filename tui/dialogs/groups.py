@@ -1,4 +1,8 @@
-"""Groups (saved order templates): pick one into the basket, make, rename or delete one."""
+"""Groups (saved order templates): pick one into the basket, make, rename or delete one.
+
+Letters typed go to the filter field on top and narrow the list ("diab" Enter); Up and Down
+move in the list, Enter takes the highlighted group, in order with the keys around them.
+"""
 
 from __future__ import annotations
 
@@ -21,31 +25,50 @@ class GroupsDialog(Dialog[Group | None]):
     BINDINGS = [
         Binding("escape", "close", S.KEY_BACK, id="groups_close", key_display="Esc"),
         Binding("enter", "pick", S.KEY_PICK, id="groups_pick", show=True),
-        Binding("ctrl+e", "rename", S.KEY_EDIT, id="groups_edit"),
-        Binding("ctrl+d", "delete", S.KEY_DELETE, id="groups_delete"),
+        # priority: the filter field has keys of its own for Ctrl+E and Ctrl+D
+        Binding("ctrl+e", "rename", S.KEY_EDIT, id="groups_edit", priority=True),
+        Binding("ctrl+d", "delete", S.KEY_DELETE, id="groups_delete", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box groups-box") as box:
             box.border_title = S.GROUPS_TITLE
+            yield TextInput(placeholder=S.GROUPS_FILTER, id="group-filter", compact=True)
             yield OptionList(id="group-list")
             yield Static(S.GROUPS_HINT, classes="dialog-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_groups()
-        self.query_one(OptionList).focus()
+        self.query_one("#group-filter", TextInput).focus()
 
     @property
     def groups(self) -> list[Group]:
-        return list(self.session.groups or [])
+        """The groups the filter lets through, in the service's order."""
+        typed = self.query_one("#group-filter", TextInput).value.casefold().split()
+        return [g for g in self.session.groups or [] if all(w in g.name.casefold() for w in typed)]
+
+    @on(TextInput.Changed, "#group-filter")
+    def _filtered(self) -> None:
+        self.query_one(OptionList).highlighted = None
+        self.refresh_groups()
+
+    @on(TextInput.Moved, "#group-filter")
+    def _moved(self, event: TextInput.Moved) -> None:
+        ol = self.query_one(OptionList)
+        if self.groups:
+            ol.highlighted = max(0, min(len(self.groups) - 1, (ol.highlighted or 0) + event.delta))
+
+    @on(TextInput.Submitted, "#group-filter")
+    def _submitted(self) -> None:
+        self.action_pick()
 
     def refresh_groups(self) -> None:
         ol = self.query_one(OptionList)
         highlighted = ol.highlighted
         ol.clear_options()
         if not self.groups:
-            ol.add_option(Option(S.GROUPS_NONE, disabled=True))
+            ol.add_option(Option(S.GROUPS_NO_MATCH if self.session.groups else S.GROUPS_NONE, disabled=True))
             return
         for g in self.groups:
             scope = S.GROUP_PERSONAL if g.scope == "personal" else S.GROUP_OFFICE
