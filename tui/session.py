@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ihr.localtime import OSLO
 from tui import strings as S
 from tui.context import LaunchContext
 from tui.draft import OrderDraft
@@ -46,7 +47,8 @@ class OrderSession:
     ) -> None:
         self.context = context or LaunchContext()
         self.office_her_id = self.context.office_her_id or office_her_id or ""
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now().astimezone())
+        #: Norwegian time, whatever the machine's zone: every time shown or printed agrees
+        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(OSLO))
         self.catalog: Catalog | None = None
         self.catalog_note = ""  # shown in the banner: the catalog is an old copy, and why
         self.index: Any = None  # ihr.rules.search.CatalogIndex (of SearchEntry or Service)

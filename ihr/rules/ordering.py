@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from ihr.localtime import format_no
 from ihr.models import Discipline, Patient, Service
 
 RequisitionKind = Literal["rekvisisjon", "henvisning"]
@@ -80,6 +81,6 @@ def recent_duplicate(
 def duplicate_warning(service: Service, last: datetime) -> str:
     """The Norwegian warning text for `recent_duplicate`'s answer."""
     return (
-        f"{service.name} ble bestilt {last.strftime('%d.%m.%Y')}, for under "
+        f"{service.name} ble bestilt {format_no(last, '%d.%m.%Y')}, for under "
         f"{service.order_interval_days} dager siden"
     )

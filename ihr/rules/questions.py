@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timezone
 from typing import Any
 
+from ihr.localtime import format_no
 from ihr.models import AnswerType, AnswerValue, EnableWhen, FieldProblem, Question, Service
 
 _TRUE = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
@@ -390,7 +391,7 @@ def format_answer(question: Question, value: AnswerValue) -> str:
         case AnswerType.DATE if (d := _as_date(value)) is not None:
             return d.strftime("%d.%m.%Y")
         case AnswerType.DATETIME if isinstance(value, str) and (dt := _parse_iso_local(value)):
-            return dt.strftime("%d.%m.%Y %H:%M")
+            return format_no(dt)  # Norwegian time (a naive answer is taken to be so already)
     return str(value)
 
 

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
+from ihr.localtime import format_no
 from tui import strings as S
 from tui.dialogs.base import Dialog
 from tui.widgets.keybar import KeyBar
@@ -34,7 +35,7 @@ class CollectionDialog(Dialog[tuple[datetime, str] | None]):
         with Vertical(classes="dialog-box") as box:
             box.border_title = S.COLLECT_TITLE
             yield Label(S.COLLECT_TIME)
-            yield TextInput(self.now.strftime(TIME_FORMAT), id="collect-time")
+            yield TextInput(format_no(self.now, TIME_FORMAT), id="collect-time")
             yield Label(S.COLLECT_BY)
             yield TextInput(self.who, id="collect-by", max_length=80)
             yield Static("", classes="dialog-error", id="collect-error")

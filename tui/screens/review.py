@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ihr.localtime import format_no
 from ihr.rules.questions import format_answer, questions_for
 from tui import messages as m
 from tui import strings as S
@@ -162,7 +163,7 @@ class ReviewScreen(MainScreen):
             return
         draft = self.session.draft
         draft.order = message.order
-        when = draft.collected_at.strftime("%d.%m.%Y %H:%M") if draft.collected_at else ""
+        when = format_no(draft.collected_at) if draft.collected_at else ""
         self._step(Step.COLLECT, StepStatus.DONE,
                    S.collected(len(message.order.specimens), when, draft.collected_by or ""))
 
