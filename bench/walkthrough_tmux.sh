@@ -55,5 +55,14 @@ keys F5; snap "F5: review at 80x24"
 tmux capture-pane -e -p -t "$SESSION" > "$DATA2/pane-ansi.txt"
 wide=$(grep -c -E $'\e\\[[0-9;]*(38|48);[25];' "$DATA2/pane-ansi.txt" || true)
 echo "=== 16-colour check: lines with 256-colour or truecolour SGR codes on the 80x24 screen: ${wide}" >> "$OUT"
+keys C-q; snap "Ctrl+Q with an unsent basket: the quit dialog promises it comes back" 1
+keys j; sleep 2
+tmux kill-session -t "$SESSION" 2>/dev/null || true
+
+# Third pass: the same demo folder again, as the next morning: the basket is back.
+SESSION=ihr-walk-again-$$
+tmux new-session -d -s "$SESSION" -x 80 -y 24 "TERM=xterm TEXTUAL_COLOR_SYSTEM=standard uv run ihr demo --no-context --data-dir $DATA2; sleep 30"
+sleep 6
+keys -l "$FNR"; keys Enter; snap "ihr demo started again, the same patient opened: the basket and the answers are back" 2
 keys C-q; sleep 1; keys j; sleep 2
 echo "transcript: $OUT"

@@ -218,10 +218,11 @@ class IhrApp(App[None]):
     def _patient_ready(self, message: m.PatientReady) -> None:
         if self.autosave.waiting:
             self.autosave.flush()  # the previous patient's last changes
-        if self.session.set_patient(message.patient, message.history):
+        changed = self.session.set_patient(message.patient, message.history)
+        self.switch_mode("order")  # first: what the restore says goes on the order builder's line
+        if changed:
             self._reset_screens()
             self._restore_draft()
-        self.switch_mode("order")
         self.state_changed()
         self._add_pending()
 

@@ -13,6 +13,7 @@ start-up imports only what the first screen needs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -124,11 +125,21 @@ def cmd_app(argv: list[str]) -> int:
     return _run_app(_resolve_context(args), _settings)
 
 
+#: How long each simulated lab takes per step (receipt, acceptance, analysis, ...) in the demo:
+#: time enough to add an analysis or cancel one before the lab has done it.
+DEMO_LAB_DELAY_S = 60.0
+
+
 def cmd_demo(argv: list[str]) -> int:
-    import tempfile
+    """The app on an embedded sandbox and a file printer, kept in the user data dir: a basket
+    left at quit is there at the next start (`--fresh` starts clean)."""
+    import shutil
 
     p = _Parser(prog="ihr demo", description="Programmet mot en innebygd sandkasse og en filskriver.")
     p.add_argument("--data-dir", type=Path, help="mappe for sandkassens database og etikettene")
+    p.add_argument("--fresh", action="store_true", help="start med tom sandkasse og uten lagret arbeid")
+    p.add_argument("--lab-delay", type=float, default=None, metavar="SEK",
+                   help=f"sekunder laboratoriene bruker per steg (standard: {DEMO_LAB_DELAY_S:.0f})")
     p.add_argument("--no-context", action="store_true", help="start uten pasient (pasientsøk)")
     _context_args(p)
     args = p.parse_args(argv)
@@ -140,8 +151,15 @@ def cmd_demo(argv: list[str]) -> int:
     from sandbox.server import EmbeddedSandbox
     from tui.context import LaunchContext
 
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="ihr-demo-"))
-    data_dir.mkdir(parents=True, exist_ok=True)
+    from ihr.settings import default_data_dir
+
+    data_dir = args.data_dir or default_data_dir() / "demo"
+    if args.fresh and data_dir.exists():
+        shutil.rmtree(data_dir)  # the demo's own folder: a synthetic sandbox and its labels
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    lab_delay = args.lab_delay if args.lab_delay is not None else float(
+        os.environ.get("IHR_DEMO_LAB_DELAY_S", DEMO_LAB_DELAY_S)
+    )
     spool = data_dir / "etiketter"
     given = _resolve_context(args)
     demo = LaunchContext(
@@ -149,7 +167,7 @@ def cmd_demo(argv: list[str]) -> int:
     )
     context = given.merged(demo)
     key_file = data_dir / "klientnokkel.json"
-    with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3") as sandbox:
+    with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3", lab_delay_s=lab_delay) as sandbox:
         # The demo is a client like any other: a key of its own, registered for the demo office.
         sandbox.register_client(DEMO_CLIENT_ID, write_new_key(key_file), DEMO_OFFICE_HER_ID, SCOPES, "ihr demo")
 
@@ -168,6 +186,7 @@ def cmd_demo(argv: list[str]) -> int:
     from tui import strings as S
 
     print(S.spool_named(str(spool)))
+    print(S.demo_kept(str(data_dir)))
     return code
 
 

@@ -423,6 +423,10 @@ def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
 
 
+def demo_kept(path: str) -> str:
+    return f"Demoen (sandkasse, kurv og svar) er lagret i {path}; «ihr demo --fresh» starter på nytt."
+
+
 # ---- after the order: worklist, order detail, reprint, add-on, cancel ------------------
 KEY_WORKLIST = "Arbeidsliste"
 KEY_SCOPE = "Bytt liste"
