@@ -86,11 +86,11 @@ def requester_chosen(name: str) -> str:
 
 
 def outbox_resent(n: int) -> str:
-    return f"{n} bestilling(er) fra utboksen er nå lagret i IHR."
+    return f"{counted(n, 'bestilling', 'bestillinger')} fra utboksen er nå lagret i IHR."
 
 
 def outbox_waiting(n: int) -> str:
-    return f"{n} bestilling(er) venter i utboksen på kontakt med IHR."
+    return f"{counted(n, 'bestilling', 'bestillinger')} venter i utboksen på kontakt med IHR."
 BANNER_URGENT = "HASTER"
 BANNER_CACHE = "Katalog fra hurtiglager"
 
@@ -208,10 +208,15 @@ def priority_now(p: str) -> str:
 BASKET_PENDING = "Sjekkes når katalogen er lastet"
 
 
-def basket_summary(services: int, requisitions: int) -> str:
-    s = "analyse" if services == 1 else "analyser"
-    r = "rekvisisjon" if requisitions == 1 else "rekvisisjoner"
-    return f"{services} {s}, {requisitions} {r}"
+def basket_summary(analyses: int, requisitions: int, examinations: int = 0, referrals: int = 0) -> str:
+    """"2 analyser, 1 rekvisisjon"; "1 undersøkelse, 1 henvisning" for imaging; both kinds:
+    "2 analyser, 1 undersøkelse" (the basket's headings name the requisitions and referrals;
+    one line at 80 columns)."""
+    if analyses and examinations:
+        return f"{counted(analyses, 'analyse', 'analyser')}, {counted(examinations, 'undersøkelse', 'undersøkelser')}"
+    if examinations:
+        return f"{counted(examinations, 'undersøkelse', 'undersøkelser')}, {counted(referrals, 'henvisning', 'henvisninger')}"
+    return f"{counted(analyses, 'analyse', 'analyser')}, {counted(requisitions, 'rekvisisjon', 'rekvisisjoner')}"
 
 
 # ---- groups -----------------------------------------------------------------------
@@ -237,7 +242,7 @@ def group_replace(n: int) -> str:
 
 
 def group_added(name: str, n: int) -> str:
-    return f"Gruppen «{name}» lagt i kurven ({n} analyser)."
+    return f"Gruppen «{name}» lagt i kurven ({counted(n, 'analyse', 'analyser')})."
 
 
 def group_saved(name: str) -> str:
@@ -249,7 +254,7 @@ def group_deleted(name: str) -> str:
 
 
 def group_row(name: str, n: int, scope: str) -> str:
-    return f"{name}  ({n} analyser, {scope})"
+    return f"{name}  ({counted(n, 'analyse', 'analyser')}, {scope})"
 
 
 # ---- questions --------------------------------------------------------------------
@@ -290,8 +295,13 @@ REVIEW_PREVIEW = "Forhåndsvisning av etikett"
 TUBE_COLS = ("Nr", "Kork", "Rør", "Materiale", "Analyser", "Prøve-ID")
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """"1 etikett", "2 etiketter": the number with the word in the right number."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def tube_count(tubes: int, labels: int) -> str:
-    return f"{tubes} rør, {labels} etiketter"
+    return f"{tubes} rør, {counted(labels, 'etikett', 'etiketter')}"
 
 
 STEP_SAVE = "Lagre"
@@ -308,14 +318,15 @@ STEP_DONE = "ferdig"
 
 def saved(numbers: list[str], specimens: int) -> str:
     nr = ", ".join(numbers)
-    return f"Lagret: rekvisisjon {nr}. {specimens} prøve-ID-er tildelt."
+    what = "rekvisisjon" if len(numbers) == 1 else "rekvisisjonene"
+    return f"Lagret: {what} {nr}. {counted(specimens, 'prøve-ID', 'prøve-ID-er')} tildelt."
 
 
 PRINTER_KIND = {"file": "filskriveren", "tcp": "Zebra-skriveren", "cups": "CUPS-køen"}
 
 
 def printed(n: int, where: str) -> str:
-    return f"{n} etiketter sendt til {where}."
+    return f"{counted(n, 'etikett', 'etiketter')} sendt til {where}."
 
 
 def collected(n: int, when: str, who: str) -> str:

@@ -77,11 +77,11 @@ class OrderScreen(MainScreen):
             self._show_support(table.rows[table.cursor_row].code if table.row_count else None)
         basket = self.query_one(BasketList)
         basket.show_items(session.draft.items, session.catalog, session.pending)
-        n_req = len(requisitions(session.draft.items, session.catalog)) if session.catalog else 0
-        count = len(session.draft.items) + len(session.pending)
-        self.query_one("#basket-title", Static).update(
-            Text(f"{S.BASKET_TITLE}: {S.basket_summary(count, n_req)}", style="bold")
-        )
+        kinds = [r.kind for r in requisitions(session.draft.items, session.catalog)] if session.catalog else []
+        imaging = sum(1 for service in session.draft.services if service.discipline == "radiologi")
+        analyses = len(session.draft.items) - imaging + len(session.pending)
+        summary = S.basket_summary(analyses, kinds.count("rekvisisjon"), imaging, kinds.count("henvisning"))
+        self.query_one("#basket-title", Static).update(Text(f"{S.BASKET_TITLE}: {summary}", style="bold"))
 
     # ---- search -------------------------------------------------------------------
     @on(TextInput.Changed, "#search")
