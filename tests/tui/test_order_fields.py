@@ -26,6 +26,7 @@ from tests.tui.test_followup import (  # noqa: F401  (fixtures: the sandbox on a
     step,
 )
 from tests.tui.test_workflow import add
+from tui import strings as S
 
 MR_KNE = "SNG0AG"
 CRP = "NPU19748"
@@ -162,10 +163,10 @@ async def test_lab_and_mr_order_sent_with_its_fields_then_addon_and_cancel_as_me
         assert f"(svar på melding {number}, REQ_RTG)" in static_text(detail, "#detail-messages")
 
 
-async def test_text_a_message_cannot_carry_is_said_in_place_and_never_saved(
+async def test_text_a_message_cannot_carry_is_said_in_place_and_never_saved_and_a_copy_recipient_is_looked_up(
     app_factory: Any, settings: Any, sandbox: Any
 ) -> None:
-    from tui.screens.questions import CLINICAL_KEY
+    from tui.screens.questions import CLINICAL_KEY, COPY_OTHER_KEY
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -190,8 +191,19 @@ async def test_text_a_message_cannot_carry_is_said_in_place_and_never_saved(
         row.field.value = "Ring meg"
         await pilot.pause()
         assert not row.error.display
+
+        # another doctor by HPR-nummer: looked up, the name shown under the field
+        other = screen.fields[COPY_OTHER_KEY]
+        other.field.focus()
+        await type_text(pilot, "990999999")
+        await wait_for(pilot, lambda: "Fant ingen lege med HPR-nummer 990999999" in str(other.error.content))
+        assert S.copy_unknown("990999999") in static_text(screen, "#questions-missing")
+        other.field.value = ""
+        await type_text(pilot, "990100458")
+        await wait_for(pilot, lambda: "Yasmin Bergersen Ødegård (HPR 990100458)" in str(other.error.content))
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("f6")
         await step_done(pilot, "save")
-        assert app.session.draft.order.clinical_info == "Ring meg"
+        saved = app.session.draft.order
+        assert saved.clinical_info == "Ring meg" and [c.hpr for c in saved.copy_recipients] == ["990100458"]
