@@ -117,6 +117,8 @@ class OrderSession:
 
     def set_requester(self, requester: Requester) -> None:
         self.requester, self.requester_peek = requester, None
+        if self.draft.copy_to_gp == requester.hpr and not self.draft.locked:
+            self.draft.copy_to_gp = None  # the fastlege is the requester now: no copy to herself
 
     def forget_peeks(self) -> None:
         """Start-up failed: what the preview showed was never confirmed."""

@@ -271,3 +271,12 @@ def test_the_fields_survive_the_autosave(tmp_path: Any) -> None:
     fields = ("payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
               "modality_change")
     assert {f: getattr(back, f) for f in fields} == {f: getattr(d, f) for f in fields}
+
+
+def test_the_fastlege_who_becomes_the_requester_gets_no_copy() -> None:
+    s = session()
+    s.add_service(CRP)
+    gp = s.gp_offer()
+    s.draft.copy_to_gp = gp
+    s.set_requester(next(r for r in seed_requesters() if r.hpr == gp))
+    assert s.gp_offer() is None and s.draft.order_input("p", gp, DEMO_OFFICE_HER_ID).copy_to_hpr == []
