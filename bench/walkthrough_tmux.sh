@@ -30,6 +30,7 @@ keys F4;                  snap "F4: the guided questions, with what is missing"
 keys -l "n";              snap "gravid: Nei (the letter n answers the choice)"
 keys Tab; keys -l "i går"; snap "Tab to the date field, 'i går' typed: the Norwegian validation message"
 keys C-u; keys Tab; keys -l "Langvarig hoste"; snap "Ctrl+U clears it; Tab to the problemstilling, typed"
+keys Tab; keys -l "j";    snap "Tab to the modality statement (asked on every imaging referral): j answers Ja"
 keys F5;                  snap "F5: review"
 keys F6;                  snap "F6: saved (requisition numbers and specimen ids allocated)" 2
 keys F7;                  snap "F7: labels printed to the file spool" 2

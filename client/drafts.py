@@ -4,7 +4,8 @@ One row per patient and office (one open order each), written by the TUI a momen
 each change to the basket, answers, priority, comment or requester, and removed once the
 order is sent or the secretary deliberately discards it. Only what the open work needs:
 patient id, requester HPR, office HER-id, the basket as (service code, lab HER-id), the
-answers as typed and as parsed, priority, comment, and, once a save was attempted, its
+answers as typed and as parsed, priority, comment, the payment category, copy recipients' HPR-numre,
+diagnosis code and text, clinical information, the imaging modality statement, and, once a save was attempted, its
 idempotency key with the body it went with and the order id the service gave back. No
 name, no address. Table `drafts` in the app's one SQLite file.
 """
@@ -49,6 +50,14 @@ class DraftSnapshot:
     submitted: str | None = None  # the OrderInput JSON that went with the key
     order_id: str | None = None  # set once the service holds the order
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The order's other fields (tui.draft.OrderDraft says what each is); absent in older rows.
+    payment_category: str = "1"
+    copy_to_gp: str | None = None  # HPR-nummer
+    copy_other: str = ""  # HPR-numre as typed
+    diagnosis_code: str = ""
+    diagnosis_text: str = ""
+    clinical_info: str = ""
+    modality_change: bool | None = None
 
     def to_json(self) -> str:
         data = asdict(self)

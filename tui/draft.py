@@ -3,13 +3,15 @@
 Plain Python, no Textual: the screens read and change it through the app, the tests can
 build one directly. Nothing here does I/O.
 
-Every change to what the autosave keeps (basket, answers, priority, comment, key, order)
+Every change to what the autosave keeps (basket, answers, priority, comment, the order's
+other fields (payment, copies, diagnosis, clinical information, modality), key, order)
 bumps `revision` and calls `on_change`, whoever made it (the screens write the answers
 directly); the app coalesces those calls into one write to `client.drafts`.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -66,7 +68,11 @@ class _TrackedDict(dict):  # type: ignore[type-arg]
 
 
 #: The fields the autosave keeps; setting one of them is a change.
-_KEPT = frozenset({"items", "answers", "raw_answers", "priority", "comment", "idempotency_key", "submitted", "order"})
+_KEPT = frozenset({
+    "items", "answers", "raw_answers", "priority", "comment", "idempotency_key", "submitted", "order",
+    "payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
+    "modality_change",
+})
 
 
 class Step(StrEnum):
@@ -105,6 +111,15 @@ class OrderDraft:
     order: Order | None = None
     collected_at: datetime | None = None
     collected_by: str | None = None
+    # What the requisition carries besides the services and answers (HIS 80821), each with a
+    # default that needs no key: ordinær pasient, no copy, no diagnosis, no clinical info.
+    payment_category: str = "1"  # an ihr.models.PaymentCategory value
+    copy_to_gp: str | None = None  # the fastlege's HPR-nummer when she gets a copy
+    copy_other: str = ""  # other doctors' HPR-numre as typed (space or comma between)
+    diagnosis_code: str = ""  # ICPC-2, as typed
+    diagnosis_text: str = ""
+    clinical_info: str = ""
+    modality_change: bool | None = None  # imaging: may the radiologist change modality (8274)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
@@ -168,9 +183,21 @@ class OrderDraft:
     def set_step(self, step: Step, state: StepStatus, text: str = "") -> None:
         self.steps[step] = StepState(state, text)
 
-    def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
-        from ihr.models import ItemInput, OrderInput, Priority
+    @property
+    def has_imaging(self) -> bool:
+        """An imaging referral is in the basket (it must say whether modality may change)."""
+        return any(s.discipline.value == "radiologi" for s, _ in self.items)
 
+    @property
+    def copy_hprs(self) -> list[str]:
+        """Who gets a copy, by HPR-nummer: the fastlege if chosen, then the others typed."""
+        typed = [t for t in re.split(r"[\s,;]+", self.copy_other) if t]
+        return list(dict.fromkeys(([self.copy_to_gp] if self.copy_to_gp else []) + typed))
+
+    def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
+        from ihr.models import Diagnosis, ItemInput, OrderInput, PaymentCategory, Priority
+
+        code = self.diagnosis_code.strip().upper()
         return OrderInput(
             patient_id=patient_id,
             requester_hpr=requester_hpr,
@@ -179,6 +206,11 @@ class OrderDraft:
             items=[ItemInput(service_code=s.code, lab_her_id=lab or None) for s, lab in self.items],
             answers=dict(self.answers),
             comment=self.comment.strip() or None,
+            payment_category=PaymentCategory(self.payment_category),
+            copy_to_hpr=self.copy_hprs,
+            diagnosis=Diagnosis(code=code, text=self.diagnosis_text.strip()) if code else None,
+            clinical_info=self.clinical_info.strip() or None,
+            modality_change_allowed=self.modality_change if self.has_imaging else None,
         )
 
     def key_for(self, body: OrderInput) -> str:
@@ -212,6 +244,13 @@ class OrderDraft:
             submitted=self.submitted.model_dump_json() if self.submitted is not None else None,
             order_id=self.order.id if self.order is not None else None,
             updated_at=now,
+            payment_category=self.payment_category,
+            copy_to_gp=self.copy_to_gp,
+            copy_other=self.copy_other,
+            diagnosis_code=self.diagnosis_code,
+            diagnosis_text=self.diagnosis_text,
+            clinical_info=self.clinical_info,
+            modality_change=self.modality_change,
         )
 
     @classmethod
@@ -234,6 +273,13 @@ class OrderDraft:
         draft.raw_answers = dict(snap.raw_answers)
         draft.priority = snap.priority
         draft.comment = snap.comment
+        draft.payment_category = snap.payment_category
+        draft.copy_to_gp = snap.copy_to_gp
+        draft.copy_other = snap.copy_other
+        draft.diagnosis_code = snap.diagnosis_code
+        draft.diagnosis_text = snap.diagnosis_text
+        draft.clinical_info = snap.clinical_info
+        draft.modality_change = snap.modality_change
         if snap.idempotency_key and snap.submitted:
             from ihr.models import OrderInput
 

@@ -87,6 +87,32 @@ def diff_rows(shown: Sequence[OrderSummary], fetched: Sequence[OrderSummary]) ->
     return RowDiff(False, changed)
 
 
+# ---- the order's other fields (review and detail) ----------------------------------------
+def order_fields(
+    payment: str, copies: list[str], diagnosis: tuple[str, str] | None, clinical: str | None,
+    modality: bool | None, imaging: bool,
+) -> list[tuple[str, str]]:
+    """(label, value) lines for what a requisition carries besides services and answers:
+    payment always, the rest when there is something to say (the modality statement on
+    every imaging referral, "–" while unanswered)."""
+    from ihr.models import PAYMENT_CATEGORY_TEXTS, PaymentCategory
+
+    try:
+        paid = PAYMENT_CATEGORY_TEXTS[PaymentCategory(payment)]
+    except ValueError:
+        paid = payment
+    lines = [(S.REVIEW_PAYMENT, paid)]
+    if copies:
+        lines.append((S.REVIEW_COPY, ", ".join(copies)))
+    if diagnosis is not None:
+        lines.append((S.REVIEW_DIAGNOSIS, f"{diagnosis[0]} {diagnosis[1]}".strip()))
+    if clinical:
+        lines.append((S.CLINICAL_INFO, clinical))
+    if imaging:
+        lines.append((S.REVIEW_MODALITY, "–" if modality is None else S.MODALITY_ANSWER[modality]))
+    return lines
+
+
 # ---- order detail ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class MessageView:
@@ -96,19 +122,28 @@ class MessageView:
 
 
 def describe_message(
-    msg: KithMessage, order: Order | None = None, lab_name: Callable[[str], str] | None = None
+    msg: KithMessage, order: Order | None = None, lab_name: Callable[[str], str] | None = None,
+    numbers: dict[str, int] | None = None,
 ) -> MessageView:
-    """A readable view of one KITH message: AppRecs parsed, requisitions summarised."""
+    """A readable view of one KITH message: AppRecs parsed, requisitions summarised.
+
+    A requisition's heading says what it is to the lab (Ny, Tillegg, Kansellering, Endring:
+    its ServType); an AppRec's summary says which message it answers, by its number in
+    `numbers` (MsgId -> position in the list shown)."""
     when = day_time(msg.at)
     direction = S.DIRECTION.get(msg.direction, msg.direction)
     head = f"{when}  {direction}  {msg.msg_type}"
+    if msg.service_type:
+        head += f" {S.SERVICE_TYPE.get(msg.service_type, msg.service_type)}"
+    answered = (numbers or {}).get(msg.answers_msg_id or "")
     lines: list[str] = []
     try:
         if msg.msg_type == "APPREC":
             from ihr.kith import parse_apprec
 
             result = parse_apprec(msg.xml.encode("utf-8"))
-            lines.append(S.apprec_summary(result.status_text, result.original_msg_type or msg.msg_type))
+            original = result.original_msg_type or msg.msg_type
+            lines.append(S.apprec_summary(result.status_text, original if answered is None else f"{answered}, {original}"))
             for e in result.errors:
                 lines.append("  " + S.apprec_error_line(e.code, e.text, e.details))
         else:

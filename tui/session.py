@@ -24,6 +24,19 @@ if TYPE_CHECKING:  # the domain and pydantic load after the first screen is draw
 NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
 
 
+def is_icpc2_code(code: str) -> bool:
+    """The service's own rule for a diagnosis code (`ihr.models.Diagnosis`)."""
+    from pydantic import ValidationError
+
+    from ihr.models import Diagnosis
+
+    try:
+        Diagnosis(code=code, text="-")
+    except ValidationError:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Notice:
     """What a change did, for the status line: Norwegian text and how serious it is."""
@@ -64,6 +77,8 @@ class OrderSession:
         self.pending: list[Any] = []
         self.starting = False  # start-up is loading the catalog and the EPJ's patient
         self.on_draft_change = on_draft_change  # every change to a draft (the autosave)
+        #: Copy recipients looked up by HPR-nummer (None: the service knows no such doctor).
+        self.doctors: dict[str, Requester | None] = {}
         self.draft = OrderDraft()
 
     # ---- the draft ---------------------------------------------------------------------
@@ -104,6 +119,8 @@ class OrderSession:
 
     def set_requester(self, requester: Requester) -> None:
         self.requester, self.requester_peek = requester, None
+        if self.draft.copy_to_gp == requester.hpr and not self.draft.locked:
+            self.draft.copy_to_gp = None  # the fastlege is the requester now: no copy to herself
 
     def forget_peeks(self) -> None:
         """Start-up failed: what the preview showed was never confirmed."""
@@ -219,23 +236,76 @@ class OrderSession:
 
     # ---- guided questions ----------------------------------------------------------------
     def missing_answers(self) -> list[str]:
-        """What must be answered before the order can be saved (Norwegian, one line each)."""
-        from ihr.rules.questions import questions_for, validate_answers
+        """What must be answered or put right before the order can be saved (Norwegian, one
+        line each): required answers, typed answers that cannot be used, text that a message
+        cannot carry, an incomplete diagnosis, a bad copy recipient, and on an imaging
+        referral the statement whether the radiologist may change modality."""
+        from ihr.rules.questions import enabled_questions, parse_answer, questions_for, validate_answers
 
-        problems = validate_answers(questions_for(self.draft.services), self.draft.answers)
+        draft = self.draft
+        questions = questions_for(draft.services)
+        problems = validate_answers(questions, draft.answers)
         out = [p.detail for p in problems]
-        if self.needs_problemstilling() and not self.draft.comment.strip():
+        for q in enabled_questions(questions, draft.answers):
+            raw = draft.raw_answers.get(q.key, "")
+            if raw.strip() and q.key not in draft.answers:  # typed, but it does not parse
+                try:
+                    parse_answer(q, raw)
+                except ValueError as exc:
+                    out.append(S.answer_unusable(q.text, str(exc)))
+        if self.needs_problemstilling() and not draft.comment.strip():
             out.append(S.PROBLEMSTILLING_REQUIRED)
+        out += [S.answer_unusable(label, problem) for label, problem in self.text_problems()]
+        code, text = draft.diagnosis_code.strip(), draft.diagnosis_text.strip()
+        if code and not is_icpc2_code(code.upper()):
+            out.append(S.DIAGNOSIS_BAD_CODE)
+        elif code and not text:
+            out.append(S.DIAGNOSIS_TEXT_REQUIRED)
+        elif text and not code:
+            out.append(S.DIAGNOSIS_CODE_REQUIRED)
+        for hpr in draft.copy_hprs:
+            if not (hpr.isdigit() and 6 <= len(hpr) <= 9):
+                out.append(S.copy_bad_hpr(hpr))
+            elif self.doctors.get(hpr, True) is None:
+                out.append(S.copy_unknown(hpr))
+        if draft.has_imaging and draft.modality_change is None:
+            out.append(S.MODALITY_REQUIRED)
         return out
+
+    def text_problems(self) -> list[tuple[str, str]]:
+        """(field, Norwegian problem) for each typed text that an XML message cannot carry
+        (`ihr.models.xml_text_problem`, the service's own rule): it is never sent."""
+        from ihr.models import xml_text_problem
+
+        draft = self.draft
+        fields = [
+            (S.PROBLEMSTILLING if self.needs_problemstilling() else S.COMMENT, draft.comment),
+            (S.CLINICAL_INFO, draft.clinical_info),
+            (S.DIAGNOSIS_TEXT, draft.diagnosis_text),
+        ]
+        return [(label, problem) for label, text in fields if (problem := xml_text_problem(text))]
 
     def needs_problemstilling(self) -> bool:
         """An imaging referral must state a clinical question. When the catalog asks it as a
-        guided question (key `problemstilling`) that question carries it; otherwise the
+        guided question (role `problemstilling`) that question carries it; otherwise the
         order's comment field does, and is then required."""
+        from ihr.models import QuestionRole
+
         services = self.draft.services
         if not any(s.requires_problemstilling for s in services):
             return False
-        return not any(q.key == "problemstilling" for s in services for q in s.questions)
+        return not any(q.role is QuestionRole.PROBLEM_STATEMENT for s in services for q in s.questions)
+
+    # ---- copy recipients -------------------------------------------------------------------
+    def gp_offer(self) -> str | None:
+        """The patient's fastlege (HPR-nummer), offered as a copy recipient when she is not
+        the requester."""
+        gp = self.patient.gp_hpr if self.patient is not None else None
+        return gp if gp and gp != self.requester_hpr else None
+
+    def doctor_found(self, hpr: str, doctor: Requester | None) -> None:
+        """A looked-up copy recipient: the doctor, or None when the service knows no such HPR."""
+        self.doctors[hpr] = doctor
 
     # ---- save -----------------------------------------------------------------------------
     def save_refusal(self) -> Notice | None:

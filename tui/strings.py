@@ -281,6 +281,46 @@ def missing_answer(text: str) -> str:
     return f"Mangler svar: {text}"
 
 
+# the order's other fields, below the guided questions
+ORDER_FIELDS = "Opplysninger til rekvisisjonen"
+MODALITY_QUESTION = "Kan radiologen endre modalitet eller supplere undersøkelsen ved behov?"
+MODALITY_REQUIRED = "Svar på om radiologen kan endre modalitet eller supplere undersøkelsen."
+MODALITY_ANSWER = {True: "Ja (tillatelse)", False: "Nei (reservasjon)"}
+CLINICAL_INFO = "Kliniske opplysninger"
+DIAGNOSIS_CODE = "Diagnose, ICPC-2-kode"
+DIAGNOSIS_TEXT = "Diagnosetekst"
+DIAGNOSIS_BAD_CODE = "ICPC-2-koden er én bokstav og to sifre, f.eks. L03."
+DIAGNOSIS_TEXT_REQUIRED = "Skriv diagnoseteksten til ICPC-2-koden."
+DIAGNOSIS_CODE_REQUIRED = "Skriv ICPC-2-koden til diagnoseteksten."
+PAYMENT = "Betaling"
+COPY_OTHER = "Kopi til annen lege (HPR-nummer)"
+COPY_LOOKING = "Slår opp …"
+OPTIONAL = "valgfri"
+CLINICAL_INFO_HINT = "valgfri: symptomer, funn, medisiner"
+DIAGNOSIS_CODE_HINT = "valgfri, f.eks. L03"
+COPY_OTHER_HINT = "valgfri; flere med komma mellom"
+
+
+def copy_to_gp(name: str) -> str:
+    return f"Kopi til fastlegen, {name}?"
+
+
+def copy_bad_hpr(hpr: str) -> str:
+    return f"Kopimottaker «{hpr}»: et HPR-nummer har 6 til 9 siffer."
+
+
+def copy_unknown(hpr: str) -> str:
+    return f"Fant ingen lege med HPR-nummer {hpr}."
+
+
+def copy_names(names: list[str]) -> str:
+    return "Kopi til: " + ", ".join(names)
+
+
+def answer_unusable(label: str, problem: str) -> str:
+    return f"{label}: {problem}"
+
+
 # ---- review -----------------------------------------------------------------------
 REVIEW_TITLE = "Fullfør bestillingen"
 REVIEW_REQUISITIONS = "Rekvisisjoner"
@@ -353,6 +393,10 @@ SAVING = "Lagrer …"
 PRINTING = "Skriver ut …"
 COLLECTING = "Registrerer …"
 SENDING = "Sender …"
+REVIEW_PAYMENT = "Betaling"
+REVIEW_COPY = "Kopi til"
+REVIEW_DIAGNOSIS = "Diagnose"
+REVIEW_MODALITY = "Endre modalitet"
 
 # ---- collection dialog -------------------------------------------------------------
 COLLECT_TITLE = "Registrer prøvetaking"
@@ -534,7 +578,8 @@ def taken_at(when: str, who: str | None) -> str:
 
 
 def requisition_message_summary(kind: str, number: str | None, lab: str, items: int) -> str:
-    what = "henvisning" if kind == "HENVISNING" else "rekvisisjon"
+    """`kind`: the message type (8279); a radiology referral (REQ_RTG) is a henvisning."""
+    what = "henvisning" if kind == "REQ_RTG" else "rekvisisjon"
     n = f" {number}" if number else ""
     return f"{what}{n} til {lab}, {items} {'analyse' if items == 1 else 'analyser'}"
 
@@ -617,6 +662,16 @@ def cancel_whole(kind: str, number: str, lab: str) -> str:
 
 def cancelled(n: int) -> str:
     return "Én analyse kansellert." if n == 1 else f"{n} analyser kansellert."
+
+
+def cancel_sent(n: int) -> str:
+    what = "én analyse" if n == 1 else f"{n} analyser"
+    return f"Kansellering av {what} er sendt. Laboratoriet må bekrefte før det er kansellert."
+
+
+ITEM_CANCEL_PENDING = "kansellering sendt – venter på laboratoriet"
+#: A requisition message's ServType (Volven 7309), as the message list names it.
+SERVICE_TYPE = {"N": "Ny", "A": "Tillegg", "C": "Kansellering", "M": "Endring"}
 
 
 # correct and send again

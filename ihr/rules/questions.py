@@ -25,7 +25,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from ihr.localtime import format_no
-from ihr.models import AnswerType, AnswerValue, EnableWhen, FieldProblem, Question, Service
+from ihr.models import AnswerType, AnswerValue, EnableWhen, FieldProblem, Question, Service, xml_text_problem
 
 _TRUE = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
 _FALSE = {"nei", "n", "no", "false", "usann", "0"}
@@ -261,6 +261,8 @@ def answer_problem(question: Question, value: Any) -> str | None:
         case AnswerType.TEXT:
             if not isinstance(value, str):
                 return "Svaret må være tekst"
+            if (problem := xml_text_problem(value)) is not None:
+                return problem
             if question.max_length is not None and len(value) > question.max_length:
                 return f"Svaret kan ha høyst {question.max_length} tegn"
     return None

@@ -77,6 +77,10 @@ def test_holds_no_name(tmp_path: Path) -> None:
     assert set(DraftSnapshot.__dataclass_fields__) == {
         "patient_id", "office_her_id", "requester_hpr", "items", "answers", "raw_answers",
         "priority", "comment", "idempotency_key", "submitted", "order_id", "updated_at",
+        # the requisition fields: copy recipients by HPR-nummer only (their names are looked up
+        # again), codes, and what was typed (like the comment)
+        "payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
+        "modality_change",
     }
     con = sqlite3.connect(db)
     try:

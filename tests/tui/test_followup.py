@@ -506,7 +506,8 @@ async def test_cancel_an_item_then_refused_when_performed(
         await type_text(pilot, "Dobbeltbestilt")
         await pilot.press("f8")
         await wait_for(pilot, lambda: app.screen is detail)
-        assert "Én analyse kansellert" in static_text(detail, "#status")
+        assert "Kansellering av én analyse er sendt" in static_text(detail, "#status")
+        assert "kansellering sendt" in static_text(detail, "#detail-overview")
         step(sandbox, clock)  # the item shows cancelled once the lab's AppRec confirms the cancellation
         await wait_for(pilot, lambda: sum(i.status == "kansellert" for r in detail.order.requisitions for i in r.items) == 1)
         assert "Dobbeltbestilt" in static_text(detail, "#detail-timeline")

@@ -190,3 +190,93 @@ def test_every_change_to_the_draft_is_reported_for_the_autosave() -> None:
 )
 def test_groups_are_ours_to_change_by_the_service_rule(group: Group, editable: bool) -> None:
     assert session().may_edit(group) is editable
+
+
+# ---- the requisition's other fields ------------------------------------------------------------
+MR_KNE = "SNG0AG"
+
+
+def test_every_imaging_referral_must_say_whether_modality_may_change() -> None:
+    s = session()
+    s.add_service(CRP)
+    assert S.MODALITY_REQUIRED not in s.missing_answers()  # a lab order is not asked
+    s.add_service(MR_KNE)
+    assert S.MODALITY_REQUIRED in s.missing_answers()
+    s.draft.modality_change = False  # "nei" is an answer too
+    assert S.MODALITY_REQUIRED not in s.missing_answers()
+
+
+def test_the_body_carries_the_fields_with_defaults_that_need_no_key() -> None:
+    s = session()
+    s.add_service(CRP)
+    s.draft.modality_change = True  # answered, then the MR taken out again: not sent
+    body = s.draft.order_input("p", DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID)
+    assert body.payment_category == "1" and body.copy_to_hpr == [] and body.diagnosis is None
+    assert body.clinical_info is None and body.modality_change_allowed is None
+    s.add_service(MR_KNE)
+    gp = s.gp_offer()
+    assert gp is not None and gp != DEMO_REQUESTER_HPR  # the demo patient's fastlege is someone else
+    s.draft.copy_to_gp = gp
+    s.draft.copy_other = f"990100458, {gp}"
+    s.draft.diagnosis_code, s.draft.diagnosis_text = "l15", "Knesymptomer"
+    s.draft.payment_category = "PA"
+    body = s.draft.order_input("p", DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID)
+    assert body.copy_to_hpr == [gp, "990100458"]  # each once
+    assert (body.diagnosis.code, body.diagnosis.text) == ("L15", "Knesymptomer")
+    assert body.payment_category == "PA" and body.modality_change_allowed is True
+
+
+def test_an_incomplete_diagnosis_or_a_bad_copy_recipient_is_listed() -> None:
+    s = session()
+    s.add_service(CRP)
+    s.draft.diagnosis_code = "15"
+    assert S.DIAGNOSIS_BAD_CODE in s.missing_answers()
+    s.draft.diagnosis_code = "L15"
+    assert S.DIAGNOSIS_TEXT_REQUIRED in s.missing_answers()
+    s.draft.diagnosis_text = "Knesymptomer"
+    s.draft.copy_other = "12ab"
+    assert s.missing_answers() == [S.copy_bad_hpr("12ab")]
+    s.draft.copy_other = "990999999"
+    s.doctor_found("990999999", None)  # the service knows no such doctor
+    assert s.missing_answers() == [S.copy_unknown("990999999")]
+
+
+def test_text_a_message_cannot_carry_is_listed_in_every_field() -> None:
+    s = session("K")
+    s.add_service(CRP)
+    s.add_service(MR_KNE)
+    s.draft.modality_change = True
+    s.draft.answers["problemstilling"] = "Vondt\x1b[2J"  # an escape sequence pasted in
+    s.draft.raw_answers["problemstilling"] = "Vondt\x1b[2J"
+    s.draft.clinical_info = "Ring\x00meg"
+    s.draft.diagnosis_code, s.draft.diagnosis_text = "L15", "Kne\ufffe"
+    found = " ".join(s.missing_answers())
+    assert "U+001B" in found and "U+0000" in found and "U+FFFE" in found
+
+
+def test_the_fields_survive_the_autosave(tmp_path: Any) -> None:
+    from client.drafts import DraftStore
+    from tui.draft import OrderDraft
+
+    s = session()
+    s.add_service(MR_KNE)
+    d = s.draft
+    d.payment_category, d.copy_to_gp, d.copy_other = "PA", s.gp_offer(), "990100458"
+    d.diagnosis_code, d.diagnosis_text, d.clinical_info, d.modality_change = "L15", "Knesymptomer", "Vridd kne", False
+    store = DraftStore(tmp_path / "ihr.sqlite3")  # a real SQLite file
+    store.put(d.snapshot(s.patient.id, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID, NOW))
+    snap = store.get(s.patient.id, DEMO_OFFICE_HER_ID)
+    back, dropped = OrderDraft.restore(snap, catalog())
+    assert dropped == []
+    fields = ("payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
+              "modality_change")
+    assert {f: getattr(back, f) for f in fields} == {f: getattr(d, f) for f in fields}
+
+
+def test_the_fastlege_who_becomes_the_requester_gets_no_copy() -> None:
+    s = session()
+    s.add_service(CRP)
+    gp = s.gp_offer()
+    s.draft.copy_to_gp = gp
+    s.set_requester(next(r for r in seed_requesters() if r.hpr == gp))
+    assert s.gp_offer() is None and s.draft.order_input("p", gp, DEMO_OFFICE_HER_ID).copy_to_hpr == []

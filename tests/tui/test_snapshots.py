@@ -91,6 +91,9 @@ async def _answered(pilot: Any) -> None:
     await wait_for(pilot, lambda: app.session.draft.answers.get("gravid") is False)
     app.screen.rows["problemstilling"].field.focus()
     await type_text(pilot, "Langvarig hoste, røyker")
+    app.screen.fields["__modality__"].field.focus()  # asked on every imaging referral
+    await pilot.press("j")
+    await wait_for(pilot, lambda: app.session.draft.modality_change is True)
     await pilot.press("f5")
     await wait_for(pilot, lambda: app.current_mode == "review")
 

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from ihr.models import Order
+from ihr.models import ItemStatus, Order, xml_text_problem
 from ihr.rules.followup import open_items
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
@@ -27,7 +27,7 @@ from tui.widgets.keybar import KeyBar
 @dataclass
 class CancelDone(Message):
     order: Order
-    count: int
+    item_ids: list[str]
 
 
 class CancelDialog(SendingDialog[tuple[Order, str] | None]):
@@ -76,6 +76,11 @@ class CancelDialog(SendingDialog[tuple[Order, str] | None]):
                 out.append(item.id)
         return out
 
+    @on(TextInput.Changed, "#cancel-reason")
+    def _reason_changed(self, event: TextInput.Changed) -> None:
+        """Text a message cannot carry is said in place, as it is typed."""
+        self.say(xml_text_problem(event.value) or "")
+
     @on(TextInput.Submitted, "#cancel-reason")
     def _submitted(self) -> None:
         self.action_submit()
@@ -92,17 +97,27 @@ class CancelDialog(SendingDialog[tuple[Order, str] | None]):
             self.say(S.CANCEL_REASON_REQUIRED)
             self.query_one("#cancel-reason", TextInput).focus()
             return
+        problem = xml_text_problem(reason)
+        if problem is not None:  # the Kansellering could not carry it: never sent
+            self.say(problem)
+            self.query_one("#cancel-reason", TextInput).focus()
+            return
         self.start("cancel", self._send(items, reason), S.CANCEL_SENDING)
 
     async def _send(self, items: list[str], reason: str) -> CancelDone:
         from ihr.models import CancelInput
 
         order = await self.ihr.client.cancel(self.order.id, CancelInput(item_ids=items, reason=reason))
-        return CancelDone(order, len(items))
+        return CancelDone(order, items)
 
     @on(CancelDone)
     def _done(self, message: CancelDone) -> None:
-        self.dismiss((message.order, S.cancelled(message.count)))
+        """Items the lab never had are cancelled at once; for the rest a Kansellering went
+        out, and they are cancelled only when the lab confirms it."""
+        asked = {i.id: i for r in message.order.requisitions for i in r.items if i.id in message.item_ids}
+        done = sum(i.status == ItemStatus.CANCELLED for i in asked.values())
+        texts = ([S.cancelled(done)] if done else []) + ([S.cancel_sent(len(asked) - done)] if len(asked) > done else [])
+        self.dismiss((message.order, " ".join(texts)))
 
     def action_close(self) -> None:
         self.dismiss(None)

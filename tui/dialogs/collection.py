@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static
 
 from ihr.localtime import format_no
+from ihr.models import xml_text_problem
 from tui import strings as S
 from tui.dialogs.base import Dialog
 from tui.widgets.keybar import KeyBar
@@ -44,6 +45,11 @@ class CollectionDialog(Dialog[tuple[datetime, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#collect-by" if not self.who else "#collect-time", TextInput).focus()
 
+    @on(TextInput.Changed, "#collect-by")
+    def _who_changed(self, event: TextInput.Changed) -> None:
+        """Text a message cannot carry is said in place, as it is typed."""
+        self.query_one("#collect-error", Static).update(xml_text_problem(event.value) or "")
+
     @on(TextInput.Submitted)
     def _submitted(self, event: TextInput.Submitted) -> None:
         if event.input.id == "collect-time" and not self.query_one("#collect-by", TextInput).value.strip():
@@ -63,8 +69,9 @@ class CollectionDialog(Dialog[tuple[datetime, str] | None]):
             error.update(S.COLLECT_FUTURE)
             return
         who = self.query_one("#collect-by", TextInput).value.strip()
-        if not who:
-            error.update(S.COLLECT_WHO_REQUIRED)
+        problem = S.COLLECT_WHO_REQUIRED if not who else xml_text_problem(who)
+        if problem is not None:
+            error.update(problem)
             self.query_one("#collect-by", TextInput).focus()
             return
         self.dismiss((when, who))

@@ -20,7 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from ihr.models import Order
+from ihr.models import Order, xml_text_problem
 from ihr.rules.followup import Rejection
 from ihr.rules.identifiers import format_person_id
 from tui import strings as S
@@ -127,6 +127,11 @@ class CorrectDialog(SendingDialog[Order | None]):
             self.query_one("#correct-requester", TextInput).focus()
             return
         comment = self.query_one("#correct-comment", TextInput).value
+        problem = xml_text_problem(comment)
+        if problem is not None:  # the Endring could not carry it: never sent
+            self.say(f"{S.CORRECT_COMMENT}: {problem}")
+            self.query_one("#correct-comment", TextInput).focus()
+            return
         answers = {}
         for key, question, _ in self._answers():
             field = self.query_one(f"#correct-answer-{key}", TextInput)

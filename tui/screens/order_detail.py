@@ -21,11 +21,11 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, Priority, StatusEvent
+from ihr.models import Discipline, ItemStatus, KithMessage, Order, OrderStatus, Priority, StatusEvent
 from ihr.rules.followup import REJECTED, correctable, open_items, rejections
 from ihr.rules.identifiers import format_person_id
 from tui import strings as S
-from tui.present import day_time, describe_message, status_text
+from tui.present import day_time, describe_message, order_fields, status_text
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
@@ -187,7 +187,11 @@ class OrderDetailScreen(Polling, MainScreen):
             for item in req.items:
                 line = Text(f"  {item.name}  ")
                 style = "dim" if item.status == ItemStatus.CANCELLED else ("green" if item.status == ItemStatus.PERFORMED else "")
-                line.append(S.ITEM_STATUS_LABEL.get(item.status.value, item.status.value), style=style)
+                if item.status == ItemStatus.ORDERED and item.cancel_requested_at is not None:
+                    # a Kansellering went out; cancelled only once the lab's AppRec confirms
+                    line.append(S.ITEM_CANCEL_PENDING, style="italic yellow")
+                else:
+                    line.append(S.ITEM_STATUS_LABEL.get(item.status.value, item.status.value), style=style)
                 if item.added_on is not None:
                     line.append(f"  ({S.DETAIL_ADDED_ON} {day_time(item.added_on)})", style="italic")
                 if item.specimen_id:
@@ -227,6 +231,14 @@ class OrderDetailScreen(Polling, MainScreen):
             line = Text(f"  {S.DETAIL_COMMENT}: ")
             line.append(order.comment, style="bold")
             parts.append(line)
+        imaging = any(r.discipline == Discipline.RADIOLOGY for r in order.requisitions)
+        diagnosis = (order.diagnosis.code, order.diagnosis.text) if order.diagnosis else None
+        copies = [f"{c.name} (HPR {c.hpr})" for c in order.copy_recipients]
+        for label, value in order_fields(order.payment_category.value, copies, diagnosis, order.clinical_info,
+                                         order.modality_change_allowed, imaging):
+            line = Text(f"  {label}: ")
+            line.append(value, style="bold")
+            parts.append(line)
         return RichGroup(*parts)
 
     def _questions(self) -> dict[str, Any]:
@@ -265,8 +277,9 @@ class OrderDetailScreen(Polling, MainScreen):
         parts: list[Any] = [Text(f"\n{S.DETAIL_MESSAGES}", style="bold underline")]
         if not self.messages:
             parts.append(Text(S.DETAIL_NO_MESSAGES, style="italic"))
+        numbers = {msg.msg_id: i for i, msg in enumerate(self.messages, 1)}
         for i, msg in enumerate(self.messages, 1):
-            view = describe_message(msg, self.order, self._lab)
+            view = describe_message(msg, self.order, self._lab, numbers)
             parts.append(Text(f"{i}. {view.heading}", style="bold"))
             for line in view.lines:
                 parts.append(Text("   " + line, style="red" if line.startswith("  ") else ""))
@@ -297,7 +310,7 @@ class OrderDetailScreen(Polling, MainScreen):
         assert self.xml_index is not None
         self.xml_index = min(self.xml_index, len(self.messages) - 1)
         msg = self.messages[self.xml_index]
-        view = describe_message(msg, self.order, self._lab)
+        view = describe_message(msg, self.order, self._lab, {m.msg_id: i for i, m in enumerate(self.messages, 1)})
         panel = self.query_one("#detail-xml", VerticalScroll)
         panel.border_title = S.xml_of(self.xml_index + 1, len(self.messages), view.heading)
         self.query_one("#detail-xml-text", Static).update(msg.xml)

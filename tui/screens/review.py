@@ -266,7 +266,29 @@ class ReviewScreen(MainScreen):
             line = Text(f"  {label}: ")
             line.append(draft.comment.strip(), style="bold")
             parts.append(line)
+        parts.append(Text(f"\n{S.ORDER_FIELDS}", style="bold underline"))
+        parts += self._order_fields()
         return RichGroup(*parts)
+
+    def _order_fields(self) -> list[Text]:
+        """Payment, copies, diagnosis, clinical information and (imaging) the modality statement."""
+        from tui.present import order_fields
+
+        session = self.session
+        draft = session.draft
+        copies = []
+        for hpr in draft.copy_hprs:
+            doctor = session.doctors.get(hpr)
+            copies.append(f"{doctor.display_name} (HPR {hpr})" if doctor is not None else f"HPR {hpr}")
+        code = draft.diagnosis_code.strip().upper()
+        diagnosis = (code, draft.diagnosis_text.strip()) if code else None
+        lines = []
+        for label, value in order_fields(draft.payment_category, copies, diagnosis, draft.clinical_info.strip(),
+                                         draft.modality_change, draft.has_imaging):
+            line = Text(f"  {label}: ", overflow="fold")
+            line.append(value, style="bold")
+            lines.append(line)
+        return lines
 
     def _tubes(self) -> Any:
         session = self.session
