@@ -62,13 +62,14 @@ from ihr.models import (
     StatusEvent,
 )
 from ihr.rules.groups import edit_refusal
+from ihr.rules.moments import OUT_OF_RANGE, in_utc
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
 from sandbox.authority import DISCOVERY_PATH, JWKS_PATH, AuthError, Authority, Identity
 from sandbox.db import Database
 from sandbox.guard import IDENTITY_KEY, Guard, GuardStats, request_url
 from sandbox.hub import MessageHub
-from sandbox.orders import OSLO, OrderService, as_utc, utc_now
+from sandbox.orders import OrderService, utc_now
 from sandbox.problems import PROBLEM_JSON, ProblemError, install_handlers, unprocessable
 
 log = logging.getLogger("sandbox")
@@ -127,12 +128,17 @@ def _parse_since(value: str | None) -> datetime | None:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=OSLO)
-        return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+            moment = datetime.combine(date.fromisoformat(text), time.min)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise unprocessable(
             [FieldProblem(path="since", detail="Må være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601).")]
         ) from None
+    at = in_utc(moment)
+    if at is None:
+        raise unprocessable([FieldProblem(path="since", detail=OUT_OF_RANGE)])
+    return at
 
 
 MIN_NAME_LETTERS = 3

@@ -498,7 +498,7 @@ class MessageHub:
             existing = [self.catalog.service(i.service_code) for r in order.requisitions for i in r.items]
             questions = questions_for(existing + [s for _, s in services])
             merged = {a.key: a.value for a in order.answers} | dict(data.answers)
-            problems.extend(validate_answers(questions, merged))
+            problems.extend(validate_answers(questions, merged, born=order.patient.birth_date, now=now))
             if problems:
                 raise unprocessable(problems)
 

@@ -14,7 +14,7 @@ import logging
 import math
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from ihr.models import (
     Answer,
@@ -43,6 +43,7 @@ from ihr.rules.ordering import (
     requisition_kind,
 )
 from ihr.localtime import OSLO
+from ihr.rules.moments import moment_problem
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
@@ -55,7 +56,6 @@ SPECIMEN_SEQUENCE_START = 1_000_001
 REQUISITION_SEQUENCE_START = 100_001
 MAX_KEY_LENGTH = 200
 MAX_ANSWER_INT = 2**53  # larger integers do not survive a trip through JSON and floats
-COLLECTION_FUTURE_SLACK = timedelta(minutes=5)
 
 # Order statuses in which the content of an order may still be changed and sent.
 EDITABLE = {OrderStatus.SAVED, OrderStatus.REJECTED}
@@ -261,7 +261,11 @@ class OrderService:
                 del answers[key]
         services = [s for s, _ in pairs]
         questions = questions_for(services)
-        problems.extend(validate_answers(questions, answers))
+        said = {p.path for p in problems}  # one problem per path: not "Mangler svar" for a NaN
+        born = patient.birth_date if patient is not None else None
+        problems.extend(
+            p for p in validate_answers(questions, answers, born=born, now=self.now()) if p.path not in said
+        )
         if problems:
             raise unprocessable(
                 problems,
@@ -419,12 +423,13 @@ class OrderService:
                         FieldProblem(path=f"specimens[{i}].specimen_id", detail="Prøven hører ikke til denne bestillingen.")
                     )
                     continue
-                at = as_utc(entry.collected_at)
-                if at > now + COLLECTION_FUTURE_SLACK:
-                    problems.append(
-                        FieldProblem(path=f"specimens[{i}].collected_at", detail="Prøvetakingstidspunktet kan ikke være fram i tid.")
-                    )
+                wrong = moment_problem(
+                    entry.collected_at, now=now, born=order.patient.birth_date, not_before=order.created_at
+                )
+                if wrong is not None:
+                    problems.append(FieldProblem(path=f"specimens[{i}].collected_at", detail=wrong))
                     continue
+                at = as_utc(entry.collected_at)
                 if order.status not in EDITABLE and spec.collected_at is not None and spec.collected_at != at:
                     conflicts.append(sid)
                     continue
