@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ihr.models import Order
 from sandbox.server import EmbeddedSandbox
@@ -101,3 +103,39 @@ def test_nan_answer_is_one_problem_on_its_path(client: httpx.Client) -> None:
     problem = assert_problem(r, 422)
     assert [e["path"] for e in problem["errors"]] == ["answers.svangerskapsuke"]
     assert "Mangler svar" not in problem["detail"] + problem["errors"][0]["detail"]
+
+
+OFFSETS = st.sampled_from([timezone(timedelta(hours=h)) for h in (-12, -5, 0, 1, 2, 14)]) | st.just(None)
+# Times near the edges of the calendar and of the bounds (where conversion overflows, or a
+# bound is one minute away), drawn as often as times of any year.
+EDGES = [datetime.min, datetime(1900, 1, 1), datetime(2100, 12, 31, 23, 59), datetime.max]
+
+
+def near(edge: datetime, minutes: int, tz: timezone | None) -> datetime:
+    try:
+        moment = edge + timedelta(minutes=minutes)
+    except OverflowError:
+        moment = edge
+    return moment.replace(tzinfo=tz, microsecond=0)
+
+
+MOMENTS = st.builds(near, st.sampled_from(EDGES), st.integers(-2000, 2000), OFFSETS) | st.datetimes(timezones=OFFSETS)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(moment=MOMENTS)
+def test_any_time_is_an_answer_never_a_500(
+    sandbox: EmbeddedSandbox, client: httpx.Client, order: Order, moment: datetime
+) -> None:
+    """Any time of any year with or without an offset, as `since` and as a collection time: 200 or a 422
+    on that field (the same order throughout: a 200 registers it, which a later time may change)."""
+    before = no_unexpected(sandbox)
+    listed = client.get("/orders", params={"since": moment.isoformat()})
+    assert listed.status_code in (200, 422), listed.text
+    if listed.status_code == 422:
+        assert paths(listed.json()).keys() == {"since"}
+    collected = collect(client, order, moment.isoformat())
+    assert collected.status_code in (200, 422), collected.text
+    if collected.status_code == 422:
+        assert paths(collected.json()).keys() == {"specimens[0].collected_at"}
+    assert no_unexpected(sandbox) == before
