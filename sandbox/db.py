@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ihr.privatefiles import private_file
 from ihr.models import (
     Group,
     KithMessage,
@@ -155,7 +156,7 @@ class Database:
             self._tmpdir = Path(tempfile.mkdtemp(prefix="ihr-sandbox-"))
             path = self._tmpdir / "sandbox.sqlite3"
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # patients' data: the owner's alone (0600)
         self.lock = threading.RLock()
         self._conn = sqlite3.connect(
             str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0

@@ -227,15 +227,6 @@ async def _http_exception_handler(_request: Request, exc: Exception) -> JSONResp
     return problem_response(status, detail, headers=dict(exc.headers or {}))
 
 
-def scrubbed_traceback(exc: BaseException) -> str:
-    """Where an exception came from (type and frames), without its message: messages and
-    local values can hold a fødselsnummer or a name, source lines and frame names do not."""
-    import traceback
-
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}"
-
-
 def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _problem_error_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)

@@ -17,6 +17,7 @@ every handler that changes the session here lets a newcomer find them in one pla
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -92,6 +93,17 @@ class IhrApp(App[None]):
 
     #: Bumped whenever the session changes; the banner watches it.
     revision: reactive[int] = reactive(0, init=False)
+
+    #: The error that ended the app, for `tui.crash` (which never shows its message or locals).
+    unhandled: BaseException | None = None
+
+    def bell(self) -> None:
+        """Textual rings the bell first when it handles an error nothing caught, inside its
+        `except`: the error is noted here for the crash report (`tui.crash`)."""
+        error = sys.exc_info()[1]
+        if error is not None:
+            self.unhandled = error
+        super().bell()
 
     def __init__(
         self,

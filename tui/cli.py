@@ -99,13 +99,22 @@ def _run_app(context: Any, make_settings: Any) -> int:
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2
+    from client.recovery import recover_local_file
+    from tui.crash import CrashGuard
+
+    recovery = recover_local_file(settings.data_dir, settings.db_path)  # before any store opens it
     from tui.app import make_app
+    from tui import strings as S
 
     app = make_app(
         settings, None, context=context, owns_client=True, client_factory=lambda: _client_for(settings, context)
     )
+    crash_guard = CrashGuard(settings.data_dir)
+    crash_guard.guard(app)
+    if recovery is not None:
+        app.notify(recovery.message, title=S.LOCAL_FILE_TITLE, severity="warning", timeout=60)
     app.run()
-    return app.return_code or 0
+    return crash_guard.finish(app)
 
 
 def _settings() -> Any:
@@ -223,12 +232,20 @@ def cmd_printer(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run a command; an error nothing caught ends in a Norwegian message and a report
+    without personal data (`tui.crash`), never a traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"demo": cmd_demo, "sandbox": cmd_sandbox, "printer": cmd_printer}
-    if argv and argv[0] in commands:
-        code = commands[argv[0]](argv[1:])
-    else:
-        code = cmd_app(argv)
+    try:
+        if argv and argv[0] in commands:
+            code = commands[argv[0]](argv[1:])
+        else:
+            code = cmd_app(argv)
+    except Exception as exc:  # noqa: BLE001 - the last stop: report it, show no traceback
+        from ihr.settings import default_data_dir
+        from tui.crash import report_and_tell
+
+        code = report_and_tell(exc, default_data_dir())
     raise SystemExit(code)
 
 

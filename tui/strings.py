@@ -616,3 +616,23 @@ def draft_restored(when: object, saved: bool = False) -> str:
 
 def draft_dropped(codes: list[str]) -> str:
     return "Ikke lenger i katalogen, fjernet fra kurven: " + ", ".join(codes)
+
+
+# ---- an unexpected error and a damaged local file (tui.crash) -----------------------------
+LOCAL_FILE_TITLE = "Lokal datafil"
+
+
+def crashed(report: object) -> str:
+    return (
+        "IHR stoppet på grunn av en uventet feil. Beklager!\n"
+        "Utkast og usendte bestillinger lagres fortløpende på denne maskinen: start programmet på nytt.\n"
+        f"En feilrapport uten personopplysninger er lagret i {report}. "
+        "Gi den til den som drifter programmet hvis feilen kommer igjen."
+    )
+
+
+def crashed_no_report(reason: str) -> str:
+    return (
+        "IHR stoppet på grunn av en uventet feil. Beklager! Start programmet på nytt.\n"
+        f"Feilrapporten kunne ikke lagres ({reason})."
+    )
