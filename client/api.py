@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -148,6 +148,14 @@ def _seg(value: str) -> str:
     if not value:
         raise ValueError("empty path parameter")
     return quote(str(value), safe="")
+
+
+def _next_page(link: str) -> tuple[str, dict[str, list[str]]]:
+    """The path (relative to the API base) and query of GET /orders' `rel="next"` link."""
+    parts = urlsplit(link)
+    if not parts.path.endswith("/orders"):
+        raise UnexpectedResponse()
+    return "orders", parse_qs(parts.query)
 
 
 def _dump(model: BaseModel) -> Any:
@@ -492,7 +500,8 @@ class IhrClient:
         since: datetime | date | str | None = None,
         status: OrderStatus | str | Iterable[OrderStatus | str] | None = None,
     ) -> list[OrderSummary]:
-        """Orders, newest first; `status` may be one status or several (sent as repeated `status=`)."""
+        """Orders, newest first, every page of them; `status` may be one status or several
+        (sent as repeated `status=`)."""
         params: dict[str, str | list[str]] = {}
         if patient:
             params["patient"] = patient
@@ -501,8 +510,15 @@ class IhrClient:
         if status is not None:
             many = [status] if isinstance(status, str) else list(status)  # an OrderStatus is a str
             params["status"] = [str(s.value if isinstance(s, OrderStatus) else s) for s in many]
-        resp = await self._request("GET", "orders", route="/orders", retry=True, params=params)
-        return self._parse(resp, list[OrderSummary])
+        found: list[OrderSummary] = []
+        path = "orders"
+        while True:  # the service pages the list: follow `Link: <...>; rel="next"` to its end
+            resp = await self._request("GET", path, route="/orders", retry=True, params=params)
+            found += self._parse(resp, list[OrderSummary])
+            following = resp.links.get("next", {}).get("url")
+            if not following:
+                return found
+            path, params = _next_page(following)
 
     async def get_order(self, order_id: str) -> Order:
         resp = await self._request("GET", f"orders/{_seg(order_id)}", route="/orders/{id}", retry=True)

@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
@@ -140,6 +140,9 @@ def _parse_since(value: str | None) -> datetime | None:
         raise unprocessable([FieldProblem(path="since", detail=OUT_OF_RANGE)])
     return at
 
+
+DEFAULT_PAGE = 100  # orders per page of GET /orders
+MAX_PAGE = 500
 
 MIN_NAME_LETTERS = 3
 SEARCHES_PER_MINUTE = 30
@@ -463,24 +466,40 @@ def create_app(
             _dump(order), 201 if created else 200, headers={"Location": f"{API_PREFIX}/orders/{order.id}"}
         )
 
-    @api.get("/orders", response_model=list[OrderSummary], tags=["bestillinger"])
+    @api.get(
+        "/orders",
+        response_model=list[OrderSummary],
+        responses={200: {"description": "En side; `Link: <…>; rel=\"next\"` når flere følger"}},
+        tags=["bestillinger"],
+    )
     def list_orders(
+        request: Request,
         patient: str | None = None,
         since: Annotated[str | None, Query(description="Dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tidspunkt")] = None,
         status: Annotated[list[OrderStatus] | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Bestillinger per side")] = DEFAULT_PAGE,
+        cursor: Annotated[str | None, Query(max_length=200, description="Fra `Link` rel=next")] = None,
         *,
         caller: Caller,
     ) -> Response:
-        """The caller's office's orders; each patient in the list is one access logged."""
-        found = orders.list(
+        """A page of the caller's office's orders, newest first; when more follow, the
+        `Link` header names the next page (the same query with `cursor`). Each patient in
+        the page is one access logged."""
+        found, next_cursor = orders.list(
             office=caller.office_her_id,
             patient=(patient or "").strip() or None,
             since=_parse_since(since),
             statuses=status or [],
+            limit=limit,
+            cursor=cursor,
         )
         for patient_id in dict.fromkeys(s.patient_id for s in found):
             audit(caller, patient_id, "order.list")
-        return _json([_dump(s) for s in found])
+        headers = {}
+        if next_cursor is not None:
+            query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+            headers["Link"] = f'<{request.url.path}?{urlencode(query + [("cursor", next_cursor)])}>; rel="next"'
+        return _json([_dump(s) for s in found], headers=headers)
 
     @api.get("/orders/{order_id}", response_model=Order, responses={404: _problem_doc("Ukjent bestilling")}, tags=["bestillinger"])
     def get_order(order_id: str, caller: Caller) -> Response:

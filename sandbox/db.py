@@ -363,8 +363,12 @@ class Database:
         since: datetime | None = None,
         statuses: Sequence[OrderStatus] = (),
         limit: int = 500,
-    ) -> list[Order]:
-        """One office's orders, newest first (by creation time, then insertion)."""
+        after: tuple[str, int] | None = None,
+    ) -> tuple[list[Order], tuple[str, int] | None]:
+        """One office's orders, newest first (by creation time, then insertion), `limit` at a
+        time: (the page, the position of its last row when more follow, else None). `after`
+        is such a position: the page begins with the row after it (keyset paging, so rows
+        added meanwhile neither repeat nor push rows off the page)."""
         where: list[str] = ["office_her_id = ?"]
         params: list[Any] = [office_her_id]
         if patient_id:
@@ -376,10 +380,16 @@ class Database:
         if statuses:
             where.append(f"status IN ({', '.join('?' for _ in statuses)})")
             params.extend(str(s) for s in statuses)
-        sql = "SELECT json FROM orders WHERE " + " AND ".join(where)
+        if after is not None:
+            where.append("(created_at < ? OR (created_at = ? AND seq < ?))")
+            params.extend([after[0], after[0], after[1]])
+        sql = "SELECT json, created_at, seq FROM orders WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC, seq DESC LIMIT ?"
-        params.append(limit)
-        return [Order.model_validate_json(r["json"]) for r in self._query(sql, params)]
+        params.append(limit + 1)
+        rows = self._query(sql, params)
+        page = rows[:limit]
+        more = (page[-1]["created_at"], page[-1]["seq"]) if len(rows) > limit else None
+        return [Order.model_validate_json(r["json"]) for r in page], more
 
     def order_id_for_specimen(self, specimen_id: str) -> str | None:
         rows = self._query("SELECT order_id FROM specimens WHERE id = ?", (specimen_id,))

@@ -8,6 +8,7 @@ input (`items[0].service_code`, `answers.<key>`) and a Norwegian detail.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -383,10 +384,22 @@ class OrderService:
     # ---- lists and lookups -----------------------------------------------------------------
 
     def list(
-        self, *, office: str, patient: str | None, since: datetime | None, statuses: Sequence[OrderStatus]
-    ) -> list[OrderSummary]:
-        orders = self.db.list_orders(office_her_id=office, patient_id=patient, since=since, statuses=statuses)
-        return [summary(o) for o in orders]
+        self,
+        *,
+        office: str,
+        patient: str | None,
+        since: datetime | None,
+        statuses: Sequence[OrderStatus],
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[OrderSummary], str | None]:
+        """A page of the office's orders, newest first, and the cursor of the next page
+        (None on the last). A cursor is opaque to clients; one that does not parse is a 422."""
+        orders, more = self.db.list_orders(
+            office_her_id=office, patient_id=patient, since=since, statuses=statuses,
+            limit=limit, after=_read_cursor(cursor) if cursor else None,
+        )
+        return [summary(o) for o in orders], _make_cursor(more) if more else None
 
     def specimen(self, barcode: str, office_her_id: str) -> tuple[Order, Specimen]:
         """The specimen and its order, if the order is this office's (else 404 as unknown)."""
@@ -454,6 +467,22 @@ class OrderService:
             self.event(order, EventKind.COLLECTED, f"Prøvetaking registrert for {n} {'prøve' if n == 1 else 'prøver'}.")
         log.info("order %s: collection registered for %d specimens", order.id, len(updates))
         return order
+
+
+def _make_cursor(position: tuple[str, int]) -> str:
+    return base64.urlsafe_b64encode(f"{position[0]}|{position[1]}".encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_at, seq = text.rsplit("|", 1)
+        datetime.fromisoformat(created_at)
+        return created_at, int(seq)
+    except ValueError:  # also binascii.Error and UnicodeDecodeError
+        raise unprocessable(
+            [FieldProblem(path="cursor", detail="Ugyldig side-markør. Hent listen på nytt fra begynnelsen.")]
+        ) from None
 
 
 def item_is_open(item: OrderItem) -> bool:

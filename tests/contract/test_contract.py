@@ -297,6 +297,18 @@ async def test_list_orders_filters(ihr: IhrClient) -> None:
     assert future == []
 
 
+async def test_list_orders_follows_every_page(ihr: IhrClient, counter: Counter) -> None:
+    """More orders than one page (issue 13: the list once stopped at 500 without a word)."""
+    from sandbox.app import DEFAULT_PAGE
+
+    t0 = datetime.now(UTC) - timedelta(seconds=1)
+    made = await asyncio.gather(*(new_order(ihr, CRP) for _ in range(DEFAULT_PAGE + 5)))
+    counter.seen.clear()
+    listed = [o.id for o in await ihr.list_orders(since=t0)]
+    assert {o.id for o in made} <= set(listed) and len(listed) == len(set(listed))  # every one, none twice
+    assert [(m, p) for m, p, _ in counter.seen] == [("GET", "/api/v1/orders")] * 2
+
+
 async def test_collection_and_specimen_lookup(ihr: IhrClient) -> None:
     order = await collected_order(ihr, CRP, HB)
     assert all(s.collected_at is not None and s.collected_by == "Helsesekretær Test" for s in order.specimens)
