@@ -518,7 +518,8 @@ class IhrClient:
             following = resp.links.get("next", {}).get("url")
             if not following:
                 return found
-            path, params = _next_page(following)
+            path, more = _next_page(following)
+            params = {**params, **more}  # the link leaves out `patient`: ours goes again
 
     async def get_order(self, order_id: str) -> Order:
         resp = await self._request("GET", f"orders/{_seg(order_id)}", route="/orders/{id}", retry=True)

@@ -483,8 +483,9 @@ def create_app(
         caller: Caller,
     ) -> Response:
         """A page of the caller's office's orders, newest first; when more follow, the
-        `Link` header names the next page (the same query with `cursor`). Each patient in
-        the page is one access logged."""
+        `Link` header names the next page (the same query with `cursor`, less `patient`:
+        headers get logged, so a client sends its patient filter again itself). Each
+        patient in the page is one access logged."""
         found, next_cursor = orders.list(
             office=caller.office_her_id,
             patient=(patient or "").strip() or None,
@@ -496,8 +497,8 @@ def create_app(
         for patient_id in dict.fromkeys(s.patient_id for s in found):
             audit(caller, patient_id, "order.list")
         headers = {}
-        if next_cursor is not None:
-            query = [(k, v) for k, v in request.query_params.multi_items() if k != "cursor"]
+        if next_cursor is not None:  # the same query, but never the fødselsnummer in a header
+            query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "patient")]
             headers["Link"] = f'<{request.url.path}?{urlencode(query + [("cursor", next_cursor)])}>; rel="next"'
         return _json([_dump(s) for s in found], headers=headers)
 

@@ -26,7 +26,13 @@ def pages(client: httpx.Client, params: dict) -> list[list[dict]]:
         following = r.links.get("next")
         if following is None:
             return out
-        r = client.get(following["url"].removeprefix("/api/v1"))
+        url = httpx.URL(following["url"].removeprefix("/api/v1"))
+        r = client.get(url.copy_merge_params(patient_of(params)))
+
+
+def patient_of(params: dict) -> dict:
+    """The next link leaves the fødselsnummer out (headers are logged): it is sent again."""
+    return {"patient": params["patient"]} if "patient" in params else {}
 
 
 def test_pages_follow_the_cursor_without_gaps_or_repeats(clock: FakeClock, client: httpx.Client) -> None:
@@ -40,7 +46,8 @@ def test_pages_follow_the_cursor_without_gaps_or_repeats(clock: FakeClock, clien
 
     first = client.get("/orders", params={"patient": PATIENT.id, "since": since, "limit": 3})
     assert [o["id"] for o in first.json()] == newest_first[:3]
-    assert "cursor=" in first.links["next"]["url"] and "limit=3" in first.links["next"]["url"]
+    link = first.links["next"]["url"]
+    assert "cursor=" in link and "limit=3" in link and PATIENT.id not in link
     post_order(client, order_body(patient_id=PATIENT.id))  # a new order between two pages
     rest = pages(client, {"patient": PATIENT.id, "since": since, "limit": 3, "cursor": cursor_of(first)})
     assert [len(p) for p in rest] == [3, 1]
