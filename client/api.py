@@ -150,6 +150,10 @@ def _seg(value: str) -> str:
     return quote(str(value), safe="")
 
 
+def _if_match(version: str | None) -> dict[str, str] | None:
+    return {"If-Match": version} if version else None
+
+
 def _next_page(link: str) -> tuple[str, dict[str, list[str]]]:
     """The path (relative to the API base) and query of GET /orders' `rel="next"` link."""
     parts = urlsplit(link)
@@ -462,17 +466,35 @@ class IhrClient:
         return self._parse(resp, Group)
 
     async def update_group(
-        self, group_id: str, group: GroupInput, *, user_hpr: str | None = None, office_her_id: str | None = None
+        self,
+        group_id: str,
+        group: GroupInput,
+        *,
+        version: str | None = None,
+        user_hpr: str | None = None,
+        office_her_id: str | None = None,
     ) -> Group:
+        """Change a group from the `version` it was seen in (`ihr.rules.groups.version_tag`,
+        sent as If-Match); `StaleEdit` when someone changed it in between."""
         self._check_actor(user_hpr, office_her_id)
-        resp = await self._request("PUT", f"groups/{_seg(group_id)}", route="/groups/{id}", json=_dump(group))
+        resp = await self._request(
+            "PUT", f"groups/{_seg(group_id)}", route="/groups/{id}", json=_dump(group), headers=_if_match(version)
+        )
         return self._parse(resp, Group)
 
     async def delete_group(
-        self, group_id: str, *, user_hpr: str | None = None, office_her_id: str | None = None
+        self,
+        group_id: str,
+        *,
+        version: str | None = None,
+        user_hpr: str | None = None,
+        office_her_id: str | None = None,
     ) -> None:
+        """Delete the group as it was seen (`version`, as for `update_group`)."""
         self._check_actor(user_hpr, office_her_id)
-        await self._request("DELETE", f"groups/{_seg(group_id)}", route="/groups/{id}", ok=(204, 200))
+        await self._request(
+            "DELETE", f"groups/{_seg(group_id)}", route="/groups/{id}", ok=(204, 200), headers=_if_match(version)
+        )
 
     # -- orders --
 

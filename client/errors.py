@@ -102,6 +102,15 @@ class Conflict(IhrError):
     default_message = "Handlingen kan ikke utføres slik bestillingen står nå."
 
 
+class StaleEdit(Conflict):
+    """412: someone changed the group (or other versioned thing) since this copy was fetched."""
+
+    default_message = (
+        "Noen andre har endret dette siden du hentet det, så endringen din ble ikke lagret. "
+        "Se over det slik det er nå, og gjør endringen på nytt."
+    )
+
+
 class PayloadTooLarge(IhrError):
     """413: the request body is over the service's limit."""
 
@@ -133,6 +142,7 @@ _BY_STATUS: dict[int, type[IhrError]] = {
     404: NotFound,
     405: NotSupported,
     409: Conflict,
+    412: StaleEdit,
     413: PayloadTooLarge,
     422: ValidationProblem,
     501: NotSupported,

@@ -61,7 +61,7 @@ from ihr.models import (
     SpecimenLookup,
     StatusEvent,
 )
-from ihr.rules.groups import edit_refusal
+from ihr.rules.groups import NO_VERSION, STALE, edit_refusal, version_tag
 from ihr.rules.moments import OUT_OF_RANGE, in_utc
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
@@ -141,6 +141,7 @@ def _parse_since(value: str | None) -> datetime | None:
     return at
 
 
+IF_MATCH_TEXT = "Gruppens versjon (ETag, eller ihr.rules.groups.version_tag)"  # module level: annotations read it
 DEFAULT_PAGE = 100  # orders per page of GET /orders
 MAX_PAGE = 500
 
@@ -381,6 +382,14 @@ def create_app(
         if refusal is not None:
             raise ProblemError(403, refusal)
 
+    def _same_version(group: Group, if_match: str | None) -> None:
+        """The edit names the version it was made from (If-Match): 428 without, 412 when stale."""
+        if if_match is None:
+            raise ProblemError(428, NO_VERSION)
+        tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+        if "*" not in tags and version_tag(group) not in tags:
+            raise ProblemError(412, STALE)
+
     @api.get("/groups", response_model=list[Group], tags=["grupper"])
     def list_groups(caller: Caller) -> Response:
         """Regional groups, the caller's office's groups and the health worker's own."""
@@ -400,21 +409,29 @@ def create_app(
             updated_at=orders.now(),
         )
         db.put_group(group)
-        return _json(_dump(group), 201, headers={"Location": f"{API_PREFIX}/groups/{group.id}"})
+        return _json(
+            _dump(group), 201, headers={"Location": f"{API_PREFIX}/groups/{group.id}", "ETag": version_tag(group)}
+        )
 
-    @api.put(
-        "/groups/{group_id}",
-        response_model=Group,
-        responses={403: _problem_doc("Ikke din gruppe"), 404: _problem_doc("Ukjent gruppe")},
-        tags=["grupper"],
-    )
-    def update_group(group_id: str, body: GroupInput, caller: Caller) -> Response:
+    VERSIONED = {
+        403: _problem_doc("Ikke din gruppe"),
+        404: _problem_doc("Ukjent gruppe"),
+        412: _problem_doc("Gruppen er endret siden versjonen i If-Match"),
+        428: _problem_doc("If-Match mangler"),
+    }
+
+    @api.put("/groups/{group_id}", response_model=Group, responses=VERSIONED, tags=["grupper"])
+    def update_group(
+        group_id: str, body: GroupInput, caller: Caller, if_match: Annotated[str | None, Header(description=IF_MATCH_TEXT)] = None
+    ) -> Response:
+        """Change a group, from the version named in If-Match (412 when it has changed since)."""
         user, office = caller.hpr, caller.office_her_id
         with db.transaction():
             group = db.group(group_id)
             if group is None:
                 raise ProblemError(404, "Fant ingen gruppe med denne id-en.")
             _may_edit(group, user, office)
+            _same_version(group, if_match)
             _check_codes(body)
             changed = group.model_copy(
                 update={
@@ -427,21 +444,18 @@ def create_app(
                 }
             )
             db.put_group(changed)
-        return _json(_dump(changed))
+        return _json(_dump(changed), headers={"ETag": version_tag(changed)})
 
-    @api.delete(
-        "/groups/{group_id}",
-        status_code=204,
-        responses={403: _problem_doc("Ikke din gruppe"), 404: _problem_doc("Ukjent gruppe")},
-        tags=["grupper"],
-    )
-    def delete_group(group_id: str, caller: Caller) -> Response:
+    @api.delete("/groups/{group_id}", status_code=204, responses=VERSIONED, tags=["grupper"])
+    def delete_group(group_id: str, caller: Caller, if_match: Annotated[str | None, Header(description=IF_MATCH_TEXT)] = None) -> Response:
+        """Delete a group, the version named in If-Match (412 when it has changed since)."""
         user, office = caller.hpr, caller.office_her_id
         with db.transaction():
             group = db.group(group_id)
             if group is None:
                 raise ProblemError(404, "Fant ingen gruppe med denne id-en.")
             _may_edit(group, user, office)
+            _same_version(group, if_match)
             db.delete_group(group_id)
         return Response(status_code=204)
 

@@ -33,9 +33,11 @@ TITLES: dict[int, str] = {
     405: "Metoden er ikke tillatt",
     406: "Formatet støttes ikke",
     409: "Konflikt",
+    412: "Endret av andre",
     413: "For stor forespørsel",
     415: "Innholdstypen støttes ikke",
     422: "Ugyldige data",
+    428: "Versjon mangler",
     429: "For mange forespørsler",
     500: "Intern feil",
 }

@@ -213,6 +213,9 @@ class IhrApp(App[None]):
             self.show_status(S.group_saved(message.changed))
         elif message.deleted:
             self.show_status(S.group_deleted(message.deleted))
+        elif message.stale:
+            self.show_status(S.group_stale(message.stale), "error")
+            self.notify(S.group_stale(message.stale), title=S.ERROR_TITLE, severity="error", timeout=8)
         self.state_changed()
 
     @on(m.RequesterReady)
@@ -346,12 +349,13 @@ class IhrApp(App[None]):
         self._confirm_discard(S.CONFIRM_CHANGE_PATIENT, go)
         return True
 
-    def save_group(self, group_id: str | None, name: str, codes: list[str], scope: str) -> None:
+    def save_group(self, group: Group | None, name: str, codes: list[str], scope: str) -> None:
+        """A new group (`group` None), or a change of `group` as the secretary saw it."""
         from ihr.models import GroupInput
 
         body = GroupInput(name=name, service_codes=codes, scope=scope)  # type: ignore[arg-type]
         session = self.session
-        run_job(self, "groups", workflow.save_group(self.client, group_id, body, session.requester_hpr,
+        run_job(self, "groups", workflow.save_group(self.client, group, body, session.requester_hpr,
                                                     session.office_her_id))
 
     def delete_group(self, group: Group) -> None:

@@ -636,3 +636,10 @@ def crashed_no_report(reason: str) -> str:
         "IHR stoppet på grunn av en uventet feil. Beklager! Start programmet på nytt.\n"
         f"Feilrapporten kunne ikke lagres ({reason})."
     )
+
+
+def group_stale(name: str) -> str:
+    return (
+        f"Gruppen «{name}» ble endret av noen andre mens du arbeidet, så endringen din er ikke lagret. "
+        "Listen viser gruppen slik den er nå: gjør endringen på nytt."
+    )
