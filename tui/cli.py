@@ -2,7 +2,7 @@
 
     ihr [--patient FNR] [--requester HPR] [--office HER] [--epj FILE]   the app
     ihr demo [--data-dir DIR] [--no-context]                             app + embedded sandbox
-    ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service
+    ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service (data kept)
     ihr sandbox register-client --db FILE --client-id ID --office HER --key FILE [--new-key]
     ihr printer status|test ...                                          the label printer
 
@@ -217,11 +217,18 @@ def cmd_sandbox(argv: list[str]) -> int:
     p = _Parser(prog="ihr sandbox", description="Referansetjenesten for IHR (sandkasse).")
     p.add_argument("--port", type=int, default=8765, help="port (standard: 8765)")
     p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")
-    p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: midlertidig)")
+    p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: sandkasse.sqlite3 i datamappen)")
     args = p.parse_args(argv)
+    from ihr.settings import default_data_dir
     from sandbox.server import serve
 
-    serve(args.port, args.host, args.db)
+    db = args.db or default_data_dir() / "sandkasse.sqlite3"  # kept between runs, the owner's alone
+    print(f"Sandkassens data: {db.resolve()}", flush=True)
+    try:
+        serve(args.port, args.host, db)
+    except KeyboardInterrupt:  # Ctrl+C: a stop, not an error
+        pass
+    print("Sandkassen er stoppet. Dataene er tatt vare på.", flush=True)
     return 0
 
 
