@@ -643,3 +643,12 @@ def group_stale(name: str) -> str:
         f"Gruppen «{name}» ble endret av noen andre mens du arbeidet, så endringen din er ikke lagret. "
         "Listen viser gruppen slik den er nå: gjør endringen på nytt."
     )
+
+
+def outbox_quarantined(n: int, waiting: int) -> str:
+    what = "1 usendt bestilling" if n == 1 else f"{n} usendte bestillinger"
+    rest = f" {outbox_waiting(waiting)}" if waiting else ""
+    return (
+        f"{what} i utboksen kunne ikke leses og er lagt til side (ikke slettet). "
+        f"Kontakt den som drifter programmet.{rest}"
+    )

@@ -107,11 +107,13 @@ async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | Non
         stored.append((key, order))
 
     result = await submit_pending(client, outbox, on_accepted=accepted)
+    from tui import strings as S
+
+    if result.quarantined and not result.accepted:  # said once: the rows are put aside now
+        return m.Notice(S.outbox_quarantined(result.quarantined, result.remaining))
     if result.accepted:
         return m.OutboxSent(stored)
     if result.remaining:
-        from tui import strings as S
-
         return m.Notice(S.outbox_waiting(result.remaining))
     return None
 
