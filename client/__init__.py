@@ -22,6 +22,7 @@ _EXPORTS = {
     "CachedCatalog": "client.cache",
     "CatalogCache": "client.cache",
     "AccessRefused": "client.errors",
+    "CertificateNotTrusted": "client.errors",
     "ClockWrong": "client.errors",
     "Conflict": "client.errors",
     "Forbidden": "client.errors",
@@ -53,6 +54,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AccessRefused",
+    "CertificateNotTrusted",
     "ClockWrong",
     "CachedCatalog",
     "CatalogCache",

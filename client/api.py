@@ -41,8 +41,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.cache import CachedCatalog, CatalogCache
 from client.errors import (
+    CertificateNotTrusted,
     IhrError,
     ServiceUnavailable,
+    certificate_failure,
     UnexpectedResponse,
     error_class_for,
     problem_from_body,
@@ -309,6 +311,9 @@ class IhrClient:
             try:
                 resp = await self._http.request(method, path.lstrip("/"), params=params, json=json, headers=headers)
             except httpx.TransportError as exc:
+                if certificate_failure(exc):  # another try meets the same certificate
+                    log.warning("%s: certificate not trusted", label)
+                    raise CertificateNotTrusted() from exc
                 if last:
                     log.warning("%s: no answer (%s), giving up", label, type(exc).__name__)
                     raise ServiceUnavailable() from exc

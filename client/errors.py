@@ -129,6 +129,28 @@ class ServiceUnavailable(IhrError):
     default_message = "Får ikke kontakt med IHR-tjenesten. Arbeidet ditt er ikke tapt."
 
 
+class CertificateNotTrusted(ServiceUnavailable):
+    """The service answered, but its TLS certificate is not one this machine trusts (expired,
+    self-signed, another name): nothing was sent over that connection. Not retried."""
+
+    default_message = (
+        "IHR-tjenestens sertifikat er ikke klarert, så programmet sendte ingenting. "
+        "Kontakt den som drifter programmet (sertifikat eller klokke)."
+    )
+
+
+def certificate_failure(exc: BaseException) -> bool:
+    """Whether a transport error was a certificate the machine does not trust."""
+    import ssl
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
 class UnexpectedResponse(IhrError):
     """The service answered, but not with what the contract promises."""
 
