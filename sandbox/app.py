@@ -146,6 +146,7 @@ DEFAULT_PAGE = 100  # orders per page of GET /orders
 MAX_PAGE = 500
 
 MIN_NAME_LETTERS = 3
+MAX_SEARCH_HITS = 50  # a name search lists no more; `more` says when others match
 SEARCHES_PER_MINUTE = 30
 
 
@@ -334,7 +335,8 @@ def create_app(
     )
     def search_patients(q: Annotated[str, Query(min_length=1, max_length=100)], caller: Caller) -> Response:
         """By fødselsnummer, or by name: a name search needs a word of at least three
-        letters and is limited per client (`searches_per_minute`)."""
+        letters, is limited per client (`searches_per_minute`) and lists at most
+        `MAX_SEARCH_HITS` patients, with `more` set when others match (narrow the search)."""
         text = q.strip()
         if looks_like_person_id(text):
             p = db.patient("".join(ch for ch in text if ch.isdigit()))
@@ -351,10 +353,12 @@ def create_app(
                     429, f"For mange navnesøk på kort tid. Vent {wait} sekunder og prøv igjen.",
                     headers={"Retry-After": str(wait)},
                 )
-            found = db.search_patients(parts)
+            found = db.search_patients(parts, limit=MAX_SEARCH_HITS)
+        more = len(found) > MAX_SEARCH_HITS
+        found = found[:MAX_SEARCH_HITS]
         for patient in found:
             audit(caller, patient.id, "patient.search")
-        return _json(_dump(PatientSearchResult(patients=found)))
+        return _json(_dump(PatientSearchResult(patients=found, more=more)))
 
     @api.get("/requesters/{hpr}", response_model=Requester, responses={404: _problem_doc("Ukjent rekvirent")}, tags=["personer"])
     def get_requester(hpr: str) -> Response:

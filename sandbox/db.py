@@ -264,14 +264,15 @@ class Database:
         return Patient.model_validate_json(rows[0]["json"]) if rows else None
 
     def search_patients(self, parts: Sequence[str], *, limit: int = 50) -> list[Patient]:
-        """Patients whose name contains every part (case-insensitive), sorted by name."""
+        """Patients whose name contains every part (case-insensitive), sorted by name: at
+        most `limit` + 1 (one more than is shown says there are more)."""
         if not parts:
             return []
         where = " AND ".join("instr(search, ?) > 0" for _ in parts)
         rows = self._query(f"SELECT json FROM patients WHERE {where}", [p.casefold() for p in parts])
         found = [Patient.model_validate_json(r["json"]) for r in rows]
         found.sort(key=lambda p: (p.family_name.casefold(), p.given_name.casefold(), p.id))
-        return found[:limit]
+        return found[: limit + 1]
 
     def requester(self, hpr: str) -> Requester | None:
         rows = self._query("SELECT json FROM requesters WHERE hpr = ?", (hpr,))

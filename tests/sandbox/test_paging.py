@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 
 from sandbox.app import DEFAULT_PAGE
 from sandbox.seed.people import seed_patients
@@ -74,3 +75,16 @@ def test_bad_cursor_and_limit_are_norwegian_422s(client: httpx.Client) -> None:
         assert paths(problem) == {"cursor": "Ugyldig side-markør. Hent listen på nytt fra begynnelsen."}
     for limit in ("0", "501", "mange"):
         assert "limit" in paths(assert_problem(client.get("/orders", params={"limit": limit}), 422))
+
+
+def test_a_name_search_says_when_more_match_than_it_lists(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name search never pages through people; it says so when the list is not all."""
+    import sandbox.app
+
+    everyone = client.get("/patients", params={"q": "sen"}).json()
+    assert len(everyone["patients"]) > 2 and everyone["more"] is False
+    monkeypatch.setattr(sandbox.app, "MAX_SEARCH_HITS", 2)
+    capped = client.get("/patients", params={"q": "sen"}).json()
+    assert capped["patients"] == everyone["patients"][:2] and capped["more"] is True
