@@ -48,13 +48,14 @@ class CrashGuard:
     def finish(self, app: Any) -> int:
         """The exit code; after a crash, the report written and the message printed."""
         self._thrown_away = io.StringIO()  # Textual's traceback, with its locals: gone
-        if app.return_code != 1 or app.unhandled is None:
+        if app.return_code != 1:  # Textual's code for an unhandled error; ours never use it
             return app.return_code or 0
         return report_and_tell(app.unhandled, self.data_dir)
 
 
-def write_report(exc: BaseException, data_dir: Path, now: datetime | None = None) -> Path:
-    """The report file (owner-only) for `exc`: when, which versions, the scrubbed traceback."""
+def write_report(exc: BaseException | None, data_dir: Path, now: datetime | None = None) -> Path:
+    """The report file (owner-only) for `exc`: when, which versions, the scrubbed traceback
+    (None: the error was not seen, e.g. Textual rendered one of its own)."""
     now = now or datetime.now(UTC)
     folder = private_dir(data_dir / REPORT_DIR)
     path = private_file(folder / f"krasj-{now:%Y%m%d-%H%M%S-%f}.txt")
@@ -63,13 +64,13 @@ def write_report(exc: BaseException, data_dir: Path, now: datetime | None = None
         f"tid (UTC): {now.isoformat(timespec='seconds')}\n"
         f"python {platform.python_version()}, textual {version('textual')}, {platform.system()}\n"
         "Uten feilmeldingens tekst og uten lokale variabler: de kan inneholde personopplysninger.\n\n"
-        f"{scrubbed_traceback(exc)}",
+        f"{scrubbed_traceback(exc) if exc is not None else 'Feilen selv ble ikke fanget opp.'}",
         encoding="utf-8",
     )
     return path
 
 
-def report_and_tell(exc: BaseException, data_dir: Path) -> int:
+def report_and_tell(exc: BaseException | None, data_dir: Path) -> int:
     """Write the report, print the Norwegian message on stderr; the exit code (1)."""
     from tui import strings as S
 

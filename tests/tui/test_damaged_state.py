@@ -160,3 +160,22 @@ def test_an_unexpected_error_ends_in_norwegian_with_a_report_and_no_personal_dat
     for written in (out, report):
         assert not ELEVEN_DIGITS.search(written), "a fødselsnummer in the crash's output"
         assert b"ingen hjelp for" not in written  # the exception's message stays out
+
+
+def test_an_error_outside_the_app_is_also_norwegian_and_reported(tmp_path: Path) -> None:
+    """Before the screen or after it (here: a subcommand fails), the same last stop."""
+    code = (
+        "from tui import cli\n"
+        "def cmd_printer(argv):\n"
+        "    patient_id = '17859011284'\n"
+        "    raise ValueError('ingen skriver for ' + patient_id)\n"
+        "cli.cmd_printer = cmd_printer\n"
+        "cli.main(['printer', 'status'])\n"
+    )
+    env = dict(os.environ, HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert "IHR stoppet på grunn av en uventet feil" in proc.stderr.decode()
+    assert b"Traceback" not in proc.stderr and not ELEVEN_DIGITS.search(proc.stdout + proc.stderr)
+    [report] = (tmp_path / "data" / "ihr" / "krasjrapporter").iterdir()
+    assert b"builtins.ValueError" in report.read_bytes() and not ELEVEN_DIGITS.search(report.read_bytes())
