@@ -34,6 +34,7 @@ class PtyApp:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.chunks: list[tuple[float, int]] = []  # (time, size)
+        self.output = bytearray()  # every byte the program wrote, escapes and all
         self.total = 0
         self._lock = threading.Condition()
         self._alive = True
@@ -51,6 +52,7 @@ class PtyApp:
             now = time.perf_counter()
             with self._lock:
                 self.chunks.append((now, len(data)))
+                self.output += data
                 self.total += len(data)
                 try:
                     self.stream.feed(data)

@@ -22,6 +22,7 @@ _EXPORTS = {
     "CachedCatalog": "client.cache",
     "CatalogCache": "client.cache",
     "AccessRefused": "client.errors",
+    "CertificateNotTrusted": "client.errors",
     "ClockWrong": "client.errors",
     "Conflict": "client.errors",
     "Forbidden": "client.errors",
@@ -31,6 +32,7 @@ _EXPORTS = {
     "PayloadTooLarge": "client.errors",
     "ServiceUnavailable": "client.errors",
     "SignInExpired": "client.errors",
+    "StaleEdit": "client.errors",
     "Unauthorized": "client.errors",
     "UnexpectedResponse": "client.errors",
     "ValidationProblem": "client.errors",
@@ -52,6 +54,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "AccessRefused",
+    "CertificateNotTrusted",
     "ClockWrong",
     "CachedCatalog",
     "CatalogCache",
@@ -68,6 +71,7 @@ __all__ = [
     "ServiceUnavailable",
     "SpecimenLookup",
     "SignInExpired",
+    "StaleEdit",
     "SubmitResult",
     "Unauthorized",
     "UnexpectedResponse",

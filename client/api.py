@@ -34,15 +34,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.cache import CachedCatalog, CatalogCache
 from client.errors import (
+    CertificateNotTrusted,
     IhrError,
     ServiceUnavailable,
+    certificate_failure,
     UnexpectedResponse,
     error_class_for,
     problem_from_body,
@@ -148,6 +150,18 @@ def _seg(value: str) -> str:
     if not value:
         raise ValueError("empty path parameter")
     return quote(str(value), safe="")
+
+
+def _if_match(version: str | None) -> dict[str, str] | None:
+    return {"If-Match": version} if version else None
+
+
+def _next_page(link: str) -> tuple[str, dict[str, list[str]]]:
+    """The path (relative to the API base) and query of GET /orders' `rel="next"` link."""
+    parts = urlsplit(link)
+    if not parts.path.endswith("/orders"):
+        raise UnexpectedResponse()
+    return "orders", parse_qs(parts.query)
 
 
 def _dump(model: BaseModel) -> Any:
@@ -297,6 +311,9 @@ class IhrClient:
             try:
                 resp = await self._http.request(method, path.lstrip("/"), params=params, json=json, headers=headers)
             except httpx.TransportError as exc:
+                if certificate_failure(exc):  # another try meets the same certificate
+                    log.warning("%s: certificate not trusted", label)
+                    raise CertificateNotTrusted() from exc
                 if last:
                     log.warning("%s: no answer (%s), giving up", label, type(exc).__name__)
                     raise ServiceUnavailable() from exc
@@ -459,17 +476,35 @@ class IhrClient:
         return self._parse(resp, Group)
 
     async def update_group(
-        self, group_id: str, group: GroupInput, *, user_hpr: str | None = None, office_her_id: str | None = None
+        self,
+        group_id: str,
+        group: GroupInput,
+        *,
+        version: str | None = None,
+        user_hpr: str | None = None,
+        office_her_id: str | None = None,
     ) -> Group:
+        """Change a group from the `version` it was seen in (`ihr.rules.groups.version_tag`,
+        sent as If-Match); `StaleEdit` when someone changed it in between."""
         self._check_actor(user_hpr, office_her_id)
-        resp = await self._request("PUT", f"groups/{_seg(group_id)}", route="/groups/{id}", json=_dump(group))
+        resp = await self._request(
+            "PUT", f"groups/{_seg(group_id)}", route="/groups/{id}", json=_dump(group), headers=_if_match(version)
+        )
         return self._parse(resp, Group)
 
     async def delete_group(
-        self, group_id: str, *, user_hpr: str | None = None, office_her_id: str | None = None
+        self,
+        group_id: str,
+        *,
+        version: str | None = None,
+        user_hpr: str | None = None,
+        office_her_id: str | None = None,
     ) -> None:
+        """Delete the group as it was seen (`version`, as for `update_group`)."""
         self._check_actor(user_hpr, office_her_id)
-        await self._request("DELETE", f"groups/{_seg(group_id)}", route="/groups/{id}", ok=(204, 200))
+        await self._request(
+            "DELETE", f"groups/{_seg(group_id)}", route="/groups/{id}", ok=(204, 200), headers=_if_match(version)
+        )
 
     # -- orders --
 
@@ -497,7 +532,8 @@ class IhrClient:
         since: datetime | date | str | None = None,
         status: OrderStatus | str | Iterable[OrderStatus | str] | None = None,
     ) -> list[OrderSummary]:
-        """Orders, newest first; `status` may be one status or several (sent as repeated `status=`)."""
+        """Orders, newest first, every page of them; `status` may be one status or several
+        (sent as repeated `status=`)."""
         params: dict[str, str | list[str]] = {}
         if patient:
             params["patient"] = patient
@@ -506,8 +542,16 @@ class IhrClient:
         if status is not None:
             many = [status] if isinstance(status, str) else list(status)  # an OrderStatus is a str
             params["status"] = [str(s.value if isinstance(s, OrderStatus) else s) for s in many]
-        resp = await self._request("GET", "orders", route="/orders", retry=True, params=params)
-        return self._parse(resp, list[OrderSummary])
+        found: list[OrderSummary] = []
+        path = "orders"
+        while True:  # the service pages the list: follow `Link: <...>; rel="next"` to its end
+            resp = await self._request("GET", path, route="/orders", retry=True, params=params)
+            found += self._parse(resp, list[OrderSummary])
+            following = resp.links.get("next", {}).get("url")
+            if not following:
+                return found
+            path, more = _next_page(following)
+            params = {**params, **more}  # the link leaves out `patient`: ours goes again
 
     async def get_order(self, order_id: str) -> Order:
         resp = await self._request("GET", f"orders/{_seg(order_id)}", route="/orders/{id}", retry=True)

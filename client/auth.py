@@ -22,6 +22,12 @@ from client.errors import AccessRefused, ClockWrong, IhrError, ServiceUnavailabl
 from client.signin import CLOCK_TOLERANCE_S, Session, SignInFailed, clock_offset
 
 
+INVALID_TOKEN = (
+    "Innloggingen mot IHR mislyktes: innloggingstjenesten svarte uten et gyldig tilgangsbevis. "
+    "Kontakt den som drifter programmet."
+)
+
+
 class HelseIdAuth(httpx.Auth):
     requires_response_body = True
 
@@ -65,4 +71,6 @@ def sign_in_error(exc: SignInFailed) -> IhrError:
     """The Norwegian error for a refused sign-in."""
     if exc.clock_offset_s is not None and abs(exc.clock_offset_s) > CLOCK_TOLERANCE_S:
         return ClockWrong.by(exc.clock_offset_s, status=exc.status)
+    if exc.status == 200:  # it said yes, but no usable token came (empty, not DPoP, no lifetime)
+        return AccessRefused(INVALID_TOKEN, status=exc.status)
     return AccessRefused(status=exc.status, detail=exc.description)

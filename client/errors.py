@@ -102,6 +102,15 @@ class Conflict(IhrError):
     default_message = "Handlingen kan ikke utføres slik bestillingen står nå."
 
 
+class StaleEdit(Conflict):
+    """412: someone changed the group (or other versioned thing) since this copy was fetched."""
+
+    default_message = (
+        "Noen andre har endret dette siden du hentet det, så endringen din ble ikke lagret. "
+        "Se over det slik det er nå, og gjør endringen på nytt."
+    )
+
+
 class PayloadTooLarge(IhrError):
     """413: the request body is over the service's limit."""
 
@@ -120,6 +129,28 @@ class ServiceUnavailable(IhrError):
     default_message = "Får ikke kontakt med IHR-tjenesten. Arbeidet ditt er ikke tapt."
 
 
+class CertificateNotTrusted(ServiceUnavailable):
+    """The service answered, but its TLS certificate is not one this machine trusts (expired,
+    self-signed, another name): nothing was sent over that connection. Not retried."""
+
+    default_message = (
+        "IHR-tjenestens sertifikat er ikke klarert, så programmet sendte ingenting. "
+        "Kontakt den som drifter programmet (sertifikat eller klokke)."
+    )
+
+
+def certificate_failure(exc: BaseException) -> bool:
+    """Whether a transport error was a certificate the machine does not trust."""
+    import ssl
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
 class UnexpectedResponse(IhrError):
     """The service answered, but not with what the contract promises."""
 
@@ -133,6 +164,7 @@ _BY_STATUS: dict[int, type[IhrError]] = {
     404: NotFound,
     405: NotSupported,
     409: Conflict,
+    412: StaleEdit,
     413: PayloadTooLarge,
     422: ValidationProblem,
     501: NotSupported,

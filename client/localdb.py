@@ -1,7 +1,7 @@
 """The app's one local SQLite file, as the client's stores use it.
 
 Each store (catalog cache, outbox) owns one table in the shared file and creates it on
-first use; a lock keeps one thread at a time inside a store.
+first use, owner-only (0600); a lock keeps one thread at a time inside a store.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from ihr.privatefiles import private_file
 
 
 class LocalStore:
@@ -24,7 +26,8 @@ class LocalStore:
         self._ready = False
 
     def _connect(self) -> sqlite3.Connection:
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._ready:
+            private_file(self.db_path)  # 0600 before SQLite writes a byte (ihr.privatefiles)
         con = sqlite3.connect(self.db_path, timeout=10.0)
         if not self._ready:
             with con:

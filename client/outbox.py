@@ -37,6 +37,17 @@ CREATE TABLE IF NOT EXISTS outbox (
 )
 """
 
+# Rows that no longer read as an order (a damaged file, an older version's format): moved
+# here once, kept for whoever repairs them, and no longer counted as waiting.
+_QUARANTINE = """
+CREATE TABLE IF NOT EXISTS outbox_quarantine (
+    idempotency_key TEXT PRIMARY KEY,
+    order_input     TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    quarantined_at  TEXT NOT NULL
+)
+"""
+
 
 @dataclass(frozen=True)
 class PendingOrder:
@@ -53,6 +64,7 @@ class SubmitResult:
     refused: list[tuple[str, IhrError]] = field(default_factory=list)  # needs the secretary
     stopped_by: IhrError | None = None  # service down or login expired: try again later
     remaining: int = 0
+    quarantined: int = 0  # unreadable rows put aside by this call (each is reported once)
 
     @property
     def all_sent(self) -> bool:
@@ -79,20 +91,40 @@ class Outbox(LocalStore):
                 )
 
     def pending(self) -> list[PendingOrder]:
-        """The orders waiting, oldest first."""
+        """The orders waiting, oldest first (unreadable rows are quarantined: `quarantine`)."""
+        return self.quarantine()[0]
+
+    def quarantine(self) -> tuple[list[PendingOrder], int]:
+        """(the orders waiting, how many unreadable rows were just moved to
+        `outbox_quarantine`). A row that does not read as an order would otherwise be
+        skipped at every try and counted as waiting for ever; moved, it is reported once
+        and kept (never deleted) for whoever can repair it."""
         with self._session() as con:
             rows = con.execute(
                 "SELECT idempotency_key, order_input, created_at FROM outbox ORDER BY created_at, rowid"
             ).fetchall()
-        out: list[PendingOrder] = []
-        for key, body, created in rows:
-            try:
-                order_input = OrderInput.model_validate_json(body)
-            except ValueError:
-                log.warning("outbox: skipping an unreadable row")
-                continue
-            out.append(PendingOrder(key=key, order_input=order_input, created_at=datetime.fromisoformat(created)))
-        return out
+            out: list[PendingOrder] = []
+            broken: list[tuple[str, str, str]] = []
+            for key, body, created in rows:
+                try:
+                    order_input = OrderInput.model_validate_json(body)
+                    at = datetime.fromisoformat(created)
+                except (ValueError, TypeError):
+                    broken.append((key, body, created))
+                    continue
+                out.append(PendingOrder(key=key, order_input=order_input, created_at=at))
+            if broken:
+                now = datetime.now(UTC).isoformat()
+                with con:
+                    con.execute(_QUARANTINE)
+                    for key, body, created in broken:
+                        con.execute(
+                            "INSERT OR REPLACE INTO outbox_quarantine VALUES (?, ?, ?, ?)",
+                            (key, str(body), str(created), now),
+                        )
+                        con.execute("DELETE FROM outbox WHERE idempotency_key = ?", (key,))
+                log.warning("outbox: %d unreadable row(s) quarantined", len(broken))
+        return out, len(broken)
 
     def get(self, key: str) -> PendingOrder | None:
         for p in self.pending():
@@ -127,7 +159,8 @@ async def submit_pending(
     login has expired, it stops at once and everything left stays.
     """
     result = SubmitResult()
-    for p in await asyncio.to_thread(outbox.pending):
+    waiting, result.quarantined = await asyncio.to_thread(outbox.quarantine)
+    for p in waiting:
         try:
             order = await client.create_order(p.order_input, idempotency_key=p.key)
         except (ServiceUnavailable, Unauthorized) as exc:
@@ -144,9 +177,10 @@ async def submit_pending(
                 await maybe
     result.remaining = await asyncio.to_thread(len, outbox)
     log.info(
-        "outbox: %d accepted, %d refused, %d remaining",
+        "outbox: %d accepted, %d refused, %d remaining, %d quarantined",
         len(result.accepted),
         len(result.refused),
         result.remaining,
+        result.quarantined,
     )
     return result

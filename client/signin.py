@@ -216,7 +216,7 @@ class Session:
         if not isinstance(data, dict):
             data = {}
         token, kind, lifetime = data.get("access_token"), str(data.get("token_type", "")), data.get("expires_in")
-        if status != 200 or not isinstance(token, str) or kind.lower() != "dpop" or not isinstance(lifetime, int):
+        if status != 200 or not isinstance(token, str) or not token.strip() or kind.lower() != "dpop" or not isinstance(lifetime, int):
             raise SignInFailed(
                 status,
                 str(data.get("error") or "invalid_response"),

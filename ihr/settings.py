@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -70,6 +71,26 @@ def check_key_file(path: Path) -> None:
         raise SettingsError(
             f"Nøkkelfilen {path} kan leses av andre enn eieren. Gjør den privat: chmod 600 {path}"
         )
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def check_production_urls(settings: Settings) -> None:
+    """In production the service and the sign-in are reached over https:// only: a plain
+    http:// address would carry tokens and patients' data in the clear (SettingsError).
+    This machine's own loopback address is the exception (a local TLS proxy, the sandbox):
+    nothing sent there leaves the machine."""
+    if not settings.production:
+        return
+    for name in ("api_url", "authority_url"):
+        url = getattr(settings, name).strip()
+        host = (urlsplit(url).hostname or "") if url else ""
+        if url and not url.lower().startswith("https://") and host not in _LOOPBACK:
+            raise SettingsError(
+                f"I produksjon må {name} begynne med https:// (ikke {url.split('://')[0]}://): "
+                "ellers går innlogging og pasientdata ukryptert over nettet."
+            )
 
 
 @dataclass(frozen=True, init=False)
@@ -129,6 +150,7 @@ class Settings:
             object.__setattr__(self, name, value)
         if self.client_key_file.exists():
             check_key_file(self.client_key_file)
+        check_production_urls(self)
 
     def require_sign_in(self) -> None:
         """SettingsError (Norwegian) unless a client id is set and its key file is private."""
@@ -157,6 +179,7 @@ class Settings:
         copy = object.__new__(type(self))
         for f in fields(self):
             object.__setattr__(copy, f.name, changes.get(f.name, getattr(self, f.name)))
+        check_production_urls(copy)
         return copy
 
 

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from ihr.privatefiles import private_file
+
 Reason = Literal["first", "reprint"]
 Outcome = Literal["pending", "ok", "failed", "unconfirmed"]
 
@@ -72,7 +74,7 @@ class PrintJournal:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_file(self.path)  # the owner's alone (0600), as the app's other stores
         self._conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False)
         _create_or_upgrade(self._conn)
 

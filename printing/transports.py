@@ -2,7 +2,8 @@
 
 - `tcp://host:9100`  raw socket to a Zebra printer. `check_ready()` asks `~HS` before the
   job; `send()` writes the job and then asks `~HS` until the printer has taken it, so a
-  fault that shows up while printing is reported. Every step has a bound (connect, send,
+  fault that shows up while printing is reported; one still busy when the drain bound runs
+  out is `DeliveryUnconfirmed` (look at the printer), never "printed". Every step has a bound (connect, send,
   status read); a printer that stays silent is "not ready", never "ok".
 - `cups://queue`     a raw CUPS queue, through `lp -o raw`. Optional query parameters:
   `server=host:port` (otherwise CUPS_SERVER / client.conf), `timeout=seconds` (how long
@@ -145,9 +146,16 @@ class TcpPrinter(Printer):
                     )
                     raise problem
                 busy = status.formats_in_buffer > 0 or status.labels_remaining > 0
-                if not busy or time.monotonic() >= deadline:
-                    # Still busy at the bound without a fault: the printer holds the job.
+                if not busy:
                     return self.url
+                if time.monotonic() >= deadline:
+                    # Still busy at the bound, without a fault: the printer holds the job, but
+                    # nothing says the labels came out. Never journaled as printed (issue 13).
+                    raise errors.DeliveryUnconfirmed(
+                        f"Skriveren holdt fortsatt på med etikettene etter {self.drain_timeout:g} sekunder. "
+                        "Se på skriveren: bekreft hvis etikettene kom ut, ellers skriv ut på nytt",
+                        reference=self.url,
+                    )
                 time.sleep(self.poll_interval)
 
 

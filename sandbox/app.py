@@ -29,7 +29,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
@@ -61,14 +61,15 @@ from ihr.models import (
     SpecimenLookup,
     StatusEvent,
 )
-from ihr.rules.groups import edit_refusal
+from ihr.rules.groups import NO_VERSION, STALE, edit_refusal, version_tag
+from ihr.rules.moments import OUT_OF_RANGE, in_utc
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
 from ihr.rules.specimen_ids import is_valid_specimen_id
 from sandbox.authority import DISCOVERY_PATH, JWKS_PATH, AuthError, Authority, Identity
 from sandbox.db import Database
 from sandbox.guard import IDENTITY_KEY, Guard, GuardStats, request_url
 from sandbox.hub import MessageHub
-from sandbox.orders import OSLO, OrderService, as_utc, utc_now
+from sandbox.orders import OrderService, utc_now
 from sandbox.problems import PROBLEM_JSON, ProblemError, install_handlers, unprocessable
 
 log = logging.getLogger("sandbox")
@@ -127,15 +128,25 @@ def _parse_since(value: str | None) -> datetime | None:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=OSLO)
-        return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+            moment = datetime.combine(date.fromisoformat(text), time.min)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise unprocessable(
             [FieldProblem(path="since", detail="Må være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601).")]
         ) from None
+    at = in_utc(moment)
+    if at is None:
+        raise unprocessable([FieldProblem(path="since", detail=OUT_OF_RANGE)])
+    return at
 
+
+IF_MATCH_TEXT = "Gruppens versjon (ETag, eller ihr.rules.groups.version_tag)"  # module level: annotations read it
+DEFAULT_PAGE = 100  # orders per page of GET /orders
+MAX_PAGE = 500
 
 MIN_NAME_LETTERS = 3
+MAX_SEARCH_HITS = 50  # a name search lists no more; `more` says when others match
 SEARCHES_PER_MINUTE = 30
 
 
@@ -324,7 +335,8 @@ def create_app(
     )
     def search_patients(q: Annotated[str, Query(min_length=1, max_length=100)], caller: Caller) -> Response:
         """By fødselsnummer, or by name: a name search needs a word of at least three
-        letters and is limited per client (`searches_per_minute`)."""
+        letters, is limited per client (`searches_per_minute`) and lists at most
+        `MAX_SEARCH_HITS` patients, with `more` set when others match (narrow the search)."""
         text = q.strip()
         if looks_like_person_id(text):
             p = db.patient("".join(ch for ch in text if ch.isdigit()))
@@ -341,10 +353,12 @@ def create_app(
                     429, f"For mange navnesøk på kort tid. Vent {wait} sekunder og prøv igjen.",
                     headers={"Retry-After": str(wait)},
                 )
-            found = db.search_patients(parts)
+            found = db.search_patients(parts, limit=MAX_SEARCH_HITS)
+        more = len(found) > MAX_SEARCH_HITS
+        found = found[:MAX_SEARCH_HITS]
         for patient in found:
             audit(caller, patient.id, "patient.search")
-        return _json(_dump(PatientSearchResult(patients=found)))
+        return _json(_dump(PatientSearchResult(patients=found, more=more)))
 
     @api.get("/requesters", response_model=list[Requester], tags=["personer"])
     def list_requesters(caller: Caller) -> Response:
@@ -377,6 +391,14 @@ def create_app(
         if refusal is not None:
             raise ProblemError(403, refusal)
 
+    def _same_version(group: Group, if_match: str | None) -> None:
+        """The edit names the version it was made from (If-Match): 428 without, 412 when stale."""
+        if if_match is None:
+            raise ProblemError(428, NO_VERSION)
+        tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+        if "*" not in tags and version_tag(group) not in tags:
+            raise ProblemError(412, STALE)
+
     @api.get("/groups", response_model=list[Group], tags=["grupper"])
     def list_groups(caller: Caller) -> Response:
         """Regional groups, the caller's office's groups and the health worker's own."""
@@ -396,21 +418,29 @@ def create_app(
             updated_at=orders.now(),
         )
         db.put_group(group)
-        return _json(_dump(group), 201, headers={"Location": f"{API_PREFIX}/groups/{group.id}"})
+        return _json(
+            _dump(group), 201, headers={"Location": f"{API_PREFIX}/groups/{group.id}", "ETag": version_tag(group)}
+        )
 
-    @api.put(
-        "/groups/{group_id}",
-        response_model=Group,
-        responses={403: _problem_doc("Ikke din gruppe"), 404: _problem_doc("Ukjent gruppe")},
-        tags=["grupper"],
-    )
-    def update_group(group_id: str, body: GroupInput, caller: Caller) -> Response:
+    VERSIONED = {
+        403: _problem_doc("Ikke din gruppe"),
+        404: _problem_doc("Ukjent gruppe"),
+        412: _problem_doc("Gruppen er endret siden versjonen i If-Match"),
+        428: _problem_doc("If-Match mangler"),
+    }
+
+    @api.put("/groups/{group_id}", response_model=Group, responses=VERSIONED, tags=["grupper"])
+    def update_group(
+        group_id: str, body: GroupInput, caller: Caller, if_match: Annotated[str | None, Header(description=IF_MATCH_TEXT)] = None
+    ) -> Response:
+        """Change a group, from the version named in If-Match (412 when it has changed since)."""
         user, office = caller.hpr, caller.office_her_id
         with db.transaction():
             group = db.group(group_id)
             if group is None:
                 raise ProblemError(404, "Fant ingen gruppe med denne id-en.")
             _may_edit(group, user, office)
+            _same_version(group, if_match)
             _check_codes(body)
             changed = group.model_copy(
                 update={
@@ -423,21 +453,18 @@ def create_app(
                 }
             )
             db.put_group(changed)
-        return _json(_dump(changed))
+        return _json(_dump(changed), headers={"ETag": version_tag(changed)})
 
-    @api.delete(
-        "/groups/{group_id}",
-        status_code=204,
-        responses={403: _problem_doc("Ikke din gruppe"), 404: _problem_doc("Ukjent gruppe")},
-        tags=["grupper"],
-    )
-    def delete_group(group_id: str, caller: Caller) -> Response:
+    @api.delete("/groups/{group_id}", status_code=204, responses=VERSIONED, tags=["grupper"])
+    def delete_group(group_id: str, caller: Caller, if_match: Annotated[str | None, Header(description=IF_MATCH_TEXT)] = None) -> Response:
+        """Delete a group, the version named in If-Match (412 when it has changed since)."""
         user, office = caller.hpr, caller.office_her_id
         with db.transaction():
             group = db.group(group_id)
             if group is None:
                 raise ProblemError(404, "Fant ingen gruppe med denne id-en.")
             _may_edit(group, user, office)
+            _same_version(group, if_match)
             db.delete_group(group_id)
         return Response(status_code=204)
 
@@ -462,24 +489,41 @@ def create_app(
             _dump(order), 201 if created else 200, headers={"Location": f"{API_PREFIX}/orders/{order.id}"}
         )
 
-    @api.get("/orders", response_model=list[OrderSummary], tags=["bestillinger"])
+    @api.get(
+        "/orders",
+        response_model=list[OrderSummary],
+        responses={200: {"description": "En side; `Link: <…>; rel=\"next\"` når flere følger"}},
+        tags=["bestillinger"],
+    )
     def list_orders(
+        request: Request,
         patient: str | None = None,
         since: Annotated[str | None, Query(description="Dato (ÅÅÅÅ-MM-DD) eller ISO 8601-tidspunkt")] = None,
         status: Annotated[list[OrderStatus] | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Bestillinger per side")] = DEFAULT_PAGE,
+        cursor: Annotated[str | None, Query(max_length=200, description="Fra `Link` rel=next")] = None,
         *,
         caller: Caller,
     ) -> Response:
-        """The caller's office's orders; each patient in the list is one access logged."""
-        found = orders.list(
+        """A page of the caller's office's orders, newest first; when more follow, the
+        `Link` header names the next page (the same query with `cursor`, less `patient`:
+        headers get logged, so a client sends its patient filter again itself). Each
+        patient in the page is one access logged."""
+        found, next_cursor = orders.list(
             office=caller.office_her_id,
             patient=(patient or "").strip() or None,
             since=_parse_since(since),
             statuses=status or [],
+            limit=limit,
+            cursor=cursor,
         )
         for patient_id in dict.fromkeys(s.patient_id for s in found):
             audit(caller, patient_id, "order.list")
-        return _json([_dump(s) for s in found])
+        headers = {}
+        if next_cursor is not None:  # the same query, but never the fødselsnummer in a header
+            query = [(k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "patient")]
+            headers["Link"] = f'<{request.url.path}?{urlencode(query + [("cursor", next_cursor)])}>; rel="next"'
+        return _json([_dump(s) for s in found], headers=headers)
 
     @api.get("/orders/{order_id}", response_model=Order, responses={404: _problem_doc("Ukjent bestilling")}, tags=["bestillinger"])
     def get_order(order_id: str, caller: Caller) -> Response:

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ihr.privatefiles import private_file
 from ihr.models import (
     Group,
     KithMessage,
@@ -155,7 +156,7 @@ class Database:
             self._tmpdir = Path(tempfile.mkdtemp(prefix="ihr-sandbox-"))
             path = self._tmpdir / "sandbox.sqlite3"
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)  # patients' data: the owner's alone (0600)
         self.lock = threading.RLock()
         self._conn = sqlite3.connect(
             str(self.path), check_same_thread=False, isolation_level=None, timeout=30.0
@@ -263,14 +264,15 @@ class Database:
         return Patient.model_validate_json(rows[0]["json"]) if rows else None
 
     def search_patients(self, parts: Sequence[str], *, limit: int = 50) -> list[Patient]:
-        """Patients whose name contains every part (case-insensitive), sorted by name."""
+        """Patients whose name contains every part (case-insensitive), sorted by name: at
+        most `limit` + 1 (one more than is shown says there are more)."""
         if not parts:
             return []
         where = " AND ".join("instr(search, ?) > 0" for _ in parts)
         rows = self._query(f"SELECT json FROM patients WHERE {where}", [p.casefold() for p in parts])
         found = [Patient.model_validate_json(r["json"]) for r in rows]
         found.sort(key=lambda p: (p.family_name.casefold(), p.given_name.casefold(), p.id))
-        return found[:limit]
+        return found[: limit + 1]
 
     def requester(self, hpr: str) -> Requester | None:
         rows = self._query("SELECT json FROM requesters WHERE hpr = ?", (hpr,))
@@ -368,8 +370,12 @@ class Database:
         since: datetime | None = None,
         statuses: Sequence[OrderStatus] = (),
         limit: int = 500,
-    ) -> list[Order]:
-        """One office's orders, newest first (by creation time, then insertion)."""
+        after: tuple[str, int] | None = None,
+    ) -> tuple[list[Order], tuple[str, int] | None]:
+        """One office's orders, newest first (by creation time, then insertion), `limit` at a
+        time: (the page, the position of its last row when more follow, else None). `after`
+        is such a position: the page begins with the row after it (keyset paging, so rows
+        added meanwhile neither repeat nor push rows off the page)."""
         where: list[str] = ["office_her_id = ?"]
         params: list[Any] = [office_her_id]
         if patient_id:
@@ -381,10 +387,16 @@ class Database:
         if statuses:
             where.append(f"status IN ({', '.join('?' for _ in statuses)})")
             params.extend(str(s) for s in statuses)
-        sql = "SELECT json FROM orders WHERE " + " AND ".join(where)
+        if after is not None:
+            where.append("(created_at < ? OR (created_at = ? AND seq < ?))")
+            params.extend([after[0], after[0], after[1]])
+        sql = "SELECT json, created_at, seq FROM orders WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC, seq DESC LIMIT ?"
-        params.append(limit)
-        return [Order.model_validate_json(r["json"]) for r in self._query(sql, params)]
+        params.append(limit + 1)
+        rows = self._query(sql, params)
+        page = rows[:limit]
+        more = (page[-1]["created_at"], page[-1]["seq"]) if len(rows) > limit else None
+        return [Order.model_validate_json(r["json"]) for r in page], more
 
     def order_id_for_specimen(self, specimen_id: str) -> str | None:
         rows = self._query("SELECT order_id FROM specimens WHERE id = ?", (specimen_id,))

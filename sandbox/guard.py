@@ -21,7 +21,8 @@ from typing import Any
 
 from ihr.helseid import TOKEN_PATH
 from sandbox.authority import AuthError, Authority, Identity
-from sandbox.problems import problem_response, scrubbed_traceback
+from ihr.tracebacks import scrubbed_traceback
+from sandbox.problems import problem_response
 
 log = logging.getLogger("sandbox")
 

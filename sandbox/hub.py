@@ -55,10 +55,11 @@ from ihr.models import (
 )
 from ihr.rules.addons import addon_refusal
 from ihr.rules.ordering import patient_refusal
+from ihr.tracebacks import scrubbed_traceback
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from sandbox.labs import LabVerdict, judge
 from sandbox.orders import OrderService, as_utc, new_id
-from sandbox.problems import ProblemError, scrubbed_traceback, unprocessable
+from sandbox.problems import ProblemError, unprocessable
 from sandbox.reception import default_kith_dir, receive
 
 log = logging.getLogger("sandbox")
@@ -498,7 +499,7 @@ class MessageHub:
             existing = [self.catalog.service(i.service_code) for r in order.requisitions for i in r.items]
             questions = questions_for(existing + [s for _, s in services])
             merged = {a.key: a.value for a in order.answers} | dict(data.answers)
-            problems.extend(validate_answers(questions, merged))
+            problems.extend(validate_answers(questions, merged, born=order.patient.birth_date, now=now))
             if problems:
                 raise unprocessable(problems)
 

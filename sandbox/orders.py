@@ -8,13 +8,14 @@ input (`items[0].service_code`, `answers.<key>`) and a Norwegian detail.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
 import math
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 from ihr.models import (
     Answer,
@@ -43,6 +44,7 @@ from ihr.rules.ordering import (
     requisition_kind,
 )
 from ihr.localtime import OSLO
+from ihr.rules.moments import moment_problem
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
@@ -55,7 +57,6 @@ SPECIMEN_SEQUENCE_START = 1_000_001
 REQUISITION_SEQUENCE_START = 100_001
 MAX_KEY_LENGTH = 200
 MAX_ANSWER_INT = 2**53  # larger integers do not survive a trip through JSON and floats
-COLLECTION_FUTURE_SLACK = timedelta(minutes=5)
 
 # Order statuses in which the content of an order may still be changed and sent.
 EDITABLE = {OrderStatus.SAVED, OrderStatus.REJECTED}
@@ -261,7 +262,11 @@ class OrderService:
                 del answers[key]
         services = [s for s, _ in pairs]
         questions = questions_for(services)
-        problems.extend(validate_answers(questions, answers))
+        said = {p.path for p in problems}  # one problem per path: not "Mangler svar" for a NaN
+        born = patient.birth_date if patient is not None else None
+        problems.extend(
+            p for p in validate_answers(questions, answers, born=born, now=self.now()) if p.path not in said
+        )
         if problems:
             raise unprocessable(
                 problems,
@@ -379,10 +384,22 @@ class OrderService:
     # ---- lists and lookups -----------------------------------------------------------------
 
     def list(
-        self, *, office: str, patient: str | None, since: datetime | None, statuses: Sequence[OrderStatus]
-    ) -> list[OrderSummary]:
-        orders = self.db.list_orders(office_her_id=office, patient_id=patient, since=since, statuses=statuses)
-        return [summary(o) for o in orders]
+        self,
+        *,
+        office: str,
+        patient: str | None,
+        since: datetime | None,
+        statuses: Sequence[OrderStatus],
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[OrderSummary], str | None]:
+        """A page of the office's orders, newest first, and the cursor of the next page
+        (None on the last). A cursor is opaque to clients; one that does not parse is a 422."""
+        orders, more = self.db.list_orders(
+            office_her_id=office, patient_id=patient, since=since, statuses=statuses,
+            limit=limit, after=_read_cursor(cursor) if cursor else None,
+        )
+        return [summary(o) for o in orders], _make_cursor(more) if more else None
 
     def specimen(self, barcode: str, office_her_id: str) -> tuple[Order, Specimen]:
         """The specimen and its order, if the order is this office's (else 404 as unknown)."""
@@ -419,12 +436,13 @@ class OrderService:
                         FieldProblem(path=f"specimens[{i}].specimen_id", detail="Prøven hører ikke til denne bestillingen.")
                     )
                     continue
-                at = as_utc(entry.collected_at)
-                if at > now + COLLECTION_FUTURE_SLACK:
-                    problems.append(
-                        FieldProblem(path=f"specimens[{i}].collected_at", detail="Prøvetakingstidspunktet kan ikke være fram i tid.")
-                    )
+                wrong = moment_problem(
+                    entry.collected_at, now=now, born=order.patient.birth_date, not_before=order.created_at
+                )
+                if wrong is not None:
+                    problems.append(FieldProblem(path=f"specimens[{i}].collected_at", detail=wrong))
                     continue
+                at = as_utc(entry.collected_at)
                 if order.status not in EDITABLE and spec.collected_at is not None and spec.collected_at != at:
                     conflicts.append(sid)
                     continue
@@ -449,6 +467,22 @@ class OrderService:
             self.event(order, EventKind.COLLECTED, f"Prøvetaking registrert for {n} {'prøve' if n == 1 else 'prøver'}.")
         log.info("order %s: collection registered for %d specimens", order.id, len(updates))
         return order
+
+
+def _make_cursor(position: tuple[str, int]) -> str:
+    return base64.urlsafe_b64encode(f"{position[0]}|{position[1]}".encode()).decode().rstrip("=")
+
+
+def _read_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_at, seq = text.rsplit("|", 1)
+        datetime.fromisoformat(created_at)
+        return created_at, int(seq)
+    except ValueError:  # also binascii.Error and UnicodeDecodeError
+        raise unprocessable(
+            [FieldProblem(path="cursor", detail="Ugyldig side-markør. Hent listen på nytt fra begynnelsen.")]
+        ) from None
 
 
 def item_is_open(item: OrderItem) -> bool:

@@ -33,9 +33,11 @@ TITLES: dict[int, str] = {
     405: "Metoden er ikke tillatt",
     406: "Formatet støttes ikke",
     409: "Konflikt",
+    412: "Endret av andre",
     413: "For stor forespørsel",
     415: "Innholdstypen støttes ikke",
     422: "Ugyldige data",
+    428: "Versjon mangler",
     429: "For mange forespørsler",
     500: "Intern feil",
 }
@@ -225,15 +227,6 @@ async def _http_exception_handler(_request: Request, exc: Exception) -> JSONResp
     if detail is None:
         detail = "Forespørselen kunne ikke behandles."
     return problem_response(status, detail, headers=dict(exc.headers or {}))
-
-
-def scrubbed_traceback(exc: BaseException) -> str:
-    """Where an exception came from (type and frames), without its message: messages and
-    local values can hold a fødselsnummer or a name, source lines and frame names do not."""
-    import traceback
-
-    frames = "".join(traceback.format_tb(exc.__traceback__))
-    return f"{type(exc).__module__}.{type(exc).__qualname__}\n{frames}"
 
 
 def install_handlers(app: FastAPI) -> None:

@@ -236,3 +236,19 @@ def test_importing_settings_leaves_pydantic_unimported() -> None:
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "ihr" in loaded
     assert not loaded & {"pydantic", "pydantic_core", "pydantic_settings"}
+
+
+def test_production_refuses_plain_http(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: `production = true` accepted an http:// API address (tokens in the clear)."""
+    config.write_text('production = true\napi_url = "http://ihr.example.test/api/v1"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"^I produksjon må api_url begynne med https:// \(ikke http://\)"):
+        Settings()
+    config.write_text('production = true\napi_url = "https://ihr.example.test/api/v1"\n', encoding="utf-8")
+    assert Settings().production is True
+    monkeypatch.setenv("IHR_AUTHORITY_URL", "http://helseid.example.test")
+    with pytest.raises(SettingsError, match="authority_url"):
+        Settings()
+    monkeypatch.delenv("IHR_AUTHORITY_URL")
+    with pytest.raises(SettingsError):
+        Settings().copy_with(api_url="http://ihr.example.test/api/v1")
+    assert Settings(production=True, api_url="http://127.0.0.1:8765/api/v1").production  # never leaves the machine

@@ -17,6 +17,7 @@ every handler that changes the session here lets a newcomer find them in one pla
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -94,6 +95,17 @@ class IhrApp(App[None]):
 
     #: Bumped whenever the session changes; the banner watches it.
     revision: reactive[int] = reactive(0, init=False)
+
+    #: The error that ended the app, for `tui.crash` (which never shows its message or locals).
+    unhandled: BaseException | None = None
+
+    def bell(self) -> None:
+        """Textual rings the bell first when it handles an error nothing caught, inside its
+        `except`: the error is noted here for the crash report (`tui.crash`)."""
+        error = sys.exc_info()[1]
+        if error is not None:
+            self.unhandled = error
+        super().bell()
 
     def __init__(
         self,
@@ -203,6 +215,9 @@ class IhrApp(App[None]):
             self.show_status(S.group_saved(message.changed))
         elif message.deleted:
             self.show_status(S.group_deleted(message.deleted))
+        elif message.stale:
+            self.show_status(S.group_stale(message.stale), "error")
+            self.notify(S.group_stale(message.stale), title=S.ERROR_TITLE, severity="error", timeout=8)
         self.state_changed()
 
     @on(m.RequesterReady)
@@ -337,12 +352,13 @@ class IhrApp(App[None]):
         self._confirm_discard(S.CONFIRM_CHANGE_PATIENT, go)
         return True
 
-    def save_group(self, group_id: str | None, name: str, codes: list[str], scope: str) -> None:
+    def save_group(self, group: Group | None, name: str, codes: list[str], scope: str) -> None:
+        """A new group (`group` None), or a change of `group` as the secretary saw it."""
         from ihr.models import GroupInput
 
         body = GroupInput(name=name, service_codes=codes, scope=scope)  # type: ignore[arg-type]
         session = self.session
-        run_job(self, "groups", workflow.save_group(self.client, group_id, body, session.requester_hpr,
+        run_job(self, "groups", workflow.save_group(self.client, group, body, session.requester_hpr,
                                                     session.office_her_id))
 
     def delete_group(self, group: Group) -> None:

@@ -2,7 +2,7 @@
 
     ihr [--patient FNR] [--requester HPR] [--office HER] [--epj FILE]   the app
     ihr demo [--data-dir DIR] [--no-context]                             app + embedded sandbox
-    ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service
+    ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service (data kept)
     ihr sandbox register-client --db FILE --client-id ID --office HER --key FILE [--new-key]
     ihr printer status|test ...                                          the label printer
 
@@ -100,18 +100,26 @@ def _run_app(context: Any, make_settings: Any) -> int:
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2
-    if not (context.office_her_id or settings.office_her_id):  # orders and drafts belong to an office
-        from tui import strings as S
+    from tui import strings as S
 
+    if not (context.office_her_id or settings.office_her_id):  # orders and drafts belong to an office
         print(f"ihr: {S.OFFICE_MISSING}", file=sys.stderr)
         return 2
+    from client.recovery import recover_local_file
+    from tui.crash import CrashGuard
+
+    recovery = recover_local_file(settings.data_dir, settings.db_path)  # before any store opens it
     from tui.app import make_app
 
     app = make_app(
         settings, None, context=context, owns_client=True, client_factory=lambda: _client_for(settings, context)
     )
+    crash_guard = CrashGuard(settings.data_dir)
+    crash_guard.guard(app)
+    if recovery is not None:
+        app.notify(recovery.message, title=S.LOCAL_FILE_TITLE, severity="warning", timeout=60)
     app.run()
-    return app.return_code or 0
+    return crash_guard.finish(app)
 
 
 def _settings() -> Any:
@@ -232,11 +240,18 @@ def cmd_sandbox(argv: list[str]) -> int:
     p = _Parser(prog="ihr sandbox", description="Referansetjenesten for IHR (sandkasse).")
     p.add_argument("--port", type=int, default=8765, help="port (standard: 8765)")
     p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")
-    p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: midlertidig)")
+    p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: sandkasse.sqlite3 i datamappen)")
     args = p.parse_args(argv)
+    from ihr.settings import default_data_dir
     from sandbox.server import serve
 
-    serve(args.port, args.host, args.db)
+    db = args.db or default_data_dir() / "sandkasse.sqlite3"  # kept between runs, the owner's alone
+    print(f"Sandkassens data: {db.resolve()}", flush=True)
+    try:
+        serve(args.port, args.host, db)
+    except KeyboardInterrupt:  # Ctrl+C: a stop, not an error
+        pass
+    print("Sandkassen er stoppet. Dataene er tatt vare på.", flush=True)
     return 0
 
 
@@ -247,12 +262,20 @@ def cmd_printer(argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run a command; an error nothing caught ends in a Norwegian message and a report
+    without personal data (`tui.crash`), never a traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"demo": cmd_demo, "sandbox": cmd_sandbox, "printer": cmd_printer}
-    if argv and argv[0] in commands:
-        code = commands[argv[0]](argv[1:])
-    else:
-        code = cmd_app(argv)
+    try:
+        if argv and argv[0] in commands:
+            code = commands[argv[0]](argv[1:])
+        else:
+            code = cmd_app(argv)
+    except Exception as exc:  # noqa: BLE001 - the last stop: report it, show no traceback
+        from ihr.settings import default_data_dir
+        from tui.crash import report_and_tell
+
+        code = report_and_tell(exc, default_data_dir())
     raise SystemExit(code)
 
 

@@ -47,6 +47,7 @@ class GroupsReady(Message):
     groups: list[Group]
     changed: str | None = None  # the name of the group just saved
     deleted: str | None = None  # the name of the group just deleted
+    stale: str | None = None  # the group someone else changed first: nothing was saved
 
 
 @dataclass

@@ -695,3 +695,39 @@ def draft_restored(when: object, saved: bool = False) -> str:
 
 def draft_dropped(codes: list[str]) -> str:
     return "Ikke lenger i katalogen, fjernet fra kurven: " + ", ".join(codes)
+
+
+# ---- an unexpected error and a damaged local file (tui.crash) -----------------------------
+LOCAL_FILE_TITLE = "Lokal datafil"
+
+
+def crashed(report: object) -> str:
+    return (
+        "IHR stoppet på grunn av en uventet feil. Beklager!\n"
+        "Utkast og usendte bestillinger lagres fortløpende på denne maskinen: start programmet på nytt.\n"
+        f"En feilrapport uten personopplysninger er lagret i {report}. "
+        "Gi den til den som drifter programmet hvis feilen kommer igjen."
+    )
+
+
+def crashed_no_report(reason: str) -> str:
+    return (
+        "IHR stoppet på grunn av en uventet feil. Beklager! Start programmet på nytt.\n"
+        f"Feilrapporten kunne ikke lagres ({reason})."
+    )
+
+
+def group_stale(name: str) -> str:
+    return (
+        f"Gruppen «{name}» ble endret av noen andre mens du arbeidet, så endringen din er ikke lagret. "
+        "Listen viser gruppen slik den er nå: gjør endringen på nytt."
+    )
+
+
+def outbox_quarantined(n: int, waiting: int) -> str:
+    what = "1 usendt bestilling" if n == 1 else f"{n} usendte bestillinger"
+    rest = f" {outbox_waiting(waiting)}" if waiting else ""
+    return (
+        f"{what} i utboksen kunne ikke leses og er lagt til side (ikke slettet). "
+        f"Kontakt den som drifter programmet.{rest}"
+    )

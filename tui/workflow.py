@@ -107,11 +107,13 @@ async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | Non
         stored.append((key, order))
 
     result = await submit_pending(client, outbox, on_accepted=accepted)
+    from tui import strings as S
+
+    if result.quarantined and not result.accepted:  # said once: the rows are put aside now
+        return m.Notice(S.outbox_quarantined(result.quarantined, result.remaining))
     if result.accepted:
         return m.OutboxSent(stored)
     if result.remaining:
-        from tui import strings as S
-
         return m.Notice(S.outbox_waiting(result.remaining))
     return None
 
@@ -125,17 +127,33 @@ async def search_patients(client: Any, query: str) -> m.PatientsFound:
     return m.PatientsFound(query, list(result.patients))
 
 
-async def save_group(client: Any, group_id: str | None, body: Any, hpr: str, office: str) -> m.GroupsReady:
-    """Create (no `group_id`) or change a group; the groups as they now are."""
-    if group_id is None:
-        await client.create_group(body, user_hpr=hpr, office_her_id=office or None)
-    else:
-        await client.update_group(group_id, body, user_hpr=hpr, office_her_id=office or None)
+async def save_group(client: Any, group: Any, body: Any, hpr: str, office: str) -> m.GroupsReady:
+    """Create (no `group`) or change a group, from the version the secretary saw; the
+    groups as they now are. Changed by someone else meanwhile (412): nothing is saved, and
+    the groups come back as they now are with `stale` set, so the app can say so."""
+    from client.errors import StaleEdit
+    from ihr.rules.groups import version_tag
+
+    try:
+        if group is None:
+            await client.create_group(body, user_hpr=hpr, office_her_id=office or None)
+        else:
+            await client.update_group(
+                group.id, body, version=version_tag(group), user_hpr=hpr, office_her_id=office or None
+            )
+    except StaleEdit:
+        return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), stale=body.name)
     return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), changed=body.name)
 
 
 async def delete_group(client: Any, group: Any, hpr: str, office: str) -> m.GroupsReady:
-    await client.delete_group(group.id, user_hpr=hpr, office_her_id=office or None)
+    from client.errors import StaleEdit
+    from ihr.rules.groups import version_tag
+
+    try:
+        await client.delete_group(group.id, version=version_tag(group), user_hpr=hpr, office_her_id=office or None)
+    except StaleEdit:
+        return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), stale=group.name)
     return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), deleted=group.name)
 
 

@@ -64,3 +64,6 @@ class Office(Model):
 
 class PatientSearchResult(Model):
     patients: list[Patient] = Field(default_factory=list)
+    # More patients match than are listed (a name search lists at most 50, never pages:
+    # the secretary narrows the search instead of browsing people).
+    more: bool = False

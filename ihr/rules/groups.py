@@ -1,12 +1,20 @@
-"""Who may change a group (saved order template): one rule for the app and the service.
+"""Who may change a group (saved order template), and which version of it: one rule for
+the app and the service.
 
 The service refuses a change with the returned text (403); the app offers Ctrl+E / Ctrl+D
-only on the groups this rule allows, so the two can never disagree.
+only on the groups this rule allows, so the two can never disagree. A change or deletion
+names the version it was made from (`version_tag`, sent as `If-Match`; the service's
+`ETag`): when someone changed the group in between, the service refuses with 412
+(`STALE`) instead of letting the later save silently undo the other.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+import hashlib
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ihr.models import Group
 
 
 class GroupLike(Protocol):
@@ -18,6 +26,16 @@ class GroupLike(Protocol):
 PERSONAL_NOT_OWNER = "Personlige grupper kan bare endres av den som eier dem."
 REGIONAL = "Regionale grupper kan ikke endres fra et legekontor."
 OTHER_OFFICE = "Gruppen tilhører et annet kontor."
+STALE = (
+    "Gruppen er endret av noen andre siden du hentet den, så endringen din ble ikke lagret. "
+    "Se over gruppen slik den er nå, og gjør endringen på nytt."
+)
+NO_VERSION = "Endringen må si hvilken versjon av gruppen den gjelder (If-Match). Hent gruppene på nytt."
+
+
+def version_tag(group: Group) -> str:
+    """The group's version as an HTTP entity tag: its content, hashed (any change, a new tag)."""
+    return '"' + hashlib.sha256(group.model_dump_json().encode("utf-8")).hexdigest()[:24] + '"'
 
 
 def edit_refusal(group: GroupLike, user_hpr: str | None, office_her_id: str | None) -> str | None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from ihr.localtime import format_no
 from ihr.models import AnswerType, AnswerValue, EnableWhen, FieldProblem, Question, Service, xml_text_problem
+from ihr.rules.moments import date_problem, in_utc, moment_problem
 
 _TRUE = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
 _FALSE = {"nei", "n", "no", "false", "usann", "0"}
@@ -57,6 +58,8 @@ def _as_datetime(value: Any) -> datetime | None:
     except ValueError:
         return None
     if dt.tzinfo is not None:  # compare aware and naive values on one (UTC, naive) scale
+        if in_utc(dt) is None:  # out of the bounds: converting could overflow
+            return None
         dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
     return dt
 
@@ -233,8 +236,15 @@ def _choices_text(question: Question) -> str:
     return ", ".join(c.display for c in question.choices)
 
 
-def answer_problem(question: Question, value: Any) -> str | None:
-    """What is wrong with one (present) answer value, in Norwegian; None when it is fine."""
+def answer_problem(
+    question: Question, value: Any, *, born: date | None = None, now: datetime | None = None
+) -> str | None:
+    """What is wrong with one (present) answer value, in Norwegian; None when it is fine.
+
+    Dates and times must lie within `ihr.rules.moments`' bounds; given the patient's birth
+    date (`born`) they may not be before it, and given `now` a time (a last dose, say) may not
+    be in the future. A date may be (a due date, termindato, is).
+    """
     match question.type:
         case AnswerType.BOOLEAN:
             if not isinstance(value, bool):
@@ -253,11 +263,17 @@ def answer_problem(question: Question, value: Any) -> str | None:
             if not isinstance(value, str) or value not in {c.code for c in question.choices}:
                 return f"Velg et av alternativene: {_choices_text(question)}"
         case AnswerType.DATE:
-            if _as_date(value) is None:
+            day = _as_date(value)
+            if day is None:
                 return "Ugyldig dato – skriv dd.mm.åååå"
+            return date_problem(day, born=born)
         case AnswerType.DATETIME:
-            if not isinstance(value, str) or len(value.strip()) <= 10 or _as_datetime(value) is None:
+            moment = _parse_iso_local(value.strip()) if isinstance(value, str) and len(value.strip()) > 10 else None
+            if moment is None:
                 return "Ugyldig tidspunkt – skriv dd.mm.åååå tt:mm"
+            if now is None:
+                return date_problem(moment.date())
+            return moment_problem(moment, now=now, born=born)
         case AnswerType.TEXT:
             if not isinstance(value, str):
                 return "Svaret må være tekst"
@@ -269,12 +285,16 @@ def answer_problem(question: Question, value: Any) -> str | None:
 
 
 def validate_answers(
-    questions: Iterable[Question], answers: Mapping[str, Any]
+    questions: Iterable[Question],
+    answers: Mapping[str, Any],
+    *,
+    born: date | None = None,
+    now: datetime | None = None,
 ) -> list[FieldProblem]:
     """Problems with the answers to the enabled questions (path "answers.<key>").
 
     Required questions count only while enabled; answers to disabled or unknown questions
-    are not problems (`clean_answers` drops them).
+    are not problems (`clean_answers` drops them). `born` and `now` as for `answer_problem`.
     """
     problems: list[FieldProblem] = []
     for q in enabled_questions(questions, answers):
@@ -284,7 +304,7 @@ def validate_answers(
             if q.required:
                 problems.append(FieldProblem(path=path, detail=f"Mangler svar: {q.text}"))
             continue
-        detail = answer_problem(q, value)
+        detail = answer_problem(q, value, born=born, now=now)
         if detail is not None:
             problems.append(FieldProblem(path=path, detail=detail))
     return problems
@@ -399,6 +419,6 @@ def format_answer(question: Question, value: AnswerValue) -> str:
 
 def _parse_iso_local(value: str) -> datetime | None:
     try:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None

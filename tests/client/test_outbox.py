@@ -121,3 +121,28 @@ async def test_submit_pending_keeps_what_is_refused_and_stops_when_down(scripted
     assert isinstance(res.stopped_by, ServiceUnavailable)
     assert res.remaining == 2
     assert {p.key for p in box.pending()} == {"bad", "later"}
+
+
+async def test_an_unreadable_row_is_quarantined_and_reported_once(scripted: Any, tmp_path: Path) -> None:
+    """Issue 13: a broken row was skipped but counted as remaining for ever."""
+    import sqlite3
+
+    service = IdempotentService()
+    server = await scripted(service)
+    db = tmp_path / "ihr.sqlite3"
+    box = Outbox(db)
+    box.put("good", make_order_input())
+    box.put("broken", make_order_input())
+    con = sqlite3.connect(db)
+    con.execute("UPDATE outbox SET order_input = '{\"patient_id\": ' WHERE idempotency_key = 'broken'")
+    con.commit()
+    async with IhrClient(server.url, None, backoff_s=0.01) as ihr:
+        first = await submit_pending(ihr, box)
+        assert [k for k, _ in first.accepted] == ["good"]
+        assert first.quarantined == 1 and first.remaining == 0 and first.all_sent
+        again = await submit_pending(ihr, box)
+    assert again.quarantined == 0 and again.remaining == 0  # reported once, not waiting for ever
+    assert len(box) == 0
+    kept = con.execute("SELECT idempotency_key, order_input FROM outbox_quarantine").fetchall()
+    assert kept == [("broken", '{"patient_id": ')]  # kept as it was, for whoever repairs it
+    con.close()

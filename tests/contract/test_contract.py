@@ -17,10 +17,12 @@ from client import (
     Conflict,
     Forbidden,
     IhrClient,
+    IhrError,
     NotFound,
     Outbox,
     PayloadTooLarge,
     ServiceUnavailable,
+    StaleEdit,
     Unauthorized,
     ValidationProblem,
     submit_pending,
@@ -36,6 +38,7 @@ from ihr.models import (
     OrderStatus,
     SpecimenCollection,
 )
+from ihr.rules.groups import STALE as GROUP_STALE, version_tag
 from ihr.rules.specimen_ids import is_valid_specimen_id, make_specimen_id
 from tests.helseid import auth_for
 from tests.contract.conftest import (
@@ -179,7 +182,9 @@ async def test_groups_crud(ihr: IhrClient, signed_in: Any) -> None:
     other = await colleague.list_groups()
     assert g.id not in [x.id for x in other]  # someone else's personal group is not listed
 
-    changed = await ihr.update_group(g.id, GroupInput(name=name + " v2", service_codes=[CRP], scope="personal"))
+    changed = await ihr.update_group(
+        g.id, GroupInput(name=name + " v2", service_codes=[CRP], scope="personal"), version=version_tag(g)
+    )
     assert (changed.id, changed.name, changed.service_codes) == (g.id, name + " v2", [CRP])
     with pytest.raises(Forbidden) as ei:
         await colleague.update_group(g.id, GroupInput(name="Kapret", service_codes=[CRP], scope="personal"))
@@ -187,12 +192,37 @@ async def test_groups_crud(ihr: IhrClient, signed_in: Any) -> None:
     with pytest.raises(Forbidden):
         await colleague.delete_group(g.id)
 
-    await ihr.delete_group(g.id)
+    await ihr.delete_group(g.id, version=version_tag(changed))
     with pytest.raises(NotFound):
-        await ihr.delete_group(g.id)
+        await ihr.delete_group(g.id, version=version_tag(changed))
     with pytest.raises(NotFound):
         await ihr.update_group(g.id, GroupInput(name="x", service_codes=[CRP]))
     assert g.id not in [x.id for x in await ihr.list_groups(DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)]
+
+
+async def test_a_stale_group_edit_is_refused_and_nothing_is_lost(ihr: IhrClient, signed_in: Any) -> None:
+    """Issue 13: concurrent edits of one group all answered 200 and all but one were lost.
+    Each edit now names the version it was made from; the later one gets 412 (`StaleEdit`)."""
+    colleague = signed_in(DEMO_OFFICE_HER_ID, "990100349")
+    g = await ihr.create_group(GroupInput(name=f"Felles {uuid.uuid4().hex[:6]}", service_codes=[CRP], scope="office"))
+    edits = [GroupInput(name=f"{g.name} {i}", service_codes=[CRP, HB], scope="office") for i in range(30)]
+    outcomes = await asyncio.gather(
+        *(c.update_group(g.id, e, version=version_tag(g)) for c, e in zip([ihr, colleague] * 15, edits)),
+        return_exceptions=True,
+    )
+    won = [o for o in outcomes if not isinstance(o, BaseException)]
+    lost = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(won) == 1 and len(lost) == 29
+    assert all(isinstance(e, StaleEdit) and e.status == 412 for e in lost)
+    assert lost[0].message == GROUP_STALE  # the service's Norwegian words
+    [now] = [x for x in await ihr.list_groups() if x.id == g.id]
+    assert now.name == won[0].name  # the one that won is what stands
+    with pytest.raises(StaleEdit):  # deleting the version before the change: refused as well
+        await ihr.delete_group(g.id, version=version_tag(g))
+    with pytest.raises(IhrError) as missing:
+        await ihr.update_group(g.id, edits[0])  # no version at all
+    assert missing.value.status == 428 and "If-Match" in missing.value.message
+    await ihr.delete_group(g.id, version=version_tag(now))
 
 
 async def test_group_with_unknown_code_is_refused(ihr: IhrClient) -> None:
@@ -295,6 +325,18 @@ async def test_list_orders_filters(ihr: IhrClient) -> None:
     assert a.id not in [o.id for o in ready]
     future = await ihr.list_orders(since=datetime.now(UTC) + timedelta(days=1))
     assert future == []
+
+
+async def test_list_orders_follows_every_page(ihr: IhrClient, counter: Counter) -> None:
+    """More orders than one page (issue 13: the list once stopped at 500 without a word)."""
+    from sandbox.app import DEFAULT_PAGE
+
+    t0 = datetime.now(UTC) - timedelta(seconds=1)
+    made = await asyncio.gather(*(new_order(ihr, CRP) for _ in range(DEFAULT_PAGE + 5)))
+    counter.seen.clear()
+    listed = [o.id for o in await ihr.list_orders(since=t0)]
+    assert {o.id for o in made} <= set(listed) and len(listed) == len(set(listed))  # every one, none twice
+    assert [(m, p) for m, p, _ in counter.seen] == [("GET", "/api/v1/orders")] * 2
 
 
 async def test_collection_and_specimen_lookup(ihr: IhrClient) -> None:

@@ -28,6 +28,7 @@ VARIANTS: dict[str, HostStatus | None] = {
     "silent": None,
     "paper_out_after": READY,
     "silent_after": READY,
+    "busy_after": READY,  # after the job: formats still in the buffer, for ever
 }
 
 
@@ -88,6 +89,8 @@ class FakeZebra:
             return None
         if self.variant == "paper_out_after" and after_job:
             status = replace(status, paper_out=True)
+        if self.variant == "busy_after" and after_job:
+            status = replace(status, formats_in_buffer=1, labels_remaining=2)
         return format_host_status(status)
 
     def _handle(self, conn: socket.socket, buf: bytearray) -> None:

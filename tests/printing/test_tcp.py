@@ -79,6 +79,22 @@ def test_silence_after_the_job_is_not_ok(label, journal):
     assert not journal.was_printed(label.specimen_id)
 
 
+def test_still_busy_at_the_bound_is_unconfirmed_never_printed(label, journal):
+    """Issue 13: a printer still "busy" when the drain limit runs out was journaled ok, so
+    the next print counted as a reprint. Now: the third outcome, and look at the printer."""
+    with FakeZebra("busy_after") as zebra:
+        started = time.monotonic()
+        result = print_labels([label], _printer(zebra.url), journal, user="u")
+        assert len(zebra.jobs) == 1
+    assert time.monotonic() - started < 4  # the 2 s bound of `_printer`, not for ever
+    assert result.outcome == "unconfirmed" and not result.ok
+    assert isinstance(result.error, errors.DeliveryUnconfirmed)
+    assert "Se på skriveren" in result.message
+    [entry] = journal.entries()
+    assert entry.outcome == "unconfirmed" and not entry.printed
+    assert not journal.was_printed(label.specimen_id)  # the next print is not a "reprint"
+
+
 def test_nobody_listening_is_unreachable(label, journal):
     with socket.create_server(("127.0.0.1", 0)) as s:
         port = s.getsockname()[1]

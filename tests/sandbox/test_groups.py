@@ -51,11 +51,12 @@ def test_create_edit_delete_a_personal_group(client: httpx.Client, colleague: ht
     r = client.post("/groups", json=body)
     assert r.status_code == 201, r.text
     group = r.json()
+    seen = {"If-Match": r.headers["ETag"]}
     assert group["owner_hpr"] == DEMO_REQUESTER_HPR and group["scope"] == "personal"
     assert "Min sjekk" in names(client)
     assert "Min sjekk" not in names(colleague)
 
-    other = colleague.put(f"/groups/{group['id']}", json=body)
+    other = colleague.put(f"/groups/{group['id']}", json=body, headers=seen)
     problem = assert_problem(other, 403)
     assert "eier" in problem["detail"]
     assert_problem(colleague.delete(f"/groups/{group['id']}"), 403)
@@ -63,9 +64,9 @@ def test_create_edit_delete_a_personal_group(client: httpx.Client, colleague: ht
     forged = {"X-IHR-User": DEMO_REQUESTER_HPR, "X-IHR-Office": DEMO_OFFICE_HER_ID}
     assert_problem(colleague.delete(f"/groups/{group['id']}", headers=forged), 403)
 
-    changed = client.put(f"/groups/{group['id']}", json={**body, "name": "Min nye sjekk"})
+    changed = client.put(f"/groups/{group['id']}", json={**body, "name": "Min nye sjekk"}, headers=seen)
     assert changed.status_code == 200 and changed.json()["name"] == "Min nye sjekk"
-    assert client.delete(f"/groups/{group['id']}").status_code == 204
+    assert client.delete(f"/groups/{group['id']}", headers={"If-Match": changed.headers["ETag"]}).status_code == 204
     assert_problem(client.delete(f"/groups/{group['id']}"), 404)
     assert_problem(client.put(f"/groups/{group['id']}", json=body), 404)
 
@@ -74,13 +75,15 @@ def test_office_groups_are_edited_from_their_own_office(
     client: httpx.Client, colleague: httpx.Client, elsewhere: httpx.Client
 ) -> None:
     body = {"name": "Kontorets pakke", "service_codes": ["NPU03577"], "scope": "office"}
-    group = client.post("/groups", json=body).json()
+    made = client.post("/groups", json=body)
+    group = made.json()
     assert group["office_her_id"] == DEMO_OFFICE_HER_ID and group["owner_hpr"] is None
     assert "Kontorets pakke" in names(colleague)
     assert_problem(elsewhere.put(f"/groups/{group['id']}", json=body), 403)
     assert_problem(elsewhere.delete(f"/groups/{group['id']}", headers={"X-IHR-Office": DEMO_OFFICE_HER_ID}), 403)
-    assert colleague.put(f"/groups/{group['id']}", json=body).status_code == 200
-    assert colleague.delete(f"/groups/{group['id']}").status_code == 204
+    changed = colleague.put(f"/groups/{group['id']}", json=body, headers={"If-Match": made.headers["ETag"]})
+    assert changed.status_code == 200
+    assert colleague.delete(f"/groups/{group['id']}", headers={"If-Match": changed.headers["ETag"]}).status_code == 204
 
 
 def test_group_validation(client: httpx.Client) -> None:

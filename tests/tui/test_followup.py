@@ -467,9 +467,10 @@ async def test_addon_within_stability_is_accepted_and_wrong_material_refused(
 
 
 async def test_addon_beyond_stability_is_refused_with_the_reason(
-    app_factory: Any, settings: Any, sandbox: Any
+    app_factory: Any, settings: Any, sandbox: Any, clock: FakeClock
 ) -> None:
-    order = await make_order(settings, ["NOR05172"], collected_at=FIXED_NOW - timedelta(hours=25))
+    order = await make_order(settings, ["NOR05172"], collected_at=FIXED_NOW - timedelta(hours=1))
+    clock.advance(24 * 3600)  # the add-on comes a day later: 25 h after the sample was drawn
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_worklist(pilot)

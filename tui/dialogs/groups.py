@@ -115,7 +115,7 @@ class GroupsDialog(Dialog[Group | None]):
             if result is not None:
                 name, scope, *replace = result
                 codes = basket if replace and replace[0] and basket else list(group.service_codes)
-                app.save_group(group.id, name, codes, scope)
+                app.save_group(group, name, codes, scope)
 
         app.push_screen(
             GroupNameDialog(S.GROUP_RENAME_TITLE, group.name, group.scope == "personal", basket_size=len(basket)),
