@@ -306,13 +306,6 @@ def saved(numbers: list[str], specimens: int) -> str:
     return f"Lagret: rekvisisjon {nr}. {specimens} prøve-ID-er tildelt."
 
 
-PRINTER_KIND = {"file": "filskriveren", "tcp": "Zebra-skriveren", "cups": "CUPS-køen"}
-
-
-def printed(n: int, where: str) -> str:
-    return f"{n} etiketter sendt til {where}."
-
-
 def collected(n: int, when: str, who: str) -> str:
     return f"Prøvetaking registrert for {n} rør, {when}, tatt av {who}."
 
@@ -626,7 +619,7 @@ CMD_PRINT_QUEUE = ("Utskriftskø", "Etiketter som ikke er skrevet ut: prøv igje
 
 
 def print_target(printer: str, why: str) -> str:
-    return f"Etikettene skrives ut på {printer} (valgt ut fra {why}). Ctrl+O: annen skriver for én jobb."
+    return f"Skriver: {printer} (valgt ut fra {why}) · Ctrl+O annen skriver · Ctrl+U utskriftskø"
 
 
 def print_ok(n: int, printer: str) -> str:

@@ -51,8 +51,9 @@ class ReviewScreen(PrintsLabels, MainScreen):
         Binding("f9", "step('send')", S.KEY_SEND, id="send"),
         Binding("ctrl+n", "app.new_order", S.KEY_NEW_ORDER, id="new_order"),
         Binding("ctrl+r", "app.choose_requester", S.KEY_REQUESTER, id="requester"),
-        Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="print_elsewhere"),
-        Binding("ctrl+u", "app.print_queue", S.KEY_PRINT_QUEUE, id="print_queue"),
+        # Named on the printer's line instead: the key bar has no room left at 80 columns.
+        Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="print_elsewhere", show=False),
+        Binding("ctrl+u", "app.print_queue", S.KEY_PRINT_QUEUE, id="print_queue", show=False),
     ]
 
     def compose_body(self) -> ComposeResult:
