@@ -48,8 +48,9 @@ def resize(fd: int, terminal: Terminal | None, cols: int, rows: int) -> None:
         terminal.screen.resize(rows, cols)
 
 
-def expected_zpl(data_dir: Path, tmp_path: Path) -> bytes:
-    """The ZPL of the labels of the order the app saved, from the demo's sandbox file."""
+def expected_zpl(data_dir: Path, tmp_path: Path) -> tuple[bytes, list[str]]:
+    """The ZPL of the labels of the order the app saved, from the demo's sandbox file, and
+    the specimen ids (the labels' barcodes)."""
     from printing.layout import LabelSize, layout_label
     from printing.orders import labels_for_order
     from printing.zpl import job_zpl
@@ -67,7 +68,7 @@ def expected_zpl(data_dir: Path, tmp_path: Path) -> bytes:
     with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3") as sandbox:
         order, catalog = asyncio.run(fetch(sandbox))
     layouts = [layout_label(label, LabelSize()) for label in labels_for_order(order, catalog)]
-    return job_zpl(layouts).encode("utf-8")
+    return job_zpl(layouts).encode("utf-8"), [layout.specimen_id for layout in layouts]
 
 
 def test_ihr_prints_through_its_own_terminal(tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_ihr_prints_through_its_own_terminal(tmp_path: Path) -> None:
         os.waitpid(pid, 0)
         os.close(fd)
 
-    assert terminal.printed == [expected_zpl(data_dir, tmp_path)]
+    assert terminal.printed == [expected_zpl(data_dir, tmp_path)[0]]
     changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
     assert changed and all("Skriv ut etiketter" in after[i] or "skrevet ut på" in after[i] for i in changed), (
         "\n".join(f"{i}: {before[i]!r} -> {after[i]!r}" for i in changed))
