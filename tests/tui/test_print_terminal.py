@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pty
+import signal
 import sys
 import time
 from pathlib import Path
@@ -118,7 +119,11 @@ def test_ihr_prints_through_its_own_terminal(tmp_path: Path) -> None:
         os.write(fd, b"j")  # quit with the order unsent: yes
         terminal.run(timeout=30)
     finally:
-        os.waitpid(pid, 0)
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still running: the test failed on the way
+            time.sleep(1.0)
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
         os.close(fd)
 
     assert terminal.printed == [expected_zpl(data_dir, tmp_path)[0]]
