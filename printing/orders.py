@@ -6,7 +6,7 @@ shows a label as the printer will get it. Every print goes through the print que
 
 - `submit_labels` prints labels as a new job; `print_again` prints chosen labels of an order
   again (or a new tube's label for the first time);
-- `waiting_jobs`, `retry_job` (the same printer or another), `confirm_job` (the secretary
+- `waiting_jobs`, `queued_job`, `retry_job` (the same printer or another), `confirm_job` (the secretary
   saw an unconfirmed job's labels come out) and `drop_job` work on what is left.
 
 Each returns a `PrintResult` whose `outcome` is `ok` (printed), `failed` (kept in the
@@ -156,6 +156,12 @@ def waiting_jobs(journal_path: Path) -> list[Any]:
     """The queue's jobs not known to be printed (`QueuedJob`: waiting or unconfirmed), oldest first."""
     with _queue(journal_path) as queue:
         return queue.waiting()
+
+
+def queued_job(queue_id: int, journal_path: Path) -> Any:
+    """A job of the queue as it is now (`QueuedJob`; its state may be done or dropped)."""
+    with _queue(journal_path) as queue:
+        return queue.job(queue_id)
 
 
 def retry_job(queue_id: int, printer_url: str, journal_path: Path, user: str | None, *,

@@ -97,6 +97,13 @@ class LabelsPrinted(Message):
 
 
 @dataclass
+class PrintJobRead(Message):
+    """One job of the print queue as it is now (`printing.queue.QueuedJob`)."""
+
+    job: Any
+
+
+@dataclass
 class PrintQueueRead(Message):
     """The print jobs not known to be printed (`printing.queue.QueuedJob`), oldest first."""
 

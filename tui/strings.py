@@ -689,3 +689,7 @@ def queue_row(job_id: int, labels: int, copies: int, state: str, printer: str, w
 def print_queue_waiting(n: int) -> str:
     jobs = "én utskriftsjobb" if n == 1 else f"{n} utskriftsjobber"
     return f"Etiketter er ikke skrevet ut: {jobs} i utskriftskøen (Ctrl+U i Fullfør, eller Ctrl+P Utskriftskø)."
+
+
+def print_done_in_queue(n: int, printer: str) -> str:
+    return f"{n} {'etikett' if n == 1 else 'etiketter'} skrevet ut på {printer} (fra utskriftskøen)."

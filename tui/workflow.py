@@ -139,6 +139,12 @@ async def read_print_queue(journal_path: Path) -> m.PrintQueueRead:
     return m.PrintQueueRead(await asyncio.to_thread(waiting_jobs, journal_path))
 
 
+async def read_print_job(journal_path: Path, queue_id: int) -> m.PrintJobRead:
+    from printing.orders import queued_job
+
+    return m.PrintJobRead(await asyncio.to_thread(queued_job, queue_id, journal_path))
+
+
 async def drop_print(journal_path: Path, queue_id: int) -> m.PrintQueueRead:
     from printing.orders import drop_job, waiting_jobs
 

@@ -285,6 +285,10 @@ async def test_queue_dialog_sends_a_job_to_another_printer(
         assert "skrevet ut på etikettskriver 127.0.0.1" in static_text(dialog, "#queue-said")
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
+        await wait_for(pilot, lambda: step(app)[0] == "done")  # the review follows the queue
+        assert "fra utskriftskøen" in step(app)[1]
+        await pilot.press("f7")  # printed: F7 does not print it again
+        assert "Etikettene er skrevet ut" in static_text(app.screen, "#status")
     specimen = order.specimens[0].id
     assert len(lab.jobs) == 1 and lab.jobs[0] == terminal.written[0][len(PRINT_ON):-len(PRINT_OFF)]
     with PrintJournal(app.journal_path) as journal:

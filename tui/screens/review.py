@@ -148,6 +148,22 @@ class ReviewScreen(PrintsLabels, MainScreen):
         labels = labels_for_order(order, session.catalog, session.draft.collected_at)
         return workflow.print_labels(self.ihr.print_place(), printer_url, order.id, labels)
 
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: the print queue may have printed or dropped this order's job."""
+        if self.print_job is not None:
+            run_job(self, "print-job", workflow.read_print_job(self.ihr.journal_path, self.print_job))
+
+    def on_print_job_read(self, message: m.PrintJobRead) -> None:
+        job = message.job
+        if job.id != self.print_job or job.state in ("waiting", "unconfirmed"):
+            return
+        self.print_job = self.print_result = None
+        if job.state == "done":
+            text = S.print_done_in_queue(job.label_count * job.copies, printer_name(job.printer_url))
+            self._step(Step.PRINT, StepStatus.DONE, text)
+        else:  # dropped: the next F7 is a new job
+            self._step(Step.PRINT, StepStatus.PENDING)
+
     def show_print(self, message: m.LabelsPrinted) -> None:
         from tui.printer import outcome_text
 
