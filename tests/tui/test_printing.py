@@ -294,3 +294,40 @@ async def test_queue_dialog_sends_a_job_to_another_printer(
     with PrintJournal(app.journal_path) as journal:
         assert journal.printed_on(specimen) == lab.url
     assert await printed_in_access_log(sandbox, tmp_path) == [specimen]
+
+
+# ---- the reprint dialog -----------------------------------------------------------------------
+
+
+async def test_reprint_that_fails_stays_open_and_goes_to_another_printer(
+    settings: Any, sandbox: Any, tmp_path: Path, zebras: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.tui.test_followup import make_order, open_detail, open_worklist
+
+    hers, lab = zebras
+    settings = at_workstation(settings, monkeypatch, hers.url, lab.url)
+    order = await make_order(settings, ["NPU19748"])
+    specimen = order.specimens[0].id
+    app = build_app(settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_worklist(pilot)
+        await open_detail(pilot, order.id)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
+        dialog = app.screen
+        dialog.query_one("#reprint-reason").focus()
+        await pilot.press("e")  # "Etiketten falt av"
+        await pilot.press("f6")  # her printer is out of labels: the dialog stays, says so
+        await wait_for(pilot, lambda: "ligger i utskriftskøen" in static_text(dialog, "#reprint-error"))
+        assert "tom for etiketter" in static_text(dialog, "#reprint-error") and app.screen is dialog
+        await pilot.press("ctrl+o")
+        await choose_printer(pilot, "lab-1")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "OrderDetailScreen")
+        assert "skrevet ut på nytt (Etiketten falt av)" in static_text(app.screen, "#status")
+    assert len(lab.jobs) == 1 and specimen.encode() in lab.jobs[0]
+    with PrintJournal(app.journal_path) as journal:
+        entries = list(reversed(journal.entries()))
+    assert [(e.outcome, e.reason, e.reason_text, e.printer_url) for e in entries] == [
+        ("failed", "reprint", "Etiketten falt av", hers.url), ("ok", "reprint", "Etiketten falt av", lab.url)]
+    assert entries[0].queue_id == entries[1].queue_id  # one job, moved to the lab's printer
+    assert queue_jobs(app) == []

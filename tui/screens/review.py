@@ -129,7 +129,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
             self._refuse(S.SAVE_FIRST)
         elif draft.steps[Step.PRINT].state is StepStatus.DONE:
             self._refuse(S.PRINT_ALREADY_DONE)
-        else:
+        elif draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
             self.print_elsewhere()
 
     #: The outcome of the order's last unconfirmed job, to ask about again (F7).
