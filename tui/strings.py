@@ -681,9 +681,9 @@ QUEUE_CONFIRM_DROP = "Fjerne jobben fra utskriftskøen uten å skrive den ut? Et
 QUEUE_DROPPED = "Jobben er fjernet fra utskriftskøen."
 
 
-def queue_row(job_id: int, labels: int, copies: int, state: str, printer: str, when: str) -> str:
+def queue_row(job_id: int, labels: int, copies: int, state: str, printer: str, when: str, why: str | None) -> str:
     what = f"{labels} {'etikett' if labels == 1 else 'etiketter'}" + (f" × {copies}" if copies > 1 else "")
-    return f"#{job_id}  {when}  {what}  {state}  – {printer}"
+    return f"#{job_id}  {when}  {what}  {state}  – {printer}" + (f"\n     {why}" if why else "")
 
 
 def print_queue_waiting(n: int) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -70,7 +69,8 @@ class PrintQueueDialog(PrintsLabels, SendingDialog[None]):
         for job in self.jobs:
             when = job.created_at.astimezone().strftime("%d.%m. %H:%M")
             listing.add_option(Option(S.queue_row(job.id, job.label_count, job.copies, S.QUEUE_STATES[job.state],
-                                                  printer_name(job.printer_url), when), id=str(job.id)))
+                                                  printer_name(job.printer_url), when, job.message),
+                                      id=str(job.id)))
         if self.jobs:
             listing.highlighted = min(highlighted, len(self.jobs) - 1)
         self.say(self._said or ("" if self.jobs else S.QUEUE_EMPTY))
