@@ -1,14 +1,25 @@
 """From a saved order to labels and to the printer: what the app calls to print an order.
 
-`labels_for_order` builds one `LabelData` per specimen, in order of draw;
-`send_to_printer` prints them and journals the job (blocking: the app runs it in a thread);
-`print_again` prints chosen labels of an order again (or a new tube's label for the first
-time); `preview_text` shows a label as the printer will get it.
+`labels_for_order` builds one `LabelData` per specimen, in order of draw; `preview_text`
+shows a label as the printer will get it. Every print goes through the print queue
+(`printing.queue`), so a job that did not print keeps its labels:
+
+- `submit_labels` prints labels as a new job; `print_again` prints chosen labels of an order
+  again (or a new tube's label for the first time);
+- `waiting_jobs`, `queued_job`, `retry_job` (the same printer or another), `confirm_job` (the secretary
+  saw an unconfirmed job's labels come out) and `drop_job` work on what is left.
+
+Each returns a `PrintResult` whose `outcome` is `ok` (printed), `failed` (kept in the
+queue, with the Norwegian reason) or `unconfirmed` (sent, kept in the queue until she
+confirms it); only what cannot become a job at all raises `PrintFailed`. All block: the
+app runs them in a thread, or, for the `terminal:` printer, with the app suspended and
+`terminal` the link to its terminal (`printing.terminal`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,14 +66,37 @@ def preview_text(label: Any, settings: Any, width: int = 40) -> str:
 
 
 class PrintFailed(Exception):
-    """Printing did not succeed; `.message` is Norwegian (from `printing`)."""
+    """The job could not be made or found (bad printer address, bad copies, gone from the
+    queue): nothing was sent. `.message` is Norwegian (from `printing`)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
 
 
-def send_to_printer(
+@contextmanager
+def _queue(journal_path: Path) -> Iterator[Any]:
+    """The print queue in the local SQLite file, open for one call; errors as `PrintFailed`."""
+    from printing.errors import PrinterError
+    from printing.journal import PrintJournal
+    from printing.queue import PrintQueue, UnknownJob
+
+    with PrintJournal(journal_path) as journal:
+        try:
+            yield PrintQueue(journal)
+        except (PrinterError, UnknownJob) as exc:  # BadPrinterUrl, a job no longer queued
+            raise PrintFailed(exc.message) from None
+        except ValueError as exc:  # prepare_job: no labels, copies out of range (Norwegian)
+            raise PrintFailed(str(exc)) from None
+
+
+def _printer(printer_url: str, terminal: Any) -> Any:
+    from printing.transports import open_printer
+
+    return open_printer(printer_url, terminal=terminal)
+
+
+def submit_labels(
     labels: list[Any],
     printer_url: str,
     journal_path: Path,
@@ -71,39 +105,26 @@ def send_to_printer(
     *,
     copies: int = 1,
     reason_text: str | None = None,
-) -> tuple[str, Any]:
-    """Print and journal; returns (where, PrintResult) or raises `PrintFailed`.
+    terminal: Any = None,
+) -> Any:
+    """Queue `labels` as one job and print it on `printer_url`; returns the `PrintResult`.
 
     With a `reason_text` the job is a reprint and the journal records why.
     """
-    from printing.journal import PrintJournal
-    from printing.service import print_labels
-    from printing.transports import open_printer
-
-    try:
-        printer = open_printer(printer_url)
-    except Exception as exc:  # BadPrinterUrl has a Norwegian message
-        raise PrintFailed(getattr(exc, "message", str(exc))) from None
-    journal = PrintJournal(journal_path)
-    try:
-        result = print_labels(
+    with _queue(journal_path) as queue:
+        return queue.submit(
             labels,
-            printer,
-            journal,
+            _printer(printer_url, terminal),
             copies=copies,
             reason="reprint" if reason_text else "first",
             reason_text=reason_text,
-            user=user or "ukjent",
+            user=user or UNKNOWN_USER,
             size=label_size(settings),
         )
-    finally:
-        journal.close()
-    if not result.ok:
-        raise PrintFailed(result.message)
-    return (result.reference or printer.url, result)
 
 
 NONE_SELECTED = "Velg minst én etikett."
+UNKNOWN_USER = "ukjent"
 
 
 def print_again(
@@ -117,16 +138,54 @@ def print_again(
     journal_path: Path,
     settings: Any,
     user: str | None,
+    terminal: Any = None,
 ) -> Any:
     """Print the chosen labels of `order` again (`reason` None: a first print of a new tube).
 
-    Blocking; returns the `PrintResult` or raises `PrintFailed`.
+    Returns the `PrintResult` (see the module docstring).
     """
     wanted = set(specimen_ids)
     labels = [lb for lb in labels_for_order(order, catalog) if lb.specimen_id in wanted]
     if not labels:
         raise PrintFailed(NONE_SELECTED)
-    _, result = send_to_printer(
-        labels, printer_url, journal_path, settings, user, copies=copies, reason_text=reason
-    )
-    return result
+    return submit_labels(labels, printer_url, journal_path, settings, user, copies=copies,
+                         reason_text=reason, terminal=terminal)
+
+
+def waiting_jobs(journal_path: Path) -> list[Any]:
+    """The queue's jobs not known to be printed (`QueuedJob`: waiting or unconfirmed), oldest first."""
+    with _queue(journal_path) as queue:
+        return queue.waiting()
+
+
+def queued_job(queue_id: int, journal_path: Path) -> Any:
+    """A job of the queue as it is now (`QueuedJob`; its state may be done or dropped)."""
+    with _queue(journal_path) as queue:
+        return queue.job(queue_id)
+
+
+def retry_job(queue_id: int, printer_url: str, journal_path: Path, user: str | None, *,
+              terminal: Any = None) -> Any:
+    """Send a queued job again, to its printer or another one; returns the `PrintResult`."""
+    with _queue(journal_path) as queue:
+        return queue.retry(queue_id, _printer(printer_url, terminal), user=user or UNKNOWN_USER)
+
+
+def confirm_job(queue_id: int, journal_path: Path, user: str | None) -> Any:
+    """The secretary saw the labels of an unconfirmed job come out: printed (`PrintResult`, ok)."""
+    from printing.service import PrintResult
+
+    with _queue(journal_path) as queue:
+        job = queue.job(queue_id)
+        queue.confirm(queue_id, user=user or UNKNOWN_USER)
+    return PrintResult("ok", job.last_job_id or 0, CONFIRMED, job.specimen_ids, job.copies, None,
+                       None, job.printer_url, job.id, job.reason)
+
+
+CONFIRMED = "Skrevet ut (bekreftet av den som så etikettene komme ut)"
+
+
+def drop_job(queue_id: int, journal_path: Path) -> None:
+    """Take a job out of the queue without printing it."""
+    with _queue(journal_path) as queue:
+        queue.drop(queue_id)

@@ -69,6 +69,7 @@ class QueuedJob:
     message: str | None
     attempts: int
     last_job_id: int | None
+    reason: Reason = "first"
 
 
 class UnknownJob(LookupError):
@@ -184,11 +185,11 @@ class PrintQueue:
     def _select(self, where: str, args: tuple = ()) -> list[QueuedJob]:
         rows = self._conn.execute(
             "SELECT id, created_at, specimen_ids, copies, label_count, user, printer_url, state,"
-            f" message, attempts, last_job_id FROM print_queue {where}",
+            f" message, attempts, last_job_id, reason FROM print_queue {where}",
             args,
         ).fetchall()
         return [
             QueuedJob(r[0], datetime.fromisoformat(r[1]), tuple(json.loads(r[2])), r[3], r[4],
-                      r[5], r[6], r[7], r[8], r[9], r[10])
+                      r[5], r[6], r[7], r[8], r[9], r[10], r[11])
             for r in rows
         ]

@@ -34,6 +34,7 @@ class PrintResult:
     error: PrinterError | None = None
     printer_url: str = ""
     queue_id: int | None = None  # the print queue's job, when printed through the queue
+    reason: Reason = "first"  # a reprint is reported to the service's access log as one
 
     @property
     def ok(self) -> bool:
@@ -89,7 +90,7 @@ def send_job(
     def result(outcome: Delivery, message: str, reference: str | None = None,
                error: PrinterError | None = None) -> PrintResult:
         return PrintResult(outcome, job_id, message, job.specimen_ids, job.copies, reference,
-                           error, printer.url, queue_id)
+                           error, printer.url, queue_id, job.reason)
 
     try:
         printer.check_ready()

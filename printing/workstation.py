@@ -92,6 +92,7 @@ def describe_printer(url: str) -> str:
         return f"etikettskriver {parts.hostname or url}"
     if lowered.startswith("cups://"):
         return f"utskriftskø {(parts.netloc or parts.path).strip('/')}"
-    if lowered.startswith("file://"):
-        return f"fil i {url[len('file://'):]}"
+    if lowered.startswith("file://"):  # the folder's name only: the path is long and says little
+        folder = url[len("file://"):].rstrip("/").rsplit("/", 1)[-1]
+        return f"filskriveren (mappen {folder})"
     return url

@@ -38,6 +38,7 @@ from tui.autosave import Autosave
 from tui.commands import IhrCommands, NorwegianCommandPalette
 from tui.context import LaunchContext
 from tui.draft import Step, StepStatus
+from tui.printer import session_printer, suspended_terminal
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
@@ -119,6 +120,7 @@ class IhrApp(App[None]):
         clock: Callable[[], datetime] | None = None,
         owns_client: bool = False,
         client_factory: Callable[[], Any] | None = None,
+        print_terminal: Callable[[], Any] | None = None,
     ) -> None:
         # With a patient from the EPJ, open straight on the order builder (no empty search
         # screen first); App.__init__ reads this to create the first screen stack.
@@ -126,7 +128,10 @@ class IhrApp(App[None]):
         super().__init__()
         self.settings = settings
         self.client = client  # client.IhrClient; None until `client_factory` has made it
-        self.printer_url = printer or settings.printer_url
+        self._printer_given = printer
+        self._printer: Any = None  # printing.workstation.PrinterChoice, found on first use
+        #: The link to the terminal for a `terminal:` print (tests give a terminal of theirs).
+        self.print_terminal = print_terminal or (lambda: suspended_terminal(self))
         self.journal_path = journal_path or settings.db_path  # the one SQLite file
         self.session = OrderSession(
             context=context,
@@ -146,6 +151,23 @@ class IhrApp(App[None]):
 
     def clock(self) -> datetime:
         return self.session.clock()
+
+    @property
+    def printer(self) -> Any:
+        """This session's printer (`printing.workstation.PrinterChoice`): the workstation's
+        in `[workstation_printers]`, else `printer_url`. Found on first use: printing's
+        imports are not needed to draw the first screen."""
+        if self._printer is None:
+            self._printer = session_printer(self.settings, self._printer_given)
+        return self._printer
+
+    @property
+    def printer_url(self) -> str:
+        return str(self.printer.url)
+
+    def print_place(self) -> workflow.PrintPlace:
+        """What a print job needs besides its labels (`tui.workflow.PrintPlace`)."""
+        return workflow.PrintPlace(self.client, self.journal_path, self.settings, self.print_terminal)
 
     @property
     def outbox(self) -> Any:
@@ -207,6 +229,7 @@ class IhrApp(App[None]):
     @on(m.StartedUp)
     def _started_up(self) -> None:
         run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store))
+        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path))
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:
@@ -515,6 +538,13 @@ class IhrApp(App[None]):
             return
         self.switch_mode("order")
         self.push_screen(GroupsDialog(), lambda group: self.add_group(group) if group is not None else None)
+
+    def action_print_queue(self) -> None:
+        """The print jobs not known to be printed: retry, another printer, confirm, drop."""
+        from tui.dialogs.printqueue import PrintQueueDialog
+
+        if not isinstance(self.screen, PrintQueueDialog):
+            self.push_screen(PrintQueueDialog())
 
     def action_toggle_priority(self) -> None:
         self.tell(self.session.toggle_priority())

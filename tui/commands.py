@@ -43,6 +43,7 @@ class IhrCommands(Provider):
             (S.CMD_PRINT, lambda: app.finish("print")),
             (S.CMD_COLLECT, lambda: app.finish("collect")),
             (S.CMD_SEND, lambda: app.finish("send")),
+            (S.CMD_PRINT_QUEUE, app.action_print_queue),
             (S.CMD_NEW_ORDER, app.action_new_order),
             (S.CMD_WORKLIST, app.action_go_worklist),
             (S.CMD_QUIT, app.action_request_quit),

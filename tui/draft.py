@@ -89,6 +89,7 @@ class StepStatus(StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"  # labels sent to a printer that cannot confirm; not printed
 
 
 @dataclass

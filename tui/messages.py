@@ -90,9 +90,25 @@ class OutboxSent(Message):
 
 @dataclass
 class LabelsPrinted(Message):
-    count: int
-    where: str
-    result: Any = None
+    """A print job's attempt (or the secretary's confirmation) and its outcome."""
+
+    result: Any  # printing.service.PrintResult: ok, failed (kept queued) or unconfirmed
+    order_id: str | None = None  # the order the labels belong to, when the job knew it
+    confirmed: bool = False  # printed because the secretary saw the labels come out
+
+
+@dataclass
+class PrintJobRead(Message):
+    """One job of the print queue as it is now (`printing.queue.QueuedJob`)."""
+
+    job: Any
+
+
+@dataclass
+class PrintQueueRead(Message):
+    """The print jobs not known to be printed (`printing.queue.QueuedJob`), oldest first."""
+
+    jobs: list[Any]
 
 
 @dataclass

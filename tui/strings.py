@@ -362,13 +362,6 @@ def saved(numbers: list[str], specimens: int) -> str:
     return f"Lagret: {what} {nr}. {counted(specimens, 'prøve-ID', 'prøve-ID-er')} tildelt."
 
 
-PRINTER_KIND = {"file": "filskriveren", "tcp": "Zebra-skriveren", "cups": "CUPS-køen"}
-
-
-def printed(n: int, where: str) -> str:
-    return f"{counted(n, 'etikett', 'etiketter')} sendt til {where}."
-
-
 def collected(n: int, when: str, who: str) -> str:
     return f"Prøvetaking registrert for {n} rør, {when}, tatt av {who}."
 
@@ -731,3 +724,86 @@ def outbox_quarantined(n: int, waiting: int) -> str:
         f"{what} i utboksen kunne ikke leses og er lagt til side (ikke slettet). "
         f"Kontakt den som drifter programmet.{rest}"
     )
+
+# ---- printing: the session's printer, the three outcomes, the print queue ------------------
+STEP_UNCONFIRMED = "ikke bekreftet"
+KEY_PRINT_ELSEWHERE = "Annen skriver"
+KEY_PRINT_QUEUE = "Utskriftskø"
+CMD_PRINT_QUEUE = ("Utskriftskø", "Etiketter som ikke er skrevet ut: prøv igjen, annen skriver, bekreft")
+
+
+def print_target(printer: str, why: str) -> str:
+    return f"Skriver: {printer} (valgt ut fra {why}) · Ctrl+O annen skriver · Ctrl+U utskriftskø"
+
+
+def print_ok(n: int, printer: str) -> str:
+    return f"{n} {'etikett' if n == 1 else 'etiketter'} skrevet ut på {printer}."
+
+
+def print_confirmed(n: int, printer: str) -> str:
+    return f"Bekreftet: {n} {'etikett' if n == 1 else 'etiketter'} skrevet ut på {printer}."
+
+
+def print_failed_kept(message: str, again_key: str) -> str:
+    return (f"Ikke skrevet ut: {message.rstrip('.')}. Etikettene ligger i utskriftskøen: "
+            f"{again_key} prøver igjen, Ctrl+O sender dem til en annen skriver.")
+
+
+def print_unconfirmed(printer: str) -> str:
+    return f"Sendt til {printer}, men utskriften er ikke bekreftet. Kom etikettene ut?"
+
+
+def print_unconfirmed_kept(printer: str, again_key: str) -> str:
+    return (f"Sendt til {printer}, ikke bekreftet. Jobben ligger i utskriftskøen: {again_key} "
+            f"spør igjen om etikettene kom ut.")
+
+
+PRINT_ALREADY_DONE = "Etikettene er skrevet ut. Trenger du en ny, skann etiketten eller bruk F6 i arbeidslisten."
+
+# did the labels come out?
+PRINTED_TITLE = "Kom etikettene ut?"
+PRINTED_YES = "Ja, de kom ut"
+PRINTED_AGAIN = "Nei, skriv ut igjen"
+PRINTED_OTHER = "Annen skriver"
+PRINTED_LATER = "Senere"
+PRINTED_HINT = ("J: etikettene kom ut (skrevet ut).  N: skriv ut igjen på samme skriver.  "
+                "A: send dem til en annen skriver.  Esc: avgjør senere; jobben ligger i utskriftskøen.")
+
+# choose a printer for one job
+PRINTER_TITLE = "Velg skriver for denne jobben"
+PRINTER_HINT = "↑/↓ og Enter velger. Tab: skriv en annen skriveradresse og trykk Enter."
+PRINTER_ADDRESS = "tcp://vert:9100, cups://kø, file://mappe eller terminal:"
+PRINTER_THIS_SESSION = "denne arbeidsstasjonen"
+
+
+def printer_option(name: str, where: str | None) -> str:
+    return f"{name}  ({where})" if where else name
+
+
+# the print queue
+QUEUE_TITLE = "Utskriftskø – etiketter som ikke er skrevet ut"
+QUEUE_EMPTY = "Ingen etiketter venter. Alt som er sendt, er skrevet ut."
+QUEUE_LOADING = "Leser utskriftskøen …"
+QUEUE_STATES = {"waiting": "venter", "unconfirmed": "ikke bekreftet"}
+QUEUE_RETRY = "Prøv igjen"
+QUEUE_REDIRECT = "Annen skriver"
+QUEUE_CONFIRM = "Kom ut"
+QUEUE_DROP = "Fjern"
+QUEUE_CLOSE = "Lukk"
+QUEUE_ONLY_UNCONFIRMED = "Bare en jobb som er sendt uten bekreftelse kan bekreftes. Prøv igjen i stedet (F6)."
+QUEUE_CONFIRM_DROP = "Fjerne jobben fra utskriftskøen uten å skrive den ut? Etikettene kan skrives ut på nytt fra bestillingen."
+QUEUE_DROPPED = "Jobben er fjernet fra utskriftskøen."
+
+
+def queue_row(job_id: int, labels: int, copies: int, state: str, printer: str, when: str, why: str | None) -> str:
+    what = f"{labels} {'etikett' if labels == 1 else 'etiketter'}" + (f" × {copies}" if copies > 1 else "")
+    return f"#{job_id}  {when}  {what}  {state}  – {printer}" + (f"\n     {why}" if why else "")
+
+
+def print_queue_waiting(n: int) -> str:
+    jobs = "én utskriftsjobb" if n == 1 else f"{n} utskriftsjobber"
+    return f"Etiketter er ikke skrevet ut: {jobs} i utskriftskøen (Ctrl+U i Fullfør, eller Ctrl+P Utskriftskø)."
+
+
+def print_done_in_queue(n: int, printer: str) -> str:
+    return f"{n} {'etikett' if n == 1 else 'etiketter'} skrevet ut på {printer} (fra utskriftskøen)."

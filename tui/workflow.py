@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,27 +46,132 @@ async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m
     return m.OrderStored(order)
 
 
+@dataclass(frozen=True)
+class PrintPlace:
+    """What a print job needs besides its labels: the local SQLite file (journal and queue),
+    the settings (label size, user), the client (to report printed labels) and `terminal`,
+    a context manager factory that gives the link to the app's terminal for `terminal:`
+    (`tui.printer.suspended_terminal`: the app suspended meanwhile; None where there is none).
+    """
+
+    client: Any
+    journal_path: Path
+    settings: Any
+    terminal: Callable[[], AbstractContextManager[Any]]
+
+    @property
+    def user(self) -> str | None:
+        return self.settings.user or None
+
+
+async def _at_printer(place: PrintPlace, printer_url: str, job: Callable[[Any], Any]) -> Any:
+    """Run `job(terminal_link)`: in a thread, or for `terminal:` here on the event loop with
+    the app suspended, so that Textual neither draws into the job's block nor reads the
+    terminal's status answers as keys (see printing.terminal). The suspension must end
+    normally (Textual resumes only then), so an error is raised after it."""
+    if not printer_url.lower().startswith("terminal:"):
+        return await asyncio.to_thread(job, None)
+    error: Exception | None = None
+    result = None
+    with place.terminal() as link:
+        try:
+            result = job(link)
+        except Exception as exc:  # noqa: BLE001 - raised again below, after the resume
+            error = exc
+    if error is not None:
+        raise error
+    return result
+
+
+async def _reported(place: PrintPlace, result: Any, order_id: str | None, confirmed: bool = False) -> m.LabelsPrinted:
+    """Report labels to the access log once they are printed (never a failed or unconfirmed job)."""
+    if result.ok:
+        await report_prints(place.client, order_id, list(result.specimen_ids), reprint=result.reason == "reprint")
+    return m.LabelsPrinted(result, order_id, confirmed)
+
+
 async def print_labels(
-    client: Any, order_id: str, labels: list[Any], printer_url: str, journal_path: Path, settings: Any
+    place: PrintPlace, printer_url: str, order_id: str, labels: list[Any], *, copies: int = 1,
+    reason_text: str | None = None,
 ) -> m.LabelsPrinted:
-    from printing.orders import send_to_printer
+    """Queue the labels as one job and print it (see `printing.orders.submit_labels`)."""
+    from printing.orders import submit_labels
 
-    where, result = await asyncio.to_thread(
-        send_to_printer, labels, printer_url, journal_path, settings, settings.user or None
-    )
-    await report_prints(client, order_id, [label.specimen_id for label in labels], reprint=False)
-    return m.LabelsPrinted(len(labels), where, result)
+    result = await _at_printer(place, printer_url, lambda link: submit_labels(
+        labels, printer_url, place.journal_path, place.settings, place.user, copies=copies,
+        reason_text=reason_text, terminal=link))
+    return await _reported(place, result, order_id)
 
 
-async def report_prints(client: Any, order_id: str, specimen_ids: list[str], *, reprint: bool) -> None:
+async def print_again(
+    place: PrintPlace, printer_url: str, order: Any, catalog: Any, specimen_ids: list[str], *, copies: int,
+    reason: str | None,
+) -> m.LabelsPrinted:
+    """Chosen labels of a sent order again (`reason` None: a new tube's first label)."""
+    from printing.orders import print_again as again
+
+    result = await _at_printer(place, printer_url, lambda link: again(
+        order, catalog, specimen_ids, copies=copies, reason=reason, printer_url=printer_url,
+        journal_path=place.journal_path, settings=place.settings, user=place.user, terminal=link))
+    return await _reported(place, result, order.id)
+
+
+async def retry_print(place: PrintPlace, queue_id: int, printer_url: str, order_id: str | None) -> m.LabelsPrinted:
+    """A queued job again: to its printer, or to another one."""
+    from printing.orders import retry_job
+
+    result = await _at_printer(place, printer_url, lambda link: retry_job(
+        queue_id, printer_url, place.journal_path, place.user, terminal=link))
+    return await _reported(place, result, order_id)
+
+
+async def confirm_print(place: PrintPlace, queue_id: int, order_id: str | None) -> m.LabelsPrinted:
+    """The secretary saw an unconfirmed job's labels come out: printed."""
+    from printing.orders import confirm_job
+
+    result = await asyncio.to_thread(confirm_job, queue_id, place.journal_path, place.user)
+    return await _reported(place, result, order_id, confirmed=True)
+
+
+async def read_print_queue(journal_path: Path) -> m.PrintQueueRead:
+    from printing.orders import waiting_jobs
+
+    return m.PrintQueueRead(await asyncio.to_thread(waiting_jobs, journal_path))
+
+
+async def read_print_job(journal_path: Path, queue_id: int) -> m.PrintJobRead:
+    from printing.orders import queued_job
+
+    return m.PrintJobRead(await asyncio.to_thread(queued_job, queue_id, journal_path))
+
+
+async def drop_print(journal_path: Path, queue_id: int) -> m.PrintQueueRead:
+    from printing.orders import drop_job, waiting_jobs
+
+    await asyncio.to_thread(drop_job, queue_id, journal_path)
+    return m.PrintQueueRead(await asyncio.to_thread(waiting_jobs, journal_path))
+
+
+async def print_queue_notice(journal_path: Path) -> m.Notice | None:
+    """At start: jobs left in the print queue (from before a restart) are named once."""
+    from tui import strings as S
+
+    jobs = (await read_print_queue(journal_path)).jobs
+    return m.Notice(S.print_queue_waiting(len(jobs))) if jobs else None
+
+
+async def report_prints(client: Any, order_id: str | None, specimen_ids: list[str], *, reprint: bool) -> None:
     """Tell the service which labels were printed: its access log records every print.
 
-    The labels are out whatever the service answers, so a failure here does not undo the
-    print; it is logged by its type (the access log then lacks this print).
+    Without `order_id` (a job from the print queue of an earlier session) the order is looked
+    up by its first label. The labels are out whatever the service answers, so a failure here
+    does not undo the print; it is logged by its type (the access log then lacks this print).
     """
     from client.errors import IhrError
 
     try:
+        if order_id is None:
+            order_id = (await client.lookup_specimen(specimen_ids[0])).order_id
         await client.report_prints(order_id, specimen_ids, reprint=reprint)
     except IhrError as exc:
         log.warning("print not reported to the access log: %s", type(exc).__name__)

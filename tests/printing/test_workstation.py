@@ -52,6 +52,7 @@ def test_describe_printer():
     assert describe_printer("terminal:") == "skriveren ved arbeidsstasjonen"
     assert describe_printer("tcp://10.0.4.50:9100") == "etikettskriver 10.0.4.50"
     assert describe_printer("cups://Zebra_lab?server=x:631") == "utskriftskø Zebra_lab"
+    assert describe_printer("file:///tmp/x/etiketter/") == "filskriveren (mappen etiketter)"
 
 
 @pytest.fixture

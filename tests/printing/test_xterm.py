@@ -69,9 +69,11 @@ def display():
     server.wait(timeout=10)
 
 
-def run_in_xterm(display: str, printed: Path | None, argv: list[str]) -> None:
-    """Run `argv` in an xterm whose printer is `cat > printed` (no printer for None)."""
-    env = {**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT)}
+def run_in_xterm(display: str, printed: Path | None, argv: list[str], env: dict[str, str] | None = None) -> None:
+    """Run `argv` in an xterm whose printer is `cat > printed` (no printer for None), with
+    `env` added to the environment (COLUMNS and LINES taken out: the size is xterm's)."""
+    env = {**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+           "DISPLAY": display, "PYTHONPATH": str(ROOT), **(env or {})}
     printer = [] if printed is None else ["-xrm", f"XTerm*printerCommand: cat > {printed}",
                                           "-xrm", "XTerm*printerAutoClose: true"]
     subprocess.run([XTERM, "-geometry", "80x24", *printer, "-e", *argv],

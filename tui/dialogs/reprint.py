@@ -2,27 +2,29 @@
 
 Opened from the order detail (F6) or by scanning any label of the order. The printing and
 the journal entry (reason "reprint" with the reason's text) are `printing`'s; this dialog
-only asks. With `first=True` (a new tube after an add-on) no reason is asked.
+only asks. With `first=True` (a new tube after an add-on) no reason is asked. A job that
+does not print stays in the print queue and here: F6 tries it again, Ctrl+O sends it to
+another printer; an unconfirmed one asks whether the labels came out (`tui.printer`).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from ihr.models import Order
+from tui import messages as m
 from tui import strings as S
+from tui import workflow
 from tui.dialogs.base import SendingDialog
+from tui.printer import PRINT_JOB, PrintsLabels, outcome_text
 from tui.widgets.choice import ChoiceField
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
@@ -33,16 +35,12 @@ if TYPE_CHECKING:
 PREVIEW_WIDTH = 32
 
 
-@dataclass
-class Printed(Message):
-    text: str
-
-
-class ReprintDialog(SendingDialog[str | None]):
+class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
     CSS_PATH = ["dialogs.tcss", "followup.tcss"]
     BINDINGS = [
         Binding("escape", "close", S.KEY_CANCEL, id="reprint_cancel", key_display="Esc"),
         Binding("f6", "submit", S.REPRINT_OK, id="reprint_ok"),
+        Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="reprint_elsewhere"),
     ]
 
     def __init__(self, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False) -> None:
@@ -124,48 +122,53 @@ class ReprintDialog(SendingDialog[str | None]):
         return value or ""
 
     def action_submit(self) -> None:
-        if self.busy:
-            return
+        """F6: print the chosen labels; after a job that did not print, that job again."""
+        if not self.busy:
+            self.print_now()
+
+    def action_print_elsewhere(self) -> None:
+        """Ctrl+O: this job to another printer (the lab's down the hall)."""
+        if not self.busy and (self.print_job is not None or self._chosen() is not None):
+            self.print_elsewhere()
+
+    def _chosen(self) -> tuple[list[str], int, str | None] | None:
+        """The labels, copies and reason chosen, or None (and the dialog says what is missing)."""
         chosen = list(self.query_one("#reprint-labels", SelectionList).selected)
         if not chosen:
             self.say(S.REPRINT_NONE_SELECTED)
-            return
+            return None
         copies_text = self.query_one("#reprint-copies", TextInput).value.strip()
         if not copies_text.isdigit() or not 1 <= int(copies_text) <= 5:
             self.say(S.REPRINT_BAD_COPIES)
-            return
+            return None
         reason = self.reason_text()
         if not self.first and not reason:
             self.say(S.REPRINT_REASON_REQUIRED)
-            return
-        self.start("reprint", self._print(chosen, int(copies_text), reason), S.REPRINT_PRINTING)
+            return None
+        return chosen, int(copies_text), reason
 
-    async def _print(self, chosen: list[str], copies: int, reason: str | None) -> Printed:
-        from printing.orders import print_again
+    # ---- printing (tui.printer.PrintsLabels) ----------------------------------------------
+    def run_print(self, job: Any) -> None:
+        self.start(PRINT_JOB, job, S.REPRINT_PRINTING)
 
-        app = self.ihr
-        await asyncio.to_thread(
-            print_again,
-            self.order,
-            app.session.catalog,
-            chosen,
-            copies=copies,
-            reason=reason,
-            printer_url=app.printer_url,
-            journal_path=app.journal_path,
-            settings=app.settings,
-            user=app.settings.user or None,
-        )
-        from tui.workflow import report_prints
+    def new_print(self, printer_url: str) -> Any:
+        chosen = self._chosen()
+        if chosen is None:
+            return None
+        labels, copies, reason = chosen
+        self.print_order_id = self.order.id
+        return workflow.print_again(self.ihr.print_place(), printer_url, self.order, self.session.catalog, labels,
+                                    copies=copies, reason=reason)
 
-        await report_prints(app.client, self.order.id, chosen, reprint=bool(reason))
-        if reason:
-            return Printed(S.reprinted(len(chosen), copies, reason))
-        return Printed(S.printed(len(chosen) * copies, S.PRINTER_KIND.get(app.printer_url.partition("://")[0], "")))
-
-    @on(Printed)
-    def _printed(self, message: Printed) -> None:
-        self.dismiss(message.text)
+    def show_print(self, message: m.LabelsPrinted) -> None:
+        self.busy = False
+        result = message.result
+        if not result.ok:  # the job stays queued: F6 tries it again, Ctrl+O elsewhere
+            self.say(outcome_text(message, "F6"))
+        elif result.reason == "reprint":
+            self.dismiss(S.reprinted(len(result.specimen_ids), result.copies, self.reason_text() or ""))
+        else:
+            self.dismiss(outcome_text(message, "F6"))
 
     def action_close(self) -> None:
         self.dismiss(None)

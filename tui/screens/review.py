@@ -24,6 +24,7 @@ from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.draft import OrderDraft, Step, StepStatus
+from tui.printer import PrintsLabels, printer_name
 from tui.session import URGENT
 from tui.screens.base import MainScreen
 from tui.widgets.basket import requisitions
@@ -35,12 +36,13 @@ STATE_TEXT = {
     StepStatus.RUNNING: S.STEP_RUNNING,
     StepStatus.FAILED: S.STEP_FAILED,
     StepStatus.DONE: S.STEP_DONE,
+    StepStatus.UNCONFIRMED: S.STEP_UNCONFIRMED,
 }
 STATE_STYLE = {StepStatus.PENDING: "", StepStatus.RUNNING: "italic", StepStatus.FAILED: "bold red",
-               StepStatus.DONE: "bold green"}
+               StepStatus.DONE: "bold green", StepStatus.UNCONFIRMED: "bold yellow"}
 
 
-class ReviewScreen(MainScreen):
+class ReviewScreen(PrintsLabels, MainScreen):
     CSS_PATH = "review.tcss"
 
     BINDINGS = [
@@ -50,6 +52,9 @@ class ReviewScreen(MainScreen):
         Binding("f9", "step('send')", S.KEY_SEND, id="send"),
         Binding("ctrl+n", "app.new_order", S.KEY_NEW_ORDER, id="new_order"),
         Binding("ctrl+r", "app.choose_requester", S.KEY_REQUESTER, id="requester"),
+        # Named on the printer's line instead: the key bar has no room left at 80 columns.
+        Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="print_elsewhere", show=False),
+        Binding("ctrl+u", "app.print_queue", S.KEY_PRINT_QUEUE, id="print_queue", show=False),
     ]
 
     def __init__(self) -> None:
@@ -58,6 +63,7 @@ class ReviewScreen(MainScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="review-steps")
+        yield Static("", id="review-printer")
         with VerticalScroll(id="review-body"):
             yield Static("", id="review-summary")
             yield Static("", id="review-tubes")
@@ -65,6 +71,10 @@ class ReviewScreen(MainScreen):
 
     def on_mount(self) -> None:
         self.refresh_state()
+
+    def reset(self) -> None:
+        """A new order: its labels will be a new job (an old one's stays in the print queue)."""
+        self.print_job = self.print_order_id = self.print_result = None
 
     # ---- the steps ------------------------------------------------------------------
     def action_step(self, step: str) -> None:
@@ -115,24 +125,75 @@ class ReviewScreen(MainScreen):
             self.ihr.order_stored(message.order)
 
     def print(self) -> None:
-        from printing.orders import labels_for_order
-
-        app, session = self.ihr, self.session
-        order = session.draft.order
-        if order is None or session.catalog is None:
+        """F7: print the order's labels (again, after a failure: the same queued job)."""
+        draft = self.session.draft
+        if draft.order is None or self.session.catalog is None:
             self._refuse(S.SAVE_FIRST)
             return
-        labels = labels_for_order(order, session.catalog, session.draft.collected_at)
-        self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
-        self._start(Step.PRINT, workflow.print_labels(app.client, order.id, labels, app.printer_url, app.journal_path,
-                                                        app.settings))
+        state = draft.steps[Step.PRINT].state
+        if state is StepStatus.DONE:
+            self._refuse(S.PRINT_ALREADY_DONE)
+        elif state is StepStatus.UNCONFIRMED and self.print_result is not None:
+            self.ask_printed(self.print_result)  # did they come out after all?
+        elif state is not StepStatus.RUNNING:
+            self.print_now()
 
-    @on(m.LabelsPrinted)
-    def _printed(self, message: m.LabelsPrinted) -> None:
-        if not self._still_open(Step.PRINT):
+    def action_print_elsewhere(self) -> None:
+        """Ctrl+O: this one job to another printer."""
+        draft = self.session.draft
+        if draft.order is None or self.session.catalog is None:
+            self._refuse(S.SAVE_FIRST)
+        elif draft.steps[Step.PRINT].state is StepStatus.DONE:
+            self._refuse(S.PRINT_ALREADY_DONE)
+        elif draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
+            self.print_elsewhere()
+
+    #: The outcome of the order's last unconfirmed job, to ask about again (F7).
+    print_result: Any = None
+
+    def run_print(self, job: Any) -> None:
+        self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
+        self._started_for[Step.PRINT] = self.session.draft  # what it brings home is this order's
+        super().run_print(job)
+
+    def new_print(self, printer_url: str) -> Any:
+        from printing.orders import labels_for_order
+
+        session, order = self.session, self.session.draft.order
+        assert order is not None and session.catalog is not None  # checked by the keys
+        self.print_order_id = order.id
+        labels = labels_for_order(order, session.catalog, session.draft.collected_at)
+        return workflow.print_labels(self.ihr.print_place(), printer_url, order.id, labels)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog: the print queue may have printed or dropped this order's job."""
+        if self.print_job is not None:
+            run_job(self, "print-job", workflow.read_print_job(self.ihr.journal_path, self.print_job))
+
+    def on_print_job_read(self, message: m.PrintJobRead) -> None:
+        job = message.job
+        if job.id != self.print_job or job.state in ("waiting", "unconfirmed"):
             return
-        scheme = self.ihr.printer_url.partition("://")[0].lower()
-        self._step(Step.PRINT, StepStatus.DONE, S.printed(message.count, S.PRINTER_KIND.get(scheme, scheme)))
+        self.print_job = self.print_result = None
+        if job.state == "done":
+            text = S.print_done_in_queue(job.label_count * job.copies, printer_name(job.printer_url))
+            self._step(Step.PRINT, StepStatus.DONE, text)
+        else:  # dropped: the next F7 is a new job
+            self._step(Step.PRINT, StepStatus.PENDING)
+
+    def show_print(self, message: m.LabelsPrinted) -> None:
+        from tui.printer import outcome_text
+
+        if not self._still_open(Step.PRINT):
+            return  # an order no longer open: its job is in the print queue (Ctrl+U)
+        result = message.result
+        state = {"ok": StepStatus.DONE, "unconfirmed": StepStatus.UNCONFIRMED}.get(result.outcome, StepStatus.FAILED)
+        self.print_result = result if state is StepStatus.UNCONFIRMED else None
+        text = outcome_text(message, "F7")
+        self._step(Step.PRINT, state, text)
+        if state is StepStatus.FAILED:
+            self.ihr.show_status(text, "error")
+            self.ihr.notify(result.message, title=S.ERROR_TITLE, severity="error", timeout=8)
 
     def ask_collection(self) -> None:
         from tui.dialogs.collection import CollectionDialog
@@ -206,6 +267,7 @@ class ReviewScreen(MainScreen):
             return
         session = self.session
         self.query_one("#review-steps", Static).update(self._steps())
+        self.query_one("#review-printer", Static).update(self._printer())
         self.query_one("#review-summary", Static).update(self._summary())
         self.query_one("#review-tubes", Static).update(self._tubes())
         self.query_one("#review-preview", Static).update(self._preview())
@@ -228,6 +290,11 @@ class ReviewScreen(MainScreen):
                 Text(st.text if st.state is not StepStatus.PENDING else ""),
             )
         return table
+
+    def _printer(self) -> Text:
+        """Where the next job goes, and why that printer (the workstation, the setting)."""
+        printer = self.ihr.printer
+        return Text(S.print_target(printer_name(printer.url), printer.why), style="italic")
 
     def _summary(self) -> Any:
         session = self.session
