@@ -34,7 +34,13 @@ PY = sys.executable
 
 
 def base_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IHR_", "TEXTUAL", "COLORTERM"))}
+    # PYTHONDONTWRITEBYTECODE (set on the build machines) would make every start compile our
+    # modules from source; an installed ihr starts from its __pycache__, as measured here.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("IHR_", "TEXTUAL", "COLORTERM")) and k != "PYTHONDONTWRITEBYTECODE"
+    }
     env.update(HOME=str(home), TERM="xterm-256color", XDG_CONFIG_HOME=str(home / "cfg"), XDG_DATA_HOME=str(home / "data"))
     return env
 

@@ -20,10 +20,8 @@ before it knows whether the app runs at all.
 from __future__ import annotations
 
 import io
-import platform
 import sys
 from datetime import UTC, datetime
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +54,9 @@ class CrashGuard:
 def write_report(exc: BaseException | None, data_dir: Path, now: datetime | None = None) -> Path:
     """The report file (owner-only) for `exc`: when, which versions, the scrubbed traceback
     (None: the error was not seen, e.g. Textual rendered one of its own)."""
+    import platform  # here, not at start-up: the app may never need them
+    from importlib.metadata import version
+
     now = now or datetime.now(UTC)
     folder = private_dir(data_dir / REPORT_DIR)
     path = private_file(folder / f"krasj-{now:%Y%m%d-%H%M%S-%f}.txt")

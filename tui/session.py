@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from ihr.localtime import OSLO
 from tui import strings as S
 from tui.context import LaunchContext
 from tui.draft import OrderDraft
@@ -22,6 +21,12 @@ if TYPE_CHECKING:  # the domain and pydantic load after the first screen is draw
     from ihr.models import Catalog, Group, OrderInput, OrderSummary, Patient, Requester
 
 NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
+
+
+def _norwegian_now() -> datetime:
+    from ihr.localtime import OSLO  # zoneinfo: loaded when the clock is first read
+
+    return datetime.now(OSLO)
 
 
 def is_icpc2_code(code: str) -> bool:
@@ -61,7 +66,7 @@ class OrderSession:
         self.context = context or LaunchContext()
         self.office_her_id = self.context.office_her_id or office_her_id or ""
         #: Norwegian time, whatever the machine's zone: every time shown or printed agrees
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(OSLO))
+        self.clock: Callable[[], datetime] = clock or _norwegian_now
         self.catalog: Catalog | None = None
         self.catalog_note = ""  # shown in the banner: the catalog is an old copy, and why
         self.index: Any = None  # ihr.rules.search.CatalogIndex (of SearchEntry or Service)
