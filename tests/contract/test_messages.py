@@ -31,7 +31,7 @@ from ihr.models import (
     OrderStatus,
     SpecimenCollection,
 )
-from tests.contract.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, people, sandbox_server
+from tests.contract.conftest import people, sandbox_server
 from tests.helseid import auth_for
 from tests.contract.test_contract import CRP, KALIUM, collected_order, key, order_input
 

@@ -13,7 +13,6 @@ from printing.layout import layout_label
 from printing.service import print_labels
 from printing.transports import CupsPrinter, FilePrinter, TcpPrinter, open_printer
 from printing.zpl import job_zpl
-from tests.printing import factories as f
 
 
 def test_open_printer_by_url(tmp_path):

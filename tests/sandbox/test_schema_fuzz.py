@@ -11,7 +11,6 @@ Bounded (`EXAMPLES` per operation, no shrinking) to stay within seconds.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
