@@ -11,13 +11,12 @@ call that. Where things live:
 - `tui.autosave` keeps the draft on disk; `tui.scanner` recognises a barcode scanner.
 - Screens (`tui.screens`) show the session and call the app's public methods below.
 
-At about 550 lines this is the one long module of `tui/`: it is the router, and keeping
+At about 580 lines this is the longest module of `tui/`: it is the router, and keeping
 every handler that changes the session here lets a newcomer find them in one place.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -38,7 +37,8 @@ from tui.autosave import Autosave
 from tui.commands import IhrCommands, NorwegianCommandPalette
 from tui.context import LaunchContext
 from tui.draft import Step, StepStatus
-from tui.printer import session_printer, suspended_terminal
+from tui.crash import NotesUnhandled
+from tui.printer import SessionPrinter
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
@@ -57,7 +57,7 @@ def _screen(module: str, name: str) -> Screen[Any]:
     return screen
 
 
-class IhrApp(App[None]):
+class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     """Patient -> order -> guided questions -> review, save, print, collect, send."""
 
     CSS_PATH = "app.tcss"
@@ -97,17 +97,6 @@ class IhrApp(App[None]):
     #: Bumped whenever the session changes; the banner watches it.
     revision: reactive[int] = reactive(0, init=False)
 
-    #: The error that ended the app, for `tui.crash` (which never shows its message or locals).
-    unhandled: BaseException | None = None
-
-    def bell(self) -> None:
-        """Textual rings the bell first when it handles an error nothing caught, inside its
-        `except`: the error is noted here for the crash report (`tui.crash`)."""
-        error = sys.exc_info()[1]
-        if error is not None:
-            self.unhandled = error
-        super().bell()
-
     def __init__(
         self,
         settings: Settings,
@@ -128,10 +117,7 @@ class IhrApp(App[None]):
         super().__init__()
         self.settings = settings
         self.client = client  # client.IhrClient; None until `client_factory` has made it
-        self._printer_given = printer
-        self._printer: Any = None  # printing.workstation.PrinterChoice, found on first use
-        #: The link to the terminal for a `terminal:` print (tests give a terminal of theirs).
-        self.print_terminal = print_terminal or (lambda: suspended_terminal(self))
+        self.init_printer(printer, print_terminal)
         self.journal_path = journal_path or settings.db_path  # the one SQLite file
         self.session = OrderSession(
             context=context,
@@ -141,7 +127,6 @@ class IhrApp(App[None]):
         )
         self.autosave = Autosave(self.session, lambda: _local_store("client.drafts", "DraftStore", settings), self._schedule_autosave)
         self.scanner = Scanner()
-        self.last_labels: list[Any] = []
         self._outbox = outbox
         self._owns_client = owns_client
         self._client_factory = client_factory
@@ -151,23 +136,6 @@ class IhrApp(App[None]):
 
     def clock(self) -> datetime:
         return self.session.clock()
-
-    @property
-    def printer(self) -> Any:
-        """This session's printer (`printing.workstation.PrinterChoice`): the workstation's
-        in `[workstation_printers]`, else `printer_url`. Found on first use: printing's
-        imports are not needed to draw the first screen."""
-        if self._printer is None:
-            self._printer = session_printer(self.settings, self._printer_given)
-        return self._printer
-
-    @property
-    def printer_url(self) -> str:
-        return str(self.printer.url)
-
-    def print_place(self) -> workflow.PrintPlace:
-        """What a print job needs besides its labels (`tui.workflow.PrintPlace`)."""
-        return workflow.PrintPlace(self.client, self.journal_path, self.settings, self.print_terminal)
 
     @property
     def outbox(self) -> Any:

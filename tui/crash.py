@@ -31,6 +31,21 @@ from ihr.tracebacks import scrubbed_traceback
 REPORT_DIR = "krasjrapporter"
 
 
+class NotesUnhandled:
+    """Mixed into the app: the error that ended it, for `CrashGuard.finish` (which never
+    shows its message or locals)."""
+
+    unhandled: BaseException | None = None
+
+    def bell(self) -> None:
+        """Textual rings the bell first when it handles an error nothing caught, inside its
+        `except`: the error is noted here."""
+        error = sys.exc_info()[1]
+        if error is not None:
+            self.unhandled = error
+        super().bell()  # type: ignore[misc]
+
+
 class CrashGuard:
     """One app run's guard: `guard(app)` before `app.run()`, `finish(app)` after it."""
 

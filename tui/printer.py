@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SuspendNotSupported
@@ -75,6 +75,34 @@ def suspended_terminal(app: App[Any]) -> Iterator[Any]:
             link = None
         yield link
 
+
+class SessionPrinter:
+    """Mixed into the app: this session's printer, found on first use, and the terminal a
+    `terminal:` job goes through."""
+
+    def init_printer(self, given: str | None, terminal: Callable[[], Any] | None) -> None:
+        self._printer_given = given
+        self._printer: Any = None  # printing.workstation.PrinterChoice
+        #: The link to the terminal for a `terminal:` print (tests give a terminal of theirs).
+        self.print_terminal = terminal or (lambda: suspended_terminal(self))  # type: ignore[arg-type]
+
+    @property
+    def printer(self) -> Any:
+        """This session's printer (`printing.workstation.PrinterChoice`): the workstation's
+        in `[workstation_printers]`, else `printer_url`. Found on first use: printing's
+        imports are not needed to draw the first screen."""
+        if self._printer is None:
+            self._printer = session_printer(self.settings, self._printer_given)  # type: ignore[attr-defined]
+        return self._printer
+
+    @property
+    def printer_url(self) -> str:
+        return str(self.printer.url)
+
+    def print_place(self) -> workflow.PrintPlace:
+        """What a print job needs besides its labels (`tui.workflow.PrintPlace`)."""
+        app: Any = self
+        return workflow.PrintPlace(app.client, app.journal_path, app.settings, self.print_terminal)
 
 class PrintsLabels(UsesApp):
     """Mixed into a screen or dialog that prints (the review, the reprint dialog, the queue).
