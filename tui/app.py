@@ -17,7 +17,6 @@ every handler that changes the session here lets a newcomer find them in one pla
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +38,7 @@ from tui.context import LaunchContext
 from tui.draft import Step, StepStatus
 from tui.crash import NotesUnhandled
 from tui.printer import SessionPrinter
+from tui.keys import KeysInOrder
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
@@ -127,6 +127,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         )
         self.autosave = Autosave(self.session, lambda: _local_store("client.drafts", "DraftStore", settings), self._schedule_autosave)
         self.scanner = Scanner()
+        self.keys = KeysInOrder(self, self._route_key)
         self._outbox = outbox
         self._owns_client = owns_client
         self._client_factory = client_factory
@@ -165,6 +166,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         run_job(self, "start", start(self, factory))
 
     async def on_unmount(self) -> None:
+        self.keys.stop()
         self.autosave.close()
         if self._owns_client and self.client is not None:  # None: quit before it had loaded
             await self.client.aclose()
@@ -427,12 +429,24 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
                 screen.set_status(text, severity)
                 return
 
-    # ---- the scanner ----------------------------------------------------------------------
+    # ---- keys, and the scanner ------------------------------------------------------------
     async def on_event(self, event: Any) -> None:
+        """Keys and pastes from the terminal go through `tui.keys.KeysInOrder`: each is routed
+        once what the one before it changed is on the screen."""
         from textual import events
 
-        if isinstance(event, events.Key) and not event.is_forwarded and not isinstance(self.screen, CommandPalette):
-            scan = self.scanner.key(event.key, event.character, time.monotonic())
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self.keys.put(event)
+            return
+        await super().on_event(event)
+
+    async def _route_key(self, event: Any) -> None:
+        """What Textual does with a key, after the scanner has looked at it (by the time the
+        key came: a scan is fast digits and Enter, however long the routing took)."""
+        from textual import events
+
+        if isinstance(event, events.Key) and not isinstance(self.screen, CommandPalette):
+            scan = self.scanner.key(event.key, event.character, event.time)
             if scan is not None and not getattr(self.focused, "takes_scans", False):
                 self._strip_scanned(scan.digits)
                 handle = self.open_patient if scan.kind == "patient" else self._specimen_scanned
