@@ -127,7 +127,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         )
         self.autosave = Autosave(self.session, lambda: _local_store("client.drafts", "DraftStore", settings), self._schedule_autosave)
         self.scanner = Scanner()
-        self.keys = KeysInOrder(self, self._route_key)
+        self.keys = KeysInOrder(self, self._route_key, is_text_field=_is_text_field)
         self._outbox = outbox
         self._owns_client = owns_client
         self._client_factory = client_factory
@@ -493,6 +493,16 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return not isinstance(self.screen, ModalScreen)
         return True
 
+    async def action_focus_next(self) -> None:
+        """Tab: focus moves in the screen's order, which the layout decides; a question the
+        keys before it brought up must be laid out first, or Tab would pass it by."""
+        await self.screen.wait_for_refresh()
+        self.screen.focus_next()
+
+    async def action_focus_previous(self) -> None:
+        await self.screen.wait_for_refresh()
+        self.screen.focus_previous()
+
     def action_help(self) -> None:
         from tui.dialogs.help import HelpDialog
 
@@ -580,6 +590,12 @@ def _local_store(module: str, name: str, settings: Settings) -> Any:
 
 def _saved_text(order: Any) -> str:
     return S.saved([r.number for r in order.requisitions], len(order.specimens))
+
+
+def _is_text_field(widget: Any) -> bool:
+    from textual.widgets import Input
+
+    return isinstance(widget, Input)
 
 
 def make_app(

@@ -11,13 +11,14 @@ typed into the search field.
 `KeysInOrder` holds every key the terminal delivers and routes them one at a time, each
 after the previous one has *settled*: every node that the key or its consequences reach
 (the widget it went to, the widget that has focus now, their ancestors, the screen, the
-app) has worked through what was queued for it, twice over (a message a node handles may
-post another to the same node or bubble to its parent), and the screen has refreshed once
-(focus set "after refresh" lands then). A settle that takes longer than `SETTLE_LIMIT_S`
+app) has worked through what was queued for it, `PASSES` times over. Work a key starts for
+later (`call_after_refresh`, a timer, a job) is not waited for: focus that must move before
+the next key is moved with `call_later`. A character typed into the text field the previous
+character went to is routed at once (the field takes its keys in order), so typing and
+pasting cost no more than in plain Textual. A settle that takes longer than `SETTLE_LIMIT_S`
 (a handler waiting on something slow) lets the next key go, as Textual would, and is logged.
 
-Plain asyncio, no Textual import: it asks the nodes through their public `call_later` and
-`call_after_refresh`. The app calls `put` from `on_event` and gives `route`, which does what
+Plain asyncio, no Textual import: it asks the nodes through their public `call_later`. The app calls `put` from `on_event` and gives `route`, which does what
 Textual's `App.on_event` does with a key.
 """
 
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 
 #: The longest a key waits for the one before it to settle.
 SETTLE_LIMIT_S = 2.0
+#: Rounds through the nodes a key reached: a message a node handles may post another to the
+#: same node, or bubble to its parent, or ask the app to move focus (`Widget.focus`).
+PASSES = 3
 
 
 async def _worked_through(node: Any) -> None:
@@ -41,18 +45,13 @@ async def _worked_through(node: Any) -> None:
         await done.wait()
 
 
-async def _refreshed(screen: Any) -> None:
-    done = asyncio.Event()
-    if screen.call_after_refresh(done.set):
-        await done.wait()
-
-
 class KeysInOrder:
     """One key at a time, each routed on the screen the keys before it left."""
 
-    def __init__(self, app: Any, route: Callable[[Any], Awaitable[None]]) -> None:
+    def __init__(self, app: Any, route: Callable[[Any], Awaitable[None]], is_text_field: Callable[[Any], bool]) -> None:
         self._app = app
         self._route = route
+        self._is_text_field = is_text_field
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
@@ -68,24 +67,38 @@ class KeysInOrder:
             self._task = None
 
     async def _run(self) -> None:
+        settling: asyncio.Task[None] | None = None  # the last key's settle
+        typed_into: Any = None  # the text field the last key was a character for
         while True:
             event = await self._queue.get()
-            target = self._app.focused or self._app.screen
+            focused = self._app.focused
+            typing = self._types(event, focused)
+            if settling is not None:
+                if typing and focused is typed_into:
+                    # A character for the field the one before it went to needs no wait:
+                    # the field takes its keys in order, and a character there moves no focus.
+                    settling.cancel()
+                else:
+                    await settling
+            target = focused or self._app.screen
+            typed_into = focused if typing else None
             try:
                 await self._route(event)
             except Exception as error:  # the app's own failure path, as if Textual had routed it
                 self._app.call_later(_raise, error)
-            await self.settle(target)
+            # Settles while no key waits (typed at human speed, it is done before the next).
+            settling = asyncio.create_task(self.settle(target))
+
+    def _types(self, event: Any, focused: Any) -> bool:
+        """A character typed into a text field (not a key the app or a dialog acts on)."""
+        return bool(getattr(event, "is_printable", False)) and focused is not None and self._is_text_field(focused)
 
     async def settle(self, target: Any) -> None:
         try:
             async with asyncio.timeout(SETTLE_LIMIT_S):
-                for _ in range(2):
+                for _ in range(PASSES):
                     for node in self._reached(target):
                         await _worked_through(node)
-                await _refreshed(self._app.screen)
-                for node in self._reached(target):
-                    await _worked_through(node)
         except TimeoutError:
             log.warning("a key did not settle within %.1f s; the next one goes on", SETTLE_LIMIT_S)
 

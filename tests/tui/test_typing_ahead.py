@@ -60,3 +60,23 @@ async def test_arrows_typed_in_the_search_field_move_the_results_in_a_burst(app_
             app.post_message(events.Key(key, char))  # one burst
         await wait_for(pilot, lambda: len(app.session.draft.codes) == 2)
         assert app.session.draft.codes == [second, third]
+
+
+async def test_a_question_brought_up_in_a_burst_takes_the_keys_typed_after_tab(app_factory: Any) -> None:
+    """"j" (a metal implant), Tab, "Hi" in one burst: "Beskriv implantatet" appears below the
+    answer, and Tab goes to it, not past it to the next question."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "mr caput")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions" and "metallimplantat" in app.screen.rows)
+        rows = app.screen.rows
+        assert not rows["implantat_beskrivelse"].display
+        rows["metallimplantat"].field.focus()
+        await pilot.pause()
+        for key, char in [("j", "j"), ("tab", "\t"), ("H", "H"), ("i", "i")]:
+            app.post_message(events.Key(key, char))  # as the driver queues them
+        await wait_for(pilot, lambda: rows["implantat_beskrivelse"].field.value == "Hi")
+        assert app.focused is rows["implantat_beskrivelse"].field
+        assert app.session.draft.answers.get("insulinpumpe") is None

@@ -199,7 +199,7 @@ class QuestionsScreen(MainScreen):
         old.remove_children()
         if rows:
             old.mount_all(rows)
-            self.call_after_refresh(self._focus_first)
+            self.call_later(self._focus_first)  # before the next key is routed (tui.keys)
             self.call_after_refresh(self._show_field_errors)
         info = self.query_one("#questions-info", Static)
         if not draft.items:
