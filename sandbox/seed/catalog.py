@@ -146,7 +146,7 @@ DOSE_ENDRET = Question(
     enable_when=[EnableWhen(question="dose_mg", operator=">", answer=0)],
 )
 SISTE_EGFR = Question(
-    key="siste_egfr", text="Siste eGFR (ml/min/1,73m²)", type=AnswerType.DECIMAL, required=True,
+    key="siste_egfr", text="Siste eGFR", type=AnswerType.DECIMAL, required=True,
     unit="ml/min/1,73m²", min=5, max=150,
     help="Nyrefunksjon må være kjent før intravenøs kontrast.",
 )
@@ -370,11 +370,12 @@ LAB_ANALYSES: list[tuple] = [
     ("NPU19719", "P-CEA",                  "CEA",         "serum", 1.0, ROOM, 72, dict(syn=["Karsinoembryonalt antigen", "Tumormarkør"], abbr=["cea"])),
     ("NPU01448", "S-CA 125",               "CA 125",      "serum", 1.0, ROOM, 72, dict(sex="K", syn=["Tumormarkør"], abbr=["ca125"])),
     # jern, vitaminer
+    # *check* B12 and folate: which labs ask for light protection (recalled, not confirmed)
     ("NPU19763", "P-Ferritin",             "Ferritin",    "serum", 0.5, ROOM, 72, dict(syn=["Jernlager"], abbr=["ferr"], interval=30)),
     ("NPU02508", "P-Jern",                 "Jern",        "serum", 0.5, ROOM, 72, dict(prep="Prøven tas om morgenen, fastende.", q=[FASTENDE], syn=["Jernstatus"], abbr=["fe"])),
     ("NPU03607", "P-Transferrin",          "Transferrin", "serum", 0.5, ROOM, 72, dict(syn=["Jernstatus"], abbr=["tf"])),
-    ("NPU01700", "P-Vitamin B12",          "B12",         "serum", 1.0, ROOM, 48, dict(light=True, syn=["Kobalamin"], abbr=["b12", "kobalamin"], interval=90, hnotes="Lysbeskyttes ved noen laboratorier (*check*).")),
-    ("NPU02070", "P-Folat",                "Folat",       "serum", 1.0, ROOM, 24, dict(light=True, syn=["Folsyre"], abbr=["folat"], interval=90, hnotes="Lysbeskyttes ved noen laboratorier (*check*).")),
+    ("NPU01700", "P-Vitamin B12",          "B12",         "serum", 1.0, ROOM, 48, dict(light=True, syn=["Kobalamin"], abbr=["b12", "kobalamin"], interval=90, hnotes="Lysbeskyttes ved noen laboratorier.")),
+    ("NPU02070", "P-Folat",                "Folat",       "serum", 1.0, ROOM, 24, dict(light=True, syn=["Folsyre"], abbr=["folat"], interval=90, hnotes="Lysbeskyttes ved noen laboratorier.")),
     ("NPU10267", "P-25-OH Vitamin D",      "Vitamin D",   "serum", 1.0, ROOM, 72, dict(syn=["D-vitamin", "Kalsidiol"], abbr=["vitd", "25ohd"], interval=90)),
     ("NPU02780", "P-Metylmalonat",         "MMA",         "serum", 1.0, ROOM, 72, dict(syn=["Metylmalonsyre"], abbr=["mma"], labs=[OUS_MB])),
     ("NPU04073", "P-Homocystein",          "Homocystein", "edtap", 1.0, COOL, 4,  dict(centr=60, q=[FASTENDE], prep=FASTING, abbr=["hcy"], hnotes="Settes på is/kjøl og sentrifugeres innen 60 min.")),

@@ -167,6 +167,37 @@ def test_every_answer_type_operator_and_behaviour_occurs(catalog):
             assert (q.min, q.max, q.unit) == (5, 150, "ml/min/1,73m²")
 
 
+def _texts(value):
+    """Every string in a dumped model, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _texts(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _texts(v)
+
+
+DEVELOPER_MARKERS = re.compile(r"\*check\*|\bTODO\b|\bXXX\b|\bFIXME\b", re.IGNORECASE)
+
+
+def test_no_developer_marker_reaches_the_secretary(catalog):
+    """Notes for developers ("*check*", "TODO") stay in code comments: the catalog is shown
+    to the secretary (support panel, questions, review) and printed into messages."""
+    marked = [t for t in _texts(catalog.model_dump(mode="json")) if DEVELOPER_MARKERS.search(t)]
+    assert marked == []
+
+
+def test_no_question_names_its_unit_in_its_text(catalog):
+    """The unit lives in `unit` alone: the questions screen, the review and the message add it
+    to the text or the answer, so a unit in the text as well is shown twice."""
+    for s in catalog.services:
+        for q in s.questions:
+            if q.unit:
+                assert q.unit not in q.text, (s.code, q.key)
+
+
 def test_imaging_requires_problemstilling(catalog):
     for s in by_discipline(catalog, Discipline.RADIOLOGY):
         assert s.requires_problemstilling

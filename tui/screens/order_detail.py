@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Group as RichGroup
 from rich.table import Table
 from rich.text import Text
@@ -31,6 +32,8 @@ from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
 from tui.work import JobFailed, run_job
+
+HEAD_GAP = "   "  # between patient and requester when they share the header's second line
 
 
 @dataclass
@@ -144,19 +147,28 @@ class OrderDetailScreen(Polling, MainScreen):
                 pass
         return her_id
 
+    def on_resize(self) -> None:
+        """The header's layout depends on the width (see `_head`)."""
+        if self.order is not None:
+            self.query_one("#detail-head", Static).update(self._head())
+
     def _head(self) -> Text:
+        """Number, time and status; then patient and requester, side by side when they fit
+        the line and the requester on a line of its own when not (80 columns): nothing cut."""
         order = self.order
         assert order is not None
         numbers = ", ".join(r.number for r in order.requisitions)
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text()
         text.append(f"{S.DETAIL_TITLE} {numbers} · {day_time(order.created_at)} · ", style="bold")
         text.append_text(status_text(order.status))
         if order.priority is Priority.URGENT:
             text.append(f"  {S.BANNER_URGENT} ", style="bold reverse")
-        text.append("\n")
-        text.append(S.detail_patient(order.patient.display_name, format_person_id(order.patient.id)))
-        text.append("   ")
-        text.append(S.banner_requester(order.requester.name, order.requester.hpr), style="dim")
+        patient = S.detail_patient(order.patient.display_name, format_person_id(order.patient.id))
+        requester = S.banner_requester(order.requester.name, order.requester.hpr)
+        side_by_side = cell_len(f"{patient}{HEAD_GAP}{requester}") <= self.query_one("#detail-head").content_size.width
+        text.append(f"\n{patient}")
+        text.append(HEAD_GAP if side_by_side else "\n")
+        text.append(requester, style="dim")
         return text
 
     def _why(self) -> Text | None:

@@ -67,9 +67,7 @@ def _placeholder(q: Question) -> str:
             return "dd.mm.åååå"
         case AnswerType.DATETIME:
             return "dd.mm.åååå tt:mm"
-        case AnswerType.INTEGER | AnswerType.DECIMAL:
-            return q.unit or ""
-    return q.help or ""
+    return q.help or ""  # a number's unit is in its label: the field does not repeat it
 
 
 class QuestionRow(Vertical):

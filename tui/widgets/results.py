@@ -31,10 +31,16 @@ class ResultRow:
 
 
 class ResultList(Widget, can_focus=True):
+    """The results, one line each, under a header line.
+
+    The header is told by its text (bold, underlined) rather than a background: at 16 colours
+    a tinted header and the highlighted row come out as the same grey.
+    """
+
     COMPONENT_CLASSES = {"results--header", "results--cursor"}
     DEFAULT_CSS = """
     ResultList { height: 1fr; background: $surface; color: $text; }
-    ResultList > .results--header { text-style: bold; background: $primary 30%; }
+    ResultList > .results--header { text-style: bold underline; }
     ResultList > .results--cursor { background: $accent 40%; text-style: bold; }
     ResultList:focus > .results--cursor { background: $accent; color: $text; }
     """
