@@ -1,7 +1,10 @@
 """The key bar: every key of the screen with its Norwegian name, wrapped onto two lines
 when the terminal is narrow (Textual's Footer scrolls out of sight at 80 columns).
 
-It redraws only when the set of keys changes, so moving focus writes no bytes.
+It lays the keys out into lines itself, a key never apart from its name (Rich wraps at a
+non-breaking space too, which put "F10" at the end of one line and "Arbeidsliste" on the
+next). It redraws only when the set of keys or the width changes, so moving focus writes
+no bytes.
 """
 
 from __future__ import annotations
@@ -74,11 +77,26 @@ class KeyBar(Static):
         if keys == self._shown:
             return
         self._shown = keys
-        text = Text(no_wrap=False, overflow="fold")
-        for i, (label, description, enabled) in enumerate(keys):
-            if i:
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self._lay_out()
+
+    def _lay_out(self) -> None:
+        width = self.content_size.width or 80
+        text = Text(no_wrap=True, overflow="crop")
+        column = 0
+        for label, description, enabled in self._shown or ():
+            item = len(label) + 2 + len(description)
+            if column and column + 2 + item > width:
+                text.append("\n")
+                column = 0
+            elif column:
                 text.append("  ")
+                column += 2
             style = "bold" if enabled else "dim"
-            text.append(f"\u00a0{label}\u00a0", style=style + " reverse")
-            text.append(description.replace(" ", "\u00a0"), style="" if enabled else "dim")
+            text.append(f" {label} ", style=style + " reverse")
+            text.append(description, style="" if enabled else "dim")
+            column += item
         self.update(text)
