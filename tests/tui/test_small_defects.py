@@ -125,3 +125,18 @@ async def test_the_egfr_unit_is_shown_once_in_the_order_detail_and_the_message(a
         await pilot.pause()
         shot = screen(app)
         assert shot.lines[shot.row("Siste eGFR")].strip() == f"Siste eGFR: 62 {EGFR_UNIT}"
+
+
+async def test_at_80_columns_no_key_in_the_key_bar_is_apart_from_its_name(app_factory: Any) -> None:
+    """The key bar wraps between keys: "F10" at the end of a line and "Arbeidsliste" on the
+    next was Rich wrapping at the non-breaking space."""
+    import re
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        for key, marker in (("f3", "Grupper"), ("f5", "Ny bestilling"), ("f10", "Bytt liste")):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: marker in screen(app).text)
+            bar = screen(app).lines[-3:]
+            assert not [line for line in bar if re.search(r"(F\d+|Ctrl\+\w|Esc|Enter)\s*$", line)], bar
