@@ -38,7 +38,7 @@ from tui.context import LaunchContext
 from tui.draft import Step, StepStatus
 from tui.crash import NotesUnhandled
 from tui.printer import SessionPrinter
-from tui.keys import KeysInOrder
+from tui.keys import KeysInOrder, laid_out
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
@@ -496,11 +496,11 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     async def action_focus_next(self) -> None:
         """Tab: focus moves in the screen's order, which the layout decides; a question the
         keys before it brought up must be laid out first, or Tab would pass it by."""
-        await self.screen.wait_for_refresh()
+        await laid_out(self.screen)
         self.screen.focus_next()
 
     async def action_focus_previous(self) -> None:
-        await self.screen.wait_for_refresh()
+        await laid_out(self.screen)
         self.screen.focus_previous()
 
     def action_help(self) -> None:

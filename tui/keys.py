@@ -13,7 +13,7 @@ after the previous one has *settled*: every node that the key or its consequence
 (the widget it went to, the widget that has focus now, their ancestors, the screen, the
 app) has worked through what was queued for it, `PASSES` times over. Work a key starts for
 later (`call_after_refresh`, a timer, a job) is not waited for: focus that must move before
-the next key is moved with `call_later`. A character typed into the text field the previous
+the next key is moved with `call_later`, and Tab waits for the layout (`laid_out`). A character typed into the text field the previous
 character went to is routed at once (the field takes its keys in order), so typing and
 pasting cost no more than in plain Textual. A settle that takes longer than `SETTLE_LIMIT_S`
 (a handler waiting on something slow) lets the next key go, as Textual would, and is logged.
@@ -116,6 +116,16 @@ class KeysInOrder:
         if app not in nodes:
             nodes.append(app)
         return nodes
+
+
+async def laid_out(screen: Any) -> None:
+    """Until `screen` has refreshed (and so laid out what was shown or hidden), at most
+    `SETTLE_LIMIT_S`: the focus order is the screen's order, which the layout decides."""
+    try:
+        async with asyncio.timeout(SETTLE_LIMIT_S):
+            await screen.wait_for_refresh()
+    except TimeoutError:
+        log.warning("the screen did not refresh within %.1f s; focus moves on the layout it has", SETTLE_LIMIT_S)
 
 
 def _raise(error: Exception) -> None:
