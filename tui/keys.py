@@ -54,6 +54,7 @@ class KeysInOrder:
         self._is_text_field = is_text_field
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._settling: asyncio.Task[None] | None = None  # the last key's settle
 
     def put(self, event: Any) -> None:
         """Queue a key (or paste) as the terminal delivered it."""
@@ -62,32 +63,31 @@ class KeysInOrder:
         self._queue.put_nowait(event)
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        for task in (self._task, self._settling):
+            if task is not None:
+                task.cancel()
+        self._task = self._settling = None
 
     async def _run(self) -> None:
-        settling: asyncio.Task[None] | None = None  # the last key's settle
         typed_into: Any = None  # the text field the last key was a character for
         while True:
             event = await self._queue.get()
-            focused = self._app.focused
-            typing = self._types(event, focused)
-            if settling is not None:
-                if typing and focused is typed_into:
+            if self._settling is not None:
+                if typed_into is not None and self._app.focused is typed_into and self._types(event, typed_into):
                     # A character for the field the one before it went to needs no wait:
                     # the field takes its keys in order, and a character there moves no focus.
-                    settling.cancel()
+                    self._settling.cancel()
                 else:
-                    await settling
+                    await self._settling
+            focused = self._app.focused
+            typed_into = focused if self._types(event, focused) else None
             target = focused or self._app.screen
-            typed_into = focused if typing else None
             try:
                 await self._route(event)
             except Exception as error:  # the app's own failure path, as if Textual had routed it
                 self._app.call_later(_raise, error)
             # Settles while no key waits (typed at human speed, it is done before the next).
-            settling = asyncio.create_task(self.settle(target))
+            self._settling = asyncio.create_task(self.settle(target))
 
     def _types(self, event: Any, focused: Any) -> bool:
         """A character typed into a text field (not a key the app or a dialog acts on)."""
