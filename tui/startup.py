@@ -100,7 +100,8 @@ async def _preview_index(app: IhrApp) -> None:
 async def _peek(app: IhrApp) -> None:
     """The banner's patient and requester, asked with the standard library (no pydantic).
 
-    It signs in first (`client.peek.peek_banner`); the full client takes that sign-in over.
+    It signs in first, unless an earlier start kept a token that is still valid
+    (`client.peek.peek_banner`); the full client takes that session over.
     """
     from client.peek import peek_banner
 
