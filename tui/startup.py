@@ -9,11 +9,14 @@ Then the client loads in a thread and the validated catalog, requester, patient 
 replace the previews, each posted to the app as it arrives.
 
 `start` is the one job that does all of this; the app runs it with `tui.work.run_job`.
+When it ends, loaded or failed, it turns Python's garbage collector back on: `tui.cli`
+turns it off for the start-up (why: `tui.cli._run_app`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -56,6 +59,7 @@ async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Messag
         return m.StartedUp()
     finally:
         session.starting = False
+        gc.enable()  # off since `tui.cli` started the app: start-up is over
 
 
 def build_index(catalog: Any) -> Any:
