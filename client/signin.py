@@ -119,6 +119,8 @@ def write_new_key(path: Path) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class KeptToken:
+    """A token an earlier start kept, with its DPoP key and when it expires (epoch s)."""
+
     token: str = field(repr=False)
     expires_at: float
     dpop_key: Es256Key = field(repr=False)
@@ -144,10 +146,12 @@ class TokenStore:
     def load(self, identity: str, now: float) -> KeptToken | None:
         """The kept token for `identity` with some life left, or None."""
         entry = self._read().get(identity)
+        if not isinstance(entry, dict):
+            return None
         try:
-            expires_at = float(entry["expires_at"])  # type: ignore[index]
-            token = entry["token"]  # type: ignore[index]
-            key = Es256Key.from_jwk(entry["dpop_key"])  # type: ignore[index]
+            expires_at = float(entry["expires_at"])
+            token = entry["token"]
+            key = Es256Key.from_jwk(entry["dpop_key"])
         except (KeyError, TypeError, ValueError):
             return None
         if not isinstance(token, str) or key is None or now >= expires_at - RENEW_BEFORE_S:
