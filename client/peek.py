@@ -3,9 +3,10 @@
 `ihr` with a patient from the EPJ should show who the order is for as soon as the screen is
 up. The full client (httpx, pydantic, the models) takes about 0.3 s to import on a thin
 client's CPU; this module needs only the standard library and `client.signin` (joserfc), so
-the banner is filled while that import runs. It signs in on its own (one token request, in
-the standard library) and sends each GET with its DPoP proof like the full client: the
-service has no unauthenticated path. It is a preview and nothing more: a short timeout, no
+the banner is filled while that import runs. It uses the token an earlier start kept (the
+EPJ starts `ihr` once per patient; `client.signin.TokenStore`), or else signs in on its own
+(one token request, in the standard library), and sends each GET with its DPoP proof like
+the full client: the service has no unauthenticated path. It is a preview and nothing more: a short timeout, no
 retries, and any failure (no answer, refused sign-in, a bad key file) is None, because the
 full client asks again right after and reports what went wrong in Norwegian. Nothing is
 logged (the path holds a fødselsnummer, the headers a token and a proof).
@@ -80,7 +81,8 @@ def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any
 def peek_banner(
     settings: Settings, patient_id: str | None, hpr: str | None, office_her_id: str | None = None
 ) -> tuple[PatientPeek | None, RequesterPeek | None]:
-    """Sign in as the settings' client for `hpr`, then peek at the patient and the requester.
+    """Sign in as the settings' client for `hpr` (unless a kept token is still valid), then
+    peek at the patient and the requester.
 
     The session is the process's shared one: the full client takes it over, token and all."""
     if not hpr:

@@ -18,11 +18,15 @@ path are the exception (`client.jws`): a P-256 JWK client key and the DPoP key s
 patient's banner. No httpx and no pydantic here: the peek uses this module before the full
 client has loaded.
 
+`TokenStore` keeps the token and its DPoP key between starts (the EPJ starts `ihr` once per
+patient, every few minutes), so a start within the token's life signs in no more.
+
 Tokens, keys, assertions and proofs are never logged, and never put in an exception message.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -35,10 +39,12 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from client.jws import Es256Key, JoseKey
 from ihr.helseid import ASSERTION_MAX_LIFE_S, ASSERTION_TYPE, TOKEN_PATH, token_hash, trust_framework
+from ihr.privatefiles import FILE_MODE, private_dir
 from ihr.settings import Settings, SettingsError, check_key_file
 
 RENEW_BEFORE_S = 30  # a token this close to its expiry is renewed before the request
 CLOCK_TOLERANCE_S = 30  # a service clock further off than this: "the clock is wrong"
+TOKEN_FILE = "tokens.json"  # in the data dir: the tokens kept between starts (`TokenStore`)
 
 
 class SignInFailed(Exception):
@@ -108,6 +114,106 @@ def write_new_key(path: Path) -> dict[str, Any]:
     return key.as_dict(private=False)
 
 
+# ---- the token between starts -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeptToken:
+    """A token an earlier start kept, with its DPoP key and when it expires (epoch s)."""
+
+    token: str = field(repr=False)
+    expires_at: float
+    dpop_key: Es256Key = field(repr=False)
+
+
+class TokenStore:
+    """Access tokens with their DPoP keys, kept between starts in a file only its owner reads.
+
+    The EPJ starts `ihr` once per patient, every few minutes, and each start used to sign in
+    (an assertion, a proof, the authority's checks) before the patient's banner could be
+    fetched. A DPoP-bound token is worthless without its key, so the two are kept together,
+    as private as the client's own key file (0600, in the user's data dir), and only until
+    the token expires. The service checks a kept token exactly as a fresh one; when it
+    refuses one (revoked, the service restarted), the session forgets it here too and signs
+    in again. Entries are keyed by `Credentials.identity`. A file that others can read, or
+    that cannot be read, is not used: the client then simply signs in.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def load(self, identity: str, now: float) -> KeptToken | None:
+        """The kept token for `identity` with some life left, or None."""
+        entry = self._read().get(identity)
+        if not isinstance(entry, dict):
+            return None
+        try:
+            expires_at = float(entry["expires_at"])
+            token = entry["token"]
+            key = Es256Key.from_jwk(entry["dpop_key"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not isinstance(token, str) or key is None or now >= expires_at - RENEW_BEFORE_S:
+            return None
+        return KeptToken(token, expires_at, key)
+
+    def save(self, identity: str, kept: KeptToken, now: float) -> None:
+        """Keep `kept` for `identity` (expired entries go); a failure to write only costs a
+        sign-in at the next start."""
+        with self._lock:
+            entries = {k: v for k, v in self._read().items() if _still_valid(v, now)}
+            entries[identity] = {
+                "token": kept.token,
+                "expires_at": kept.expires_at,
+                "dpop_key": kept.dpop_key.as_dict(private=True),
+            }
+            self._write(entries)
+
+    def drop(self, identity: str, token: str) -> None:
+        """Forget the token of `identity` if it is still `token` (another start may have
+        kept a newer one meanwhile)."""
+        with self._lock:
+            entries = self._read()
+            entry = entries.get(identity)
+            if isinstance(entry, dict) and entry.get("token") == token:
+                del entries[identity]
+                self._write(entries)
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            with open(self.path, "rb") as f:
+                status = os.fstat(f.fileno())
+                if status.st_mode & 0o077 or status.st_uid != os.getuid():
+                    return {}  # not private (any more): do not trust or use it
+                data = json.loads(f.read())
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write(self, entries: dict[str, Any]) -> None:
+        """Write a new file (0600 from its first byte) and put it in place in one step, so
+        a start reading at the same time sees the old file or the new one, never half."""
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            if not self.path.parent.exists():
+                private_dir(self.path.parent)  # made the owner's alone; an existing one is left
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                os.fchmod(f.fileno(), FILE_MODE)  # also if a stale temporary file was there
+                json.dump(entries, f)
+            os.replace(temporary, self.path)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
+
+def _still_valid(entry: Any, now: float) -> bool:
+    try:
+        return now < float(entry["expires_at"])
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 # ---- the session ------------------------------------------------------------------------
 
 
@@ -120,6 +226,12 @@ class Credentials:
     key: SigningKey = field(repr=False)
     office_her_id: str
     hpr: str
+
+    def identity(self) -> str:
+        """Who a token was issued to: the authority, the client and its key, the office and
+        the health worker it attests (a token is never used for another of them)."""
+        who = [self.authority.rstrip("/"), self.client_id, self.key.public_jwk(), self.office_her_id, self.hpr]
+        return hashlib.sha256(json.dumps(who, sort_keys=True).encode("utf-8")).hexdigest()
 
     @classmethod
     def from_settings(cls, settings: Settings, *, hpr: str, office_her_id: str | None = None) -> Credentials:
@@ -134,15 +246,21 @@ class Credentials:
 
 
 class Session:
-    """One signed-in client: the token, when to renew it, and the DPoP proofs (thread-safe)."""
+    """One signed-in client: the token, when to renew it, and the DPoP proofs (thread-safe).
 
-    def __init__(self, credentials: Credentials, *, clock: Any = time.time) -> None:
+    With a `store`, it starts with the token kept there by an earlier start (and its DPoP
+    key), and keeps each new token there."""
+
+    def __init__(self, credentials: Credentials, *, clock: Any = time.time, store: TokenStore | None = None) -> None:
         self.credentials = credentials
         self.clock = clock
-        self.dpop_key = Es256Key.generate()
+        self.store = store
+        self._identity = credentials.identity() if store is not None else ""
+        kept = store.load(self._identity, clock()) if store is not None else None
+        self.dpop_key = kept.dpop_key if kept is not None else Es256Key.generate()
         self._dpop_jwk = self.dpop_key.public_jwk()
-        self._token: str | None = None
-        self._expires_at = 0.0
+        self._token: str | None = kept.token if kept is not None else None
+        self._expires_at = kept.expires_at if kept is not None else 0.0
         self._lock = threading.Lock()
 
     @property
@@ -156,7 +274,9 @@ class Session:
     def forget(self) -> None:
         """Drop the token (the service refused it): the next request signs in again."""
         with self._lock:
-            self._token = None
+            token, self._token = self._token, None
+        if self.store is not None and token is not None:
+            self.store.drop(self._identity, token)
 
     def proof(self, method: str, url: str, access_token: str | None = None) -> str:
         """A DPoP proof (RFC 9449) for one request; `ath` binds it to the access token."""
@@ -226,6 +346,8 @@ class Session:
         with self._lock:
             self._token = token
             self._expires_at = self.clock() + lifetime
+        if self.store is not None:
+            self.store.save(self._identity, KeptToken(token, self._expires_at, self.dpop_key), self.clock())
 
     def headers(self, method: str, url: str) -> dict[str, str]:
         """`Authorization` and `DPoP` for one API request (the token must be there)."""
@@ -257,14 +379,17 @@ def shared_session(settings: Settings, *, hpr: str, office_her_id: str | None = 
     """The process's one session for this client, health worker and office.
 
     The start-up peek signs in first; the full client, built a moment later, takes the same
-    session and so its token, instead of signing in a second time.
+    session and so its token, instead of signing in a second time. The session keeps its
+    token in the data dir's `TOKEN_FILE`, so the next start within the token's life (the
+    next patient from the EPJ) needs no sign-in at all.
     """
     office = office_her_id or settings.office_her_id
     key = (settings.authority, settings.client_id, str(settings.client_key_file), hpr, office)
     with _sessions_lock:
         session = _sessions.get(key)
     if session is None:
-        session = Session(Credentials.from_settings(settings, hpr=hpr, office_her_id=office))
+        credentials = Credentials.from_settings(settings, hpr=hpr, office_her_id=office)
+        session = Session(credentials, store=TokenStore(settings.data_dir / TOKEN_FILE))
         with _sessions_lock:
             session = _sessions.setdefault(key, session)
     return session

@@ -9,11 +9,14 @@ Then the client loads in a thread and the validated catalog, requester, patient 
 replace the previews, each posted to the app as it arrives.
 
 `start` is the one job that does all of this; the app runs it with `tui.work.run_job`.
+When it ends, loaded or failed, it turns Python's garbage collector back on: `tui.cli`
+turns it off for the start-up (why: `tui.cli._run_app`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -56,6 +59,7 @@ async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Messag
         return m.StartedUp()
     finally:
         session.starting = False
+        gc.enable()  # off since `tui.cli` started the app: start-up is over
 
 
 def build_index(catalog: Any) -> Any:
@@ -100,7 +104,8 @@ async def _preview_index(app: IhrApp) -> None:
 async def _peek(app: IhrApp) -> None:
     """The banner's patient and requester, asked with the standard library (no pydantic).
 
-    It signs in first (`client.peek.peek_banner`); the full client takes that sign-in over.
+    It signs in first, unless an earlier start kept a token that is still valid
+    (`client.peek.peek_banner`); the full client takes that session over.
     """
     from client.peek import peek_banner
 

@@ -10,6 +10,7 @@ tests look at the screen while the client is still "loading", against the real s
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from typing import Any
 
@@ -160,3 +161,33 @@ async def test_a_patient_peeked_but_never_loaded_leaves_the_banner(settings: Any
         assert "Ingen pasient valgt" in banner(app)
         assert "Får ikke kontakt med IHR-tjenesten" in str(app.screen.query_one("#status").render())
         assert app.session.draft.items == []  # not put in for nobody: it waits for the patient
+
+
+async def test_garbage_collection_is_back_on_once_start_up_is_over(settings: Any) -> None:
+    """`ihr` turns Python's garbage collector off for its start-up (`tui.cli`); the start-up
+    turns it back on when it is over, or a session of hours would keep all its garbage."""
+    release = threading.Event()
+    release.set()
+    gc.disable()  # as `tui.cli` does before the app is made
+    try:
+        app = held_app(settings, release)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            await wait_for(pilot, lambda: not app.session.starting)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_garbage_collection_is_back_on_when_start_up_fails(settings: Any, sandbox: Any) -> None:
+    release = threading.Event()
+    release.set()
+    sandbox.stop()  # no service, and no catalog cached: the start-up fails
+    gc.disable()
+    try:
+        app = held_app(settings, release)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_for(pilot, lambda: "Får ikke kontakt" in str(app.screen.query_one("#status").render()))
+            assert gc.isenabled()
+    finally:
+        gc.enable()
