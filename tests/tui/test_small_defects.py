@@ -28,6 +28,17 @@ def screen(app: Any, colours: int | None = None) -> Screen:
     return Screen.of(in_colours(svg, colours) if colours else svg, (app.size.width, app.size.height))
 
 
+async def at_the_egfr_question(pilot: Any) -> None:
+    """CT with contrast in the basket, the questions shown, the eGFR field focused."""
+    app = pilot.app
+    await ready(pilot)
+    await add(pilot, "ct abdomen med kontrast")
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: app.current_mode == "questions" and "siste_egfr" in app.screen.rows)
+    app.screen.rows["siste_egfr"].field.focus()
+    await pilot.pause()
+
+
 def assert_rows_apart(app: Any, header: str, cursor: str) -> None:
     """The header line and the highlighted line differ in background, at 16 and 256 colours."""
     for colours in (16, 256):
@@ -84,12 +95,7 @@ async def test_the_order_detail_header_shows_the_whole_requester(app_factory: An
 async def test_the_egfr_unit_is_shown_once_when_asked_and_in_the_review(app_factory: Any) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 50)) as pilot:
-        await ready(pilot)
-        await add(pilot, "ct abdomen med kontrast")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "siste_egfr" in app.screen.rows)
-        app.screen.rows["siste_egfr"].field.focus()
-        await pilot.pause()
+        await at_the_egfr_question(pilot)
         assert screen(app).text.count(EGFR_UNIT) == 1  # the label; not the text or the field again
         await type_text(pilot, "62")
         await pilot.press("tab")

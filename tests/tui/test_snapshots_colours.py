@@ -18,7 +18,8 @@ from tests.tui.screenshots import COLOURS, show_in
 from tests.tui.helpers import ready, type_text, wait_for
 from tests.tui.test_followup import _fast_polling, clock, sandbox  # noqa: F401
 from tests.tui.test_followup_snapshots import detail, orders, worklist
-from tests.tui.test_snapshots import SIZES, add, basket
+from tests.tui.test_small_defects import at_the_egfr_question
+from tests.tui.test_snapshots import SIZES, basket
 
 
 @pytest.mark.parametrize("colours", COLOURS)
@@ -86,13 +87,4 @@ def test_questions_with_a_unit(snap_compare: Any, app_factory: Any, monkeypatch:
     """CT with contrast asks the last eGFR: its unit once, in the label."""
     show_in(monkeypatch, colours)
 
-    async def run_before(pilot: Any) -> None:
-        app = pilot.app
-        await ready(pilot)
-        await add(pilot, "ct abdomen med kontrast")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "siste_egfr" in app.screen.rows)
-        app.screen.rows["siste_egfr"].field.focus()
-        await pilot.pause()
-
-    assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)
+    assert snap_compare(app_factory(), terminal_size=size, run_before=at_the_egfr_question)
