@@ -27,11 +27,16 @@ from typing import Any
 from ihr.models import Catalog, Order
 
 
-def labels_for_order(order: Order, catalog: Catalog, collected_at: datetime | None = None) -> list[Any]:
+def labels_for_order(order: Order, catalog: Catalog) -> list[Any]:
+    """One label per specimen in order of draw, each numbered as every screen numbers it
+    ("Rør 2/5", `ihr.rules.tubes.numbered`), with its own collection time from the service
+    (a tube not yet taken gets a blank to write in)."""
+    from ihr.rules.tubes import numbered
     from printing.labels import label_for
 
     labels = []
-    for spec in sorted(order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+    tubes = numbered(order.specimens)
+    for number, spec in tubes:
         names = []
         for code in spec.service_codes:
             try:
@@ -46,7 +51,7 @@ def labels_for_order(order: Order, catalog: Catalog, collected_at: datetime | No
                 catalog.lab(spec.lab_her_id),
                 catalog.container(spec.container),
                 names,
-                collected_at=spec.collected_at or collected_at,
+                tube=(number, len(tubes)),
             )
         )
     return labels
