@@ -74,8 +74,7 @@ class AddOnDialog(SendingDialog[tuple[Order, str, list[str]] | None]):
             except KeyError:
                 pass
             taken = S.taken_at(day_time(spec.collected_at), None) if spec.collected_at else S.DETAIL_NOT_TAKEN
-            options.append(Option(f"{S.tube_name(number, count)}  {spec.id}  {name}, {spec.material}  ({taken})",
-                                  id=spec.id))
+            options.append(Option(f"{S.tube_name(number, count)}  {spec.id}  {name}  ({taken})", id=spec.id))
         return options
 
     def on_mount(self) -> None:
