@@ -433,6 +433,7 @@ Ctrl+N ny bestilling · Ctrl+R bytt rekvirent (HPR-nummer)
 Enter åpne · F6 dagens/pasientens · F7 oppdater
 F6 etikett på nytt · F7 etterrekvirer · F8 kanseller
 F9 rett og send på nytt · Ctrl+X vis meldingen (XML)
+Ctrl+T prøvetatt: rør som kommer senere (urin, avføring)
 
 [b]Strekkodeleser[/b]
 Et skannet fødselsnummer åpner pasienten, uansett hvor du står.
