@@ -105,7 +105,9 @@ class PrintedBefore(Message):
 
     order_id: str
     when: datetime | None
-    ask: bool  # F7 asked: print when never printed, else ask whether to print again
+    # What the key wants: "print" (F7) or "elsewhere" (Ctrl+O) when never printed, and
+    # else the question whether to print again; "" only to show the step.
+    then: str = ""
 
 
 @dataclass

@@ -759,7 +759,6 @@ def print_unconfirmed_kept(printer: str, again_key: str) -> str:
             f"spør igjen om etikettene kom ut.")
 
 
-PRINT_ALREADY_DONE = "Etikettene er skrevet ut. Trenger du en ny, skann etiketten eller bruk F6 i arbeidslisten."
 
 # did the labels come out?
 PRINTED_TITLE = "Kom etikettene ut?"

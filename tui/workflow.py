@@ -133,11 +133,11 @@ async def confirm_print(place: PrintPlace, queue_id: int, order_id: str | None) 
     return await _reported(place, result, order_id, confirmed=True)
 
 
-async def read_printed(journal_path: Path, order: Any, *, ask: bool) -> m.PrintedBefore:
+async def read_printed(journal_path: Path, order: Any, then: str = "") -> m.PrintedBefore:
     """When the print journal printed the order's labels (`printing.orders.printed_at`)."""
     from printing.orders import printed_at
 
-    return m.PrintedBefore(order.id, await asyncio.to_thread(printed_at, order, journal_path), ask)
+    return m.PrintedBefore(order.id, await asyncio.to_thread(printed_at, order, journal_path), then)
 
 
 async def read_print_queue(journal_path: Path) -> m.PrintQueueRead:

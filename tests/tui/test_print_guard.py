@@ -65,6 +65,11 @@ async def test_f7_twice_asks_before_printing_again_and_the_reprint_has_its_reaso
         await pilot.press("escape")  # no: nothing printed
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
         assert jobs(spool) == 1
+        await pilot.press("ctrl+o")  # another printer: the same question first
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
+        assert static_text(app.screen, "#reprint-question") == question
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
 
         await asked_again(pilot)
         dialog = app.screen

@@ -142,7 +142,14 @@ class ReviewScreen(PrintsLabels, MainScreen):
         elif self.print_job is not None and state is not StepStatus.RUNNING:
             self.print_now()  # the job that did not print, again
         elif state is not StepStatus.RUNNING:
-            run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, draft.order, ask=True))
+            self._ask_journal("print")
+
+    def _ask_journal(self, then: str) -> None:
+        """Print (`then`: "print" here, "elsewhere" on another printer) once the print
+        journal says the order's labels were never printed; else ask (`on_printed_before`)."""
+        order = self.session.draft.order
+        assert order is not None  # checked by the keys
+        run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order, then))
 
     def on_printed_before(self, message: m.PrintedBefore) -> None:
         """What the journal has of the open order's labels: printed (the step says so, and
@@ -153,24 +160,26 @@ class ReviewScreen(PrintsLabels, MainScreen):
         if order is None or order.id != message.order_id:
             return  # another order is open now
         if message.when is None:
-            if message.ask:
+            if message.then == "print":
                 self.print_now()
+            elif message.then == "elsewhere":
+                self.print_elsewhere()
             return
         when = format_no(message.when)
         if self.session.draft.steps[Step.PRINT].state is not StepStatus.DONE:
             self._step(Step.PRINT, StepStatus.DONE, S.printed_before(when))
-        if message.ask:
+        if message.then:  # the reprint dialog has its own Ctrl+O for another printer
             open_reprint(self.ihr, order, question=S.print_again_question(when))
 
     def action_print_elsewhere(self) -> None:
-        """Ctrl+O: this one job to another printer."""
+        """Ctrl+O: this one job to another printer (the journal asked first, as for F7)."""
         draft = self.session.draft
         if draft.order is None or self.session.catalog is None:
             self._refuse(S.SAVE_FIRST)
-        elif draft.steps[Step.PRINT].state is StepStatus.DONE:
-            self._refuse(S.PRINT_ALREADY_DONE)
+        elif self.print_job is not None and draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
+            self.print_elsewhere()  # the job that did not print, to another printer
         elif draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
-            self.print_elsewhere()
+            self._ask_journal("elsewhere")
 
     #: The outcome of the order's last unconfirmed job, to ask about again (F7).
     print_result: Any = None
@@ -328,7 +337,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
             return
         self._shown_order = order.id
         if draft.steps[Step.PRINT].state is StepStatus.PENDING and order.specimens:
-            run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order, ask=False))
+            run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order))
         taken = [s for s in order.specimens if s.collected_at is not None]
         if draft.steps[Step.COLLECT].state is StepStatus.PENDING and taken:
             missing = missing_tubes(order.specimens, self.session.catalog)
