@@ -820,6 +820,7 @@ COLLECT_NONE_CHOSEN = "Velg minst ett rør som er tatt."
 COLLECT_ALL_TAKEN = "Alle rørene er registrert som tatt."
 COLLECT_NO_TUBES = "Bestillingen har ingen prøverør."
 KEY_COLLECT_LATER = "Prøvetatt"
+DETAIL_COLLECT_HINT = "Ctrl+T registrerer prøvetakingen av rør som ikke er tatt, når de kommer."
 STEP_PARTIAL = "delvis prøvetatt"
 
 

@@ -54,7 +54,8 @@ class OrderDetailScreen(Polling, MainScreen):
         Binding("f7", "addon", S.KEY_ADDON, id="detail_addon"),
         Binding("f8", "cancel_items", S.KEY_CANCEL_ORDER, id="detail_cancel"),
         Binding("f9", "correct", S.KEY_CORRECT, id="detail_correct"),
-        Binding("ctrl+t", "collect", S.KEY_COLLECT_LATER, id="detail_collect"),
+        # Named in the specimens list instead (a tube not taken yet): no room left at 80 columns.
+        Binding("ctrl+t", "collect", S.KEY_COLLECT_LATER, id="detail_collect", show=False),
         Binding("ctrl+x", "xml", S.KEY_XML, id="detail_xml"),
         Binding("ctrl+n", "next_xml", S.KEY_NEXT_MESSAGE, id="detail_next_xml"),
     ]
@@ -208,6 +209,8 @@ class OrderDetailScreen(Polling, MainScreen):
         missing = missing_tubes(order.specimens, catalog)
         if missing and len(missing) < len(order.specimens):
             parts.append(Text("  " + S.partly_collected(missing), style="bold yellow"))
+        if missing:
+            parts.append(Text("  " + S.DETAIL_COLLECT_HINT, style="italic"))
         count = len(order.specimens)
         for number, spec in numbered(order.specimens):
             container = spec.container
