@@ -42,7 +42,8 @@ def make_labels(n: int = N) -> list[LabelData]:
             requester_hpr="9144889",
             lab_short_name="TSH Med. biokjemi",
             analyses=tuple(ANALYSES[: 1 + i % len(ANALYSES)]),
-            order_of_draw=1 + i % 5,
+            tube_number=1 + i % 5,
+            tube_count=5,
         )
         for i in range(n)
     ]

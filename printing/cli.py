@@ -45,7 +45,6 @@ def test_label() -> LabelData:
         requester_hpr="0",
         lab_short_name="Ingen",
         analyses=("ÆØÅ", "æøå", "é", "ü"),
-        order_of_draw=0,
     )
 
 

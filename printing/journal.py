@@ -158,6 +158,11 @@ class PrintJournal:
         """True when a job with this specimen ended `ok` (a new print is then a reprint)."""
         return any(e.printed for e in self.entries(specimen_id, limit=10_000))
 
+    def last_printed(self, specimen_ids: Sequence[str]) -> JournalEntry | None:
+        """The newest printed job with any of these specimens (an order's labels), or None."""
+        wanted = set(specimen_ids)
+        return next((e for e in self.entries(limit=10_000) if e.printed and wanted & set(e.specimen_ids)), None)
+
     def printed_on(self, specimen_id: str) -> str | None:
         """The printer URL of the latest printed job with this specimen, or None."""
         return next((e.printer_url for e in self.entries(specimen_id, limit=10_000) if e.printed), None)

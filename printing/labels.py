@@ -58,8 +58,10 @@ class LabelData:
     requester_hpr: str
     lab_short_name: str
     analyses: tuple[str, ...]  # short names of the services on this tube
-    order_of_draw: int
     collected_at: datetime | None = None
+    # "Rør 2/5": the tube's number in the order (ihr.rules.tubes.numbered) and how many.
+    tube_number: int = 1
+    tube_count: int = 1
 
     @property
     def person_id_text(self) -> str:
@@ -68,6 +70,11 @@ class LabelData:
     @property
     def volume_text(self) -> str:
         return f"{self.material}, min {format_ml(self.min_volume_ml)} ml"
+
+    @property
+    def tube_text(self) -> str:
+        """'Rør 2/5': the number every screen shows for this tube, and how many there are."""
+        return f"Rør {self.tube_number}/{self.tube_count}"
 
     @property
     def collected_text(self) -> str:
@@ -114,10 +121,12 @@ def label_for(
     container: ContainerType,
     service_short_names: Sequence[str],
     collected_at: datetime | None = None,
+    tube: tuple[int, int] = (1, 1),
 ) -> LabelData:
     """The label of one specimen (a `Specimen`, i.e. a planned tube with its id).
 
-    `collected_at` defaults to the specimen's own collection time when it has one.
+    `collected_at` defaults to the specimen's own collection time when it has one; `tube`
+    is (its number, the order's tube count) by `ihr.rules.tubes.numbered`.
     """
     specimen_id = getattr(specimen, "id", None)
     if not specimen_id:
@@ -138,8 +147,9 @@ def label_for(
         requester_hpr=requester.hpr,
         lab_short_name=lab.short_name,
         analyses=tuple(service_short_names),
-        order_of_draw=specimen.order_of_draw,
         collected_at=collected_at,
+        tube_number=tube[0],
+        tube_count=tube[1],
     )
 
 

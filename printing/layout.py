@@ -9,7 +9,7 @@ Design for 50 x 25 mm (y from the top, in mm):
 
     0.8  Patient name (surname first, shortened by labels.name_variants)        3.0 high
     4.2  Fødselsnummer "DDMMYY NNNNN"               | Tatt: ____________         2.6 high
-    7.4  Code 128 barcode of the specimen id        | order of draw, cap colour  1.8 each
+    7.4  Code 128 barcode of the specimen id        | tube number, cap colour    1.8 each
          (human-readable text below it)             | container name
                                                     | material, min volume
                                                     | handling (1-2 lines)
@@ -205,8 +205,10 @@ def _column_lines(data: LabelData) -> list[tuple[str, list[str]]]:
     """The texts beside the barcode, each with shorter forms that keep the meaning."""
     ml = data.volume_text.rsplit(", min ", 1)[-1]
     lines = [
-        ("container_cap", [f"Rør {data.order_of_draw} · {data.cap_colour} kork",
-                           f"Rør {data.order_of_draw} · {data.cap_colour}"]),
+        # the tube number leads, so a narrow label cuts the colour, never the number
+        ("container_cap", [f"{data.tube_text} · {data.cap_colour} kork",
+                           f"{data.tube_text} · {data.cap_colour}",
+                           f"{data.tube_number}/{data.tube_count} · {data.cap_colour}"]),
         ("container", [data.container_name]),
         ("volume", [data.volume_text, f"{data.material} {ml}"]),
     ]

@@ -6,6 +6,7 @@ shows a label as the printer will get it. Every print goes through the print que
 
 - `submit_labels` prints labels as a new job; `print_again` prints chosen labels of an order
   again (or a new tube's label for the first time);
+- `printed_at` says when the journal printed an order's labels (the print guard);
 - `waiting_jobs`, `queued_job`, `retry_job` (the same printer or another), `confirm_job` (the secretary
   saw an unconfirmed job's labels come out) and `drop_job` work on what is left.
 
@@ -27,11 +28,16 @@ from typing import Any
 from ihr.models import Catalog, Order
 
 
-def labels_for_order(order: Order, catalog: Catalog, collected_at: datetime | None = None) -> list[Any]:
+def labels_for_order(order: Order, catalog: Catalog) -> list[Any]:
+    """One label per specimen in order of draw, each numbered as every screen numbers it
+    ("Rør 2/5", `ihr.rules.tubes.numbered`), with its own collection time from the service
+    (a tube not yet taken gets a blank to write in)."""
+    from ihr.rules.tubes import numbered
     from printing.labels import label_for
 
     labels = []
-    for spec in sorted(order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+    tubes = numbered(order.specimens)
+    for number, spec in tubes:
         names = []
         for code in spec.service_codes:
             try:
@@ -46,7 +52,7 @@ def labels_for_order(order: Order, catalog: Catalog, collected_at: datetime | No
                 catalog.lab(spec.lab_her_id),
                 catalog.container(spec.container),
                 names,
-                collected_at=spec.collected_at or collected_at,
+                tube=(number, len(tubes)),
             )
         )
     return labels
@@ -150,6 +156,16 @@ def print_again(
         raise PrintFailed(NONE_SELECTED)
     return submit_labels(labels, printer_url, journal_path, settings, user, copies=copies,
                          reason_text=reason, terminal=terminal)
+
+
+def printed_at(order: Order, journal_path: Path) -> datetime | None:
+    """When the print journal last printed labels of `order` (a new print is then a
+    reprint, with a reason), or None. Survives a restart: the journal is in the local file."""
+    from printing.journal import PrintJournal
+
+    with PrintJournal(journal_path) as journal:
+        entry = journal.last_printed([s.id for s in order.specimens])
+    return None if entry is None else entry.finished_at or entry.created_at
 
 
 def waiting_jobs(journal_path: Path) -> list[Any]:

@@ -90,6 +90,7 @@ class StepStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     UNCONFIRMED = "unconfirmed"  # labels sent to a printer that cannot confirm; not printed
+    PARTIAL = "partial"  # collection: some tubes taken, others come later
 
 
 @dataclass

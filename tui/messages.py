@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ihr.models import Group, Order, OrderSummary, Patient, Requester
 
 
@@ -95,6 +97,17 @@ class LabelsPrinted(Message):
     result: Any  # printing.service.PrintResult: ok, failed (kept queued) or unconfirmed
     order_id: str | None = None  # the order the labels belong to, when the job knew it
     confirmed: bool = False  # printed because the secretary saw the labels come out
+
+
+@dataclass
+class PrintedBefore(Message):
+    """What the print journal has of an order's labels: printed `when` (None: never)."""
+
+    order_id: str
+    when: datetime | None
+    # What the key wants: "print" (F7) or "elsewhere" (Ctrl+O) when never printed, and
+    # else the question whether to print again; "" only to show the step.
+    then: str = ""
 
 
 @dataclass

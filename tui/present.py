@@ -162,3 +162,32 @@ def describe_message(
     except Exception as exc:  # KithParseError has a Norwegian message
         lines.append(f"{S.MESSAGE_UNREADABLE}: {getattr(exc, 'args', [''])[0]}")
     return MessageView(head, lines, msg.xml)
+
+
+# ---- tubes: the one numbering ------------------------------------------------------------
+def _container_name(code: str, catalog: Any) -> str:
+    if catalog is not None:
+        try:
+            return str(catalog.container(code).name)
+        except KeyError:
+            pass
+    return code
+
+
+def tube_lines(specimens: Sequence[Any], catalog: Any, only_open: bool = False) -> list[tuple[str, str]]:
+    """(line, specimen id) of an order's tubes, numbered as the labels are ("Rør 2/3"), for
+    a list to choose from; `only_open`: just the tubes not yet taken."""
+    from ihr.rules.tubes import numbered, open_tubes
+
+    count = len(specimens)
+    tubes = open_tubes(specimens) if only_open else numbered(specimens)
+    return [(f"{S.tube_name(n, count)}  {_container_name(t.container, catalog)}  {t.id}", t.id)
+            for n, t in tubes]
+
+
+def missing_tubes(specimens: Sequence[Any], catalog: Any) -> list[str]:
+    """The tubes not yet taken, by number and container: ["Rør 3/3 (Urinrør 10 ml)"]."""
+    from ihr.rules.tubes import open_tubes
+
+    count = len(specimens)
+    return [S.open_tube(S.tube_name(n, count), _container_name(t.container, catalog)) for n, t in open_tubes(specimens)]

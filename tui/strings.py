@@ -433,6 +433,7 @@ Ctrl+N ny bestilling · Ctrl+R bytt rekvirent (HPR-nummer)
 Enter åpne · F6 dagens/pasientens · F7 oppdater
 F6 etikett på nytt · F7 etterrekvirer · F8 kanseller
 F9 rett og send på nytt · Ctrl+X vis meldingen (XML)
+Ctrl+T prøvetatt: rør som kommer senere (urin, avføring)
 
 [b]Strekkodeleser[/b]
 Et skannet fødselsnummer åpner pasienten, uansett hvor du står.
@@ -758,7 +759,6 @@ def print_unconfirmed_kept(printer: str, again_key: str) -> str:
             f"spør igjen om etikettene kom ut.")
 
 
-PRINT_ALREADY_DONE = "Etikettene er skrevet ut. Trenger du en ny, skann etiketten eller bruk F6 i arbeidslisten."
 
 # did the labels come out?
 PRINTED_TITLE = "Kom etikettene ut?"
@@ -807,3 +807,51 @@ def print_queue_waiting(n: int) -> str:
 
 def print_done_in_queue(n: int, printer: str) -> str:
     return f"{n} {'etikett' if n == 1 else 'etiketter'} skrevet ut på {printer} (fra utskriftskøen)."
+
+
+# ---- tubes: one numbering, collection per tube, the print guard (issue 11) -------------------
+def tube_name(number: int, count: int) -> str:
+    """'Rør 2/5': the number every screen and label gives a tube (`ihr.rules.tubes.numbered`)."""
+    return f"Rør {number}/{count}"
+
+
+COLLECT_TUBES = "Rør som er tatt nå (mellomrom velger/fjerner, ↑/↓ flytter)"
+COLLECT_NONE_CHOSEN = "Velg minst ett rør som er tatt."
+COLLECT_ALL_TAKEN = "Alle rørene er registrert som tatt."
+COLLECT_NO_TUBES = "Bestillingen har ingen prøverør."
+KEY_COLLECT_LATER = "Prøvetatt"
+DETAIL_COLLECT_HINT = "Ctrl+T registrerer prøvetakingen av rør som ikke er tatt, når de kommer."
+STEP_PARTIAL = "delvis prøvetatt"
+
+
+def collected_some(n: int, when: str, who: str, missing: list[str]) -> str:
+    """After a collection: what was registered, and what is still missing (if anything)."""
+    done = f"Prøvetaking registrert for {n} rør, {when}, tatt av {who}."
+    return f"{done} {partly_collected(missing)}" if missing else done
+
+
+def partly_collected(missing: list[str]) -> str:
+    return f"Delvis prøvetatt – mangler {', '.join(missing)}."
+
+
+def sent_with_open_tubes(sent_text: str, missing: list[str]) -> str:
+    """Sending with tubes not yet taken is allowed (they come later), but said."""
+    return (f"{sent_text} Ikke tatt ennå: {', '.join(missing)}. Laboratoriet får røret senere; "
+            "registrer tidspunktet i bestillingen (F10, Enter, Ctrl+T) når det kommer.")
+
+
+def open_tube(tube: str, container: str) -> str:
+    return f"{tube} ({container})"
+
+
+def tube_taken(when: str, who: str | None) -> str:
+    return f"tatt {when}" + (f" av {who}" if who else "")
+
+
+def printed_before(when: str) -> str:
+    """The print step of an order whose labels the print journal has as printed."""
+    return f"Skrevet ut {when} (ifølge utskriftsjournalen)."
+
+
+def print_again_question(when: str) -> str:
+    return f"Etikettene er skrevet ut {when}. Skrive ut på nytt?"

@@ -133,6 +133,13 @@ async def confirm_print(place: PrintPlace, queue_id: int, order_id: str | None) 
     return await _reported(place, result, order_id, confirmed=True)
 
 
+async def read_printed(journal_path: Path, order: Any, then: str = "") -> m.PrintedBefore:
+    """When the print journal printed the order's labels (`printing.orders.printed_at`)."""
+    from printing.orders import printed_at
+
+    return m.PrintedBefore(order.id, await asyncio.to_thread(printed_at, order, journal_path), then)
+
+
 async def read_print_queue(journal_path: Path) -> m.PrintQueueRead:
     from printing.orders import waiting_jobs
 
@@ -177,13 +184,14 @@ async def report_prints(client: Any, order_id: str | None, specimen_ids: list[st
         log.warning("print not reported to the access log: %s", type(exc).__name__)
 
 
-async def collect(client: Any, order: Any, when: datetime, who: str) -> m.CollectionStored:
+async def collect(client: Any, order_id: str, when: datetime, who: str, specimen_ids: list[str]) -> m.CollectionStored:
+    """Register these tubes as taken `when` by `who`; the others stay open (taken later)."""
     from ihr.models import CollectionInput, SpecimenCollection
 
     body = CollectionInput(
-        specimens=[SpecimenCollection(specimen_id=s.id, collected_at=when, collected_by=who) for s in order.specimens]
+        specimens=[SpecimenCollection(specimen_id=sid, collected_at=when, collected_by=who) for sid in specimen_ids]
     )
-    return m.CollectionStored(await client.register_collection(order.id, body))
+    return m.CollectionStored(await client.register_collection(order_id, body))
 
 
 async def send(client: Any, order_id: str) -> m.OrderSent:

@@ -16,13 +16,20 @@ Rules
   ("draw more than one tube") rather than silently split the service over several labels.
 - Tubes are sorted by order of draw, then container code, lab, first service code (codes
   inside a tube are sorted), then the remaining group fields.
+
+Numbering: `numbered(tubes)` is the ONE tube numbering, 1..n in order of draw, that every
+screen and every label shows ("Rør 2/5"). The containers' order-of-draw rank (1 citrate,
+2 serum, ...) is not a tube number: two EDTA tubes share a rank.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from ihr.models import Catalog, PlannedTube, Service, TemperatureClass
+
+T = TypeVar("T", bound=PlannedTube)
 
 _EPSILON = 1e-9
 
@@ -108,3 +115,20 @@ def is_oversize(tube: PlannedTube, catalog: Catalog) -> bool:
     """True when the tube's planned volume exceeds its container's capacity (one big service)."""
     return tube.volume_ml > catalog.container(tube.container).capacity_ml + _EPSILON
 
+
+
+def in_draw_order(tubes: Iterable[T]) -> list[T]:
+    """The tubes in order of draw: by rank, then specimen id (planned tubes keep the order
+    `plan_tubes` gave them, the sort being stable)."""
+    return sorted(tubes, key=lambda t: (t.order_of_draw, getattr(t, "id", "")))
+
+
+def numbered(tubes: Iterable[T]) -> list[tuple[int, T]]:
+    """Each tube with its number, 1..n in order of draw: the one numbering of an order's
+    tubes, shared by the review, the dialogs, the order detail and the labels."""
+    return list(enumerate(in_draw_order(tubes), 1))
+
+
+def open_tubes(tubes: Iterable[T]) -> list[tuple[int, T]]:
+    """The numbered tubes with no collection time yet: taken later, or still to be taken."""
+    return [(n, t) for n, t in numbered(tubes) if getattr(t, "collected_at", None) is None]

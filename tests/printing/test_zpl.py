@@ -154,11 +154,11 @@ def test_collection_time_from_the_service_prints_in_norwegian_time():
     assert layout_label(summer).texts()["collected"] == "Tatt: 22.06.26 10:15"
 
 
-def test_handling_container_requester_lab_order_of_draw():
-    texts = layout_label(make(light=True, centrifuge=30)).texts()
+def test_handling_container_requester_lab_tube_number():
+    texts = layout_label(replace(make(light=True, centrifuge=30), tube_number=2, tube_count=5)).texts()
     joined = " | ".join(texts.values())
     assert "Kjøl" in joined and "lysbeskyttet" in joined and "innen 30 min" in joined
-    assert texts["container_cap"] == "Rør 2 · gul kork"
+    assert texts["container_cap"] == "Rør 2/5 · gul kork"  # the order's tube number, not the rank
     assert texts["container"] == "Serumrør med gel 5 ml"
     assert texts["volume"] == "Serum, min 4,5 ml"
     assert "HPR 9144889" in texts["requester_lab"] and "Til: TSH Med. biokjemi" in texts["requester_lab"]
@@ -228,3 +228,14 @@ def test_any_name_fits_and_keeps_the_surname_start(family, given_names, dpi):
         assert name.endswith(f"., {initial}" if initial else ".")
     # And the ZPL carries it escaped.
     assert escape_field(name) in to_zpl(layout)
+
+
+@pytest.mark.parametrize("width,height", [(50, 25), (40, 20), (38, 25), (60, 30), (32, 25)])
+@pytest.mark.parametrize("dpi", [203, 300])
+def test_the_tube_number_is_printed_whole_at_every_label_size(width, height, dpi):
+    """The colour may be shortened on a narrow label; the number "10/12" never is."""
+    data = replace(make(light=True, centrifuge=30), tube_number=10, tube_count=12, cap_colour="lyseblå")
+    layout = layout_label(data, LabelSize(width_mm=width, height_mm=height, dpi=dpi))
+    cap = layout.element("container_cap")
+    assert re.match(r"(Rør )?10/12( ·|\.|$)", cap.text), cap.text
+    assert text_width(cap.text, cap.width) <= cap.max_width

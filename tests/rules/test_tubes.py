@@ -18,7 +18,7 @@ from ihr.models import (
     SpecimenRequirement,
     TemperatureClass,
 )
-from ihr.rules.tubes import is_oversize, plan_tubes
+from ihr.rules.tubes import is_oversize, numbered, open_tubes, plan_tubes
 
 from .conftest import LAB_AHUS, LAB_OUS, RAD_OUS
 
@@ -160,3 +160,20 @@ def test_largest_volumes_are_packed_first(catalog: Catalog) -> None:
     ]
     tubes = plan_tubes([(s, LAB_OUS) for s in services], catalog)
     assert [(t.service_codes, t.volume_ml) for t in tubes] == [(["A", "C"], 4.0), (["B", "D"], 5.0)]
+
+
+def test_one_numbering_1_to_n_in_order_of_draw_whatever_the_ranks(catalog: Catalog) -> None:
+    """Two tubes of one rank (heparin, 3) get numbers of their own; planned tubes keep the
+    plan's order, saved specimens (any order in) are numbered by rank, then id."""
+    from datetime import datetime
+
+    from ihr.models import Specimen
+
+    items = [(catalog.service(c), LAB_OUS) for c in ["NOR05172", "NPU03230", "NPU19748", "NPU01685"]]
+    planned = plan_tubes(items, catalog)
+    assert [(n, t.order_of_draw) for n, t in numbered(planned)] == [(1, 1), (2, 3), (3, 3), (4, 4)]
+    specimens = [Specimen(**t.model_dump(), id=f"00100000{i}", requisition_id="R1") for i, t in enumerate(planned)]
+    assert [t.id for _, t in numbered(reversed(specimens))] == [s.id for s in specimens]
+    taken = [s.model_copy(update={"collected_at": datetime(2026, 11, 20, 9, 30)}) if s.order_of_draw == 3 else s
+             for s in specimens]
+    assert [(n, t.id) for n, t in open_tubes(taken)] == [(1, specimens[0].id), (4, specimens[3].id)]

@@ -288,8 +288,11 @@ async def test_queue_dialog_sends_a_job_to_another_printer(
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
         await wait_for(pilot, lambda: step(app)[0] == "done")  # the review follows the queue
         assert "fra utskriftskøen" in step(app)[1]
-        await pilot.press("f7")  # printed: F7 does not print it again
-        assert "Etikettene er skrevet ut" in static_text(app.screen, "#status")
+        await pilot.press("f7")  # printed: F7 asks before printing it again
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
+        assert "Skrive ut på nytt?" in static_text(app.screen, "#reprint-question")
+        await pilot.press("escape")  # no
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen")
     specimen = order.specimens[0].id
     assert len(lab.jobs) == 1 and lab.jobs[0] == terminal.written[0][len(PRINT_ON):-len(PRINT_OFF)]
     with PrintJournal(app.journal_path) as journal:

@@ -19,6 +19,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ihr.models import Order, Service
+from ihr.rules.tubes import in_draw_order, numbered
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
 from tui.present import day_time
@@ -65,20 +66,20 @@ class AddOnDialog(SendingDialog[tuple[Order, str, list[str]] | None]):
     def _specimen_options(self) -> list[Option]:
         catalog = self.session.catalog
         options = []
-        for spec in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+        count = len(self.order.specimens)
+        for number, spec in numbered(self.order.specimens):
             name = spec.container
             try:
                 name = catalog.container(spec.container).name if catalog else name
             except KeyError:
                 pass
             taken = S.taken_at(day_time(spec.collected_at), None) if spec.collected_at else S.DETAIL_NOT_TAKEN
-            options.append(Option(f"{spec.id}  {name}, {spec.material}  ({taken})", id=spec.id))
+            options.append(Option(f"{S.tube_name(number, count)}  {spec.id}  {name}  ({taken})", id=spec.id))
         return options
 
     def on_mount(self) -> None:
         specimens = self.query_one("#addon-specimens", OptionList)
-        taken = [i for i, s in enumerate(sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)))
-                 if s.collected_at is not None]
+        taken = [i for i, s in enumerate(in_draw_order(self.order.specimens)) if s.collected_at is not None]
         specimens.highlighted = taken[0] if taken else 0
         self._search("")
 

@@ -1,7 +1,16 @@
-"""Register the collection: when (now, or an edited time) and who took the samples."""
+"""Register the collection: which tubes were taken now, when (now, or an edited time) and
+who took them.
+
+The tubes are listed with the one numbering ("Rør 2/3", `ihr.rules.tubes.numbered`), each
+with a checkbox, all checked at first: the secretary unchecks a tube that comes later (urine
+or stool brought back, a sample taken at home) and registers it when it comes. The result
+is a `Collection`; the caller sends it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on
@@ -14,27 +23,43 @@ from ihr.localtime import format_no
 from ihr.models import xml_text_problem
 from tui import strings as S
 from tui.dialogs.base import Dialog
+from tui.widgets.checklist import CheckList
 from tui.widgets.keybar import KeyBar
 from tui.widgets.inputs import TextInput
 
 TIME_FORMAT = "%d.%m.%Y %H:%M"
 
 
-class CollectionDialog(Dialog[tuple[datetime, str] | None]):
+@dataclass(frozen=True)
+class Collection:
+    """What the dialog registers: these tubes (specimen ids) were taken `when` by `who`."""
+
+    when: datetime
+    who: str
+    specimen_ids: list[str]
+
+
+class CollectionDialog(Dialog[Collection | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape", "close", S.KEY_CANCEL, id="collect_cancel", key_display="Esc"),
         Binding("f8", "submit", S.COLLECT_OK, id="collect_ok"),
+        Binding("enter", "submit", S.COLLECT_OK, id="collect_enter", show=False),  # from the tube list
     ]
 
-    def __init__(self, now: datetime, who: str = "") -> None:
+    def __init__(self, now: datetime, who: str = "", tubes: Sequence[tuple[str, str]] = ()) -> None:
+        """`tubes`: (line shown, specimen id) of the tubes to choose from, in order of draw."""
         super().__init__()
         self.now = now
         self.who = who
+        self.tubes = list(tubes)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box") as box:
             box.border_title = S.COLLECT_TITLE
+            if len(self.tubes) > 1:  # one tube: nothing to choose
+                yield Label(S.COLLECT_TUBES)
+                yield CheckList(self.tubes, [sid for _, sid in self.tubes], id="collect-tubes")
             yield Label(S.COLLECT_TIME)
             yield TextInput(format_no(self.now, TIME_FORMAT), id="collect-time")
             yield Label(S.COLLECT_BY)
@@ -43,7 +68,10 @@ class CollectionDialog(Dialog[tuple[datetime, str] | None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#collect-by" if not self.who else "#collect-time", TextInput).focus()
+        if len(self.tubes) > 1:
+            self.query_one("#collect-tubes", CheckList).focus()
+        else:
+            self.query_one("#collect-by" if not self.who else "#collect-time", TextInput).focus()
 
     @on(TextInput.Changed, "#collect-by")
     def _who_changed(self, event: TextInput.Changed) -> None:
@@ -74,7 +102,13 @@ class CollectionDialog(Dialog[tuple[datetime, str] | None]):
             error.update(problem)
             self.query_one("#collect-by", TextInput).focus()
             return
-        self.dismiss((when, who))
+        chosen = ([sid for _, sid in self.tubes] if len(self.tubes) <= 1
+                  else self.query_one("#collect-tubes", CheckList).checked)
+        if not chosen:
+            error.update(S.COLLECT_NONE_CHOSEN)
+            self.query_one("#collect-tubes", CheckList).focus()
+            return
+        self.dismiss(Collection(when, who, chosen))
 
     def action_close(self) -> None:
         self.dismiss(None)

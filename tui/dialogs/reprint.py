@@ -2,7 +2,9 @@
 
 Opened from the order detail (F6) or by scanning any label of the order. The printing and
 the journal entry (reason "reprint" with the reason's text) are `printing`'s; this dialog
-only asks. With `first=True` (a new tube after an add-on) no reason is asked. A job that
+only asks. With `first=True` (a new tube after an add-on) no reason is asked. With a
+`question` (F7 on the review for labels the print journal has as printed) the dialog opens
+with it ("Etikettene er skrevet ut ... Skrive ut på nytt?"): F6 answers yes, Esc no. A job that
 does not print stays in the print queue and here: F6 tries it again, Ctrl+O sends it to
 another printer; an unconfirmed one asks whether the labels came out (`tui.printer`).
 """
@@ -20,6 +22,7 @@ from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from ihr.models import Order
+from ihr.rules.tubes import in_draw_order, numbered
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
@@ -43,27 +46,32 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="reprint_elsewhere"),
     ]
 
-    def __init__(self, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False) -> None:
+    def __init__(self, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False,
+                 question: str | None = None) -> None:
         super().__init__(classes="dialog")
         self.order = order
         self.first = first
+        self.question = question
         ids = [s.id for s in order.specimens]
         self.chosen = [i for i in (chosen or ids) if i in ids] or ids
 
     def compose(self) -> ComposeResult:
         catalog = self.session.catalog
+        count = len(self.order.specimens)
         options = []
-        for spec in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+        for number, spec in numbered(self.order.specimens):
             name = spec.container
             try:
                 name = catalog.container(spec.container).name if catalog else name
             except KeyError:
                 pass
-            options.append(Selection(f"{spec.id} {name}", spec.id, spec.id in self.chosen))
+            options.append(Selection(f"{S.tube_name(number, count)} {spec.id} {name}", spec.id, spec.id in self.chosen))
         with Vertical(classes="dialog-box followup-box") as box:
             box.border_title = S.REPRINT_TITLE
             with Horizontal(classes="followup-columns"):
                 with Vertical(classes="followup-left"):
+                    if self.question:
+                        yield Label(self.question, id="reprint-question", classes="dialog-question")
                     yield Label(S.REPRINT_LABELS, classes="dialog-hint")
                     yield SelectionList[str](*options, id="reprint-labels", compact=True)
                     with Horizontal(classes="followup-row"):
@@ -84,7 +92,7 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         if not self.first:
             self.query_one("#reprint-other").display = False
         labels = self.query_one("#reprint-labels", SelectionList)
-        order = [s.id for s in sorted(self.order.specimens, key=lambda s: (s.order_of_draw, s.id))]
+        order = [s.id for s in in_draw_order(self.order.specimens)]
         if self.chosen:
             labels.highlighted = order.index(self.chosen[0])
         labels.focus()
@@ -174,7 +182,8 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         self.dismiss(None)
 
 
-def open_reprint(app: IhrApp, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False) -> None:
+def open_reprint(app: IhrApp, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False,
+                 question: str | None = None) -> None:
     """Push the reprint dialog for `order`; its result goes to the status line."""
     if not order.specimens:
         app.show_status(S.REPRINT_NO_SPECIMENS, "warning")
@@ -187,4 +196,4 @@ def open_reprint(app: IhrApp, order: Order, chosen: Sequence[str] | None = None,
         if text:
             app.show_status(text)
 
-    app.push_screen(ReprintDialog(order, chosen, first=first), done)
+    app.push_screen(ReprintDialog(order, chosen, first=first, question=question), done)

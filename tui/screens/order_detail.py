@@ -3,7 +3,8 @@ specimens, answers, the timeline of receipts and statuses, and the KITH messages
 
 Kept current like the worklist (timer + worker, backoff, no repaint when nothing changed).
 Actions: F6 labels again, F7 etterrekvirering, F8 cancel, F9 correct a rejected order and
-send it again, Ctrl+X the raw XML of the messages (Ctrl+N the next one), Esc back.
+send it again, Ctrl+T the collection of tubes not yet taken (brought back later), Ctrl+X the
+raw XML of the messages (Ctrl+N the next one), Esc back.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ from ihr.models import Discipline, ItemStatus, KithMessage, Order, OrderStatus, 
 from ihr.rules.followup import REJECTED, correctable, open_items, rejections
 from ihr.rules.identifiers import format_person_id
 from tui import strings as S
-from tui.present import day_time, describe_message, order_fields, status_text
+from ihr.rules.tubes import numbered
+from tui.present import day_time, describe_message, missing_tubes, order_fields, status_text
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
+from tui import messages as m
+from tui import workflow
 from tui.work import JobFailed, run_job
 
 HEAD_GAP = "   "  # between patient and requester when they share the header's second line
@@ -53,6 +57,8 @@ class OrderDetailScreen(Polling, MainScreen):
         Binding("f7", "addon", S.KEY_ADDON, id="detail_addon"),
         Binding("f8", "cancel_items", S.KEY_CANCEL_ORDER, id="detail_cancel"),
         Binding("f9", "correct", S.KEY_CORRECT, id="detail_correct"),
+        # Named in the specimens list instead (a tube not taken yet): no room left at 80 columns.
+        Binding("ctrl+t", "collect", S.KEY_COLLECT_LATER, id="detail_collect", show=False),
         Binding("ctrl+x", "xml", S.KEY_XML, id="detail_xml"),
         Binding("ctrl+n", "next_xml", S.KEY_NEXT_MESSAGE, id="detail_next_xml"),
     ]
@@ -212,7 +218,13 @@ class OrderDetailScreen(Polling, MainScreen):
         parts.append(Text(f"\n{S.DETAIL_SPECIMENS}", style="bold underline"))
         if not order.specimens:
             parts.append(Text(S.DETAIL_NO_SPECIMENS, style="italic"))
-        for spec in sorted(order.specimens, key=lambda s: (s.order_of_draw, s.id)):
+        missing = missing_tubes(order.specimens, catalog)
+        if missing and len(missing) < len(order.specimens):
+            parts.append(Text("  " + S.partly_collected(missing), style="bold yellow"))
+        if missing:
+            parts.append(Text("  " + S.DETAIL_COLLECT_HINT, style="italic"))
+        count = len(order.specimens)
+        for number, spec in numbered(order.specimens):
             container = spec.container
             if catalog is not None:
                 try:
@@ -220,7 +232,7 @@ class OrderDetailScreen(Polling, MainScreen):
                 except KeyError:
                     pass
             taken = S.taken_at(day_time(spec.collected_at), spec.collected_by) if spec.collected_at else S.DETAIL_NOT_TAKEN
-            line = Text("  ")
+            line = Text(f"  {S.tube_name(number, count)}  ")
             line.append(spec.id, style="bold")
             line.append(f"  {container}, {spec.material}  ({taken})")
             parts.append(line)
@@ -373,6 +385,40 @@ class OrderDetailScreen(Polling, MainScreen):
                 open_reprint(self.ihr, new_order, new_specimens, first=True)
 
         self.app.push_screen(AddOnDialog(order), done)
+
+    def action_collect(self) -> None:
+        """Ctrl+T: the tubes not yet taken came back (urine, a sample taken at home): when,
+        by whom; registered at once, the lab has the requisition already."""
+        from tui.dialogs.collection import Collection, CollectionDialog
+        from tui.present import tube_lines
+
+        order = self.order
+        if order is None:
+            return
+        tubes = tube_lines(order.specimens, self.session.catalog, only_open=True)
+        if not tubes:
+            self.set_status(S.COLLECT_ALL_TAKEN if order.specimens else S.COLLECT_NO_TUBES, "warning")
+            return
+
+        def done(result: Collection | None) -> None:
+            if result is not None:
+                self.set_status(S.COLLECTING)
+                run_job(self, "collect", workflow.collect(self.ihr.client, order.id, result.when, result.who,
+                                                          result.specimen_ids))
+                self._registering = (result.when, result.who, len(result.specimen_ids))
+
+        self.app.push_screen(CollectionDialog(self.ihr.clock(), self.ihr.settings.user, tubes), done)
+
+    _registering: Any = None  # (when, who, how many) of the collection under way
+
+    @on(m.CollectionStored)
+    def _collected(self, message: m.CollectionStored) -> None:
+        from ihr.localtime import format_no
+
+        when, who, n = self._registering
+        self.set_status(S.collected_some(n, format_no(when), who, missing_tubes(message.order.specimens,
+                                                                                self.session.catalog)))
+        self.shown_changed(message.order)
 
     def action_cancel_items(self) -> None:
         from tui.dialogs.cancel import CancelDialog

@@ -6,7 +6,6 @@ back to this screen; the step's state (`tui.draft.StepStatus`) is kept in the dr
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from rich.console import Group as RichGroup
@@ -32,6 +31,7 @@ from tui.work import JobFailed, run_job
 
 STEP_KEY = {Step.SAVE: "F6", Step.PRINT: "F7", Step.COLLECT: "F8", Step.SEND: "F9"}
 STATE_TEXT = {
+    StepStatus.PARTIAL: S.STEP_PARTIAL,
     StepStatus.PENDING: S.STEP_PENDING,
     StepStatus.RUNNING: S.STEP_RUNNING,
     StepStatus.FAILED: S.STEP_FAILED,
@@ -39,7 +39,8 @@ STATE_TEXT = {
     StepStatus.UNCONFIRMED: S.STEP_UNCONFIRMED,
 }
 STATE_STYLE = {StepStatus.PENDING: "", StepStatus.RUNNING: "italic", StepStatus.FAILED: "bold red",
-               StepStatus.DONE: "bold green", StepStatus.UNCONFIRMED: "bold yellow"}
+               StepStatus.DONE: "bold green", StepStatus.UNCONFIRMED: "bold yellow",
+               StepStatus.PARTIAL: "bold yellow"}
 
 
 class ReviewScreen(PrintsLabels, MainScreen):
@@ -125,28 +126,60 @@ class ReviewScreen(PrintsLabels, MainScreen):
             self.ihr.order_stored(message.order)
 
     def print(self) -> None:
-        """F7: print the order's labels (again, after a failure: the same queued job)."""
+        """F7: print the order's labels (again, after a failure: the same queued job).
+
+        The print journal is asked first: labels it has as printed (in this session, or
+        before a restart with the draft restored) are never printed again silently; the
+        secretary is asked, and a second print is a reprint with a reason.
+        """
         draft = self.session.draft
         if draft.order is None or self.session.catalog is None:
             self._refuse(S.SAVE_FIRST)
             return
         state = draft.steps[Step.PRINT].state
-        if state is StepStatus.DONE:
-            self._refuse(S.PRINT_ALREADY_DONE)
-        elif state is StepStatus.UNCONFIRMED and self.print_result is not None:
+        if state is StepStatus.UNCONFIRMED and self.print_result is not None:
             self.ask_printed(self.print_result)  # did they come out after all?
+        elif self.print_job is not None and state is not StepStatus.RUNNING:
+            self.print_now()  # the job that did not print, again
         elif state is not StepStatus.RUNNING:
-            self.print_now()
+            self._ask_journal("print")
+
+    def _ask_journal(self, then: str) -> None:
+        """Print (`then`: "print" here, "elsewhere" on another printer) once the print
+        journal says the order's labels were never printed; else ask (`on_printed_before`)."""
+        order = self.session.draft.order
+        assert order is not None  # checked by the keys
+        run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order, then))
+
+    def on_printed_before(self, message: m.PrintedBefore) -> None:
+        """What the journal has of the open order's labels: printed (the step says so, and
+        F7 asks whether to print again), or not (F7 prints)."""
+        from tui.dialogs.reprint import open_reprint
+
+        order = self.session.draft.order
+        if order is None or order.id != message.order_id:
+            return  # another order is open now
+        if message.when is None:
+            if message.then == "print":
+                self.print_now()
+            elif message.then == "elsewhere":
+                self.print_elsewhere()
+            return
+        when = format_no(message.when)
+        if self.session.draft.steps[Step.PRINT].state is not StepStatus.DONE:
+            self._step(Step.PRINT, StepStatus.DONE, S.printed_before(when))
+        if message.then:  # the reprint dialog has its own Ctrl+O for another printer
+            open_reprint(self.ihr, order, question=S.print_again_question(when))
 
     def action_print_elsewhere(self) -> None:
-        """Ctrl+O: this one job to another printer."""
+        """Ctrl+O: this one job to another printer (the journal asked first, as for F7)."""
         draft = self.session.draft
         if draft.order is None or self.session.catalog is None:
             self._refuse(S.SAVE_FIRST)
-        elif draft.steps[Step.PRINT].state is StepStatus.DONE:
-            self._refuse(S.PRINT_ALREADY_DONE)
+        elif self.print_job is not None and draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
+            self.print_elsewhere()  # the job that did not print, to another printer
         elif draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
-            self.print_elsewhere()
+            self._ask_journal("elsewhere")
 
     #: The outcome of the order's last unconfirmed job, to ask about again (F7).
     print_result: Any = None
@@ -162,7 +195,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
         session, order = self.session, self.session.draft.order
         assert order is not None and session.catalog is not None  # checked by the keys
         self.print_order_id = order.id
-        labels = labels_for_order(order, session.catalog, session.draft.collected_at)
+        labels = labels_for_order(order, session.catalog)
         return workflow.print_labels(self.ihr.print_place(), printer_url, order.id, labels)
 
     def on_screen_resume(self) -> None:
@@ -196,37 +229,59 @@ class ReviewScreen(PrintsLabels, MainScreen):
             self.ihr.notify(result.message, title=S.ERROR_TITLE, severity="error", timeout=8)
 
     def ask_collection(self) -> None:
-        from tui.dialogs.collection import CollectionDialog
+        """F8: which tubes were taken now, when and by whom. The tubes not yet taken are
+        listed; once all are, an order not yet sent lists them all again (a time corrected)."""
+        from ihr.models import OrderStatus
+        from tui.dialogs.collection import Collection, CollectionDialog
+        from tui.present import tube_lines
 
         app, draft = self.ihr, self.session.draft
-        if draft.order is None:
+        order = draft.order
+        if order is None:
             self._refuse(S.SAVE_FIRST)
             return
+        if not order.specimens:
+            self._refuse(S.COLLECT_NO_TUBES)
+            return
+        tubes = tube_lines(order.specimens, self.session.catalog, only_open=True)
+        if not tubes and order.status in (OrderStatus.DRAFT, OrderStatus.SAVED):
+            tubes = tube_lines(order.specimens, self.session.catalog)
+        if not tubes:
+            self._refuse(S.COLLECT_ALL_TAKEN)
+            return
 
-        def done(result: tuple[datetime, str] | None) -> None:
+        def done(result: Collection | None) -> None:
             if result is not None:
-                self.collect(*result)
+                self.collect(result)
 
-        app.push_screen(CollectionDialog(app.clock(), draft.collected_by or app.settings.user), done)
+        app.push_screen(CollectionDialog(app.clock(), draft.collected_by or app.settings.user, tubes), done)
 
-    def collect(self, when: datetime, who: str) -> None:
+    def collect(self, collection: Any) -> None:
+        """Register a `tui.dialogs.collection.Collection` for the open order."""
         draft = self.session.draft
         if draft.order is None:
             self._refuse(S.SAVE_FIRST)
             return
-        draft.collected_at, draft.collected_by = when, who
+        draft.collected_at, draft.collected_by = collection.when, collection.who
+        self._collected_now = len(collection.specimen_ids)
         self._step(Step.COLLECT, StepStatus.RUNNING, S.COLLECTING)
-        self._start(Step.COLLECT, workflow.collect(self.ihr.client, draft.order, when, who))
+        self._start(Step.COLLECT, workflow.collect(self.ihr.client, draft.order.id, collection.when, collection.who,
+                                                   collection.specimen_ids))
+
+    _collected_now = 0  # how many tubes the running collection registers
 
     @on(m.CollectionStored)
     def _collected(self, message: m.CollectionStored) -> None:
         if not self._still_open(Step.COLLECT):
             return
+        from tui.present import missing_tubes
+
         draft = self.session.draft
         draft.order = message.order
         when = format_no(draft.collected_at) if draft.collected_at else ""
-        self._step(Step.COLLECT, StepStatus.DONE,
-                   S.collected(len(message.order.specimens), when, draft.collected_by or ""))
+        missing = missing_tubes(message.order.specimens, self.session.catalog)
+        text = S.collected_some(self._collected_now, when, draft.collected_by or "", missing)
+        self._step(Step.COLLECT, StepStatus.PARTIAL if missing else StepStatus.DONE, text)
 
     def send(self) -> None:
         draft = self.session.draft
@@ -242,8 +297,14 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def _sent(self, message: m.OrderSent) -> None:
         if not self._still_open(Step.SEND):
             return
-        self.session.draft.order = message.order
-        self._step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
+        from tui.present import missing_tubes
+
+        draft = self.session.draft
+        draft.order = message.order
+        text = S.sent(len(message.order.requisitions))
+        if draft.steps[Step.COLLECT].state is StepStatus.PARTIAL:  # the rest come later: said
+            text = S.sent_with_open_tubes(text, missing_tubes(message.order.specimens, self.session.catalog))
+        self._step(Step.SEND, StepStatus.DONE, text)
         self.ihr.autosave.flush()  # sent: the autosaved draft goes
 
     @on(JobFailed)
@@ -262,9 +323,32 @@ class ReviewScreen(PrintsLabels, MainScreen):
         for detail in failure.details[:5]:
             self.ihr.notify(detail, title=S.ERROR_TITLE, severity="error")
 
+    _shown_order: str | None = None  # the order whose journal and collections were read
+
+    def _order_appeared(self) -> None:
+        """An order this screen has not shown yet (saved, or restored after a restart): its
+        steps from what is known of it: the print journal's record of its labels, and the
+        tubes the service has as taken."""
+        from tui.present import missing_tubes
+
+        draft = self.session.draft
+        order = draft.order
+        if order is None or order.id == self._shown_order:
+            return
+        self._shown_order = order.id
+        if draft.steps[Step.PRINT].state is StepStatus.PENDING and order.specimens:
+            run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order))
+        taken = [s for s in order.specimens if s.collected_at is not None]
+        if draft.steps[Step.COLLECT].state is StepStatus.PENDING and taken:
+            missing = missing_tubes(order.specimens, self.session.catalog)
+            first = min(s.collected_at for s in taken)  # type: ignore[type-var]
+            text = S.collected_some(len(taken), format_no(first), taken[0].collected_by or "", missing)
+            draft.set_step(Step.COLLECT, StepStatus.PARTIAL if missing else StepStatus.DONE, text)
+
     def refresh_state(self) -> None:
         if not self.is_mounted:
             return
+        self._order_appeared()
         session = self.session
         self.query_one("#review-steps", Static).update(self._steps())
         self.query_one("#review-printer", Static).update(self._printer())
@@ -362,12 +446,9 @@ class ReviewScreen(PrintsLabels, MainScreen):
         draft = session.draft
         if session.catalog is None or not draft.items:
             return ""
-        if draft.order is not None:
-            tubes: list[Any] = sorted(draft.order.specimens, key=lambda s: (s.order_of_draw, s.id))
-        else:
-            from ihr.rules.tubes import plan_tubes
+        from ihr.rules.tubes import numbered, plan_tubes
 
-            tubes = plan_tubes(draft.items, session.catalog)
+        tubes: list[Any] = draft.order.specimens if draft.order is not None else plan_tubes(draft.items, session.catalog)
         title = Text(f"\n{S.REVIEW_TUBES}  ", style="bold underline")
         title.append(S.tube_count(len(tubes), len(tubes)), style="not underline")
         if not tubes:
@@ -376,7 +457,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
         for col in S.TUBE_COLS:
             table.add_column(col, overflow="fold")
         table.columns[0].no_wrap = True
-        for i, tube in enumerate(tubes, 1):
+        for i, tube in numbered(tubes):
             container = session.catalog.container(tube.container)
             names = []
             for code in tube.service_codes:
@@ -400,7 +481,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
             return ""
         from printing.orders import labels_for_order, preview_text
 
-        labels = labels_for_order(session.draft.order, session.catalog, session.draft.collected_at)
+        labels = labels_for_order(session.draft.order, session.catalog)
         text = Text(f"\n{S.REVIEW_PREVIEW} (1 av {len(labels)})\n", style="bold underline")
         text.append(preview_text(labels[0], self.ihr.settings, width=40), style="")
         return text
