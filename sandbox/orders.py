@@ -93,6 +93,8 @@ def summary(order: Order) -> OrderSummary:
         updated_at=order.updated_at,
         service_names=[item.name for req in order.requisitions for item in req.items],
         service_codes=[item.service_code for req in order.requisitions for item in req.items],
+        tubes=len(order.specimens),
+        tubes_taken=sum(1 for s in order.specimens if s.collected_at is not None),
     )
 
 

@@ -59,13 +59,24 @@ def worklist_cells(summary: OrderSummary, *, history: bool, services_width: int)
         Text(when, style=style),
         Text(clip(summary.patient_name, 20), style=style),
         Text(clip(", ".join(summary.service_names), services_width), style=style),
+        tubes_text(summary),
         status_text(summary.status),
     )
 
 
+def tubes_text(summary: OrderSummary) -> Text:
+    """Tubes taken of all: "2/3" in yellow while some are still to come ("delvis
+    prøvetatt"), "–" for an order without tubes (imaging)."""
+    if not summary.tubes:
+        return Text("–", style="dim")
+    partial = 0 < summary.tubes_taken < summary.tubes
+    return Text(f"{summary.tubes_taken}/{summary.tubes}", style="bold yellow" if partial else "")
+
+
 def row_signature(summary: OrderSummary) -> tuple[Any, ...]:
     """What a worklist row shows (or may show): equal signatures need no repaint."""
-    return (summary.status, summary.updated_at, summary.patient_name, tuple(summary.service_names), summary.created_at)
+    return (summary.status, summary.updated_at, summary.patient_name, tuple(summary.service_names), summary.created_at,
+            summary.tubes, summary.tubes_taken)
 
 
 @dataclass(frozen=True)

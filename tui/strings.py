@@ -512,7 +512,7 @@ def status_label(status: str) -> str:
 
 WORKLIST_TITLE = "Arbeidsliste"
 WORKLIST_TODAY = "Dagens bestillinger (alle pasienter ved kontoret)"
-WORKLIST_COLS = ("Tid", "Pasient", "Analyser", "Status")
+WORKLIST_COLS = ("Tid", "Pasient", "Analyser", "Rør", "Status")
 WORKLIST_LOADING = "Henter bestillinger …"
 WORKLIST_EMPTY_TODAY = "Ingen bestillinger i dag."
 WORKLIST_EMPTY_HISTORY = "Pasienten har ingen bestillinger."

@@ -228,6 +228,10 @@ class OrderSummary(Model):
     updated_at: datetime
     service_names: list[str]
     service_codes: list[str] = Field(default_factory=list)  # the same services, by code
+    # Its tubes and how many have a collection time: 2 of 3 is "delvis prøvetatt" (a urine
+    # sample brought later), which the worklist shows.
+    tubes: int = 0
+    tubes_taken: int = 0
 
 
 class SpecimenLookup(Model):

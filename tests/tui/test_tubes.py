@@ -143,7 +143,9 @@ async def test_two_of_three_tubes_now_the_urine_later(
         assert xml.count("<CollectedDate") == 2 and xml.count("<RequestedSubject") == 1
         assert re.search(rf"RequestedSubject>.*?<IdByServProv>{urine.id}<", xml, re.S)
 
-        await worklist(pilot)
+        await worklist(pilot)  # the list says it too: two of three tubes taken
+        rows = app.screen.query_one("#worklist")
+        await wait_for(pilot, lambda: str(rows.get_cell(order.id, "tubes")) == "2/3")
         detail = await open_detail(pilot, order.id)
         assert "Delvis prøvetatt – mangler Rør 3/3 (Urinrør" in static_text(detail, "#detail-overview")
         await pilot.press("ctrl+t")  # the urine came back

@@ -27,8 +27,9 @@ from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.work import JobFailed, run_job
 
-SERVICES_WIDTH = 26  # at 80 columns; wider terminals give the services the rest
-FIXED_WIDTH = 20 + 17 + 8 + 2  # patient, status, cell padding, scrollbar
+SERVICES_WIDTH = 21  # at 80 columns; wider terminals give the services the rest
+COLUMNS = ("time", "patient", "services", "tubes", "status")
+FIXED_WIDTH = 20 + 5 + 17 + 10 + 2  # patient, tubes, status, cell padding, scrollbar
 
 
 @dataclass
@@ -66,8 +67,8 @@ class WorklistScreen(Polling, MainScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one("#worklist", DataTable)
-        widths = (5, 20, SERVICES_WIDTH, 17)
-        for key, label, width in zip(("time", "patient", "services", "status"), S.WORKLIST_COLS, widths):
+        widths = (5, 20, SERVICES_WIDTH, 5, 17)
+        for key, label, width in zip(COLUMNS, S.WORKLIST_COLS, widths):
             table.add_column(label, key=key, width=width)
         self._set_time_width()
 
@@ -149,7 +150,7 @@ class WorklistScreen(Polling, MainScreen):
                 table.move_cursor(row=table.get_row_index(current), animate=False)
         else:
             for s in diff.changed:
-                for key, cell in zip(("time", "patient", "services", "status"),
+                for key, cell in zip(COLUMNS,
                                      worklist_cells(s, history=history, services_width=self.services_width)):
                     table.update_cell(s.id, key, cell)
         self.shown = list(fetched)
