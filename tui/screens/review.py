@@ -274,14 +274,19 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def _collected(self, message: m.CollectionStored) -> None:
         if not self._still_open(Step.COLLECT):
             return
-        from tui.present import missing_tubes
-
         draft = self.session.draft
         draft.order = message.order
         when = format_no(draft.collected_at) if draft.collected_at else ""
-        missing = missing_tubes(message.order.specimens, self.session.catalog)
-        text = S.collected_some(self._collected_now, when, draft.collected_by or "", missing)
-        self._step(Step.COLLECT, StepStatus.PARTIAL if missing else StepStatus.DONE, text)
+        self._step(Step.COLLECT, *self._collection_step(self._collected_now, when, draft.collected_by or ""))
+
+    def _collection_step(self, count: int, when: str, who: str) -> tuple[StepStatus, str]:
+        """The collect step once `count` tubes were registered: partial while one is missing."""
+        from tui.present import missing_tubes
+
+        order = self.session.draft.order
+        assert order is not None
+        missing = missing_tubes(order.specimens, self.session.catalog)
+        return StepStatus.PARTIAL if missing else StepStatus.DONE, S.collected_some(count, when, who, missing)
 
     def send(self) -> None:
         draft = self.session.draft
@@ -329,8 +334,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         """An order this screen has not shown yet (saved, or restored after a restart): its
         steps from what is known of it: the print journal's record of its labels, and the
         tubes the service has as taken."""
-        from tui.present import missing_tubes
-
         draft = self.session.draft
         order = draft.order
         if order is None or order.id == self._shown_order:
@@ -340,10 +343,8 @@ class ReviewScreen(PrintsLabels, MainScreen):
             run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order))
         taken = [s for s in order.specimens if s.collected_at is not None]
         if draft.steps[Step.COLLECT].state is StepStatus.PENDING and taken:
-            missing = missing_tubes(order.specimens, self.session.catalog)
             first = min(s.collected_at for s in taken)  # type: ignore[type-var]
-            text = S.collected_some(len(taken), format_no(first), taken[0].collected_by or "", missing)
-            draft.set_step(Step.COLLECT, StepStatus.PARTIAL if missing else StepStatus.DONE, text)
+            draft.set_step(Step.COLLECT, *self._collection_step(len(taken), format_no(first), taken[0].collected_by or ""))
 
     def refresh_state(self) -> None:
         if not self.is_mounted:
