@@ -31,6 +31,32 @@ async def type_text(pilot: Any, text: str) -> None:
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
 
 
+async def add(pilot: Any, query: str) -> None:
+    """Search for `query` in the order builder and Enter: its first result into the basket."""
+    app = pilot.app
+    search = app.screen.query_one("#search")
+    search.focus()
+    search.value = ""
+    await type_text(pilot, query)
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def saved_on_review(pilot: Any, *queries: str) -> Any:
+    """The services `queries` find in the basket, the order saved, the review showing; the
+    saved order."""
+    app = pilot.app
+    await ready(pilot)
+    for query in queries:
+        await add(pilot, query)
+    await pilot.press("f5")
+    await wait_for(pilot, lambda: app.current_mode == "review")
+    await pilot.press("f6")
+    await step_done(pilot, "save")
+    return app.session.draft.order
+
+
 async def step_done(pilot: Any, step: str, timeout: float = 10.0) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: app.session.draft.steps[step].state in ("done", "failed"), timeout)

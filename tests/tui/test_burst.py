@@ -19,22 +19,18 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bench._pty import PtyApp
+from tests.tui.test_demo import start as start_demo
 from tests.tui.conftest import DEMO_PATIENT_ID, make_client
 
-ROOT = Path(__file__).resolve().parents[2]
 
 TAB, ENTER, UP, DOWN, SPACE = b"\t", b"\r", b"\x1b[A", b"\x1b[B", b" "
-F4, F5, F6, F7, F8, F9, F10 = (b"\x1bOS", b"\x1b[15~", b"\x1b[17~", b"\x1b[18~", b"\x1b[19~", b"\x1b[20~",
-                               b"\x1b[21~")
+F4, F5, F6, F7, F8, F10 = b"\x1bOS", b"\x1b[15~", b"\x1b[17~", b"\x1b[18~", b"\x1b[19~", b"\x1b[21~"
 CTRL_Q = b"\x11"
 
 
@@ -84,12 +80,7 @@ def send(app: PtyApp, keys: list[bytes], burst: bool) -> None:
 
 
 def start(home: Path) -> PtyApp:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IHR_", "TEXTUAL"))}
-    env.update(TERM="xterm-256color", HOME=str(home), XDG_DATA_HOME=str(home / "data"),
-               XDG_CONFIG_HOME=str(home / "config"), PYTHONPATH=str(ROOT))
-    app = PtyApp([sys.executable, "-m", "tui.cli", "demo", "--lab-delay", "600"], 120, 36, env)
-    app.wait_for_text("Alle fagområder", timeout=60)
-    app.wait_for_text("Bjørnstad", timeout=60)
+    app = start_demo(home, "--lab-delay", "600")  # labs too slow to change the order meanwhile
     app.wait_quiet(1.0, timeout=30)  # catalog and groups in
     return app
 

@@ -7,8 +7,7 @@ from typing import Any
 from textual import events
 from textual.app import App, ComposeResult
 
-from tests.tui.helpers import ready, wait_for
-from tests.tui.test_workflow import add
+from tests.tui.helpers import add, ready, wait_for
 from tui.widgets.choice import ChoiceField
 
 YES_NO = [("Ja", "ja"), ("Nei", "nei")]

@@ -14,11 +14,12 @@ from bench._pty import PtyApp
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(home: Path) -> PtyApp:
+def start(home: Path, *options: str) -> PtyApp:
+    """`ihr demo [options]` in a 120x36 pty, its data in `home`, until patient and catalog show."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IHR_", "TEXTUAL"))}
     env.update(TERM="xterm-256color", HOME=str(home), XDG_DATA_HOME=str(home / "data"),
                XDG_CONFIG_HOME=str(home / "config"), PYTHONPATH=str(ROOT))
-    app = PtyApp([sys.executable, "-m", "tui.cli", "demo"], 120, 36, env)
+    app = PtyApp([sys.executable, "-m", "tui.cli", "demo", *options], 120, 36, env)
     app.wait_for_text("Alle fagområder", timeout=60)
     app.wait_for_text("Bjørnstad", timeout=60)
     return app

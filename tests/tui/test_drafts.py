@@ -25,8 +25,7 @@ from tests.tui.conftest import (
     make_settings,
     people,
 )
-from tests.tui.helpers import ready, step_done, type_text, wait_for
-from tests.tui.test_workflow import add
+from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
 from tui.app import make_app
 from tui.context import LaunchContext
 
@@ -128,12 +127,7 @@ async def test_restored_after_save_is_not_saved_twice(
 ) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "crp")
-        await pilot.press("f5")
-        await wait_for(pilot, lambda: app.current_mode == "review")
-        await pilot.press("f6")
-        await step_done(pilot, "save")
+        await saved_on_review(pilot, "crp")
         order_id = app.session.draft.order.id
         await wait_for(pilot, lambda: (s := on_disk(settings.db_path)) is not None and s.order_id == order_id, 2.0)
         after = make_settings(sandbox, tmp_path / "after-crash", spool)

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 
 from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, people
-from tests.tui.helpers import ready, type_text, wait_for
-from tests.tui.test_workflow import add
+from tests.tui.helpers import add, ready, type_text, wait_for
 from tui import strings as S
 
 

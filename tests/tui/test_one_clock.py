@@ -14,8 +14,7 @@ import pytest
 
 from ihr.localtime import OSLO
 from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, make_client
-from tests.tui.helpers import ready, step_done, wait_for
-from tests.tui.test_workflow import add
+from tests.tui.helpers import saved_on_review, step_done, wait_for
 
 
 @pytest.fixture
@@ -43,12 +42,7 @@ async def test_the_collection_time_is_norwegian_everywhere(machine_zone: str, se
     context = LaunchContext(DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID)
     app = make_app(settings, make_client(settings), context=context, owns_client=True)  # the real clock
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "crp")
-        await pilot.press("f5")
-        await wait_for(pilot, lambda: app.current_mode == "review")
-        await pilot.press("f6")
-        await step_done(pilot, "save")
+        await saved_on_review(pilot, "crp")
         await pilot.press("f8")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
         typed = app.screen.query_one("#collect-time").value  # "dd.mm.åååå tt:mm", prefilled with now

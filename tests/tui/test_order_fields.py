@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from tests.tui.conftest import make_client
-from tests.tui.helpers import ready, step_done, type_text, wait_for
+from tests.tui.helpers import add, ready, step_done, type_text, wait_for
 from tests.tui.test_followup import (  # noqa: F401  (fixtures: the sandbox on a hand-moved clock)
     FakeClock,
     _fast_polling,
@@ -25,7 +25,6 @@ from tests.tui.test_followup import (  # noqa: F401  (fixtures: the sandbox on a
     static_text,
     step,
 )
-from tests.tui.test_workflow import add
 from tui import strings as S
 
 MR_KNE = "SNG0AG"

@@ -15,9 +15,8 @@ from typing import Any
 
 from ihr.localtime import format_no
 from printing.journal import PrintJournal
-from tests.tui.helpers import ready, step_done, wait_for
+from tests.tui.helpers import ready, saved_on_review, step_done, wait_for
 from tests.tui.test_followup import static_text
-from tests.tui.test_printing import saved_order_on_review
 
 
 def jobs(spool: Path) -> int:
@@ -54,7 +53,7 @@ async def test_f7_twice_asks_before_printing_again_and_the_reprint_has_its_reaso
 ) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        order = await saved_order_on_review(pilot)
+        order = await saved_on_review(pilot, "crp")
         await pilot.press("f7")
         await step_done(pilot, "print")
         assert jobs(spool) == 1
@@ -91,7 +90,7 @@ async def test_after_a_restart_the_restored_draft_knows_its_labels_were_printed(
 ) -> None:
     first = app_factory()
     async with first.run_test(size=(120, 36)) as pilot:
-        order = await saved_order_on_review(pilot)
+        order = await saved_on_review(pilot, "crp")
         await pilot.press("f7")
         await step_done(pilot, "print")
     assert jobs(spool) == 1

@@ -20,7 +20,7 @@ from printing.journal import PrintJournal
 from printing.terminal import PRINT_OFF, PRINT_ON
 from tests.printing.fake_zebra import FakeZebra
 from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, fixed_clock, make_client
-from tests.tui.helpers import ready, type_text, wait_for
+from tests.tui.helpers import ready, saved_on_review, type_text, wait_for
 from tests.tui.test_followup import static_text
 
 WORKSTATION = "resepsjon-7"
@@ -61,20 +61,6 @@ def at_workstation(settings: Any, monkeypatch: pytest.MonkeyPatch, printer: str,
     """The session runs at WORKSTATION, whose printer is `printer`; the lab's is `lab`."""
     monkeypatch.setenv("IHR_WORKSTATION", WORKSTATION)
     return settings.copy_with(workstation_printers={WORKSTATION: printer, "lab-1": lab})
-
-
-async def saved_order_on_review(pilot: Any) -> Any:
-    """CRP in the basket, saved; the review screen showing."""
-    app = pilot.app
-    await ready(pilot)
-    app.screen.query_one("#search").focus()
-    await type_text(pilot, "crp")
-    await pilot.press("enter")
-    await pilot.press("f5")
-    await wait_for(pilot, lambda: app.current_mode == "review")
-    await pilot.press("f6")
-    await wait_for(pilot, lambda: app.session.draft.order is not None)
-    return app.session.draft.order
 
 
 def step(app: Any) -> tuple[str, str]:
@@ -126,7 +112,7 @@ async def test_failed_print_stays_queued_and_goes_to_the_lab_printer(
     settings = at_workstation(settings, monkeypatch, hers.url, lab.url)
     app = build_app(settings)
     async with app.run_test(size=(100, 36)) as pilot:
-        order = await saved_order_on_review(pilot)
+        order = await saved_on_review(pilot, "crp")
         # the review says where the job goes, and why that printer
         line = static_text(app.screen, "#review-printer")
         assert "etikettskriver 127.0.0.1" in line and f"arbeidsstasjonen {WORKSTATION}" in line
@@ -170,7 +156,7 @@ async def test_unconfirmed_print_asks_whether_the_labels_came_out(
     terminal = SilentTerminal()
     app = build_app(settings.copy_with(printer_url="terminal:"), terminal)
     async with app.run_test(size=(100, 36)) as pilot:
-        order = await saved_order_on_review(pilot)
+        order = await saved_on_review(pilot, "crp")
         assert "skriveren ved arbeidsstasjonen" in static_text(app.screen, "#review-printer")
         await pilot.press("f7")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintedDialog")
@@ -206,7 +192,7 @@ async def test_terminal_printer_without_a_terminal_fails_and_keeps_the_job(setti
     """A headless app cannot be suspended for the terminal: the job fails and stays queued."""
     app = build_app(settings.copy_with(printer_url="terminal:"))
     async with app.run_test(size=(100, 36)) as pilot:
-        await saved_order_on_review(pilot)
+        await saved_on_review(pilot, "crp")
         await pilot.press("f7")
         await print_step_settled(pilot)
         state, text = step(app)
@@ -223,7 +209,7 @@ async def test_queue_survives_a_restart_retry_and_confirm(
     hers, lab = zebras
     first = build_app(at_workstation(settings, monkeypatch, hers.url, lab.url))
     async with first.run_test(size=(100, 36)) as pilot:
-        order = await saved_order_on_review(pilot)
+        order = await saved_on_review(pilot, "crp")
         await pilot.press("f7")
         await print_step_settled(pilot)
         assert step(first)[0] == "failed"
@@ -271,7 +257,7 @@ async def test_queue_dialog_sends_a_job_to_another_printer(
     terminal = SilentTerminal()
     app = build_app(at_workstation(settings, monkeypatch, "terminal:", lab.url), terminal)
     async with app.run_test(size=(100, 36)) as pilot:
-        order = await saved_order_on_review(pilot)
+        order = await saved_on_review(pilot, "crp")
         await pilot.press("f7")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintedDialog")
         await pilot.press("escape")  # did not come out, deal with it later

@@ -11,18 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.tui.helpers import ready, step_done, type_text, wait_for
+from tests.tui.helpers import add, ready, step_done, type_text, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
-
-
-async def add(pilot: Any, query: str) -> None:
-    search = pilot.app.screen.query_one("#search")
-    search.focus()
-    search.value = ""
-    await type_text(pilot, query)
-    await pilot.press("enter")
-    await pilot.pause()
 
 
 async def basket(pilot: Any) -> None:

@@ -13,25 +13,13 @@ from typing import Any
 from ihr.localtime import OSLO
 from tests.tui.conftest import FIXED_NOW
 from tests.kith.conftest import SCHEMA_DIR
-from tests.tui.helpers import ready, step_done, wait_for
+from tests.tui.helpers import saved_on_review, step_done, wait_for
 from tests.tui.test_followup import open_detail, static_text
-from tests.tui.test_workflow import add, fetch_order
+from tests.tui.test_workflow import fetch_order
 
 # CRP (heparin, rank 3), Hb and homocystein (two EDTA tubes, both rank 4): the labels used
 # to say "Rør 3", "Rør 4", "Rør 4" while the review said 1, 2, 3.
 SAME_RANK = ("crp", "hb", "homocystein")
-
-
-async def saved_on_review(pilot: Any, queries: tuple[str, ...]) -> Any:
-    app = pilot.app
-    await ready(pilot)
-    for query in queries:
-        await add(pilot, query)
-    await pilot.press("f5")
-    await wait_for(pilot, lambda: app.current_mode == "review")
-    await pilot.press("f6")
-    await step_done(pilot, "save")
-    return app.session.draft.order
 
 
 async def worklist(pilot: Any) -> None:
@@ -76,7 +64,7 @@ def labels_by_id(spool: Path) -> dict[str, str]:
 async def test_the_tube_numbers_on_screen_and_on_every_label_agree(app_factory: Any, spool: Path) -> None:
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        order = await saved_on_review(pilot, SAME_RANK)
+        order = await saved_on_review(pilot, *SAME_RANK)
         ids = [s.id for s in order.specimens]
         assert len(ids) == 3 and sorted(s.order_of_draw for s in order.specimens) == [3, 4, 4]
         review = numbers_by_id(static_text(app.screen, "#review-tubes"), ids, r"^\s*(\d+)\s")
@@ -107,7 +95,7 @@ async def test_two_of_three_tubes_now_the_urine_later(
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        order = await saved_on_review(pilot, ("crp", "hb", "u-strimmel"))
+        order = await saved_on_review(pilot, "crp", "hb", "u-strimmel")
         urine = next(s for s in order.specimens if s.material == "Urin")
         assert urine.order_of_draw == 9  # the last of three: Rør 3/3
 

@@ -6,8 +6,7 @@ from typing import Any
 
 from textual import events
 
-from tests.tui.helpers import ready, type_text, wait_for
-from tests.tui.test_workflow import add
+from tests.tui.helpers import add, ready, type_text, wait_for
 
 
 async def test_text_typed_right_after_tab_goes_to_the_next_field(app_factory: Any) -> None:

@@ -8,18 +8,7 @@ from typing import Any
 from tui.widgets.choice import ChoiceField
 
 from tests.tui.conftest import DEMO_PATIENT_ID, make_client
-from tests.tui.helpers import ready, step_done, type_text, wait_for
-
-
-async def add(pilot: Any, query: str) -> None:
-    app = pilot.app
-    search = app.screen.query_one("#search")
-    search.focus()
-    search.value = ""
-    await type_text(pilot, query)
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
+from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
 
 
 async def fetch_order(settings: Any, order_id: str) -> Any:
@@ -108,12 +97,7 @@ async def test_a_new_order_starts_without_the_old_orders_news(app_factory: Any) 
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "crp")
-        await pilot.press("f5")
-        await wait_for(pilot, lambda: app.current_mode == "review")
-        await pilot.press("f6")
-        await step_done(pilot, "save")
+        await saved_on_review(pilot, "crp")
         await pilot.press("f9")
         await step_done(pilot, "send")
         old = app.session.draft.order
