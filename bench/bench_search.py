@@ -19,7 +19,15 @@ import random
 import statistics
 import time
 
-from ihr.models import Catalog, CodeSystem, ContainerType, Discipline, Lab, Service, SpecimenRequirement
+from ihr.models import (
+    Catalog,
+    CodeSystem,
+    ContainerType,
+    Discipline,
+    Lab,
+    Service,
+    SpecimenRequirement,
+)
 from ihr.rules.search import CatalogIndex
 
 TYPED = [

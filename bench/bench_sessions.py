@@ -87,7 +87,7 @@ def many_sessions(sb: object, tmp: Path, count: int, idle: float) -> None:
         t0 = time.perf_counter()
         time.sleep(idle)
         elapsed = time.perf_counter() - t0
-        cpu = [cpu_seconds(pid) - c for pid, c in zip(pids, cpu0)]
+        cpu = [cpu_seconds(pid) - c for pid, c in zip(pids, cpu0, strict=False)]
         written = sum(app.total for app in apps) - bytes0
         rss = sum(app.rss_kb() for app in apps)
         pss = sum(pss_kb(pid) for pid in pids)

@@ -44,8 +44,8 @@ from client.errors import (
     CertificateNotTrusted,
     IhrError,
     ServiceUnavailable,
-    certificate_failure,
     UnexpectedResponse,
+    certificate_failure,
     error_class_for,
     problem_from_body,
 )

@@ -21,7 +21,6 @@ import httpx
 from client.errors import AccessRefused, ClockWrong, IhrError, ServiceUnavailable
 from client.signin import CLOCK_TOLERANCE_S, Session, SignInFailed, clock_offset
 
-
 INVALID_TOKEN = (
     "Innloggingen mot IHR mislyktes: innloggingstjenesten svarte uten et gyldig tilgangsbevis. "
     "Kontakt den som drifter programmet."

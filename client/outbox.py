@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from ihr.models import Order, OrderInput
-
 from client.errors import IhrError, ServiceUnavailable, Unauthorized
 from client.localdb import LocalStore
+from ihr.models import Order, OrderInput
 
 if TYPE_CHECKING:
     from client.api import IhrClient

@@ -44,7 +44,7 @@ class RequesterPeek:
     name: str
 
 
-def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any | None:
+def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any:
     """GET `api_url/path` signed by a signed-in `client.signin.Session`; the JSON of a 200, else None."""
     full = api_url.rstrip("/") + "/" + path
     url = urlsplit(full)

@@ -38,7 +38,13 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from client.jws import Es256Key, JoseKey
-from ihr.helseid import ASSERTION_MAX_LIFE_S, ASSERTION_TYPE, TOKEN_PATH, token_hash, trust_framework
+from ihr.helseid import (
+    ASSERTION_MAX_LIFE_S,
+    ASSERTION_TYPE,
+    TOKEN_PATH,
+    token_hash,
+    trust_framework,
+)
 from ihr.privatefiles import FILE_MODE, private_dir
 from ihr.settings import Settings, SettingsError, check_key_file
 

@@ -43,7 +43,8 @@ def attested(claims: Mapping[str, Any]) -> tuple[str | None, str]:
     """(office HER-id or None when not attested, HPR number or "") from a claim set."""
     for detail in claims.get("authorization_details") or []:
         if isinstance(detail, dict) and detail.get("type") == TRUST_FRAMEWORK_TYPE:
-            p = detail.get("practitioner") if isinstance(detail.get("practitioner"), dict) else {}
+            practitioner = detail.get("practitioner")
+            p: dict[str, Any] = practitioner if isinstance(practitioner, dict) else {}
             office = (p.get("point_of_care") or {}).get("id")
             hpr = (p.get("hpr_nr") or {}).get("id")
             return (str(office) if office else None), (str(hpr) if hpr else "")

@@ -144,8 +144,10 @@ class Settings:
                 values[f.name] = Path(value) if f.type == "Path" and isinstance(value, (str, os.PathLike)) else value
             elif f.name in found:
                 values[f.name] = _convert(_KINDS[f.name], found[f.name])
-            else:
-                values[f.name] = f.default if f.default is not MISSING else f.default_factory()  # type: ignore[misc]
+            elif f.default is not MISSING:
+                values[f.name] = f.default
+            elif f.default_factory is not MISSING:
+                values[f.name] = f.default_factory()
         for name, value in values.items():
             object.__setattr__(self, name, value)
         if self.client_key_file.exists():
@@ -185,7 +187,7 @@ class Settings:
 
 # --- reading and converting ------------------------------------------------------------------
 
-_KINDS = {f.name: f.type for f in fields(Settings)}  # "str", "bool", "int", "float", "Path", ...
+_KINDS = {f.name: str(f.type) for f in fields(Settings)}  # "str", "bool", "int", "float", "Path", ...
 # The fields that are TOML tables, merged entry by entry: (hint for the table, for an entry).
 _TABLES = {
     "keymap": ('forventet en tabell [keymap] med linjer som groups = "f12"',

@@ -17,7 +17,7 @@ import contextlib
 import os
 import socket
 import sys
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from printing.errors import DeliveryUnconfirmed, PrinterError
 from printing.labels import LabelData
@@ -49,7 +49,7 @@ def test_label() -> LabelData:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # Norwegian, exit 2
+    def error(self, message: str) -> NoReturn:  # Norwegian, exit 2
         self.print_usage(sys.stderr)
         self.exit(2, f"Feil: {message}\n")
 
@@ -90,6 +90,7 @@ def printer_command(argv: list[str], out: TextIO | None = None) -> int:
     if args.url:
         url = args.url
     else:
+        assert settings is not None  # read above whenever no --url was given
         choice = printer_for_session(settings.printer_url, settings.workstation_printers,
                                      os.environ, socket.gethostname())
         url = choice.url

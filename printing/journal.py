@@ -111,7 +111,8 @@ class PrintJournal:
                 (utc_now(), json.dumps(list(specimen_ids)), copies, reason, reason_text,
                  printer_url, user, queue_id),
             )
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # an INSERT always has one
+        return cur.lastrowid
 
     def finish(
         self, job_id: int, *, ok: bool, error: str | None = None, unconfirmed: bool = False

@@ -292,7 +292,7 @@ def layout_label(data: LabelData, size: LabelSize | None = None) -> Layout:
     pitch = 2.1 if col_mm == 1.8 else 1.9
     y = 7.4
     for role, value in chosen:
-        text(role, col_x, y, col_mm, value, col_w)
+        text(role, col_x, y, col_mm, value or "", col_w)  # never None after the loop above
         y += pitch
 
     # 4. Analyses with "+N" for those that do not fit.

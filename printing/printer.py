@@ -17,7 +17,7 @@ class Printer(ABC):
     def status(self) -> HostStatus:
         raise errors.StatusUnsupported()
 
-    def check_ready(self) -> None:
+    def check_ready(self) -> None:  # noqa: B027 (a hook: most printers cannot tell)
         """Raise a PrinterError if the printer is known not to be ready."""
 
     @abstractmethod

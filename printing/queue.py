@@ -114,7 +114,8 @@ class PrintQueue:
                 (utc_now(), json.dumps(list(job.specimen_ids)), job.copies, job.label_count,
                  job.reason, job.reason_text, user, printer.url, job.data),
             )
-        return self._attempt(int(cur.lastrowid), job, printer, user)
+        assert cur.lastrowid is not None  # an INSERT always has one
+        return self._attempt(cur.lastrowid, job, printer, user)
 
     def retry(self, queue_id: int, printer: Printer, *, user: str) -> PrintResult:
         """Send a waiting or unconfirmed job again: to its printer, or to another one.
@@ -167,7 +168,8 @@ class PrintQueue:
                 (printer.url, queue_id),
             )
         result = send_job(job, printer, self.journal, user=user, queue_id=queue_id)
-        state: State = {"ok": "done", "failed": "waiting", "unconfirmed": "unconfirmed"}[result.outcome]
+        states: dict[str, State] = {"ok": "done", "failed": "waiting", "unconfirmed": "unconfirmed"}
+        state = states[result.outcome]
         self._finish(queue_id, state, None if result.ok else result.message, result.job_id)
         return result
 

@@ -59,9 +59,9 @@ def printer_for_session(
         return PrinterChoice(workstation_printers[key], key, f"arbeidsstasjonen {name}")
     address = ssh_client_address(environ)
     if address is not None:
-        key = _by_address(ipaddress.ip_address(address), workstation_printers)
-        if key is not None:
-            return PrinterChoice(workstation_printers[key], key, f"arbeidsstasjonen på {address}")
+        nearest = _by_address(ipaddress.ip_address(address), workstation_printers)
+        if nearest is not None:
+            return PrinterChoice(workstation_printers[nearest], nearest, f"arbeidsstasjonen på {address}")
     host = hostname.strip()
     if host and host.lower() in names:
         key = names[host.lower()]

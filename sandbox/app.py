@@ -28,7 +28,6 @@ from contextlib import asynccontextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
-
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Header, Query, Request, Security
@@ -62,8 +61,8 @@ from ihr.models import (
     StatusEvent,
 )
 from ihr.rules.groups import NO_VERSION, STALE, edit_refusal, version_tag
-from ihr.rules.moments import OUT_OF_RANGE, in_utc
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
+from ihr.rules.moments import OUT_OF_RANGE, in_utc
 from ihr.rules.specimen_ids import is_valid_specimen_id
 from sandbox.authority import DISCOVERY_PATH, JWKS_PATH, AuthError, Authority, Identity
 from sandbox.db import Database
@@ -422,7 +421,7 @@ def create_app(
             _dump(group), 201, headers={"Location": f"{API_PREFIX}/groups/{group.id}", "ETag": version_tag(group)}
         )
 
-    VERSIONED = {
+    VERSIONED: dict[int | str, dict[str, Any]] = {
         403: _problem_doc("Ikke din gruppe"),
         404: _problem_doc("Ukjent gruppe"),
         412: _problem_doc("Gruppen er endret siden versjonen i If-Match"),

@@ -50,7 +50,6 @@ from ihr.helseid import (
 )
 from sandbox.db import Database
 
-
 JWKS_PATH = "/.well-known/openid-configuration/jwks"
 DISCOVERY_PATH = "/.well-known/openid-configuration"
 

@@ -19,11 +19,10 @@ import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ihr.privatefiles import private_file
 from ihr.models import (
     Group,
     KithMessage,
@@ -34,6 +33,7 @@ from ihr.models import (
     Requester,
     StatusEvent,
 )
+from ihr.privatefiles import private_file
 
 SCHEMA_VERSION = 2  # 2: orders.office_her_id, clients, audit
 
@@ -139,8 +139,8 @@ def _dump(model: Any) -> str:
 def _iso(moment: datetime) -> str:
     """A sortable UTC text for a timestamp (naive values are taken as UTC)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def patient_search_text(patient: Patient) -> str:

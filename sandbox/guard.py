@@ -20,8 +20,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ihr.helseid import TOKEN_PATH
-from sandbox.authority import AuthError, Authority, Identity
 from ihr.tracebacks import scrubbed_traceback
+from sandbox.authority import AuthError, Authority, Identity
 from sandbox.problems import problem_response
 
 log = logging.getLogger("sandbox")

@@ -55,8 +55,8 @@ from ihr.models import (
 )
 from ihr.rules.addons import addon_refusal
 from ihr.rules.ordering import patient_refusal
-from ihr.tracebacks import scrubbed_traceback
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
+from ihr.tracebacks import scrubbed_traceback
 from sandbox.labs import LabVerdict, judge
 from sandbox.orders import OrderService, as_utc, new_id
 from sandbox.problems import ProblemError, unprocessable

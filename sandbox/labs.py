@@ -17,13 +17,11 @@ Before any of this the lab has checked the message itself (`sandbox.reception`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ihr.kith import MsgHeadInfo
-from ihr.kith.codes import error_text
-from collections.abc import Collection
-
-from ihr.kith.codes import ServiceType
+from ihr.kith.codes import ServiceType, error_text
 from ihr.models import AppRecError, AppRecStatus, ItemStatus, OrderStatus, Requisition
 from sandbox.seed.people import LAB_UNKNOWN_PATIENT_IDS
 

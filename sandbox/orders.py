@@ -15,8 +15,9 @@ import logging
 import math
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
+from ihr.localtime import OSLO
 from ihr.models import (
     Answer,
     Catalog,
@@ -38,13 +39,12 @@ from ihr.models import (
     StatusEvent,
 )
 from ihr.rules.identifiers import InvalidPersonId, parse_person_id
+from ihr.rules.moments import moment_problem
 from ihr.rules.ordering import (
     group_into_requisitions,
     patient_refusal,
     requisition_kind,
 )
-from ihr.localtime import OSLO
-from ihr.rules.moments import moment_problem
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
@@ -63,14 +63,14 @@ EDITABLE = {OrderStatus.SAVED, OrderStatus.REJECTED}
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
     """An aware UTC datetime; a naive one is read as Norwegian local time."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=OSLO)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def body_hash(data: OrderInput) -> str:
@@ -342,7 +342,7 @@ class OrderService:
 
         requisitions: list[Requisition] = []
         for key, items in items_of.items():
-            req_id, number = req_of[key]
+            req_id, req_number = req_of[key]
             lab, discipline = key
             linked = []
             for item in items:
@@ -354,7 +354,7 @@ class OrderService:
             requisitions.append(
                 Requisition(
                     id=req_id,
-                    number=number,
+                    number=req_number,
                     kind=requisition_kind(discipline),
                     discipline=discipline,
                     lab_her_id=lab,

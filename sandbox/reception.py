@@ -41,7 +41,14 @@ from ihr.kith.codes import (
     error_text,
 )
 from ihr.kith.msghead import child, children, path, text_of
-from ihr.kith.namespaces import MIG_REKVISISJON, NS_MSGHEAD, NS_REKVISISJON, OID_NCRP, OID_NLK, OID_UNSPECIFIED_LAB
+from ihr.kith.namespaces import (
+    MIG_REKVISISJON,
+    NS_MSGHEAD,
+    NS_REKVISISJON,
+    OID_NCRP,
+    OID_NLK,
+    OID_UNSPECIFIED_LAB,
+)
 from ihr.kith.schemas import schemas_available, validate
 from ihr.kith.xmlsafe import KithParseError, local_name, parse_untrusted
 from ihr.models import AppRecError

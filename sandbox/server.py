@@ -25,7 +25,7 @@ from fastapi import FastAPI
 
 from ihr.helseid import SCOPE_API
 from ihr.models import Catalog
-from sandbox.app import API_PREFIX, create_app
+from sandbox.app import API_PREFIX, SEARCHES_PER_MINUTE, create_app
 
 log = logging.getLogger("sandbox")
 
@@ -73,9 +73,9 @@ class EmbeddedSandbox:
         searches_per_minute: int | None = None,
         auth: bool = True,
     ) -> None:
-        extra = {} if searches_per_minute is None else {"searches_per_minute": searches_per_minute}
         self.app = create_app(
-            db_path=db_path, catalog=catalog, lab_delay_s=lab_delay_s, clock=clock, auth=auth, **extra
+            db_path=db_path, catalog=catalog, lab_delay_s=lab_delay_s, clock=clock, auth=auth,
+            searches_per_minute=SEARCHES_PER_MINUTE if searches_per_minute is None else searches_per_minute,
         )
         self.db_path: Path = self.app.state.db.path
         self._sock: socket.socket | None = None
@@ -107,7 +107,6 @@ class EmbeddedSandbox:
         self.port = sock.getsockname()[1]
         self.app.state.authority.issuer = self.base_url
         self._server = uvicorn.Server(_config(self.app, embedded=True))
-        self._server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
         failure: list[BaseException] = []
 
         def run() -> None:

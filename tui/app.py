@@ -35,10 +35,10 @@ from tui import workflow
 from tui.autosave import Autosave
 from tui.commands import IhrCommands, NorwegianCommandPalette
 from tui.context import LaunchContext
-from tui.draft import Step, StepStatus
 from tui.crash import NotesUnhandled
-from tui.printer import SessionPrinter
+from tui.draft import Step, StepStatus
 from tui.keys import KeysInOrder, laid_out
+from tui.printer import SessionPrinter
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
@@ -113,7 +113,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     ) -> None:
         # With a patient from the EPJ, open straight on the order builder (no empty search
         # screen first); App.__init__ reads this to create the first screen stack.
-        self.DEFAULT_MODE = "order" if context is not None and context.patient_id else "patient"
+        self.DEFAULT_MODE = "order" if context is not None and context.patient_id else "patient"  # type: ignore[misc]
         super().__init__()
         self.settings = settings
         self.client = client  # client.IhrClient; None until `client_factory` has made it
@@ -145,7 +145,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             self._outbox = _local_store("client.outbox", "Outbox", self.settings)
         return self._outbox
 
-    def _schedule_autosave(self, delay: float, callback: Callable[[], None]) -> Any:
+    def _schedule_autosave(self, delay: float, callback: Callable[[], object]) -> Any:
         return self.set_timer(delay, callback, name="autosave") if self.is_running else None
 
     def _draft_changed(self) -> None:
@@ -493,13 +493,13 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return not isinstance(self.screen, ModalScreen)
         return True
 
-    async def action_focus_next(self) -> None:
+    async def action_focus_next(self) -> None:  # type: ignore[override]  # Textual awaits an async action
         """Tab: focus moves in the screen's order, which the layout decides; a question the
         keys before it brought up must be laid out first, or Tab would pass it by."""
         await laid_out(self.screen)
         self.screen.focus_next()
 
-    async def action_focus_previous(self) -> None:
+    async def action_focus_previous(self) -> None:  # type: ignore[override]  # as above
         await laid_out(self.screen)
         self.screen.focus_previous()
 
@@ -573,7 +573,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             self.exit()
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not any(isinstance(s, CommandPalette) for s in self.screen_stack):
             self.push_screen(NorwegianCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:

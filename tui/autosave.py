@@ -38,7 +38,7 @@ class Autosave:
         self,
         session: OrderSession,
         store: Callable[[], Any],
-        schedule: Callable[[float, Callable[[], None]], Any],
+        schedule: Callable[[float, Callable[[], object]], Any],
     ) -> None:
         """`store()` opens the `client.drafts.DraftStore`; `schedule(delay, callback)`
         returns a timer with `stop()`, or None when nothing can be scheduled yet."""

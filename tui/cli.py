@@ -164,12 +164,10 @@ def cmd_demo(argv: list[str]) -> int:
 
     from client.signin import write_new_key
     from ihr.helseid import SCOPES
-    from ihr.settings import Settings
+    from ihr.settings import Settings, default_data_dir
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
     from sandbox.server import EmbeddedSandbox
     from tui.context import LaunchContext
-
-    from ihr.settings import default_data_dir
 
     data_dir = args.data_dir or default_data_dir() / "demo"
     if args.fresh and data_dir.exists():

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from ihr.models import AnswerValue, Catalog, Order, OrderInput, Service
 
 
-class _TrackedDict(dict):  # type: ignore[type-arg]
+class _TrackedDict(dict[str, Any]):
     """A dict that tells its draft when it changes."""
 
     __slots__ = ("_owner",)
@@ -126,7 +127,7 @@ class OrderDraft:
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
     revision = 0
-    on_change = None  # Callable[[], None] | None, set by the app (not a dataclass field)
+    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)  # set by the app
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in ("answers", "raw_answers") and not isinstance(value, _TrackedDict):

@@ -94,7 +94,7 @@ class RowDiff:
 def diff_rows(shown: Sequence[OrderSummary], fetched: Sequence[OrderSummary]) -> RowDiff:
     if [s.id for s in shown] != [s.id for s in fetched]:
         return RowDiff(True, list(fetched))
-    changed = [new for old, new in zip(shown, fetched) if row_signature(old) != row_signature(new)]
+    changed = [new for old, new in zip(shown, fetched, strict=False) if row_signature(old) != row_signature(new)]
     return RowDiff(False, changed)
 
 

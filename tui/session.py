@@ -245,7 +245,12 @@ class OrderSession:
         line each): required answers, typed answers that cannot be used, text that a message
         cannot carry, an incomplete diagnosis, a bad copy recipient, and on an imaging
         referral the statement whether the radiologist may change modality."""
-        from ihr.rules.questions import enabled_questions, parse_answer, questions_for, validate_answers
+        from ihr.rules.questions import (
+            enabled_questions,
+            parse_answer,
+            questions_for,
+            validate_answers,
+        )
 
         draft = self.draft
         questions = questions_for(draft.services)

@@ -22,7 +22,10 @@ def terminal_hung_up(fd: int | None = None) -> bool:
     import sys
 
     try:
-        fd = sys.__stdin__.fileno() if fd is None else fd
+        if fd is None:
+            if sys.__stdin__ is None:  # no stdin at all: nothing hung up
+                return False
+            fd = sys.__stdin__.fileno()
         poller = select.poll()
         poller.register(fd, select.POLLIN)
         events = poller.poll(0)

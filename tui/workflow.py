@@ -209,7 +209,7 @@ async def fetch_patient(client: Any, patient_id: str) -> m.PatientReady:
     return m.PatientReady(patient, await client.list_orders(patient=patient.id))
 
 
-async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | None:
+async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | m.OutboxSent | None:
     """Orders saved while IHR did not answer (or before a crash) go again, same key."""
     from client.outbox import submit_pending
 

@@ -51,7 +51,14 @@ from ihr.kith.codes import (
     message_type_text,
     msg_descr_for,
 )
-from ihr.kith.msghead import PERSON_IDENT_TEXTS, SEX_CODES, build_msghead, person_ident_type, sub, xs_datetime
+from ihr.kith.msghead import (
+    PERSON_IDENT_TEXTS,
+    SEX_CODES,
+    build_msghead,
+    person_ident_type,
+    sub,
+    xs_datetime,
+)
 from ihr.kith.namespaces import (
     MIG_REKVISISJON,
     NS_REKVISISJON,
@@ -62,7 +69,16 @@ from ihr.kith.namespaces import (
     OID_UNSPECIFIED_LAB,
     VOLVEN_OID_PREFIX,
 )
-from ihr.models.catalog import AnswerType, AnswerValue, CodeSystem, Discipline, Lab, Question, QuestionRole, Service
+from ihr.models.catalog import (
+    AnswerType,
+    AnswerValue,
+    CodeSystem,
+    Discipline,
+    Lab,
+    Question,
+    QuestionRole,
+    Service,
+)
 from ihr.models.order import (
     PAYMENT_CATEGORY_TEXTS,
     CopyRecipient,

@@ -96,4 +96,4 @@ def validate(xml: bytes, schema: SchemaName, schema_dir: Path) -> list[str]:
         return [str(exc)]
     if xsd.validate(root.getroottree()):
         return []
-    return [f"line {e.line}: {e.message}" for e in xsd.error_log]  # type: ignore[attr-defined]
+    return [f"line {e.line}: {e.message}" for e in xsd.error_log]

@@ -52,7 +52,7 @@ from ihr.models.order import (
 )
 from ihr.models.people import Office, Patient, PatientSearchResult, Requester, Sex
 from ihr.models.problem import FieldProblem, Problem
-from ihr.models.text import XmlText, xml_text_problem
 from ihr.models.receipts import AppRecError, AppRecStatus, EventKind, KithMessage, StatusEvent
+from ihr.models.text import XmlText, xml_text_problem
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -8,8 +8,8 @@ draw, stability, questions) lives here as data, never as code.
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator

@@ -42,12 +42,12 @@ def rejections(
             latest[ev.requisition_id] = ev
     out = []
     for req in order.requisitions:
-        ev = latest.get(req.id)
-        if ev is None or not ev.errors or req.status == OrderStatus.CANCELLED:
+        last = latest.get(req.id)
+        if last is None or not last.errors or req.status == OrderStatus.CANCELLED:
             continue
-        if req.status in REJECTED or ev.status == OrderStatus.PARTLY_REJECTED:
+        if req.status in REJECTED or last.status == OrderStatus.PARTLY_REJECTED:
             name = lab_name(req.lab_her_id) if lab_name else req.lab_her_id
-            out.append(Rejection(req.number, name, ev.status, list(ev.errors)))
+            out.append(Rejection(req.number, name, last.status, list(last.errors)))
     return out
 
 

@@ -18,9 +18,12 @@ if TYPE_CHECKING:
 
 
 class GroupLike(Protocol):
-    scope: str
-    office_her_id: str | None
-    owner_hpr: str | None
+    @property
+    def scope(self) -> str: ...
+    @property
+    def office_her_id(self) -> str | None: ...
+    @property
+    def owner_hpr(self) -> str | None: ...
 
 
 PERSONAL_NOT_OWNER = "Personlige grupper kan bare endres av den som eier dem."

@@ -19,7 +19,7 @@ own (the caller passes `now`).
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from ihr.localtime import OSLO, format_no
 
@@ -46,7 +46,7 @@ def in_utc(moment: datetime) -> datetime | None:
     if not EARLIEST <= moment.date() <= LATEST:
         return None
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=OSLO)
-    return aware.astimezone(timezone.utc)
+    return aware.astimezone(UTC)
 
 
 def moment_problem(

@@ -21,11 +21,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from ihr.localtime import format_no
-from ihr.models import AnswerType, AnswerValue, EnableWhen, FieldProblem, Question, Service, xml_text_problem
+from ihr.models import (
+    AnswerType,
+    AnswerValue,
+    EnableWhen,
+    FieldProblem,
+    Question,
+    Service,
+    xml_text_problem,
+)
 from ihr.rules.moments import date_problem, in_utc, moment_problem
 
 _TRUE = {"ja", "j", "yes", "y", "true", "sann", "1", "x"}
@@ -60,7 +68,7 @@ def _as_datetime(value: Any) -> datetime | None:
     if dt.tzinfo is not None:  # compare aware and naive values on one (UTC, naive) scale
         if in_utc(dt) is None:  # out of the bounds: converting could overflow
             return None
-        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
     return dt
 
 

@@ -43,7 +43,6 @@ from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-
 _KEEP = frozenset("æøå")
 _FOLD = {"ä": "æ", "ö": "ø"}
 _WORD = re.compile(r"[^\W_]+")

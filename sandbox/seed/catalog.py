@@ -16,7 +16,7 @@ laboratory manuals; they vary between labs and are data, not rules.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ihr.models import (
     AnswerType,
@@ -478,7 +478,7 @@ UNCONFIRMED_IMAGING: set[str] = {row[0] for row in IMAGING if row[0].startswith(
 
 # ---- groups -----------------------------------------------------------------------------
 
-_GROUP_TIME = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+_GROUP_TIME = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 
 GROUPS: list[tuple[str, str, list[str], str | None]] = [
     # id, name, service codes, owner (None = the office's group)

@@ -25,11 +25,11 @@ _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 def _check_digits(nine: str) -> str | None:
     """The two check digits of a fødselsnummer's first nine digits; None when invalid."""
-    k1 = (11 - sum(int(d) * w for d, w in zip(nine, _W1)) % 11) % 11
+    k1 = (11 - sum(int(d) * w for d, w in zip(nine, _W1, strict=False)) % 11) % 11
     if k1 == 10:
         return None
     ten = nine + str(k1)
-    k2 = (11 - sum(int(d) * w for d, w in zip(ten, _W2)) % 11) % 11
+    k2 = (11 - sum(int(d) * w for d, w in zip(ten, _W2, strict=False)) % 11) % 11
     if k2 == 10:
         return None
     return f"{k1}{k2}"

@@ -15,9 +15,8 @@ import httpx
 import pytest
 
 from client import CatalogCache, IhrClient
-
-from sandbox import server as sandbox_server
 from ihr.helseid import SCOPE_API
+from sandbox import server as sandbox_server
 from sandbox.seed import people
 from tests.helseid import auth_for
 
@@ -58,7 +57,7 @@ def require(routes: set[tuple[str, str]], method: str, path: str) -> None:
 
 def _same(a: str, b: str) -> bool:
     sa, sb = a.strip("/").split("/"), b.strip("/").split("/")
-    return len(sa) == len(sb) and all(x == y or (x.startswith("{") and y.startswith("{")) for x, y in zip(sa, sb))
+    return len(sa) == len(sb) and all(x == y or (x.startswith("{") and y.startswith("{")) for x, y in zip(sa, sb, strict=False))
 
 
 class Counter:

@@ -21,7 +21,14 @@ from joserfc.jwk import ECKey
 from client import Forbidden, IhrClient, NotFound, Unauthorized, ValidationProblem
 from client.auth import HelseIdAuth
 from ihr.helseid import SCOPE_API, SCOPE_AUDIT
-from ihr.models import CancelInput, CollectionInput, GroupInput, ItemInput, OrderInput, SpecimenCollection
+from ihr.models import (
+    CancelInput,
+    CollectionInput,
+    GroupInput,
+    ItemInput,
+    OrderInput,
+    SpecimenCollection,
+)
 from tests.contract.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 from tests.helseid import auth_for
 

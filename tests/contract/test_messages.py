@@ -10,8 +10,8 @@ says the message was valid.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,8 @@ from ihr.models import (
     SpecimenCollection,
 )
 from tests.contract.conftest import people, sandbox_server
-from tests.helseid import auth_for
 from tests.contract.test_contract import CRP, KALIUM, collected_order, key, order_input
+from tests.helseid import auth_for
 
 R = {"r": "http://www.kith.no/xmlstds/rekvisisjon/2012-02-15"}
 MR_KNEE = "SNG0AG"

@@ -12,7 +12,6 @@ from lxml import etree
 from ihr.kith import KithParseError, build_apprec, parse_apprec, parse_msghead, validate
 from ihr.kith.namespaces import NS_APPREC
 from ihr.models import AppRecError, AppRecStatus
-
 from tests.kith.factories import make_order
 from tests.kith.test_requisition import build
 

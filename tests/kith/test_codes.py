@@ -11,7 +11,6 @@ from ihr.kith.codes import (
     status_text,
 )
 from ihr.models import AppRecStatus
-
 from tests.kith.factories import make_order
 
 

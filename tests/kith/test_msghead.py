@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from ihr.kith import KithParseError, parse_msghead
 from ihr.kith.msghead import person_ident_type
-
 from tests.kith.factories import FNR_KARI, FNR_OLE, GEN_DATE, make_order
 from tests.kith.test_requisition import build
 
@@ -67,7 +66,7 @@ def test_vendor_message_with_prefixes_latin1_and_nested_receiver() -> None:
     assert info.sender_her == "9990002"  # the HER ident, not the org number
     assert info.receiver_her == "9990101"  # the innermost unit: the department
     assert info.patient_id == FNR_OLE
-    assert info.gen_date == datetime(2026, 11, 20, 8, 15, tzinfo=timezone.utc)
+    assert info.gen_date == datetime(2026, 11, 20, 8, 15, tzinfo=UTC)
     assert info.requisition_number is None
 
 
@@ -106,7 +105,6 @@ def test_person_ident_types() -> None:
 def test_gen_date_without_offset_is_kept_naive() -> None:
     order = make_order()
     from ihr.kith import build_requisition_message
-
     from tests.kith.factories import LABS, OFFICE, REQUESTER, SERVICES
 
     naive = datetime(2026, 11, 20, 10, 0, 0)

@@ -16,9 +16,15 @@ from lxml import etree
 
 from ihr.kith import build_apprec, build_requisition_message, parse_msghead, validate
 from ihr.kith.codes import APPREC_ERRORS, MATERIAL_CODES, ServiceType
-from ihr.kith.namespaces import NS_MSGHEAD, NS_REKVISISJON, OID_ICPC2, OID_NCRP, OID_NLK, OID_UNSPECIFIED_LAB
+from ihr.kith.namespaces import (
+    NS_MSGHEAD,
+    NS_REKVISISJON,
+    OID_ICPC2,
+    OID_NCRP,
+    OID_NLK,
+    OID_UNSPECIFIED_LAB,
+)
 from ihr.models import AppRecError, AppRecStatus, Order, Requisition
-
 from tests.kith.factories import (
     GEN_DATE,
     LABS,

@@ -8,7 +8,6 @@ import pytest
 
 from ihr.kith import SchemaNotFoundError, validate
 from ihr.kith.schemas import load_schema
-
 from tests.kith.factories import make_order
 from tests.kith.test_requisition import build
 

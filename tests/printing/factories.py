@@ -17,11 +17,11 @@ def synthetic_fnr(day: int, month: int, yy: int, individual: int) -> str:
     """
     for ind in range(individual, individual + 50):
         nine = f"{day:02d}{month + 80:02d}{yy:02d}{ind:03d}"
-        k1 = (11 - sum(w * int(c) for w, c in zip(W1, nine)) % 11) % 11
+        k1 = (11 - sum(w * int(c) for w, c in zip(W1, nine, strict=False)) % 11) % 11
         if k1 == 10:
             continue
         ten = nine + str(k1)
-        k2 = (11 - sum(w * int(c) for w, c in zip(W2, ten)) % 11) % 11
+        k2 = (11 - sum(w * int(c) for w, c in zip(W2, ten, strict=False)) % 11) % 11
         if k2 == 10:
             continue
         return ten + str(k2)

@@ -83,13 +83,13 @@ def rendered(tmp_path_factory):
 
 
 def test_barcode_decodes_to_specimen_id(rendered):
-    for key, dpi, data, layout, png, _ in rendered:
+    for key, dpi, data, _layout, png, _ in rendered:
         results = zxingcpp.read_barcodes(Image.open(png))
         assert [(r.text, r.format.name) for r in results] == [(data.specimen_id, "Code128")], (key, dpi)
 
 
 def test_text_fields_render_as_intended(rendered):
-    for key, dpi, data, layout, png, refs in rendered:
+    for key, dpi, _data, layout, png, refs in rendered:
         label = Image.open(png).convert("L")
         for e in layout.elements:
             if not isinstance(e, TextElement):
@@ -118,7 +118,7 @@ def _bars_end(image, barcode) -> int:
 
 
 def test_no_text_runs_off_the_label_or_into_the_barcode(rendered):
-    for key, dpi, data, layout, png, refs in rendered:
+    for key, dpi, _data, layout, png, refs in rendered:
         size = layout.size
         barcode = layout.element("barcode")
         bars_right = _bars_end(Image.open(png).convert("L"), barcode)
@@ -176,7 +176,7 @@ def test_text_reads_back(rendered, tmp_path):
     OCR reads poorly) the words AFTER each of those characters must be there: a raw ^ or ~
     would have cut the field at that point.
     """
-    for key, dpi, data, layout, png, refs in rendered:
+    for key, dpi, _data, layout, _png, refs in rendered:
         texts = layout.texts()
         read = {role: _ocr(refs[role], tmp_path) for role in ("name", "person_id", "analyses")}
         assert read["person_id"] == texts["person_id"], (key, dpi, read)

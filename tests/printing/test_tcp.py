@@ -137,7 +137,7 @@ def test_test_label_on_tcp(capsys):
     with FakeZebra("ok") as zebra:
         assert printer_command(["test", "--url", zebra.url]) == 0
         [job] = zebra.jobs
-    assert job.startswith(b"^XA\n^CI28") and "TESTETIKETT".encode() in job
+    assert job.startswith(b"^XA\n^CI28") and b"TESTETIKETT" in job
     assert "Testetikett sendt" in capsys.readouterr().out
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -39,7 +39,7 @@ def test_stability_expired(catalog: Catalog) -> None:
 
 
 def test_stability_with_aware_times_is_shown_in_norwegian_time(catalog: Catalog) -> None:
-    taken = datetime(2026, 11, 21, 7, 30, tzinfo=timezone.utc)  # 08:30 in Oslo (CET)
+    taken = datetime(2026, 11, 21, 7, 30, tzinfo=UTC)  # 08:30 in Oslo (CET)
     reason = addon_refusal(heparin_tube(collected_at=taken), catalog.service("NPU19763"), taken + timedelta(days=2))
     assert reason is not None and reason.endswith("prøven ble tatt 21.11.2026 08:30")
     assert addon_refusal(heparin_tube(collected_at=taken), catalog.service("NPU19763"), taken + timedelta(hours=1)) is None

@@ -3,13 +3,13 @@ and the body that corrects it."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ihr.models import Answer, AppRecError, EventKind, ItemStatus, Order, OrderStatus, StatusEvent
 from ihr.rules.followup import correctable, correction_input, open_items, rejections
 
-NOW = datetime(2026, 11, 30, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 PATIENT = "15880099903"  # synthetic (month + 80)
 HPR = "9144900"
 OFFICE = "81234"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -20,7 +20,7 @@ from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUES
 from sandbox.server import EmbeddedSandbox
 from tests.helseid import auth_for
 
-START = datetime(2026, 11, 22, 9, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
 ENGLISH_LEAKS = ("field required", "not found", "there was an error", "internal server error",
                  "method not allowed", "value error", "input should be", "unprocessable")

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from client.auth import HelseIdAuth
 from sandbox.app import create_app
 from sandbox.guard import MAX_BODY_BYTES
 from sandbox.server import EmbeddedSandbox
-from client.auth import HelseIdAuth
 from tests.helseid import session_for
 from tests.sandbox.conftest import assert_problem, order_body
 

@@ -18,11 +18,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 
+from ihr.helseid import SCOPE_API, SCOPE_AUDIT
 from sandbox.app import API_PREFIX
 from sandbox.problems import PROBLEM_JSON, TITLES
 from sandbox.server import EmbeddedSandbox
 from tests.helseid import auth_for
-from ihr.helseid import SCOPE_API, SCOPE_AUDIT
 
 EXAMPLES = 12
 # What FastAPI, Starlette and pydantic say in English when a handler is bypassed.

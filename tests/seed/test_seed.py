@@ -239,7 +239,7 @@ W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 
 def check_digit(digits: str, weights) -> int:
-    return (11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11) % 11
+    return (11 - sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11) % 11
 
 
 def test_patient_ids_are_synthetic_and_valid(patients):

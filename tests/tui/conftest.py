@@ -7,17 +7,16 @@ its own data dir (outbox, catalog cache, print journal) and a label spool in tmp
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ihr.settings import Settings
-from tests.helseid import settings_for
-
 from sandbox import server
 from sandbox.seed import people
+from tests.helseid import settings_for
 
 DEMO_PATIENT_ID: str = people.DEMO_PATIENT_ID
 DEMO_REQUESTER_HPR: str = people.DEMO_REQUESTER_HPR
@@ -48,7 +47,7 @@ def _no_blink(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[Any]:
     with server.EmbeddedSandbox(
-        db_path=tmp_path / "sandkasse.sqlite3", lab_delay_s=0.2, clock=lambda: FIXED_NOW.astimezone(timezone.utc)
+        db_path=tmp_path / "sandkasse.sqlite3", lab_delay_s=0.2, clock=lambda: FIXED_NOW.astimezone(UTC)
     ) as sb:
         yield sb
 

@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from bench._pty import PtyApp
-from tests.tui.test_demo import start as start_demo
 from tests.tui.conftest import DEMO_PATIENT_ID, make_client
-
+from tests.tui.test_demo import start as start_demo
 
 TAB, ENTER, UP, DOWN, SPACE = b"\t", b"\r", b"\x1b[A", b"\x1b[B", b" "
 F4, F5, F6, F7, F8, F10 = b"\x1bOS", b"\x1b[15~", b"\x1b[17~", b"\x1b[18~", b"\x1b[19~", b"\x1b[21~"

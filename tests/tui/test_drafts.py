@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.widgets.choice import ChoiceField
-
 from client.drafts import DraftSnapshot, DraftStore
 from tests.tui.conftest import (
     DEMO_OFFICE_HER_ID,
@@ -28,6 +26,7 @@ from tests.tui.conftest import (
 from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
 from tui.app import make_app
 from tui.context import LaunchContext
+from tui.widgets.choice import ChoiceField
 
 OTHER_PATIENT_ID: str = people.seed_patients()[1].id
 

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, FIXED_NOW, make_client, people, server
+from tests.tui.conftest import (
+    DEMO_OFFICE_HER_ID,
+    DEMO_PATIENT_ID,
+    DEMO_REQUESTER_HPR,
+    FIXED_NOW,
+    make_client,
+    people,
+    server,
+)
 from tests.tui.helpers import ready, type_text, wait_for
 
 DELAY_S = 10.0
@@ -38,7 +46,7 @@ class FakeClock:
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(FIXED_NOW.astimezone(timezone.utc))
+    return FakeClock(FIXED_NOW.astimezone(UTC))
 
 
 @pytest.fixture
@@ -341,8 +349,8 @@ async def test_an_idle_worklist_and_detail_write_nothing(app_factory: Any, setti
 async def test_scanning_a_label_reprints_it_with_a_reason(
     app_factory: Any, settings: Any, sandbox: Any, spool: Path
 ) -> None:
-    from printing.journal import PrintJournal
     from ihr.rules.specimen_ids import is_valid_specimen_id
+    from printing.journal import PrintJournal
 
     order = await make_order(settings, ["NPU19748", "NOR05172"])
     specimen = order.specimens[-1].id

@@ -176,7 +176,13 @@ async def test_catalog_from_cache_when_service_is_down(app_factory: Any, sandbox
 
 
 async def test_keymap_from_settings_remaps_a_binding_by_id(settings: Any) -> None:
-    from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, fixed_clock, make_client
+    from tests.tui.conftest import (
+        DEMO_OFFICE_HER_ID,
+        DEMO_PATIENT_ID,
+        DEMO_REQUESTER_HPR,
+        fixed_clock,
+        make_client,
+    )
     from tui.app import make_app
     from tui.context import LaunchContext
 

@@ -57,7 +57,12 @@ async def test_lab_and_mr_order_sent_with_its_fields_then_addon_and_cancel_as_me
     app_factory: Any, settings: Any, sandbox: Any, clock: FakeClock
 ) -> None:
     from tui.screens.questions import (
-        CLINICAL_KEY, COPY_GP_KEY, DIAGNOSIS_CODE_KEY, DIAGNOSIS_TEXT_KEY, MODALITY_KEY, PAYMENT_KEY,
+        CLINICAL_KEY,
+        COPY_GP_KEY,
+        DIAGNOSIS_CODE_KEY,
+        DIAGNOSIS_TEXT_KEY,
+        MODALITY_KEY,
+        PAYMENT_KEY,
     )
 
     app = app_factory()

@@ -19,7 +19,13 @@ import pytest
 from printing.journal import PrintJournal
 from printing.terminal import PRINT_OFF, PRINT_ON
 from tests.printing.fake_zebra import FakeZebra
-from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, fixed_clock, make_client
+from tests.tui.conftest import (
+    DEMO_OFFICE_HER_ID,
+    DEMO_PATIENT_ID,
+    DEMO_REQUESTER_HPR,
+    fixed_clock,
+    make_client,
+)
 from tests.tui.helpers import ready, saved_on_review, type_text, wait_for
 from tests.tui.test_followup import static_text
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -11,12 +11,17 @@ import pytest
 from ihr.models import Catalog, Group, OrderStatus, OrderSummary, Patient
 from ihr.rules.search import CatalogIndex
 from sandbox.seed.catalog import seed_catalog
-from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, seed_patients, seed_requesters
+from sandbox.seed.people import (
+    DEMO_OFFICE_HER_ID,
+    DEMO_REQUESTER_HPR,
+    seed_patients,
+    seed_requesters,
+)
 from tui import strings as S
 from tui.context import LaunchContext
 from tui.session import OrderSession
 
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 CRP, HCG, PSA, LITIUM, HBA1C = "NPU19748", "NPU01951", "NPU08669", "NPU02613", "NPU27300"
 
 

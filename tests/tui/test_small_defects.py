@@ -13,10 +13,17 @@ from typing import Any
 
 from lxml import etree
 
-from tests.tui.screenshots import Screen, in_colours
 from tests.tui.conftest import make_client
 from tests.tui.helpers import add, ready, type_text, wait_for
-from tests.tui.test_followup import _fast_polling, clock, make_order, open_detail, open_worklist, sandbox  # noqa: F401
+from tests.tui.screenshots import Screen, in_colours
+from tests.tui.test_followup import (  # noqa: F401
+    _fast_polling,
+    clock,
+    make_order,
+    open_detail,
+    open_worklist,
+    sandbox,
+)
 
 EGFR_UNIT = "ml/min/1,73m²"
 

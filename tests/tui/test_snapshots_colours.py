@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.tui.screenshots import COLOURS, show_in
 from tests.tui.helpers import ready, type_text, wait_for
+from tests.tui.screenshots import COLOURS, show_in
 from tests.tui.test_followup import _fast_polling, clock, sandbox  # noqa: F401
 from tests.tui.test_followup_snapshots import detail, orders, worklist
 from tests.tui.test_small_defects import at_the_egfr_question

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from ihr.localtime import OSLO
-from tests.tui.conftest import FIXED_NOW
 from tests.kith.conftest import SCHEMA_DIR
+from tests.tui.conftest import FIXED_NOW
 from tests.tui.helpers import saved_on_review, step_done, wait_for
 from tests.tui.test_followup import open_detail, static_text
 from tests.tui.test_workflow import fetch_order

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tui.widgets.choice import ChoiceField
-
 from tests.tui.conftest import DEMO_PATIENT_ID, make_client
 from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
+from tui.widgets.choice import ChoiceField
 
 
 async def fetch_order(settings: Any, order_id: str) -> Any:
@@ -170,7 +169,6 @@ async def test_scanned_fodselsnummer_opens_patient_anywhere(app_factory: Any) ->
 
 async def test_duplicate_warning(app_factory: Any, settings: Any) -> None:
     from ihr.models import ItemInput, OrderInput
-
     from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
 
     client = make_client(settings)
@@ -200,7 +198,6 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
     app_factory: Any, sandbox: Any, settings: Any, tmp_path: Path
 ) -> None:
     from sandbox.server import EmbeddedSandbox
-
     from tests.tui.conftest import FIXED_NOW
 
     app = app_factory()
@@ -247,7 +244,6 @@ async def test_dead_server_on_save_keeps_everything_and_retry_works(
 async def test_outbox_left_by_a_crash_is_sent_at_start_with_its_key(app_factory: Any, settings: Any) -> None:
     from client.outbox import Outbox
     from ihr.models import ItemInput, OrderInput
-
     from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)

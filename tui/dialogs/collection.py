@@ -24,8 +24,8 @@ from ihr.models import xml_text_problem
 from tui import strings as S
 from tui.dialogs.base import Dialog
 from tui.widgets.checklist import CheckList
-from tui.widgets.keybar import KeyBar
 from tui.widgets.inputs import TextInput
+from tui.widgets.keybar import KeyBar
 
 TIME_FORMAT = "%d.%m.%Y %H:%M"
 

@@ -85,14 +85,14 @@ class CorrectDialog(SendingDialog[Order | None]):
                     continue
         out = []
         for a in self.order.answers:
-            q = questions.get(a.key)
-            if q is None or not a.key.replace("_", "").isalnum():
+            asked = questions.get(a.key)
+            if asked is None or not a.key.replace("_", "").isalnum():
                 continue
             if isinstance(a.value, int | float) and not isinstance(a.value, bool):
                 text = format_number(float(a.value))  # without the unit, so it reads back
             else:
-                text = format_answer(q, a.value)
-            out.append((a.key, q, text))
+                text = format_answer(asked, a.value)
+            out.append((a.key, asked, text))
         return out
 
     def on_mount(self) -> None:

@@ -16,8 +16,8 @@ from textual.widgets.option_list import Option
 from ihr.models import Group
 from tui import strings as S
 from tui.dialogs.base import Dialog
-from tui.widgets.keybar import KeyBar
 from tui.widgets.inputs import TextInput
+from tui.widgets.keybar import KeyBar
 
 
 class GroupsDialog(Dialog[Group | None]):

@@ -36,8 +36,10 @@ class PrinterDialog(Dialog[str | None]):
         settings = self.ihr.settings
         named = [(self.current, S.PRINTER_THIS_SESSION), (settings.printer_url, "printer_url")]
         named += [(url, key) for key, url in settings.workstation_printers.items()]
-        seen: set[str] = set()
-        return [(url, where) for url, where in named if not (url in seen or seen.add(url))]
+        first: dict[str, str] = {}
+        for url, where in named:
+            first.setdefault(url, where)
+        return list(first.items())
 
     def compose(self) -> ComposeResult:
         from printing.workstation import describe_printer as printer_name

@@ -159,9 +159,9 @@ class OrderScreen(MainScreen):
             self.set_status(S.GROUP_BASKET_EMPTY, "warning")
             return
 
-        def done(result: tuple[str, str] | None) -> None:
+        def done(result: tuple[str, str] | tuple[str, str, bool] | None) -> None:
             if result is not None:
-                name, scope = result
+                name, scope = result[0], result[1]
                 app.save_group(None, name, list(app.session.draft.codes), scope)
 
         app.push_screen(GroupNameDialog(S.GROUP_NAME_TITLE), done)

@@ -23,18 +23,26 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ihr.models import Discipline, ItemStatus, KithMessage, Order, OrderStatus, Priority, StatusEvent
+from ihr.models import (
+    Discipline,
+    ItemStatus,
+    KithMessage,
+    Order,
+    OrderStatus,
+    Priority,
+    StatusEvent,
+)
 from ihr.rules.followup import REJECTED, correctable, open_items, rejections
 from ihr.rules.identifiers import format_person_id
-from tui import strings as S
 from ihr.rules.tubes import numbered
+from tui import messages as m
+from tui import strings as S
+from tui import workflow
 from tui.present import day_time, describe_message, missing_tubes, order_fields, status_text
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
-from tui import messages as m
-from tui import workflow
 from tui.work import JobFailed, run_job
 
 HEAD_GAP = "   "  # between patient and requester when they share the header's second line

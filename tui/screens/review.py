@@ -24,8 +24,8 @@ from tui import strings as S
 from tui import workflow
 from tui.draft import OrderDraft, Step, StepStatus
 from tui.printer import PrintsLabels, printer_name
-from tui.session import URGENT
 from tui.screens.base import MainScreen
+from tui.session import URGENT
 from tui.widgets.basket import requisitions
 from tui.work import JobFailed, run_job
 
@@ -212,7 +212,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
             text = S.print_done_in_queue(job.label_count * job.copies, printer_name(job.printer_url))
             self._step(Step.PRINT, StepStatus.DONE, text)
         else:  # dropped: the next F7 is a new job
-            self._step(Step.PRINT, StepStatus.PENDING)
+            self._step(Step.PRINT, StepStatus.PENDING, "")
 
     def show_print(self, message: m.LabelsPrinted) -> None:
         from tui.printer import outcome_text
@@ -343,7 +343,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
             run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order))
         taken = [s for s in order.specimens if s.collected_at is not None]
         if draft.steps[Step.COLLECT].state is StepStatus.PENDING and taken:
-            first = min(s.collected_at for s in taken)  # type: ignore[type-var]
+            first = min(s.collected_at for s in taken if s.collected_at is not None)
             draft.set_step(Step.COLLECT, *self._collection_step(len(taken), format_no(first), taken[0].collected_by or ""))
 
     def refresh_state(self) -> None:

@@ -68,7 +68,7 @@ class WorklistScreen(Polling, MainScreen):
         super().on_mount()
         table = self.query_one("#worklist", DataTable)
         widths = (5, 20, SERVICES_WIDTH, 5, 17)
-        for key, label, width in zip(COLUMNS, S.WORKLIST_COLS, widths):
+        for key, label, width in zip(COLUMNS, S.WORKLIST_COLS, widths, strict=False):
             table.add_column(label, key=key, width=width)
         self._set_time_width()
 
@@ -151,7 +151,7 @@ class WorklistScreen(Polling, MainScreen):
         else:
             for s in diff.changed:
                 for key, cell in zip(COLUMNS,
-                                     worklist_cells(s, history=history, services_width=self.services_width)):
+                                     worklist_cells(s, history=history, services_width=self.services_width), strict=False):
                     table.update_cell(s.id, key, cell)
         self.shown = list(fetched)
         self._show_title()

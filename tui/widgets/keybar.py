@@ -60,7 +60,7 @@ class KeyBar(Static):
         if not self.is_attached:
             return
         items: dict[str, tuple[str, str, bool]] = {}
-        for key, active in self.screen.active_bindings.items():
+        for _key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.show or not binding.description:
                 continue

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ihr.models import Catalog, Service
