@@ -32,7 +32,14 @@ from ihr.helseid import SCOPES
 from ihr.models import Catalog
 from sandbox.authority import Authority, Identity
 from sandbox.db import Database
-from sandbox.deps import API_PREFIX, SEARCHES_PER_MINUTE, AccessLog, CatalogDocument, SearchLimiter, dump
+from sandbox.deps import (
+    API_PREFIX,
+    SEARCHES_PER_MINUTE,
+    AccessLog,
+    CatalogDocument,
+    SearchLimiter,
+    dump,
+)
 from sandbox.guard import Guard, GuardStats
 from sandbox.hub import MessageHub
 from sandbox.orders import OrderService, utc_now
