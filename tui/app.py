@@ -17,18 +17,21 @@ every handler that changes the session here lets a newcomer find them in one pla
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
+from ihr.rules.identifiers import InvalidPersonId, parse_person_id
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
@@ -40,6 +43,7 @@ from tui.draft import Step, StepStatus
 from tui.keys import KeysInOrder, laid_out
 from tui.printer import SessionPrinter
 from tui.scanner import Scanner
+from tui.screens.base import MainScreen
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
 from tui.work import JobFailed, run_job
@@ -47,12 +51,11 @@ from tui.work import JobFailed, run_job
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
     from ihr.models import Group
     from ihr.settings import Settings
+    from tui.ports import IhrPort
 
 
 def _screen(module: str, name: str) -> Screen[Any]:
     """Import a main screen when it is first shown (keeps cold start short)."""
-    import importlib
-
     screen: Screen[Any] = getattr(importlib.import_module(f"tui.screens.{module}"), name)()
     return screen
 
@@ -160,7 +163,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def load_start(self) -> None:
         """Load the client, catalog, patient and groups (again, after a failed start)."""
-        from tui.startup import start
+        from tui.startup import start  # start-up seam
 
         factory, self._client_factory = self._client_factory, None
         run_job(self, "start", start(self, factory))
@@ -236,7 +239,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     @on(m.OrderRestored)
     def _order_restored(self, message: m.OrderRestored) -> None:
-        from ihr.models import OrderStatus
+        from ihr.models import OrderStatus  # start-up seam
 
         draft = self.session.draft
         if message.draft is not draft or draft.order is not None:  # another order since
@@ -325,8 +328,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def open_patient(self, text: str) -> bool:
         """Validate a fødselsnummer and open that patient; False (and a message) if wrong."""
-        from ihr.rules.identifiers import InvalidPersonId, parse_person_id
-
         try:
             pid = parse_person_id(text, allow_synthetic=not self.settings.production)
         except InvalidPersonId as exc:
@@ -347,7 +348,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def save_group(self, group: Group | None, name: str, codes: list[str], scope: str) -> None:
         """A new group (`group` None), or a change of `group` as the secretary saw it."""
-        from ihr.models import GroupInput
+        from ihr.models import GroupInput  # start-up seam
 
         body = GroupInput(name=name, service_codes=codes, scope=scope)  # type: ignore[arg-type]
         session = self.session
@@ -376,14 +377,14 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         if not self.session.draft.dirty:
             go()
             return
-        from tui.dialogs.confirm import ConfirmDialog
+        from tui.dialogs.confirm import ConfirmDialog  # start-up seam
 
         self.push_screen(ConfirmDialog(question), lambda ok: go() if ok else None)
 
     # ---- save, print, collect, send: the review screen's steps ------------------------------
     def finish(self, step: str) -> None:
         """Run a step of the review (save, print, collect, send) from wherever the secretary is."""
-        from tui.screens.review import ReviewScreen
+        from tui.screens.review import ReviewScreen  # start-up seam
 
         self.switch_mode("review")
         screen = self.screen_for_mode("review")
@@ -401,8 +402,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def state_changed(self) -> None:
         """The session changed: the banner and every main screen that exists show it."""
-        from tui.screens.base import MainScreen
-
         self.revision += 1
         for mode in self.MODES:
             screen = self.screen_for_mode(mode)
@@ -412,8 +411,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _reset_screens(self) -> None:
         """A new draft: the screens forget what they showed of the old one, their status
         lines included (news of the old order is not news of this one)."""
-        from tui.screens.base import MainScreen
-
         for mode in self.MODES:
             screen = self.screen_for_mode(mode)
             if isinstance(screen, MainScreen):
@@ -422,8 +419,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def show_status(self, text: str, severity: str = "information") -> None:
         """Put `text` on the status line of the main screen the secretary sees."""
-        from tui.screens.base import MainScreen
-
         for screen in reversed(self.screen_stack):
             if isinstance(screen, MainScreen):
                 screen.set_status(text, severity)
@@ -433,8 +428,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     async def on_event(self, event: Any) -> None:
         """Keys and pastes from the terminal go through `tui.keys.KeysInOrder`: each is routed
         once what the one before it changed is on the screen."""
-        from textual import events
-
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             self.keys.put(event)
             return
@@ -443,8 +436,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     async def _route_key(self, event: Any) -> None:
         """What Textual does with a key, after the scanner has looked at it (by the time the
         key came: a scan is fast digits and Enter, however long the routing took)."""
-        from textual import events
-
         if isinstance(event, events.Key) and not isinstance(self.screen, CommandPalette):
             scan = self.scanner.key(event.key, event.character, event.time)
             if scan is not None and not getattr(self.focused, "takes_scans", False):
@@ -456,8 +447,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def _strip_scanned(self, digits: str) -> None:
         """Take the scanned digits out of the field they landed in."""
-        from textual.widgets import Input
-
         focused = self.focused
         if isinstance(focused, Input):
 
@@ -469,7 +458,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def _specimen_scanned(self, digits: str) -> None:
         """A specimen label: look up its order and open the reprint dialog for that label."""
-        from ihr.rules.specimen_ids import is_valid_specimen_id
+        from ihr.rules.specimen_ids import is_valid_specimen_id  # start-up seam
 
         if not is_valid_specimen_id(digits):
             self.tell(Notice(S.SCAN_BAD, "error", alert=True))
@@ -479,7 +468,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     @on(m.SpecimenFound)
     def _specimen_found(self, message: m.SpecimenFound) -> None:
-        from tui.dialogs.reprint import open_reprint
+        from tui.dialogs.reprint import open_reprint  # start-up seam
 
         open_reprint(self, message.order, message.specimen_ids)
 
@@ -504,7 +493,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         self.screen.focus_previous()
 
     def action_help(self) -> None:
-        from tui.dialogs.help import HelpDialog
+        from tui.dialogs.help import HelpDialog  # start-up seam
 
         if not isinstance(self.screen, HelpDialog):
             self.push_screen(HelpDialog())
@@ -523,7 +512,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         self.switch_mode(mode)
 
     def action_open_groups(self) -> None:
-        from tui.dialogs.groups import GroupsDialog
+        from tui.dialogs.groups import GroupsDialog  # start-up seam
 
         if self.session.patient is None or self.session.catalog is None:
             self.tell(Notice(S.NO_PATIENT, "warning"))
@@ -533,7 +522,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def action_print_queue(self) -> None:
         """The print jobs not known to be printed: retry, another printer, confirm, drop."""
-        from tui.dialogs.printqueue import PrintQueueDialog
+        from tui.dialogs.printqueue import PrintQueueDialog  # start-up seam
 
         if not isinstance(self.screen, PrintQueueDialog):
             self.push_screen(PrintQueueDialog())
@@ -542,7 +531,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         self.tell(self.session.toggle_priority())
 
     def action_choose_requester(self) -> None:
-        from tui.dialogs.requester import RequesterDialog
+        from tui.dialogs.requester import RequesterDialog  # start-up seam
 
         if self.session.draft.locked:
             self.tell(Notice(S.ALREADY_SAVED, "warning"))
@@ -565,7 +554,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         self._confirm_discard(S.CONFIRM_NEW_ORDER, go)
 
     def action_request_quit(self) -> None:
-        from tui.dialogs.confirm import ConfirmDialog
+        from tui.dialogs.confirm import ConfirmDialog  # start-up seam
 
         if self.session.draft.dirty:
             self.push_screen(ConfirmDialog(S.CONFIRM_QUIT), lambda ok: self.exit() if ok else None)
@@ -582,8 +571,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
 def _local_store(module: str, name: str, settings: Settings) -> Any:
     """A store in the one local SQLite file (its folder made on first use; imported late)."""
-    import importlib
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return getattr(importlib.import_module(module), name)(settings.db_path)
 
@@ -593,8 +580,6 @@ def _saved_text(order: Any) -> str:
 
 
 def _is_text_field(widget: Any) -> bool:
-    from textual.widgets import Input
-
     return isinstance(widget, Input)
 
 
@@ -612,3 +597,10 @@ def make_app(
     shown meanwhile: the command line does this so `ihr` is ready about as fast as Textual.
     """
     return IhrApp(settings, client, printer=printer, context=context, **kwargs)
+
+
+if TYPE_CHECKING:
+
+    def _is_a_port(app: IhrApp) -> IhrPort:
+        """The type checker's proof that the screens' view of the app is the app."""
+        return app

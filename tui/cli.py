@@ -15,9 +15,16 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
+
+from ihr.settings import Settings, default_data_dir
+from tui import strings as S
+from tui.app import make_app
+from tui.context import LaunchContext, LaunchFileError, context_from_env, read_launch_file
+from tui.crash import CrashGuard
 
 DEMO_USER = "Demo (resepsjon)"
 DEMO_CLIENT_ID = "ihr-demo"
@@ -69,8 +76,6 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def _resolve_context(args: argparse.Namespace) -> Any:
-    from tui.context import LaunchContext, LaunchFileError, context_from_env, read_launch_file
-
     ctx = LaunchContext(args.patient, args.requester, args.office).merged(context_from_env())
     if args.epj is not None:
         try:
@@ -83,7 +88,7 @@ def _resolve_context(args: argparse.Namespace) -> Any:
 
 def _client_for(settings: Any, context: Any) -> Any:
     """The client, signed in (on its first request) for the requester at the office."""
-    from client.api import IhrClient
+    from client.api import IhrClient  # start-up seam
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return IhrClient.from_settings(
@@ -110,16 +115,13 @@ def _run_app(context: Any, make_settings: Any) -> int:
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2
-    from tui import strings as S
 
     if not (context.office_her_id or settings.office_her_id):  # orders and drafts belong to an office
         print(f"ihr: {S.OFFICE_MISSING}", file=sys.stderr)
         return 2
-    from client.recovery import recover_local_file
-    from tui.crash import CrashGuard
+    from client.recovery import recover_local_file  # start-up seam
 
     recovery = recover_local_file(settings.data_dir, settings.db_path)  # before any store opens it
-    from tui.app import make_app
 
     app = make_app(
         settings, None, context=context, owns_client=True, client_factory=lambda: _client_for(settings, context)
@@ -133,8 +135,6 @@ def _run_app(context: Any, make_settings: Any) -> int:
 
 
 def _settings() -> Any:
-    from ihr.settings import Settings
-
     return Settings()
 
 
@@ -151,8 +151,6 @@ DEMO_LAB_DELAY_S = 60.0
 def cmd_demo(argv: list[str]) -> int:
     """The app on an embedded sandbox and a file printer, kept in the user data dir: a basket
     left at quit is there at the next start (`--fresh` starts clean)."""
-    import shutil
-
     p = _Parser(prog="ihr demo", description="Programmet mot en innebygd sandkasse og en filskriver.")
     p.add_argument("--data-dir", type=Path, help="mappe for sandkassens database og etikettene")
     p.add_argument("--fresh", action="store_true", help="start med tom sandkasse og uten lagret arbeid")
@@ -162,12 +160,14 @@ def cmd_demo(argv: list[str]) -> int:
     _context_args(p)
     args = p.parse_args(argv)
 
-    from client.signin import write_new_key
-    from ihr.helseid import SCOPES
-    from ihr.settings import Settings, default_data_dir
-    from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
-    from sandbox.server import EmbeddedSandbox
-    from tui.context import LaunchContext
+    from client.signin import write_new_key  # start-up seam
+    from ihr.helseid import SCOPES  # start-up seam
+    from sandbox.seed.people import (  # start-up seam
+        DEMO_OFFICE_HER_ID,
+        DEMO_PATIENT_ID,
+        DEMO_REQUESTER_HPR,
+    )
+    from sandbox.server import EmbeddedSandbox  # start-up seam
 
     data_dir = args.data_dir or default_data_dir() / "demo"
     if args.fresh and data_dir.exists():
@@ -199,7 +199,6 @@ def cmd_demo(argv: list[str]) -> int:
             )
 
         code = _run_app(context, settings)
-    from tui import strings as S
 
     print(S.spool_named(str(spool)))
     print(S.demo_kept(str(data_dir)))
@@ -207,7 +206,7 @@ def cmd_demo(argv: list[str]) -> int:
 
 
 def cmd_register_client(argv: list[str]) -> int:
-    from ihr.helseid import SCOPE_API, SCOPES
+    from ihr.helseid import SCOPE_API, SCOPES  # start-up seam
 
     p = _Parser(prog="ihr sandbox register-client", description="Registrer en klient i sandkassen.")
     p.add_argument("--db", type=Path, required=True, help="sandkassens SQLite-fil")
@@ -218,9 +217,9 @@ def cmd_register_client(argv: list[str]) -> int:
     p.add_argument("--scope", action="append", choices=sorted(SCOPES), help=f"scope (standard: {SCOPE_API})")
     p.add_argument("--name", default="", help="navn på klienten")
     args = p.parse_args(argv)
-    from sandbox.app import ensure_seeded
-    from sandbox.authority import public_jwk_from_file, register_client
-    from sandbox.db import Database
+    from sandbox.app import ensure_seeded  # start-up seam
+    from sandbox.authority import public_jwk_from_file, register_client  # start-up seam
+    from sandbox.db import Database  # start-up seam
 
     if args.new_key:
         from client.signin import write_new_key
@@ -250,8 +249,7 @@ def cmd_sandbox(argv: list[str]) -> int:
     p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")
     p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: sandkasse.sqlite3 i datamappen)")
     args = p.parse_args(argv)
-    from ihr.settings import default_data_dir
-    from sandbox.server import serve
+    from sandbox.server import serve  # start-up seam
 
     db = args.db or default_data_dir() / "sandkasse.sqlite3"  # kept between runs, the owner's alone
     print(f"Sandkassens data: {db.resolve()}", flush=True)
@@ -264,7 +262,7 @@ def cmd_sandbox(argv: list[str]) -> int:
 
 
 def cmd_printer(argv: list[str]) -> int:
-    from printing.cli import printer_command
+    from printing.cli import printer_command  # start-up seam
 
     return printer_command(argv)
 

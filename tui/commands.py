@@ -10,7 +10,7 @@ from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hit
 from tui import strings as S
 
 if TYPE_CHECKING:  # typing only: tui.app imports this module
-    from tui.app import IhrApp
+    from tui.ports import IhrPort
 
 
 class NorwegianCommandPalette(CommandPalette):
@@ -29,7 +29,7 @@ class IhrCommands(Provider):
     """The app's actions, searchable in Norwegian."""
 
     def _commands(self) -> list[tuple[tuple[str, str], Callable[[], Any]]]:
-        app = cast("IhrApp", self.app)
+        app = cast("IhrPort", self.app)
         return [
             (S.CMD_HELP, app.action_help),
             (S.CMD_PATIENT, app.action_go_patient),

@@ -20,13 +20,17 @@ before it knows whether the app runs at all.
 from __future__ import annotations
 
 import io
+import platform  # here, not at start-up: the app may never need them
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+
 from ihr.privatefiles import private_dir, private_file
 from ihr.tracebacks import scrubbed_traceback
+from tui import strings as S
 
 REPORT_DIR = "krasjrapporter"
 
@@ -54,8 +58,6 @@ class CrashGuard:
         self._thrown_away = io.StringIO()
 
     def guard(self, app: Any) -> None:
-        from rich.console import Console
-
         app.error_console = Console(file=self._thrown_away, markup=False, highlight=False)
 
     def finish(self, app: Any) -> int:
@@ -69,8 +71,7 @@ class CrashGuard:
 def write_report(exc: BaseException | None, data_dir: Path, now: datetime | None = None) -> Path:
     """The report file (owner-only) for `exc`: when, which versions, the scrubbed traceback
     (None: the error was not seen, e.g. Textual rendered one of its own)."""
-    import platform  # here, not at start-up: the app may never need them
-    from importlib.metadata import version
+    from importlib.metadata import version  # start-up seam
 
     now = now or datetime.now(UTC)
     folder = private_dir(data_dir / REPORT_DIR)
@@ -88,8 +89,6 @@ def write_report(exc: BaseException | None, data_dir: Path, now: datetime | None
 
 def report_and_tell(exc: BaseException | None, data_dir: Path) -> int:
     """Write the report, print the Norwegian message on stderr; the exit code (1)."""
-    from tui import strings as S
-
     try:
         path = write_report(exc, data_dir)
     except OSError as err:

@@ -198,7 +198,13 @@ class OrderDraft:
         return list(dict.fromkeys(([self.copy_to_gp] if self.copy_to_gp else []) + typed))
 
     def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
-        from ihr.models import Diagnosis, ItemInput, OrderInput, PaymentCategory, Priority
+        from ihr.models import (  # start-up seam
+            Diagnosis,
+            ItemInput,
+            OrderInput,
+            PaymentCategory,
+            Priority,
+        )
 
         code = self.diagnosis_code.strip().upper()
         return OrderInput(
@@ -232,7 +238,7 @@ class OrderDraft:
         self, patient_id: str, requester_hpr: str, office_her_id: str, now: datetime
     ) -> DraftSnapshot:
         """What the autosave keeps of this draft: ids, codes and answers, never a name."""
-        from client.drafts import DraftSnapshot
+        from client.drafts import DraftSnapshot  # start-up seam
 
         return DraftSnapshot(
             patient_id=patient_id,

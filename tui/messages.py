@@ -14,14 +14,20 @@ from textual.message import Message
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from client.api import CatalogResult
+    from client.peek import PatientPeek, RequesterPeek
     from ihr.models import Group, Order, OrderSummary, Patient, Requester
+    from ihr.rules.search import CatalogIndex, SearchEntry
+    from printing.queue import QueuedJob
+    from printing.service import PrintResult
+    from tui.draft import OrderDraft
 
 
 @dataclass
 class IndexReady(Message):
     """Start-up: the search index from the cached catalog, before the models have loaded."""
 
-    index: Any  # ihr.rules.search.CatalogIndex of SearchEntry
+    index: CatalogIndex[SearchEntry]
     etag: str | None  # the cached copy's version
 
 
@@ -29,14 +35,14 @@ class IndexReady(Message):
 class Peeked(Message):
     """Start-up: the banner's patient and requester, before the models have loaded."""
 
-    patient: Any  # client.peek.PatientPeek or None
-    requester: Any  # client.peek.RequesterPeek or None
+    patient: PatientPeek | None
+    requester: RequesterPeek | None
 
 
 @dataclass
 class CatalogReady(Message):
-    result: Any  # client.api.CatalogResult
-    index: Any  # ihr.rules.search.CatalogIndex; None: keep the one from `IndexReady`
+    result: CatalogResult
+    index: CatalogIndex[Any] | None  # None: keep the one from `IndexReady`
 
 
 @dataclass
@@ -80,7 +86,7 @@ class OrderRestored(Message):
     """The order of a restored draft, as the service holds it."""
 
     order: Order
-    draft: Any  # tui.draft.OrderDraft: the restored draft it belongs to
+    draft: OrderDraft  # the restored draft it belongs to
 
 
 @dataclass
@@ -94,7 +100,7 @@ class OutboxSent(Message):
 class LabelsPrinted(Message):
     """A print job's attempt (or the secretary's confirmation) and its outcome."""
 
-    result: Any  # printing.service.PrintResult: ok, failed (kept queued) or unconfirmed
+    result: PrintResult  # ok, failed (kept queued) or unconfirmed
     order_id: str | None = None  # the order the labels belong to, when the job knew it
     confirmed: bool = False  # printed because the secretary saw the labels come out
 
@@ -114,14 +120,14 @@ class PrintedBefore(Message):
 class PrintJobRead(Message):
     """One job of the print queue as it is now (`printing.queue.QueuedJob`)."""
 
-    job: Any
+    job: QueuedJob
 
 
 @dataclass
 class PrintQueueRead(Message):
     """The print jobs not known to be printed (`printing.queue.QueuedJob`), oldest first."""
 
-    jobs: list[Any]
+    jobs: list[QueuedJob]
 
 
 @dataclass

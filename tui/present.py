@@ -15,8 +15,17 @@ from typing import Any
 from rich.text import Text
 
 from ihr.localtime import local
-from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, OrderSummary
+from ihr.models import (
+    PAYMENT_CATEGORY_TEXTS,
+    ItemStatus,
+    KithMessage,
+    Order,
+    OrderStatus,
+    OrderSummary,
+    PaymentCategory,
+)
 from ihr.rules.followup import REJECTED
+from ihr.rules.tubes import numbered, open_tubes
 from tui import strings as S
 
 STATUS_STYLE = {
@@ -106,8 +115,6 @@ def order_fields(
     """(label, value) lines for what a requisition carries besides services and answers:
     payment always, the rest when there is something to say (the modality statement on
     every imaging referral, "–" while unanswered)."""
-    from ihr.models import PAYMENT_CATEGORY_TEXTS, PaymentCategory
-
     try:
         paid = PAYMENT_CATEGORY_TEXTS[PaymentCategory(payment)]
     except ValueError:
@@ -188,8 +195,6 @@ def _container_name(code: str, catalog: Any) -> str:
 def tube_lines(specimens: Sequence[Any], catalog: Any, only_open: bool = False) -> list[tuple[str, str]]:
     """(line, specimen id) of an order's tubes, numbered as the labels are ("Rør 2/3"), for
     a list to choose from; `only_open`: just the tubes not yet taken."""
-    from ihr.rules.tubes import numbered, open_tubes
-
     count = len(specimens)
     tubes = open_tubes(specimens) if only_open else numbered(specimens)
     return [(f"{S.tube_name(n, count)}  {_container_name(t.container, catalog)}  {t.id}", t.id)
@@ -198,7 +203,5 @@ def tube_lines(specimens: Sequence[Any], catalog: Any, only_open: bool = False) 
 
 def missing_tubes(specimens: Sequence[Any], catalog: Any) -> list[str]:
     """The tubes not yet taken, by number and container: ["Rør 3/3 (Urinrør 10 ml)"]."""
-    from ihr.rules.tubes import open_tubes
-
     count = len(specimens)
     return [S.open_tube(S.tube_name(n, count), _container_name(t.container, catalog)) for n, t in open_tubes(specimens)]

@@ -36,7 +36,7 @@ def session_printer(settings: Any, given: str | None = None) -> Any:
     """The printer this session prints on (`printing.workstation.PrinterChoice`): `given`
     (a test's, or the demo's), else the workstation's entry in `[workstation_printers]`,
     else `printer_url`."""
-    from printing.workstation import PrinterChoice, printer_for_session
+    from printing.workstation import PrinterChoice, printer_for_session  # start-up seam
 
     if given:
         return PrinterChoice(given, None, S.PRINTER_THIS_SESSION)
@@ -45,7 +45,7 @@ def session_printer(settings: Any, given: str | None = None) -> Any:
 
 
 def printer_name(url: str) -> str:
-    from printing.workstation import describe_printer
+    from printing.workstation import describe_printer  # start-up seam
 
     return describe_printer(url)
 
@@ -60,8 +60,8 @@ def suspended_terminal(app: App[Any]) -> Iterator[Any]:
     The body must not raise: Textual resumes only when it ends normally
     (`tui.workflow` runs the job so).
     """
-    from printing.errors import PrinterError
-    from printing.terminal import TtyLink
+    from printing.errors import PrinterError  # start-up seam
+    from printing.terminal import TtyLink  # start-up seam
 
     with contextlib.ExitStack() as stack:
         try:
@@ -139,7 +139,7 @@ class PrintsLabels(UsesApp):
 
     def print_elsewhere(self) -> None:
         """Choose another printer for one job (the lab's down the hall) and print there."""
-        from tui.dialogs.printer import PrinterDialog
+        from tui.dialogs.printer import PrinterDialog  # start-up seam
 
         def chosen(url: str | None) -> None:
             if url:
@@ -149,7 +149,7 @@ class PrintsLabels(UsesApp):
 
     def ask_printed(self, result: Any) -> None:
         """Sent, not confirmed: did the labels come out?"""
-        from tui.dialogs.printed import PrintedDialog
+        from tui.dialogs.printed import PrintedDialog  # start-up seam
 
         place, queue_id = self.ihr.print_place(), result.queue_id
 

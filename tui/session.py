@@ -24,16 +24,16 @@ NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
 
 
 def _norwegian_now() -> datetime:
-    from ihr.localtime import OSLO  # zoneinfo: loaded when the clock is first read
+    from ihr.localtime import OSLO  # start-up seam
 
     return datetime.now(OSLO)
 
 
 def is_icpc2_code(code: str) -> bool:
     """The service's own rule for a diagnosis code (`ihr.models.Diagnosis`)."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # start-up seam
 
-    from ihr.models import Diagnosis
+    from ihr.models import Diagnosis  # start-up seam
 
     try:
         Diagnosis(code=code, text="-")
@@ -158,7 +158,11 @@ class OrderSession:
             if entry is not None and all(p.code != code for p in self.pending):
                 self.pending.append(entry)
             return Notice(S.CATALOG_LOADING)
-        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
+        from ihr.rules.ordering import (  # start-up seam
+            duplicate_warning,
+            patient_refusal,
+            recent_duplicate,
+        )
 
         if self.draft.locked:
             return Notice(S.ALREADY_SAVED, "warning", done=False)
@@ -189,7 +193,7 @@ class OrderSession:
 
     def history_pairs(self) -> list[tuple[str, datetime]]:
         """The patient's earlier orders as (service code, ordered at), for duplicate warnings."""
-        from ihr.models import OrderStatus
+        from ihr.models import OrderStatus  # start-up seam
 
         return [
             (code, summary.created_at)
@@ -235,7 +239,7 @@ class OrderSession:
 
     def may_edit(self, group: Group) -> bool:
         """The service's own rule: is this group ours to change or delete?"""
-        from ihr.rules.groups import edit_refusal
+        from ihr.rules.groups import edit_refusal  # start-up seam
 
         return edit_refusal(group, self.requester_hpr, self.office_her_id) is None
 
@@ -245,7 +249,7 @@ class OrderSession:
         line each): required answers, typed answers that cannot be used, text that a message
         cannot carry, an incomplete diagnosis, a bad copy recipient, and on an imaging
         referral the statement whether the radiologist may change modality."""
-        from ihr.rules.questions import (
+        from ihr.rules.questions import (  # start-up seam
             enabled_questions,
             parse_answer,
             questions_for,
@@ -285,7 +289,7 @@ class OrderSession:
     def text_problems(self) -> list[tuple[str, str]]:
         """(field, Norwegian problem) for each typed text that an XML message cannot carry
         (`ihr.models.xml_text_problem`, the service's own rule): it is never sent."""
-        from ihr.models import xml_text_problem
+        from ihr.models import xml_text_problem  # start-up seam
 
         draft = self.draft
         fields = [
@@ -299,7 +303,7 @@ class OrderSession:
         """An imaging referral must state a clinical question. When the catalog asks it as a
         guided question (role `problemstilling`) that question carries it; otherwise the
         order's comment field does, and is then required."""
-        from ihr.models import QuestionRole
+        from ihr.models import QuestionRole  # start-up seam
 
         services = self.draft.services
         if not any(s.requires_problemstilling for s in services):
@@ -333,7 +337,7 @@ class OrderSession:
     def order_to_save(self) -> tuple[OrderInput, str]:
         """The body to save and its idempotency key; answers to questions that no longer
         apply are dropped first. Call after `save_refusal` and `missing_answers` are empty."""
-        from ihr.rules.questions import clean_answers, questions_for
+        from ihr.rules.questions import clean_answers, questions_for  # start-up seam
 
         assert self.patient is not None and self.requester is not None
         self.draft.answers = clean_answers(questions_for(self.draft.services), self.draft.answers)

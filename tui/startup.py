@@ -23,17 +23,20 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from client.cache import CatalogCache
+from client.peek import peek_banner
+from ihr.rules.search import CatalogIndex, search_entries
 from tui import messages as m
 from tui import workflow
 
 if TYPE_CHECKING:
-    from tui.app import IhrApp
+    from tui.ports import IhrPort
 
 #: How long start-up waits for the previews before loading the full client anyway (s).
 PREVIEW_WAIT_S = 0.5
 
 
-async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Message:
+async def start(app: IhrPort, client_factory: Callable[[], Any] | None) -> Message:
     """Load the client (with `client_factory`, unless the app has one), the catalog, the
     requester, the EPJ's patient and the groups; post each to the app as it arrives."""
     session = app.session
@@ -64,9 +67,6 @@ async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Messag
 
 def build_index(catalog: Any) -> Any:
     """The search index (off the event loop), then give the parse garbage back to the OS."""
-    import gc
-
-    from ihr.rules.search import CatalogIndex
 
     index = CatalogIndex(catalog.services)
     index.prepare_typos()
@@ -80,11 +80,8 @@ def build_index(catalog: Any) -> Any:
     return index
 
 
-async def _preview_index(app: IhrApp) -> None:
+async def _preview_index(app: IhrPort) -> None:
     """The search index from the cached catalog's JSON (no pydantic), if one is cached."""
-    from client.cache import CatalogCache
-    from ihr.rules.search import CatalogIndex, search_entries
-
     settings = app.settings
 
     def build() -> tuple[Any, str | None] | None:
@@ -101,14 +98,12 @@ async def _preview_index(app: IhrApp) -> None:
         app.post_message(m.IndexReady(*built))
 
 
-async def _peek(app: IhrApp) -> None:
+async def _peek(app: IhrPort) -> None:
     """The banner's patient and requester, asked with the standard library (no pydantic).
 
     It signs in first, unless an earlier start kept a token that is still valid
     (`client.peek.peek_banner`); the full client takes that session over.
     """
-    from client.peek import peek_banner
-
     settings, context, office = app.settings, app.session.context, app.session.office_her_id
     banner = await asyncio.to_thread(peek_banner, settings, context.patient_id, context.requester_hpr, office or None)
     app.post_message(m.Peeked(*banner))

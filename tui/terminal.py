@@ -8,6 +8,9 @@ outbox, and the draft is autosaved. No Textual here.
 
 from __future__ import annotations
 
+import select
+import sys
+
 #: How often the app checks that the terminal is still there (seconds).
 TERMINAL_CHECK_S = 2.0
 
@@ -18,9 +21,6 @@ def terminal_hung_up(fd: int | None = None) -> bool:
     `poll` looks for the hang-up without reading (so it takes no keys) and writes nothing
     (so an idle screen stays silent).
     """
-    import select
-    import sys
-
     try:
         if fd is None:
             if sys.__stdin__ is None:  # no stdin at all: nothing hung up

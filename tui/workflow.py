@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import messages as m
+from tui import strings as S
 
 log = logging.getLogger("ihr.tui")
 
@@ -29,7 +30,7 @@ async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m
     the key before the outbox does, so an order sent again from the outbox after a crash and
     a save of the restored draft use the same key.
     """
-    from client.errors import IhrError, ServiceUnavailable, Unauthorized
+    from client.errors import IhrError, ServiceUnavailable, Unauthorized  # start-up seam
 
     if written is not None:
         await asyncio.wrap_future(written)
@@ -95,7 +96,7 @@ async def print_labels(
     reason_text: str | None = None,
 ) -> m.LabelsPrinted:
     """Queue the labels as one job and print it (see `printing.orders.submit_labels`)."""
-    from printing.orders import submit_labels
+    from printing.orders import submit_labels  # start-up seam
 
     result = await _at_printer(place, printer_url, lambda link: submit_labels(
         labels, printer_url, place.journal_path, place.settings, place.user, copies=copies,
@@ -108,7 +109,7 @@ async def print_again(
     reason: str | None,
 ) -> m.LabelsPrinted:
     """Chosen labels of a sent order again (`reason` None: a new tube's first label)."""
-    from printing.orders import print_again as again
+    from printing.orders import print_again as again  # start-up seam
 
     result = await _at_printer(place, printer_url, lambda link: again(
         order, catalog, specimen_ids, copies=copies, reason=reason, printer_url=printer_url,
@@ -118,7 +119,7 @@ async def print_again(
 
 async def retry_print(place: PrintPlace, queue_id: int, printer_url: str, order_id: str | None) -> m.LabelsPrinted:
     """A queued job again: to its printer, or to another one."""
-    from printing.orders import retry_job
+    from printing.orders import retry_job  # start-up seam
 
     result = await _at_printer(place, printer_url, lambda link: retry_job(
         queue_id, printer_url, place.journal_path, place.user, terminal=link))
@@ -127,7 +128,7 @@ async def retry_print(place: PrintPlace, queue_id: int, printer_url: str, order_
 
 async def confirm_print(place: PrintPlace, queue_id: int, order_id: str | None) -> m.LabelsPrinted:
     """The secretary saw an unconfirmed job's labels come out: printed."""
-    from printing.orders import confirm_job
+    from printing.orders import confirm_job  # start-up seam
 
     result = await asyncio.to_thread(confirm_job, queue_id, place.journal_path, place.user)
     return await _reported(place, result, order_id, confirmed=True)
@@ -135,25 +136,25 @@ async def confirm_print(place: PrintPlace, queue_id: int, order_id: str | None) 
 
 async def read_printed(journal_path: Path, order: Any, then: str = "") -> m.PrintedBefore:
     """When the print journal printed the order's labels (`printing.orders.printed_at`)."""
-    from printing.orders import printed_at
+    from printing.orders import printed_at  # start-up seam
 
     return m.PrintedBefore(order.id, await asyncio.to_thread(printed_at, order, journal_path), then)
 
 
 async def read_print_queue(journal_path: Path) -> m.PrintQueueRead:
-    from printing.orders import waiting_jobs
+    from printing.orders import waiting_jobs  # start-up seam
 
     return m.PrintQueueRead(await asyncio.to_thread(waiting_jobs, journal_path))
 
 
 async def read_print_job(journal_path: Path, queue_id: int) -> m.PrintJobRead:
-    from printing.orders import queued_job
+    from printing.orders import queued_job  # start-up seam
 
     return m.PrintJobRead(await asyncio.to_thread(queued_job, queue_id, journal_path))
 
 
 async def drop_print(journal_path: Path, queue_id: int) -> m.PrintQueueRead:
-    from printing.orders import drop_job, waiting_jobs
+    from printing.orders import drop_job, waiting_jobs  # start-up seam
 
     await asyncio.to_thread(drop_job, queue_id, journal_path)
     return m.PrintQueueRead(await asyncio.to_thread(waiting_jobs, journal_path))
@@ -161,8 +162,6 @@ async def drop_print(journal_path: Path, queue_id: int) -> m.PrintQueueRead:
 
 async def print_queue_notice(journal_path: Path) -> m.Notice | None:
     """At start: jobs left in the print queue (from before a restart) are named once."""
-    from tui import strings as S
-
     jobs = (await read_print_queue(journal_path)).jobs
     return m.Notice(S.print_queue_waiting(len(jobs))) if jobs else None
 
@@ -174,7 +173,7 @@ async def report_prints(client: Any, order_id: str | None, specimen_ids: list[st
     up by its first label. The labels are out whatever the service answers, so a failure here
     does not undo the print; it is logged by its type (the access log then lacks this print).
     """
-    from client.errors import IhrError
+    from client.errors import IhrError  # start-up seam
 
     try:
         if order_id is None:
@@ -186,7 +185,7 @@ async def report_prints(client: Any, order_id: str | None, specimen_ids: list[st
 
 async def collect(client: Any, order_id: str, when: datetime, who: str, specimen_ids: list[str]) -> m.CollectionStored:
     """Register these tubes as taken `when` by `who`; the others stay open (taken later)."""
-    from ihr.models import CollectionInput, SpecimenCollection
+    from ihr.models import CollectionInput, SpecimenCollection  # start-up seam
 
     body = CollectionInput(
         specimens=[SpecimenCollection(specimen_id=sid, collected_at=when, collected_by=who) for sid in specimen_ids]
@@ -211,7 +210,7 @@ async def fetch_patient(client: Any, patient_id: str) -> m.PatientReady:
 
 async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | m.OutboxSent | None:
     """Orders saved while IHR did not answer (or before a crash) go again, same key."""
-    from client.outbox import submit_pending
+    from client.outbox import submit_pending  # start-up seam
 
     if not await asyncio.to_thread(len, outbox):
         return None
@@ -223,7 +222,6 @@ async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | m.O
         stored.append((key, order))
 
     result = await submit_pending(client, outbox, on_accepted=accepted)
-    from tui import strings as S
 
     if result.quarantined and not result.accepted:  # said once: the rows are put aside now
         return m.Notice(S.outbox_quarantined(result.quarantined, result.remaining))
@@ -247,8 +245,8 @@ async def save_group(client: Any, group: Any, body: Any, hpr: str, office: str) 
     """Create (no `group`) or change a group, from the version the secretary saw; the
     groups as they now are. Changed by someone else meanwhile (412): nothing is saved, and
     the groups come back as they now are with `stale` set, so the app can say so."""
-    from client.errors import StaleEdit
-    from ihr.rules.groups import version_tag
+    from client.errors import StaleEdit  # start-up seam
+    from ihr.rules.groups import version_tag  # start-up seam
 
     try:
         if group is None:
@@ -263,8 +261,8 @@ async def save_group(client: Any, group: Any, body: Any, hpr: str, office: str) 
 
 
 async def delete_group(client: Any, group: Any, hpr: str, office: str) -> m.GroupsReady:
-    from client.errors import StaleEdit
-    from ihr.rules.groups import version_tag
+    from client.errors import StaleEdit  # start-up seam
+    from ihr.rules.groups import version_tag  # start-up seam
 
     try:
         await client.delete_group(group.id, version=version_tag(group), user_hpr=hpr, office_her_id=office or None)

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ihr.models import Order, Service
+from ihr.models import AddOnInput, Order, Service
 from ihr.rules.tubes import in_draw_order, numbered
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
@@ -172,8 +172,6 @@ class AddOnDialog(SendingDialog[tuple[Order, str, list[str]] | None]):
         self.start("addon", self._send(specimen_id, [s.code for s in self.picked]), S.ADDON_SENDING)
 
     async def _send(self, specimen_id: str, codes: list[str]) -> AddOnDone:
-        from ihr.models import AddOnInput
-
         order = await self.ihr.client.add_on(self.order.id, AddOnInput(specimen_id=specimen_id, service_codes=codes))
         return AddOnDone(order)
 

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from ihr.models import ItemStatus, Order, xml_text_problem
+from ihr.models import CancelInput, ItemStatus, Order, xml_text_problem
 from ihr.rules.followup import open_items
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
@@ -105,8 +105,6 @@ class CancelDialog(SendingDialog[tuple[Order, str] | None]):
         self.start("cancel", self._send(items, reason), S.CANCEL_SENDING)
 
     async def _send(self, items: list[str], reason: str) -> CancelDone:
-        from ihr.models import CancelInput
-
         order = await self.ihr.client.cancel(self.order.id, CancelInput(item_ids=items, reason=reason))
         return CancelDone(order, items)
 

@@ -21,8 +21,9 @@ from textual.message import Message
 from textual.widgets import Label, Static
 
 from ihr.models import Order, xml_text_problem
-from ihr.rules.followup import Rejection
-from ihr.rules.identifiers import format_person_id
+from ihr.rules.followup import Rejection, correction_input
+from ihr.rules.identifiers import InvalidPersonId, format_person_id, parse_person_id
+from ihr.rules.questions import format_answer, format_number, parse_answer
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
 from tui.widgets.inputs import TextInput
@@ -72,8 +73,6 @@ class CorrectDialog(SendingDialog[Order | None]):
 
     def _answers(self) -> list[tuple[str, Any, str]]:
         """(key, question, text as typed) of each stored answer whose question is known."""
-        from ihr.rules.questions import format_answer, format_number
-
         catalog = self.session.catalog
         questions: dict[str, Any] = {}
         for req in self.order.requisitions:
@@ -107,10 +106,6 @@ class CorrectDialog(SendingDialog[Order | None]):
         self.action_submit()
 
     def action_submit(self) -> None:
-        from ihr.rules.followup import correction_input
-        from ihr.rules.identifiers import InvalidPersonId, parse_person_id
-        from ihr.rules.questions import parse_answer
-
         if self.busy:
             return
         try:

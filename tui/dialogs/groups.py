@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from ihr.models import Group
 from tui import strings as S
 from tui.dialogs.base import Dialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -123,8 +124,6 @@ class GroupsDialog(Dialog[Group | None]):
         )
 
     def action_delete(self) -> None:
-        from tui.dialogs.confirm import ConfirmDialog
-
         app = self.ihr
         group = self._own_current()
         if group is None:

@@ -14,6 +14,9 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from printing.errors import PrinterError
+from printing.transports import open_printer
+from printing.workstation import describe_printer as printer_name
 from tui import strings as S
 from tui.dialogs.base import Dialog
 from tui.widgets.inputs import TextInput
@@ -42,8 +45,6 @@ class PrinterDialog(Dialog[str | None]):
         return list(first.items())
 
     def compose(self) -> ComposeResult:
-        from printing.workstation import describe_printer as printer_name
-
         with Vertical(classes="dialog-box") as box:
             box.border_title = S.PRINTER_TITLE
             yield OptionList(
@@ -71,9 +72,6 @@ class PrinterDialog(Dialog[str | None]):
         self.action_pick()
 
     def action_pick(self) -> None:
-        from printing.errors import PrinterError
-        from printing.transports import open_printer
-
         address = self.query_one("#printer-address", TextInput)
         if self.focused is not address:
             printers = self.query_one(OptionList)

@@ -21,6 +21,7 @@ from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.dialogs.base import SendingDialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.printer import PRINT_JOB, PrintsLabels, outcome_text, printer_name
 from tui.widgets.keybar import KeyBar
 from tui.work import run_job
@@ -109,8 +110,6 @@ class PrintQueueDialog(PrintsLabels, SendingDialog[None]):
         self.run_print(workflow.confirm_print(self.ihr.print_place(), job.id, None))
 
     def action_drop(self) -> None:
-        from tui.dialogs.confirm import ConfirmDialog
-
         job = self._choose()
         if job is None:
             return

@@ -23,6 +23,7 @@ from textual.widgets.selection_list import Selection
 
 from ihr.models import Order
 from ihr.rules.tubes import in_draw_order, numbered
+from printing.orders import labels_for_order, preview_text
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
@@ -33,7 +34,7 @@ from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from tui.app import IhrApp
+    from tui.ports import IhrPort
 
 PREVIEW_WIDTH = 32
 
@@ -100,8 +101,6 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
 
     # ---- preview ----------------------------------------------------------------------------
     def _preview(self, specimen_id: str | None) -> None:
-        from printing.orders import labels_for_order, preview_text
-
         widget = self.query_one("#reprint-preview", Static)
         catalog = self.session.catalog
         if specimen_id is None or catalog is None:
@@ -182,7 +181,7 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         self.dismiss(None)
 
 
-def open_reprint(app: IhrApp, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False,
+def open_reprint(app: IhrPort, order: Order, chosen: Sequence[str] | None = None, *, first: bool = False,
                  question: str | None = None) -> None:
     """Push the reprint dialog for `order`; its result goes to the status line."""
     if not order.specimens:

@@ -12,8 +12,8 @@ from tui.widgets.banner import PatientBanner
 from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
 
-if TYPE_CHECKING:  # typing only: tui.app imports the screens when they are first shown
-    from tui.app import IhrApp
+if TYPE_CHECKING:
+    from tui.ports import IhrPort
     from tui.session import OrderSession
 
 
@@ -21,8 +21,8 @@ class UsesApp:
     """Mixed into screens and dialogs: `self.ihr` is the app, typed; `self.session` its session."""
 
     @property
-    def ihr(self) -> IhrApp:
-        return cast("IhrApp", self.app)  # type: ignore[attr-defined]
+    def ihr(self) -> IhrPort:
+        return cast("IhrPort", self.app)  # type: ignore[attr-defined]  # a mixin: `app` is the widget's
 
     @property
     def session(self) -> OrderSession:

@@ -152,7 +152,7 @@ class OrderScreen(MainScreen):
         self.ihr.remove_service(self.query_one(BasketList).highlighted_code)
 
     def action_new_group(self) -> None:
-        from tui.dialogs.groups import GroupNameDialog
+        from tui.dialogs.groups import GroupNameDialog  # start-up seam
 
         app = self.ihr
         if not app.session.draft.items:

@@ -23,6 +23,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from ihr.localtime import format_no
 from ihr.models import (
     Discipline,
     ItemStatus,
@@ -38,7 +39,19 @@ from ihr.rules.tubes import numbered
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
-from tui.present import day_time, describe_message, missing_tubes, order_fields, status_text
+from tui.dialogs.addon import AddOnDialog
+from tui.dialogs.cancel import CancelDialog
+from tui.dialogs.collection import Collection, CollectionDialog
+from tui.dialogs.correct import CorrectDialog
+from tui.dialogs.reprint import open_reprint
+from tui.present import (
+    day_time,
+    describe_message,
+    missing_tubes,
+    order_fields,
+    status_text,
+    tube_lines,
+)
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
@@ -366,14 +379,10 @@ class OrderDetailScreen(Polling, MainScreen):
         self.app.pop_screen()
 
     def action_reprint(self) -> None:
-        from tui.dialogs.reprint import open_reprint
-
         if self.order is not None:
             open_reprint(self.ihr, self.order)
 
     def action_addon(self) -> None:
-        from tui.dialogs.addon import AddOnDialog
-
         order = self.order
         if order is None:
             return
@@ -397,9 +406,6 @@ class OrderDetailScreen(Polling, MainScreen):
     def action_collect(self) -> None:
         """Ctrl+T: the tubes not yet taken came back (urine, a sample taken at home): when,
         by whom; registered at once, the lab has the requisition already."""
-        from tui.dialogs.collection import Collection, CollectionDialog
-        from tui.present import tube_lines
-
         order = self.order
         if order is None:
             return
@@ -421,16 +427,12 @@ class OrderDetailScreen(Polling, MainScreen):
 
     @on(m.CollectionStored)
     def _collected(self, message: m.CollectionStored) -> None:
-        from ihr.localtime import format_no
-
         when, who, n = self._registering
         self.set_status(S.collected_some(n, format_no(when), who, missing_tubes(message.order.specimens,
                                                                                 self.session.catalog)))
         self.shown_changed(message.order)
 
     def action_cancel_items(self) -> None:
-        from tui.dialogs.cancel import CancelDialog
-
         order = self.order
         if order is None:
             return
@@ -446,8 +448,6 @@ class OrderDetailScreen(Polling, MainScreen):
         self.app.push_screen(CancelDialog(order), done)
 
     def action_correct(self) -> None:
-        from tui.dialogs.correct import CorrectDialog
-
         order = self.order
         if order is None or not correctable(order):
             self.set_status(S.CORRECT_NOT_REJECTED, "warning")

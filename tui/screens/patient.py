@@ -6,6 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
+from ihr.rules.identifiers import format_person_id, looks_like_person_id
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
@@ -32,8 +33,6 @@ class PatientScreen(MainScreen):
 
     @on(TextInput.Submitted, "#patient-query")
     def _submitted(self, event: TextInput.Submitted) -> None:
-        from ihr.rules.identifiers import looks_like_person_id
-
         text = event.value.strip()
         if not text:
             return
@@ -46,8 +45,6 @@ class PatientScreen(MainScreen):
 
     @on(m.PatientsFound)
     def _found(self, message: m.PatientsFound) -> None:
-        from ihr.rules.identifiers import format_person_id
-
         patients = message.patients
         table = self.query_one(DataTable)
         table.clear()

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
+from client.errors import NotFound
 from ihr.models import PAYMENT_CATEGORY_TEXTS, AnswerType, Question, Requester, xml_text_problem
 from ihr.rules.questions import enabled_questions, format_answer, parse_answer, questions_for
 from tui import strings as S
@@ -362,8 +363,6 @@ class QuestionsScreen(MainScreen):
 
     @staticmethod
     async def _doctor(client: Any, hpr: str) -> DoctorFound:
-        from client.errors import NotFound
-
         try:
             return DoctorFound(hpr, await client.get_requester(hpr))
         except NotFound:

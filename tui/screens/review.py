@@ -18,14 +18,20 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ihr.localtime import format_no
+from ihr.models import OrderStatus
 from ihr.rules.questions import format_answer, questions_for
+from ihr.rules.tubes import numbered, plan_tubes
+from printing.orders import labels_for_order, preview_text
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
+from tui.dialogs.collection import Collection, CollectionDialog
+from tui.dialogs.reprint import open_reprint
 from tui.draft import OrderDraft, Step, StepStatus
-from tui.printer import PrintsLabels, printer_name
+from tui.present import missing_tubes, order_fields, tube_lines
+from tui.printer import PrintsLabels, outcome_text, printer_name
 from tui.screens.base import MainScreen
-from tui.session import URGENT
+from tui.session import URGENT, Notice
 from tui.widgets.basket import requisitions
 from tui.work import JobFailed, run_job
 
@@ -104,8 +110,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         return self._started_for.get(step) is self.session.draft
 
     def save(self) -> None:
-        from tui.session import Notice
-
         app, session = self.ihr, self.session
         refusal = session.save_refusal()
         if refusal is not None:
@@ -154,8 +158,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def on_printed_before(self, message: m.PrintedBefore) -> None:
         """What the journal has of the open order's labels: printed (the step says so, and
         F7 asks whether to print again), or not (F7 prints)."""
-        from tui.dialogs.reprint import open_reprint
-
         order = self.session.draft.order
         if order is None or order.id != message.order_id:
             return  # another order is open now
@@ -190,8 +192,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         super().run_print(job)
 
     def new_print(self, printer_url: str) -> Any:
-        from printing.orders import labels_for_order
-
         session, order = self.session, self.session.draft.order
         assert order is not None and session.catalog is not None  # checked by the keys
         self.print_order_id = order.id
@@ -215,8 +215,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
             self._step(Step.PRINT, StepStatus.PENDING, "")
 
     def show_print(self, message: m.LabelsPrinted) -> None:
-        from tui.printer import outcome_text
-
         if not self._still_open(Step.PRINT):
             return  # an order no longer open: its job is in the print queue (Ctrl+U)
         result = message.result
@@ -231,10 +229,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def ask_collection(self) -> None:
         """F8: which tubes were taken now, when and by whom. The tubes not yet taken are
         listed; once all are, an order not yet sent lists them all again (a time corrected)."""
-        from ihr.models import OrderStatus
-        from tui.dialogs.collection import Collection, CollectionDialog
-        from tui.present import tube_lines
-
         app, draft = self.ihr, self.session.draft
         order = draft.order
         if order is None:
@@ -281,8 +275,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
 
     def _collection_step(self, count: int, when: str, who: str) -> tuple[StepStatus, str]:
         """The collect step once `count` tubes were registered: partial while one is missing."""
-        from tui.present import missing_tubes
-
         order = self.session.draft.order
         assert order is not None
         missing = missing_tubes(order.specimens, self.session.catalog)
@@ -302,7 +294,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def _sent(self, message: m.OrderSent) -> None:
         if not self._still_open(Step.SEND):
             return
-        from tui.present import missing_tubes
 
         draft = self.session.draft
         draft.order = message.order
@@ -424,8 +415,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
 
     def _order_fields(self) -> list[Text]:
         """Payment, copies, diagnosis, clinical information and (imaging) the modality statement."""
-        from tui.present import order_fields
-
         session = self.session
         draft = session.draft
         copies = []
@@ -447,7 +436,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         draft = session.draft
         if session.catalog is None or not draft.items:
             return ""
-        from ihr.rules.tubes import numbered, plan_tubes
 
         tubes: list[Any] = draft.order.specimens if draft.order is not None else plan_tubes(draft.items, session.catalog)
         title = Text(f"\n{S.REVIEW_TUBES}  ", style="bold underline")
@@ -480,7 +468,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         session = self.session
         if session.draft.order is None or session.catalog is None or not session.draft.order.specimens:
             return ""
-        from printing.orders import labels_for_order, preview_text
 
         labels = labels_for_order(session.draft.order, session.catalog)
         text = Text(f"\n{S.REVIEW_PREVIEW} (1 av {len(labels)})\n", style="bold underline")

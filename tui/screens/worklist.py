@@ -24,6 +24,7 @@ from ihr.rules.followup import REJECTED
 from tui import strings as S
 from tui.present import diff_rows, worklist_cells
 from tui.screens.base import MainScreen
+from tui.screens.order_detail import OrderDetailScreen
 from tui.screens.polling import Polling
 from tui.work import JobFailed, run_job
 
@@ -214,8 +215,6 @@ class WorklistScreen(Polling, MainScreen):
             self.open_order(event.row_key.value)
 
     def open_order(self, order_id: str) -> None:
-        from tui.screens.order_detail import OrderDetailScreen
-
         self.app.push_screen(OrderDetailScreen(order_id))
 
     def refresh_state(self) -> None:

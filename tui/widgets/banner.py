@@ -11,7 +11,7 @@ from tui import strings as S
 from tui.session import URGENT
 
 if TYPE_CHECKING:  # typing only: tui.app imports the screens that hold the banner
-    from tui.app import IhrApp
+    from tui.ports import IhrPort
 
 
 class PatientBanner(Static):
@@ -24,7 +24,7 @@ class PatientBanner(Static):
         self._changed()
 
     def _changed(self, _value: object = None) -> None:
-        session = cast("IhrApp", self.app).session
+        session = cast("IhrPort", self.app).session
         patient = session.shown_patient
         line1 = Text(no_wrap=True, overflow="ellipsis")
         if patient is None:

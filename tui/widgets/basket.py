@@ -26,7 +26,7 @@ class RequisitionView:
 
 def requisitions(items: list[tuple[Service, str]], catalog: Catalog) -> list[RequisitionView]:
     """Group basket items per requisition (receiving lab and discipline), as the service will."""
-    from ihr.rules.ordering import group_into_requisitions, requisition_kind
+    from ihr.rules.ordering import group_into_requisitions, requisition_kind  # start-up seam
 
     out = []
     for (lab, discipline), services in group_into_requisitions(items).items():
