@@ -374,7 +374,7 @@ class OrderService:
             updated_at=now,
             requisitions=requisitions,
             specimens=specimens,
-            answers=[Answer(key=k, value=v) for k, v in answers.items()],
+            answers=[Answer(key=k, value=v, journal_date=data.journal_dates.get(k)) for k, v in answers.items()],
             comment=data.comment,
             payment_category=data.payment_category,
             copy_recipients=[c for c in map(self._copy_recipient, dict.fromkeys(h.strip() for h in data.copy_to_hpr)) if c],
