@@ -1,0 +1,118 @@
+"""The order handed back to the journal as FHIR: validated by `fhir.resources`, read back
+with the same requisition numbers and barcodes, and updated (never duplicated) on send and
+cancellation; posted to a journal's FHIR endpoint with the same HelseID sign-in.
+
+Real parts: the sandbox over a loopback socket (orders, requisition numbers, barcodes, the
+sign-in), and the journal's FHIR endpoint (`sandbox.journal`) on another loopback port,
+behind the sandbox's own token and DPoP check.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from client.epj import JournalReturn
+from ihr.epj.returned import read_returned
+from ihr.models import CancelInput, ItemInput, OrderInput
+from sandbox.journal import EmbeddedJournal
+from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+from sandbox.server import EmbeddedSandbox
+from tests.helseid import settings_for
+from tests.tui.conftest import make_client
+
+AT = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+KREATININ, CRP, TSH = "NPU18016", "NPU19748", "NPU03577"
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[EmbeddedSandbox]:
+    with EmbeddedSandbox(db_path=tmp_path / "s.sqlite3", lab_delay_s=60) as sb:
+        yield sb
+
+
+def order_input() -> OrderInput:
+    return OrderInput(
+        patient_id=DEMO_PATIENT_ID, requester_hpr=DEMO_REQUESTER_HPR, office_her_id=DEMO_OFFICE_HER_ID,
+        items=[ItemInput(service_code=KREATININ), ItemInput(service_code=CRP), ItemInput(service_code=TSH)],
+    )
+
+
+def service_requests(filed: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {url: r for url, r in filed.items() if r["resourceType"] == "ServiceRequest"}
+
+
+async def test_the_returned_bundle_validates_and_round_trips(sandbox: EmbeddedSandbox, tmp_path: Path) -> None:
+    client = make_client(settings_for(sandbox, tmp_path))
+    folder = tmp_path / "journal-inn"
+    try:
+        catalog = (await client.get_catalog()).catalog
+        order = await client.create_order(order_input(), idempotency_key="k-1")
+        await JournalReturn(str(folder)).hand_back(client, order, catalog, AT)
+    finally:
+        await client.aclose()
+    (written,) = folder.glob("*.json")
+    data = written.read_bytes()
+    back = read_returned(data)  # fhir.resources validates it
+    assert back.order_id == order.id
+    assert back.requisition_numbers == {r.number for r in order.requisitions}
+    assert sorted(back.specimen_ids) == sorted(s.id for s in order.specimens)
+    by_item = {i.item_id: i for i in back.items}
+    for req in order.requisitions:
+        for item in req.items:
+            got = by_item[item.id]
+            assert (got.requisition_number, got.code, got.performer_her_id) == (req.number, item.service_code, req.lab_her_id)
+            assert got.specimen_ids == (item.specimen_id,)
+    raw = json.loads(data)
+    assert raw["type"] == "transaction" and all(e["request"]["method"] == "PUT" for e in raw["entry"])
+    codes = {e["resource"]["code"]["coding"][0]["system"] for e in raw["entry"] if e["resource"]["resourceType"] == "ServiceRequest"}
+    assert codes == {"urn:oid:2.16.578.1.12.4.1.1.7280"}  # NLK
+
+
+async def test_posted_to_the_journals_fhir_endpoint_signed_in_and_updated_on_send_and_cancel(
+    sandbox: EmbeddedSandbox, tmp_path: Path
+) -> None:
+    with EmbeddedJournal(sandbox.app.state.authority) as journal:
+        client = make_client(settings_for(sandbox, tmp_path))
+        handed = JournalReturn(return_url=journal.url)
+        changed: list[Any] = []
+        client.order_changed = changed.append  # the app hands each of these back
+        try:
+            catalog = (await client.get_catalog()).catalog
+            order = await client.create_order(order_input(), idempotency_key="k-2")
+            await handed.hand_back(client, changed[-1], catalog, AT)
+            saved = service_requests(journal.filed.resources)
+            assert len(saved) == 3 and {r["status"] for r in saved.values()} == {"draft"}
+            assert {r["requisition"]["value"] for r in saved.values()} == {r.number for r in order.requisitions}
+
+            await client.send_order(order.id)
+            await handed.hand_back(client, changed[-1], catalog, AT)
+            assert {r["status"] for r in service_requests(journal.filed.resources).values()} == {"active"}
+
+            tsh = next(i for r in order.requisitions for i in r.items if i.service_code == TSH)
+            await client.cancel(order.id, CancelInput(item_ids=[tsh.id], reason="Feilbestilt"))
+            await handed.hand_back(client, changed[-1], catalog, AT)
+        finally:
+            await client.aclose()
+        filed = service_requests(journal.filed.resources)
+        assert len(filed) == 3  # updated in place, never a second copy
+        status = {r["code"]["coding"][0]["code"]: r["status"] for r in filed.values()}
+        # sent already: the Kansellering waits for the lab's answer
+        assert status == {KREATININ: "active", CRP: "active", TSH: "on-hold"}
+        assert journal.filed.bundles == 3 and len(changed) == 3
+        # who sent it is who signed in: the office and the health worker in the token
+        assert {(s.office_her_id, s.hpr) for s in journal.filed.senders} == {(DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)}
+
+
+async def test_the_journals_endpoint_refuses_a_bundle_without_sign_in(sandbox: EmbeddedSandbox) -> None:
+    with EmbeddedJournal(sandbox.app.state.authority) as journal:
+        async with httpx.AsyncClient() as http:
+            answer = await http.post(journal.url, json={"resourceType": "Bundle", "type": "transaction"})
+        assert answer.status_code == 401
+        assert journal.filed.bundles == 0
