@@ -195,6 +195,7 @@ def cmd_demo(argv: list[str]) -> int:
     )
     context = given.merged(demo)
     key_file = data_dir / "klientnokkel.json"
+    returned = data_dir / "epj-retur" if args.epj is not None else None
     with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3", lab_delay_s=lab_delay) as sandbox:
         # The demo is a client like any other: a key of its own, registered for the demo office.
         sandbox.register_client(DEMO_CLIENT_ID, write_new_key(key_file), DEMO_OFFICE_HER_ID, SCOPES, "ihr demo")
@@ -208,12 +209,15 @@ def cmd_demo(argv: list[str]) -> int:
                 user=DEMO_USER,
                 printer_url=f"file://{spool}",
                 data_dir=data_dir,
+                **({"epj_return_dir": str(returned)} if returned else {}),  # with --epj: the journal's folder
             )
 
         code = _run_app(context, settings)
     from tui import strings as S
 
     print(S.spool_named(str(spool)))
+    if returned is not None:
+        print(S.demo_returned(str(returned)))
     print(S.demo_kept(str(data_dir)))
     return code
 

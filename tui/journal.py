@@ -39,4 +39,5 @@ def note(question: Any, draft: Any, offered: Any) -> Text | None:
         return Text(S.from_journal(day(offered.when)), style=MARK_STYLE)
     if question.key in draft.journal or question.key in draft.answers:
         return Text(S.journal_changed(format_answer(question, offered.value), day(offered.when)), style="dim")
-    return None
+    # not filled (it did not apply then): offered, for the secretary to answer
+    return Text(S.journal_offered(format_answer(question, offered.value), day(offered.when)), style="dim")

@@ -324,19 +324,27 @@ class OrderSession:
         )
 
     def fill_from_journal(self) -> None:
-        """Answer from the journal what nobody has answered yet; each question once, so an
+        """Answer from the journal the questions that apply and nobody has answered yet (a
+        question that a filled answer brings up is filled too); each question once, so an
         answer the secretary changed or cleared is never filled again. An answer equal to the
         journal's (a restored draft) is marked as the journal's."""
+        from ihr.rules.questions import enabled_questions, questions_for
+
         draft = self.draft
-        if draft.locked:
-            return
-        for key, found in self.journal_answers().items():
-            if not found.usable or key in draft.journal:
-                continue
-            if key not in draft.answers and not draft.raw_answers.get(key, "").strip():
-                draft.answers[key] = found.value
-            if draft.answers.get(key) == found.value:
-                draft.journal[key] = found
+        offered = self.journal_answers() if not draft.locked else {}
+        questions = questions_for(draft.services)
+        changed = bool(offered)
+        while changed:
+            changed = False
+            enabled = {q.key for q in enabled_questions(questions, draft.answers)}
+            for key, found in offered.items():
+                if key not in enabled or not found.usable or key in draft.journal:
+                    continue
+                if key not in draft.answers and not draft.raw_answers.get(key, "").strip():
+                    draft.answers[key] = found.value
+                    changed = True
+                if draft.answers.get(key) == found.value:
+                    draft.journal[key] = found
 
     def journal_conditions(self) -> list[Any]:
         """The journal's ICPC-2 diagnoses of the open patient, newest first (offered for the

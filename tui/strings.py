@@ -339,6 +339,12 @@ def journal_changed(value: str, day: str | None) -> str:
     return f"Endret – journalen sier {value}{when}"
 
 
+def journal_offered(value: str, day: str | None) -> str:
+    """A value the journal holds for a question that was not filled (it did not apply then)."""
+    when = f" ({day})" if day else ""
+    return f"I journalen: {value}{when}"
+
+
 def journal_conditions(items: list[str]) -> str:
     """The journal's diagnoses, offered in the empty diagnosis code field."""
     return "journalen: " + ", ".join(items)
@@ -493,6 +499,10 @@ def step_error(step: str, message: str) -> str:
 
 def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
+
+
+def demo_returned(path: str) -> str:
+    return f"Bestillingene levert tilbake til journalen (FHIR) ligger i {path}"
 
 
 def demo_kept(path: str) -> str:

@@ -24,7 +24,12 @@ from fhir.resources.R4B.practitioner import Practitioner
 from fhir.resources.R4B.practitionerrole import PractitionerRole
 
 from ihr.epj import codes
-from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+from sandbox.seed.people import (
+    DEMO_OFFICE_HER_ID,
+    DEMO_PATIENT_ID,
+    DEMO_REQUESTER_HPR,
+    seed_patients,
+)
 
 DEMO_ORG_NUMBER = "999888704"  # invented (passes the mod-11 check); not a real organisation
 
@@ -147,8 +152,11 @@ def launch_bundle(
 def demo_launch_bundle(today: date) -> Bundle:
     """The demo patient's launch bundle: a fresh eGFR and creatinine (three weeks old), an
     older eGFR, not pregnant two days ago, her last period, metformin, and type 2 diabetes."""
+    demo = next(p for p in seed_patients() if p.id == DEMO_PATIENT_ID)
     return launch_bundle(
         DEMO_PATIENT_ID,
+        family=demo.family_name,
+        given=demo.given_name,
         labs=[
             Lab(EGFR, 78.0, today - timedelta(days=21), "mL/min/{1.73_m2}"),
             Lab(EGFR, 81.0, today - timedelta(days=240), "mL/min/{1.73_m2}"),
