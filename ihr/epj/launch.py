@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -34,9 +33,9 @@ from fhir.resources.R4B.practitionerrole import PractitionerRole
 from pydantic import ValidationError
 
 from ihr.epj import codes
+from ihr.epj.record import JournalCondition, JournalEntry, JournalRecord
 from ihr.localtime import local
 from ihr.rules.identifiers import InvalidPersonId, parse_person_id
-from ihr.rules.journal import JournalEntry
 
 MAX_BYTES = 2 * 1024 * 1024  # a launch bundle is a few kilobytes; more is not one
 
@@ -48,27 +47,6 @@ _NOT_TRUE = {"refuted", "entered-in-error"}
 
 class LaunchBundleError(ValueError):
     """The launch bundle was refused; `str()` is a Norwegian message without personal data."""
-
-
-@dataclass(frozen=True)
-class JournalCondition:
-    """An ICPC-2 diagnosis the journal holds for the patient."""
-
-    code: str
-    text: str
-    when: date | None
-
-
-@dataclass(frozen=True)
-class JournalRecord:
-    """What the launch bundle says: who, and what the journal knows about her."""
-
-    patient_id: str
-    requester_hpr: str | None
-    office_her_id: str | None
-    org_number: str | None
-    entries: tuple[JournalEntry, ...]
-    conditions: tuple[JournalCondition, ...]  # newest first
 
 
 def check_private(path: Path) -> None:

@@ -24,30 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ihr.epj.record import JournalEntry
 from ihr.models.catalog import AnswerType, AnswerValue, JournalSource, Question
 from ihr.rules.questions import answer_problem
 
 ATC = "http://www.whocc.no/atc"
-
-#: Answer values a journal entry can carry: a number, a yes/no, an ISO date, a text.
-EntryValue = bool | float | str | None
-
-
-@dataclass(frozen=True)
-class JournalEntry:
-    """One fact of the journal: an observation, a medication in use, a condition.
-
-    `codes` are "system|code" strings; `value` is the observation's value (a number, a
-    yes/no from a coded value, an ISO date, a text) or None; `when` the local date it was
-    taken, asserted or recorded; `text` how the journal names it.
-    """
-
-    resource: str  # "Observation" | "MedicationStatement" | "Condition"
-    codes: tuple[str, ...]
-    value: EntryValue
-    when: date | None
-    text: str = ""
-
 
 @dataclass(frozen=True)
 class JournalAnswer:
