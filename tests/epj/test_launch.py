@@ -117,3 +117,19 @@ def test_the_key_value_launch_file_is_read_as_before(tmp_path: Path) -> None:
     path = write(tmp_path / "launch.txt", f"patient = {DEMO_PATIENT_ID}\nrequester = {DEMO_REQUESTER_HPR}\n", 0o644)
     ctx = read_launch_file(path)
     assert (ctx.patient_id, ctx.requester_hpr, ctx.journal) == (DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, None)
+
+
+def test_ihr_started_for_one_patient_with_another_patients_bundle_stops_in_norwegian(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = bundle_file(tmp_path, launch_bundle(OTHER_PATIENT))
+    proc = subprocess.run(
+        [sys.executable, "-c", f"from tui.cli import main; main(['--patient', '{DEMO_PATIENT_ID}', '--epj', '{path}'])"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        "ihr: EPJ-filen gjelder en annen pasient enn den programmet er startet for, og blir ikke brukt."
+    )
+    assert "Traceback" not in proc.stderr and OTHER_PATIENT not in proc.stderr
