@@ -116,3 +116,25 @@ async def test_the_journals_endpoint_refuses_a_bundle_without_sign_in(sandbox: E
             answer = await http.post(journal.url, json={"resourceType": "Bundle", "type": "transaction"})
         assert answer.status_code == 401
         assert journal.filed.bundles == 0
+
+
+async def test_a_hand_back_that_fails_says_so_in_norwegian(sandbox: EmbeddedSandbox, tmp_path: Path) -> None:
+    import socket
+
+    from client.epj import ReturnFailed
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    blocked = tmp_path / "ikke-en-mappe"
+    blocked.write_text("", encoding="utf-8")  # a file where the folder should be
+    client = make_client(settings_for(sandbox, tmp_path))
+    try:
+        order = await client.create_order(order_input(), idempotency_key="k-3")
+        for target in (JournalReturn(return_url=f"http://127.0.0.1:{closed}/fhir"), JournalReturn(str(blocked / "inn"))):
+            with pytest.raises(ReturnFailed) as failed:
+                await target.hand_back(client, order, None, AT)
+            assert failed.value.message.startswith("Bestillingen ble ikke levert til journalen:")
+            assert DEMO_PATIENT_ID not in failed.value.message
+    finally:
+        await client.aclose()
