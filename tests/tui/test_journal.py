@@ -151,10 +151,11 @@ async def test_an_egfr_older_than_three_months_is_shown_as_old_and_not_used(sett
         assert "Mangler svar: Siste eGFR" in static_text(screen, "#questions-missing")
 
 
-async def test_metformin_in_the_journal_answers_the_metformin_question(settings: Any, tmp_path: Path) -> None:
+async def test_metformin_in_the_journal_answers_the_metformin_question_and_its_diagnosis_is_offered(settings: Any, tmp_path: Path) -> None:
     app = journal_app(
         settings, tmp_path, labs=[Lab(EGFR, 40.0, TODAY - timedelta(days=10), "mL/min/{1.73_m2}")],
         medications=[METFORMIN], medication_date=TODAY - timedelta(days=60),
+        conditions=[("T90", "Diabetes type 2", TODAY - timedelta(days=400))],
     )
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await questions(pilot, CT_THORAX)
@@ -163,3 +164,13 @@ async def test_metformin_in_the_journal_answers_the_metformin_question(settings:
         assert screen.rows["bruker_metformin"].field.value == "ja"
         assert journal_line(screen, "bruker_metformin") == "fra journalen, 21.09.2026"
         assert app.session.draft.answers["bruker_metformin"] is True
+
+        # the journal's diagnoses are offered in the empty ICPC-2 field; its code brings its text
+        from tui.screens.questions import DIAGNOSIS_CODE_KEY, DIAGNOSIS_TEXT_KEY
+
+        code = screen.fields[DIAGNOSIS_CODE_KEY].field
+        assert code.placeholder == "journalen: T90 Diabetes type 2"
+        code.focus()
+        await type_text(pilot, "t90")
+        await wait_for(pilot, lambda: app.session.draft.diagnosis_text == "Diabetes type 2")
+        assert screen.fields[DIAGNOSIS_TEXT_KEY].field.value == "Diabetes type 2"
