@@ -218,13 +218,13 @@ class JournalSource(Model):
 
     `codes` are "system|code": "http://loinc.org|62238-1", "urn:oid:2.16.578.1.12.4.1.1.7280|NOR25909"
     (NLK), "http://www.whocc.no/atc|A10BA02" (an ATC code also matches the codes under it).
-    `take`: the entry's value, its date, or "in_use" (a medication the journal lists as in
-    use answers yes). `max_age_days`: an older entry is shown as old and not used.
+    `take`: the entry's value, its date, "in_use" (a medication the journal lists as in use
+    answers yes) or "names" (a text question gets the names of every matching entry). `max_age_days`: an older entry is shown as old and not used.
     """
 
     resource: Literal["Observation", "MedicationStatement"]
     codes: list[str] = Field(min_length=1)
-    take: Literal["value", "date", "in_use"] = "value"
+    take: Literal["value", "date", "in_use", "names"] = "value"
     max_age_days: int | None = Field(default=None, ge=0)
 
     _share = model_validator(mode="after")(_share_equal_parts)

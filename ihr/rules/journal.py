@@ -15,7 +15,10 @@ answers. Plain Python: the app and the service can both apply it.
   `MedicationStatement` is no "Nei". One it lists as in use without a date is dated today
   (the day the journal handed it over).
 - Codes match exactly, except ATC codes, which also match the codes under them
-  (`B01A`, antithrombotic agents, matches warfarin `B01AA03`).
+  (`B01A`, antithrombotic agents, matches warfarin `B01AA03`; an empty ATC code matches
+  every medication).
+- `take="names"` answers a text question with the names of every matching entry (the
+  medication in use, for "Faste medisiner"), dated by the newest.
 """
 
 from __future__ import annotations
@@ -85,6 +88,12 @@ def _value(question: Question, source: JournalSource, entry: JournalEntry) -> An
     return None
 
 
+def _names(question: Question, found: list[JournalEntry]) -> AnswerValue | None:
+    """Every matching entry by its name, once each, in the journal's order ("Metformin, Litium")."""
+    names = list(dict.fromkeys(e.text.strip() for e in found if e.text.strip()))
+    return ", ".join(names) if names and question.type is AnswerType.TEXT else None
+
+
 def too_old(when: date | None, max_age_days: int | None, today: date) -> bool:
     """Older than the question allows (no date at all counts as too old where an age is asked)."""
     if max_age_days is None:
@@ -113,11 +122,11 @@ def journal_answers(
         if not found:
             continue
         entry = max(found, key=lambda e: e.when or date.min)
-        value = _value(q, source, entry)
+        value = _names(q, found) if source.take == "names" else _value(q, source, entry)
         if value is None:
             continue
         # A medication listed as in use without a date is in use as of today's handover.
-        when = entry.when if entry.when is not None or source.take != "in_use" else today
+        when = entry.when if entry.when is not None or source.resource != "MedicationStatement" else today
         problem: str | None = None
         if too_old(when, source.max_age_days, today):
             problem = _old_text(when, source.max_age_days)

@@ -128,6 +128,8 @@ FROM_JOURNAL_EGFR_DATE = JournalSource(
 FROM_JOURNAL_PREGNANT = JournalSource(resource="Observation", codes=[f"{LOINC}|82810-3"], max_age_days=14)
 FROM_JOURNAL_LMP = JournalSource(resource="Observation", codes=[f"{LOINC}|8665-2"], max_age_days=60)
 FROM_JOURNAL_METFORMIN = JournalSource(resource="MedicationStatement", codes=[f"{ATC}|A10BA02"], take="in_use")
+# every medication in use (lithium, anticoagulants, ...), by name; an empty ATC code matches all
+FROM_JOURNAL_MEDICATION = JournalSource(resource="MedicationStatement", codes=[f"{ATC}|"], take="names")
 
 # ---- guided questions -------------------------------------------------------------------
 # Stable keys: the same key means the same question, asked once per order.
@@ -243,6 +245,7 @@ SYKLUSDAG = Question(
 )
 FASTE_MEDISINER = Question(
     key="faste_medisiner", text="Faste medisiner", type=AnswerType.TEXT, max_length=500,
+    journal=FROM_JOURNAL_MEDICATION,
 )
 PROVETAKINGSSTED = Question(
     key="provetakingssted", text="Prøvetakingssted", type=AnswerType.CHOICE, required=True,

@@ -84,3 +84,14 @@ def test_the_catalog_says_which_codes_answer_which_question() -> None:
     # ... and the catalog the service serves says it too
     dumped = CATALOG.service("SSC0AD").model_dump(mode="json")
     assert any(x.get("journal") for x in dumped["questions"])
+
+
+def test_the_medication_in_use_answers_faste_medisiner_by_name() -> None:
+    """Lithium and an anticoagulant in the journal: "Faste medisiner" (P-INR, S-Litium's
+    hormone neighbours) gets their names."""
+    record = parse_launch_bundle(
+        launch_bundle(DEMO_PATIENT_ID, medications=[LITHIUM, APIXABAN], medication_date=TODAY).model_dump_json()
+    )
+    inr = questions_for([CATALOG.service("NPU01685")])  # P-INR asks for the fixed medication
+    found = journal_answers(inr, record.entries, today=TODAY)
+    assert (found["faste_medisiner"].value, found["faste_medisiner"].usable) == ("Litium, Apixaban", True)
