@@ -81,6 +81,7 @@ class QuestionRow(Vertical):
         self.field.question_key = question.key  # type: ignore[attr-defined]
         self.journal_line = Static("", classes="question-journal")  # set before it is mounted too
         self.journal_line.display = False
+        self._journal_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -105,6 +106,9 @@ class QuestionRow(Vertical):
 
     def set_journal(self, text: Text | None) -> None:
         """The answer from the journal (EPJ): taken ("fra journalen, dato"), changed, or not used."""
+        if text == self._journal_text:  # nothing to redraw (the common case: no journal)
+            return
+        self._journal_text = text
         self.journal_line.update(text or "")
         self.journal_line.display = text is not None
 
@@ -423,7 +427,9 @@ class QuestionsScreen(MainScreen):
         (`tui.journal`)."""
         from tui.journal import note
 
-        offered = self.session.journal_answers() if self.session.context.journal is not None else {}
+        if self.session.context.journal is None:
+            return
+        offered = self.session.journal_answers()
         for key, row in self.rows.items():
             row.set_journal(note(row.question, self.session.draft, offered.get(key)))
 
