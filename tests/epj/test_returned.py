@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,14 @@ import pytest
 
 from client.epj import JournalReturn
 from ihr.epj.returned import read_returned
-from ihr.models import CancelInput, ItemInput, OrderInput
+from ihr.models import (
+    AddOnInput,
+    CancelInput,
+    CollectionInput,
+    ItemInput,
+    OrderInput,
+    SpecimenCollection,
+)
 from sandbox.journal import EmbeddedJournal
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 from sandbox.server import EmbeddedSandbox
@@ -28,7 +35,7 @@ from tests.helseid import settings_for
 from tests.tui.conftest import make_client
 
 AT = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
-KREATININ, CRP, TSH = "NPU18016", "NPU19748", "NPU03577"
+KREATININ, CRP, TSH, NATRIUM = "NPU18016", "NPU19748", "NPU03577", "NPU03429"
 
 
 @pytest.fixture
@@ -75,7 +82,7 @@ async def test_the_returned_bundle_validates_and_round_trips(sandbox: EmbeddedSa
     assert codes == {"urn:oid:2.16.578.1.12.4.1.1.7280"}  # NLK
 
 
-async def test_posted_to_the_journals_fhir_endpoint_signed_in_and_updated_on_send_and_cancel(
+async def test_posted_to_the_journals_fhir_endpoint_signed_in_and_updated_on_send_add_on_and_cancel(
     sandbox: EmbeddedSandbox, tmp_path: Path
 ) -> None:
     with EmbeddedJournal(sandbox.app.state.authority) as journal:
@@ -95,17 +102,35 @@ async def test_posted_to_the_journals_fhir_endpoint_signed_in_and_updated_on_sen
             await handed.hand_back(client, changed[-1], catalog, AT)
             assert {r["status"] for r in service_requests(journal.filed.resources).values()} == {"active"}
 
+            # an add-on on the heparin tube, once taken: a fourth request on the same barcode
+            taken = datetime.now(UTC) - timedelta(minutes=5)
+            await client.register_collection(order.id, CollectionInput(specimens=[
+                SpecimenCollection(specimen_id=s.id, collected_at=taken, collected_by="Test") for s in order.specimens
+            ]))
+            heparin = next(i.specimen_id for r in order.requisitions for i in r.items if i.service_code == KREATININ)
+            assert heparin is not None
+            await client.add_on(order.id, AddOnInput(specimen_id=heparin, service_codes=[NATRIUM]))
+            await handed.hand_back(client, changed[-1], catalog, AT)
+            added = [r for r in service_requests(journal.filed.resources).values() if r["code"]["coding"][0]["code"] == NATRIUM]
+            assert len(added) == 1 and added[0]["specimen"] == next(
+                r["specimen"] for r in service_requests(journal.filed.resources).values()
+                if r["code"]["coding"][0]["code"] == KREATININ
+            )
+
             tsh = next(i for r in order.requisitions for i in r.items if i.service_code == TSH)
             await client.cancel(order.id, CancelInput(item_ids=[tsh.id], reason="Feilbestilt"))
             await handed.hand_back(client, changed[-1], catalog, AT)
         finally:
             await client.aclose()
         filed = service_requests(journal.filed.resources)
-        assert len(filed) == 3  # updated in place, never a second copy
+        assert len(filed) == 4  # updated in place, never a second copy; the add-on one more
         status = {r["code"]["coding"][0]["code"]: r["status"] for r in filed.values()}
         # sent already: the Kansellering waits for the lab's answer
-        assert status == {KREATININ: "active", CRP: "active", TSH: "on-hold"}
-        assert journal.filed.bundles == 3 and len(changed) == 3
+        assert status == {KREATININ: "active", CRP: "active", NATRIUM: "active", TSH: "on-hold"}
+        specimens = [r for r in journal.filed.resources.values() if r["resourceType"] == "Specimen"]
+        assert all(s["status"] == "available" and s["collection"]["collectedDateTime"] for s in specimens)
+        # five changes the client reported (the collection too); this test handed back four
+        assert journal.filed.bundles == 4 and len(changed) == 5
         # who sent it is who signed in: the office and the health worker in the token
         assert {(s.office_her_id, s.hpr) for s in journal.filed.senders} == {(DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)}
 
