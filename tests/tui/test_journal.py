@@ -174,3 +174,31 @@ async def test_metformin_in_the_journal_answers_the_metformin_question_and_its_d
         await type_text(pilot, "t90")
         await wait_for(pilot, lambda: app.session.draft.diagnosis_text == "Diabetes type 2")
         assert screen.fields[DIAGNOSIS_TEXT_KEY].field.value == "Diabetes type 2"
+
+
+async def test_a_restored_draft_keeps_its_answers_marked_as_the_journals(
+    settings: Any, sandbox: Any, tmp_path: Path, spool: Path
+) -> None:
+    """After a crash the EPJ starts `ihr` again with the same bundle: the restored answers
+    that are the journal's are marked so again (the draft on disk holds no marks)."""
+    from client.drafts import DraftStore
+    from tests.tui.conftest import DEMO_OFFICE_HER_ID, make_settings
+    from tests.tui.test_drafts import copy_db
+
+    labs = [Lab(EGFR, 64.0, TODAY - timedelta(days=20), "mL/min/{1.73_m2}")]
+    app = journal_app(settings, tmp_path, labs=labs)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await questions(pilot, CT_THORAX)
+        await wait_for(pilot, lambda: (d := DraftStore(settings.db_path).get(DEMO_PATIENT_ID, DEMO_OFFICE_HER_ID))
+                       is not None and d.answers.get("siste_egfr") == 64.0)
+        after = make_settings(sandbox, tmp_path / "after-crash", spool)
+        copy_db(settings.db_path, after.db_path)
+
+    app2 = journal_app(after, tmp_path / "after-crash", labs=labs)
+    async with app2.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await wait_for(pilot, lambda: app2.session.draft.codes == [CT_THORAX])
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app2.current_mode == "questions" and "siste_egfr" in app2.screen.rows)
+        await wait_for(pilot, lambda: journal_line(app2.screen, "siste_egfr") == "fra journalen, 31.10.2026")
+        assert app2.screen.rows["siste_egfr"].field.value == "64"
