@@ -15,16 +15,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
-
-from ihr.settings import Settings, default_data_dir
-from tui import strings as S
-from tui.app import make_app
-from tui.context import LaunchContext, LaunchFileError, context_from_env, read_launch_file
-from tui.crash import CrashGuard
 
 DEMO_USER = "Demo (resepsjon)"
 DEMO_CLIENT_ID = "ihr-demo"
@@ -86,6 +79,13 @@ def _app_parser() -> argparse.ArgumentParser:
 
 
 def _resolve_context(args: argparse.Namespace) -> Any:
+    from tui.context import (  # per command
+        LaunchContext,
+        LaunchFileError,
+        context_from_env,
+        read_launch_file,
+    )
+
     ctx = LaunchContext(args.patient, args.requester, args.office).merged(context_from_env())
     if args.epj is not None:
         try:
@@ -98,7 +98,7 @@ def _resolve_context(args: argparse.Namespace) -> Any:
 
 def _client_for(settings: Any, context: Any) -> Any:
     """The client, signed in (on its first request) for the requester at the office."""
-    from client.api import IhrClient  # start-up seam
+    from client.api import IhrClient  # per command
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return IhrClient.from_settings(
@@ -125,13 +125,16 @@ def _run_app(context: Any, make_settings: Any) -> int:
     except ValueError as exc:  # ihr.settings.SettingsError: a bad IHR_ variable or config file
         print(f"ihr: {exc}", file=sys.stderr)
         return 2
+    from tui import strings as S  # per command
 
     if not (context.office_her_id or settings.office_her_id):  # orders and drafts belong to an office
         print(f"ihr: {S.OFFICE_MISSING}", file=sys.stderr)
         return 2
-    from client.recovery import recover_local_file  # start-up seam
+    from client.recovery import recover_local_file  # per command
+    from tui.crash import CrashGuard  # per command
 
     recovery = recover_local_file(settings.data_dir, settings.db_path)  # before any store opens it
+    from tui.app import make_app  # per command
 
     app = make_app(
         settings, None, context=context, owns_client=True, client_factory=lambda: _client_for(settings, context)
@@ -145,6 +148,8 @@ def _run_app(context: Any, make_settings: Any) -> int:
 
 
 def _settings() -> Any:
+    from ihr.settings import Settings  # per command
+
     return Settings()
 
 
@@ -161,6 +166,8 @@ DEMO_LAB_DELAY_S = 60.0
 def cmd_demo(argv: list[str]) -> int:
     """The app on an embedded sandbox and a file printer, kept in the user data dir: a basket
     left at quit is there at the next start (`--fresh` starts clean)."""
+    import shutil  # per command
+
     p = _Parser(prog="ihr demo", description="Programmet mot en innebygd sandkasse og en filskriver.")
     p.add_argument("--data-dir", type=Path, help="mappe for sandkassens database og etikettene")
     p.add_argument("--fresh", action="store_true", help="start med tom sandkasse og uten lagret arbeid")
@@ -170,14 +177,16 @@ def cmd_demo(argv: list[str]) -> int:
     _context_args(p, demo=True)
     args = p.parse_args(argv)
 
-    from client.signin import write_new_key  # start-up seam
-    from ihr.helseid import SCOPES  # start-up seam
-    from sandbox.seed.people import (  # start-up seam
+    from client.signin import write_new_key  # per command
+    from ihr.helseid import SCOPES  # per command
+    from ihr.settings import Settings, default_data_dir  # per command
+    from sandbox.seed.people import (  # per command
         DEMO_OFFICE_HER_ID,
         DEMO_PATIENT_ID,
         DEMO_REQUESTER_HPR,
     )
-    from sandbox.server import EmbeddedSandbox  # start-up seam
+    from sandbox.server import EmbeddedSandbox  # per command
+    from tui.context import LaunchContext  # per command
 
     data_dir = args.data_dir or default_data_dir() / "demo"
     if args.fresh and data_dir.exists():
@@ -213,6 +222,7 @@ def cmd_demo(argv: list[str]) -> int:
             )
 
         code = _run_app(context, settings)
+    from tui import strings as S  # per command
 
     print(S.spool_named(str(spool)))
     if returned is not None:
@@ -223,18 +233,18 @@ def cmd_demo(argv: list[str]) -> int:
 
 def _write_demo_bundle(path: Path) -> Path:
     """The demo patient's synthetic FHIR launch bundle, dated from today, written 0600."""
-    from datetime import datetime
+    from datetime import datetime  # per command
 
-    from ihr.localtime import OSLO
-    from ihr.privatefiles import private_file
-    from sandbox.seed.journal import demo_launch_bundle
+    from ihr.localtime import OSLO  # per command
+    from ihr.privatefiles import private_file  # per command
+    from sandbox.seed.journal import demo_launch_bundle  # per command
 
     private_file(path).write_text(demo_launch_bundle(datetime.now(OSLO).date()).model_dump_json(indent=2), encoding="utf-8")
     return path
 
 
 def cmd_register_client(argv: list[str]) -> int:
-    from ihr.helseid import SCOPE_API, SCOPES  # start-up seam
+    from ihr.helseid import SCOPE_API, SCOPES  # per command
 
     p = _Parser(prog="ihr sandbox register-client", description="Registrer en klient i sandkassen.")
     p.add_argument("--db", type=Path, required=True, help="sandkassens SQLite-fil")
@@ -245,12 +255,12 @@ def cmd_register_client(argv: list[str]) -> int:
     p.add_argument("--scope", action="append", choices=sorted(SCOPES), help=f"scope (standard: {SCOPE_API})")
     p.add_argument("--name", default="", help="navn på klienten")
     args = p.parse_args(argv)
-    from sandbox.app import ensure_seeded  # start-up seam
-    from sandbox.authority import public_jwk_from_file, register_client  # start-up seam
-    from sandbox.db import Database  # start-up seam
+    from sandbox.app import ensure_seeded  # per command
+    from sandbox.authority import public_jwk_from_file, register_client  # per command
+    from sandbox.db import Database  # per command
 
     if args.new_key:
-        from client.signin import write_new_key
+        from client.signin import write_new_key  # per command
 
         public = write_new_key(args.key)
     else:
@@ -277,7 +287,8 @@ def cmd_sandbox(argv: list[str]) -> int:
     p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")
     p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: sandkasse.sqlite3 i datamappen)")
     args = p.parse_args(argv)
-    from sandbox.server import serve  # start-up seam
+    from ihr.settings import default_data_dir  # per command
+    from sandbox.server import serve  # per command
 
     db = args.db or default_data_dir() / "sandkasse.sqlite3"  # kept between runs, the owner's alone
     print(f"Sandkassens data: {db.resolve()}", flush=True)
@@ -290,7 +301,7 @@ def cmd_sandbox(argv: list[str]) -> int:
 
 
 def cmd_printer(argv: list[str]) -> int:
-    from printing.cli import printer_command  # start-up seam
+    from printing.cli import printer_command  # per command
 
     return printer_command(argv)
 
@@ -306,8 +317,8 @@ def main(argv: list[str] | None = None) -> None:
         else:
             code = cmd_app(argv)
     except Exception as exc:  # noqa: BLE001 - the last stop: report it, show no traceback
-        from ihr.settings import default_data_dir
-        from tui.crash import report_and_tell
+        from ihr.settings import default_data_dir  # per command
+        from tui.crash import report_and_tell  # per command
 
         code = report_and_tell(exc, default_data_dir())
     raise SystemExit(code)
