@@ -180,3 +180,29 @@ async def test_the_search_fields_are_emptied_when_the_patient_changes(app_factor
         await wait_for(pilot, lambda: app.current_mode == "patient")
         assert app.screen.query_one("#patient-query").value == ""
         assert not app.screen.query_one("#patient-results").display
+
+
+def test_digits_right_after_typed_text_are_not_a_scan_but_a_scan_after_a_pause_is() -> None:
+    """The scanner, on its own (no Textual): "Ring " and eleven digits and Enter, all in a few
+    milliseconds (a burst), is text; the same digits 0.4 s after the last letter are a scan, and
+    so are digits after a key that types nothing (Tab). Twelve fast digits are not a fødselsnummer."""
+    from tui.scanner import Scanner
+
+    def feed(scanner: Scanner, keys: str, start: float, step: float = 0.002) -> Any:
+        scan = None
+        for i, ch in enumerate(keys):
+            key = {" ": "space", "\r": "enter", "\t": "tab"}.get(ch, ch)
+            scan = scanner.key(key, None if ch == "\t" else ch, start + i * step)
+        return scan
+
+    scanner = Scanner()
+    assert feed(scanner, f"Ring {OTHER.id}\r", 100.0) is None
+    feed(scanner, "Ring ", 200.0)
+    scan = feed(scanner, f"{OTHER.id}\r", 200.4)
+    assert scan is not None and (scan.kind, scan.digits) == ("patient", OTHER.id)
+    scan = feed(scanner, f"\t{OTHER.id}\r", 300.0)
+    assert scan is not None and scan.digits == OTHER.id
+    assert feed(scanner, f"7{OTHER.id}\r", 400.0) is None
+    feed(scanner, "7", 500.0)  # a digit typed by hand, then a scan a second later
+    scan = feed(scanner, f"{OTHER.id}\r", 501.0)
+    assert scan is not None and scan.digits == OTHER.id
