@@ -163,7 +163,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         from tui.startup import start
 
         factory, self._client_factory = self._client_factory, None
-        run_job(self, "start", start(self, factory))
+        run_job(self, "start", start(self, factory), holds_keys=False)
 
     async def on_unmount(self) -> None:
         self.keys.stop()
@@ -198,8 +198,8 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     @on(m.StartedUp)
     def _started_up(self) -> None:
-        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store))
-        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path))
+        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store), holds_keys=False)
+        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path), holds_keys=False)
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:

@@ -66,8 +66,14 @@ def failure_text(error: BaseException) -> str:
     return S.UNEXPECTED_ERROR
 
 
-def run_job(node: DOMNode, name: str, job: Coroutine[Any, Any, Message | None]) -> Worker[None]:
-    """Run `job` as `node`'s worker `name`; post its message, or `JobFailed`, to `node`."""
+def run_job(
+    node: DOMNode, name: str, job: Coroutine[Any, Any, Message | None], *, holds_keys: bool = True
+) -> Worker[None]:
+    """Run `job` as `node`'s worker `name`; post its message, or `JobFailed`, to `node`.
+
+    Started while a key is worked through, it holds the keys after that one until it has
+    come home; `holds_keys=False` for work no key asked for (start-up's, whenever it ends).
+    """
 
     home = asyncio.Event()  # set once the message (or JobFailed) is posted, or the job is gone
 
@@ -85,6 +91,6 @@ def run_job(node: DOMNode, name: str, job: Coroutine[Any, Any, Message | None]) 
 
     worker = node.run_worker(run(), name=name, group=name, exclusive=True, exit_on_error=False)
     keys = getattr(node.app, "keys", None)  # tui.keys.KeysInOrder: the keys after this one wait
-    if keys is not None:
+    if keys is not None and holds_keys:
         keys.hold(node, home)
     return worker

@@ -206,3 +206,33 @@ def test_digits_right_after_typed_text_are_not_a_scan_but_a_scan_after_a_pause_i
     feed(scanner, "7", 500.0)  # a digit typed by hand, then a scan a second later
     scan = feed(scanner, f"{OTHER.id}\r", 501.0)
     assert scan is not None and scan.digits == OTHER.id
+
+
+async def test_a_job_that_does_not_come_home_holds_the_keys_only_so_long(
+    app_factory: Any, settings: Any, monkeypatch: Any, caplog: Any
+) -> None:
+    """F6 against a service that accepts the connection and never answers (a real loopback
+    socket), then F3: F3 waits for the save only `JOB_LIMIT_S` (here 0.5 s), then goes on,
+    with a warning in the log; the save is still under way."""
+    import logging
+    import socket
+
+    from tests.tui.conftest import make_client
+
+    monkeypatch.setattr("tui.keys.JOB_LIMIT_S", 0.5)
+    app = app_factory()
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await ready(pilot)
+            await add(pilot, "crp")
+            await pilot.press("f5")
+            await wait_for(pilot, lambda: app.current_mode == "review")
+            app.client = make_client(settings, url=f"http://127.0.0.1:{silent.getsockname()[1]}/api/v1")
+            with caplog.at_level(logging.WARNING, logger="tui.keys"):
+                burst(app, [("f6", None), ("f3", None)])
+                await wait_for(pilot, lambda: app.current_mode == "order")
+            assert app.session.draft.steps["save"].state == "running"  # F3 did not wait for it
+            assert any("did not come home" in r.getMessage() for r in caplog.records)
+            await app.client.aclose()
