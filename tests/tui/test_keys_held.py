@@ -38,6 +38,12 @@ def status(app: Any) -> str:
     return str(app.screen.query_one("#status").render())
 
 
+def set_aside(app: Any) -> str:
+    """What the open J/N question says it set aside ("" if nothing, or no such question)."""
+    lines = app.screen.query("#typed-ahead")
+    return str(lines.first().render()) if lines and lines.first().display else ""
+
+
 # ---- item 7: keys after a key that starts a job wait for its outcome -----------------------
 
 
@@ -128,8 +134,7 @@ async def test_a_yes_no_question_sets_aside_the_letters_typed_ahead(app_factory:
         await pilot.press("f5")
         await wait_for(pilot, lambda: app.current_mode == "review")
         posted = burst(app, [("ctrl+n", None), *keys_of("MR kne"), ("enter", "\r")])
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog"
-                       and "MR kne" in str(app.screen.query_one("#typed-ahead").render()))
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog" and "«MR kne⏎»" in set_aside(app))
         assert app.session.draft.codes == ["NPU19748"]  # not answered: the basket is there
         answer = events.Key("j", "j")
         answer.time = posted[-1].time + 1.0  # she stopped typing, read the question, pressed J
@@ -236,3 +241,22 @@ async def test_a_job_that_does_not_come_home_holds_the_keys_only_so_long(
             assert app.session.draft.steps["save"].state == "running"  # F3 did not wait for it
             assert any("did not come home" in r.getMessage() for r in caplog.records)
             await app.client.aclose()
+
+
+async def test_a_j_typed_ahead_does_not_confirm_labels_nobody_saw(settings: Any) -> None:
+    """F7 and then "j" F9 in one write, on a terminal printer that cannot confirm (PuTTY; the
+    terminal is played by `SilentTerminal`, a Pilot test has none): the keys wait for the print's
+    outcome, "Kom etikettene ut?", and the "j" and F9 typed before it was read are set aside
+    there, not taken as "yes, they came out"."""
+    from tests.tui.helpers import saved_on_review
+    from tests.tui.test_printing import SilentTerminal, build_app
+
+    terminal = SilentTerminal()
+    app = build_app(settings.copy_with(printer_url="terminal:"), terminal)
+    async with app.run_test(size=(100, 36)) as pilot:
+        await saved_on_review(pilot, "crp")
+        burst(app, [("f7", None), ("j", "j"), ("f9", None)])
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintedDialog" and "«j[F9]»" in set_aside(app))
+        assert app.session.draft.steps["print"].state == "unconfirmed"
+        assert app.session.draft.steps["send"].state == "pending"
+        assert len(terminal.written) == 1

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.widgets import Static
 
 from tui import strings as S
 from tui.dialogs.base import Dialog
+from tui.widgets.keybar import key_label
 
 T = TypeVar("T")
 
@@ -68,7 +70,16 @@ class OneKeyQuestion(Dialog[T]):
 
     def set_aside(self, event: events.Key) -> None:
         self.aside_at = event.time
-        self.aside_text += "⏎" if event.key == "enter" else (event.character or "") if event.is_printable else ""
+        self.aside_text += _shown(event)
         line = self.query_one("#typed-ahead", Static)
-        line.update(S.typed_ahead_set_aside(self.aside_text))
+        line.update(Text(S.typed_ahead_set_aside(self.aside_text)))  # Text: "[F9]" is no markup
         line.display = True
+
+
+def _shown(event: events.Key) -> str:
+    """A key set aside as the dialog lists it: the character, ⏎ for Enter, [F8] for a key."""
+    if event.key == "enter":
+        return "⏎"
+    if event.is_printable and event.character:
+        return event.character
+    return f"[{key_label(event.key)}]"
