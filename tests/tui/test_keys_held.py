@@ -102,6 +102,22 @@ async def test_letters_typed_in_the_result_list_go_to_the_search_and_enter_never
         assert app.session.patient.id == OTHER.id
 
 
+async def test_letters_typed_in_the_order_builders_result_list_go_to_its_search(app_factory: Any) -> None:
+    """"crp", the result list focused (Tab), then Backspace x3, "tsh", Enter in one burst: the
+    field reads "tsh" and P-TSH goes into the basket, not the P-CRP highlighted before."""
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        results, field = app.screen.query_one("#results"), app.screen.query_one("#search")
+        await type_text(pilot, "crp")
+        await wait_for(pilot, lambda: bool(results.rows) and results.rows[0].name == "P-CRP")
+        results.focus()
+        await wait_for(pilot, lambda: results.has_focus)
+        burst(app, [("backspace", None)] * 3 + keys_of("tsh") + [("enter", "\r")])
+        await wait_for(pilot, lambda: len(app.session.draft.codes) == 1)
+        assert [s.name for s in app.session.draft.services] == ["P-TSH"] and field.value == ""
+
+
 # ---- item 8: a scan is never taken from a text field's typing; J/N takes no typed-ahead key ----
 
 

@@ -6,7 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,7 +15,7 @@ from textual.widgets import Static
 from tui import strings as S
 from tui.screens.base import MainScreen
 from tui.widgets.basket import BasketList, requisitions
-from tui.widgets.inputs import TextInput
+from tui.widgets.inputs import TextInput, type_into
 from tui.widgets.results import ResultList, ResultRow
 from tui.widgets.support import SupportPanel
 
@@ -165,6 +165,11 @@ class OrderScreen(MainScreen):
         if self.session.index is not None and self.query_one("#search", TextInput).value == typed:
             self._choose()
         done.set()
+
+    async def on_key(self, event: events.Key) -> None:
+        """A letter or Backspace typed while the result list has focus goes on in the search."""
+        if self.focused is self.query_one(ResultList):
+            await type_into(self.query_one("#search", TextInput), event)
 
     @on(ResultList.Selected, "#results")
     def _selected(self, event: ResultList.Selected) -> None:

@@ -16,7 +16,7 @@ from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.screens.base import MainScreen
-from tui.widgets.inputs import TextInput, run_own_binding
+from tui.widgets.inputs import TextInput, type_into
 from tui.work import run_job
 
 
@@ -91,18 +91,8 @@ class PatientScreen(MainScreen):
     async def on_key(self, event: events.Key) -> None:
         """A key the result list does not use (a letter, Backspace, Ctrl+U) goes on in the
         search field, in order with the keys after it."""
-        table = self.query_one(DataTable)
-        if self.focused is not table:
-            return
-        field = self.query_one("#patient-query", TextInput)
-        if event.is_printable and event.character is not None:
-            event.stop()
-            event.prevent_default()
-            field.insert_text_at_cursor(event.character)
-            field.focus()
-        elif event.key in _EDITING_KEYS:
-            field.focus()
-            await run_own_binding(field, event)
+        if self.focused is self.query_one(DataTable):
+            await type_into(self.query_one("#patient-query", TextInput), event)
 
     def patient_changed(self, first: bool) -> None:
         """Another patient is open: the search that found the last one is done with."""
@@ -111,8 +101,3 @@ class PatientScreen(MainScreen):
         table.clear()
         table.display = False
         self.listed_for = None
-
-
-#: The search field's editing keys that the result list passes on to it (its own keys move
-#: and choose; Ctrl+C stays the app's).
-_EDITING_KEYS = frozenset({"backspace", "delete", "ctrl+u", "ctrl+w", "ctrl+k", "ctrl+backspace", "alt+backspace"})
