@@ -13,8 +13,9 @@ What tells a scan from digits typed in a text field (a phone number in the comme
   are part of what is being typed, and they stay text: nobody puts the scanner to a label
   within 0.3 s of the last letter typed. A key that types nothing (Enter, Tab, an arrow, a
   function key) or a pause before the digits does not count against a scan;
-- how many: exactly eleven (or ten) digits between that start (or a pause) and the Enter;
-  twelve digits in one run are no fødselsnummer.
+- how many: eleven (or ten) digits before the Enter, with no digit typed less than
+  `PAUSE_S` before them either: twelve digits in one run are no fødselsnummer, while a digit
+  typed by hand a second before the scan does not spoil it.
 """
 
 from __future__ import annotations
@@ -36,32 +37,28 @@ class Scanner:
     PAUSE_S = 0.3
 
     def __init__(self) -> None:
-        self._keys: list[tuple[str, float]] = []
-        self._text_at: float | None = None  # when the last character that is not a digit came
-        self._typed_on = False  # the digits so far follow such a character without a pause
+        self._keys: list[tuple[str, float]] = []  # the digits typed since the last other key
+        self._text_at: float | None = None  # when the character before them came, if one did
 
     def key(self, key: str, character: str | None, now: float) -> Scan | None:
         """Feed one key (Textual's key name and character, and the time it came); a `Scan`
         when it is the Enter that ends one."""
         if key == "enter":
-            keys, typed_on = self._keys, self._typed_on
-            self._keys, self._typed_on, self._text_at = [], False, None
-            if typed_on:
-                return None
+            keys, text_at = self._keys, self._text_at
+            self._keys, self._text_at = [], None
             for kind, length in (("patient", 11), ("specimen", 10)):
-                if len(keys) == length and now - keys[0][1] <= self.WINDOW_S:
-                    return Scan(kind, "".join(ch for ch, _ in keys))  # type: ignore[arg-type]
+                if len(keys) < length or now - keys[-length][1] > self.WINDOW_S:
+                    continue
+                before = keys[-length - 1][1] if len(keys) > length else text_at
+                if before is not None and keys[-length][1] - before < self.PAUSE_S:
+                    continue  # typed on from what came before: text, not a scan
+                return Scan(kind, "".join(ch for ch, _ in keys[-length:]))  # type: ignore[arg-type]
             return None
         if character is not None and character.isdigit() and len(key) == 1:
-            if self._keys and now - self._keys[-1][1] >= self.PAUSE_S:
-                self._keys, self._typed_on = [], False  # a pause: digits typed before are not the scan's
-            elif not self._keys:
-                self._typed_on = self._text_at is not None and now - self._text_at < self.PAUSE_S
             self._keys.append((character, now))
-            del self._keys[:-12]  # twelve are enough to know that there are too many
+            del self._keys[:-12]  # the eleven of a scan and the one before them
         else:
             self._keys.clear()
-            self._typed_on = False
             printable = character is not None and len(character) == 1 and character.isprintable()
             self._text_at = now if printable else None
         return None
