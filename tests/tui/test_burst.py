@@ -147,6 +147,8 @@ def play(home: Path, burst: bool, seen: dict[str, str] | None = None) -> tuple[s
     try:
         seen["question"] = question_phase(app, burst)
         send(app, order_script(), burst)
+        app.wait_for_text("Prioritet: Haster", timeout=60)  # the review, F5 the last key
+        app.wait_quiet(0.8, timeout=60)  # keys wait for jobs now (a lookup on F4): all drawn
         review = normalised(app.text())
         seen["steps"] = finish_phase(app, burst)
         app.send(F10, quiet=0.5)
