@@ -157,8 +157,7 @@ def play(home: Path, burst: bool, seen: dict[str, str] | None = None) -> tuple[s
         app.send(F6, quiet=0.8)
         app.wait_for_text("på nytt", timeout=30)
         send(app, reprint_script(), burst)
-        app.send(CTRL_Q, quiet=0.5)
-        app.send(b"j", quiet=0.3)
+        app.send(CTRL_Q, quiet=0.5)  # the order is sent: nothing left to ask about
         app.proc.wait(timeout=30)
     finally:
         app.close()
