@@ -434,6 +434,12 @@ CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste 
 CONFIRM_QUIT = "Bestillingen er ikke sendt. Avslutte nå? Kurven og svarene tas vare på og kommer tilbake neste gang pasienten åpnes."
 CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
 
+
+def typed_ahead_set_aside(keys: str) -> str:
+    """Keys typed before a J/N question was read: not taken as the answer."""
+    shown = f" «{keys}»" if keys.strip() else ""
+    return f"Tastet før spørsmålet ble lest, satt til side{shown}. Svar nå med en av tastene under."
+
 # ---- help -------------------------------------------------------------------------
 HELP_TITLE = "Hjelp – lynguide"
 HELP_TEXT = """\
