@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ihr.models import Group
     from ihr.settings import Settings
     from tui.autosave import Autosave
+    from tui.keys import KeysInOrder
     from tui.session import Notice, OrderSession
     from tui.workflow import PrintPlace
 
@@ -31,6 +32,7 @@ class IhrPort(Protocol):
     settings: Settings
     session: OrderSession
     autosave: Autosave
+    keys: KeysInOrder  # every key in order; a dialog asks when a key came, a screen holds the next
     journal_path: Path
     revision: Any  # Textual's reactive counter: the banner watches it
     client: Any  # client.api.IhrClient; None until start-up has made it
