@@ -19,36 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ihr.argparse_no import NorwegianParser as _Parser
+
 DEMO_USER = "Demo (resepsjon)"
 DEMO_CLIENT_ID = "ihr-demo"
-
-
-_ARGPARSE_NO = {
-    "unrecognized arguments": "ukjente argumenter",
-    "expected one argument": "trenger en verdi",
-    "invalid int value": "ugyldig tall",
-    "the following arguments are required": "disse må være med",
-}
-
-
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix="Bruk: ")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with Norwegian help and error text."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
-        self._optionals.title = "valg"
-        self.add_argument("-h", "--help", action="help", help="vis denne hjelpen og avslutt")
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        for en, no in _ARGPARSE_NO.items():
-            message = message.replace(en, no)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: feil: {message}\n")
 
 
 def _context_args(p: argparse.ArgumentParser) -> None:
