@@ -472,6 +472,10 @@ def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
 
 
+def demo_labels_kept(path: str) -> str:
+    return f"Etikettene som var skrevet ut før, er beholdt i {path} (--fresh sletter dem ikke)."
+
+
 def demo_kept(path: str) -> str:
     return f"Demoen (sandkasse, kurv og svar) er lagret i {path}; «ihr demo --fresh» starter på nytt."
 
