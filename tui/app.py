@@ -260,6 +260,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         """The service holds the open order now (saved here, or sent again from the outbox)."""
         draft = self.session.draft
         draft.order = order
+        self.session.remember_order(order)  # the next order warns about what this one holds
         self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
         draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(order))
         self.show_status(draft.steps[Step.SAVE].text)
