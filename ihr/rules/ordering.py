@@ -114,10 +114,10 @@ def already_ordered(code: str, orders: Iterable[OrderSummary], now: datetime) ->
 
 
 def already_ordered_warning(service: Service, order: OrderSummary, now: datetime) -> str:
-    """The Norwegian warning for `already_ordered`'s answer."""
+    """The Norwegian warning for `already_ordered`'s answer: when, and how far it has come
+    (the order is found in the patient's history by its time; its id says nothing to her)."""
     status = order.status.value.replace("_", " ")
     if local(order.created_at).date() == local(now).date():
-        return f"{service.name} er allerede bestilt i dag kl. {format_no(order.created_at, '%H:%M')} " \
-               f"(bestilling {order.id}, {status})"
-    return f"{service.name} står i en bestilling som ikke er ferdig, fra " \
-           f"{format_no(order.created_at, '%d.%m.%Y')} (bestilling {order.id}, {status})"
+        return f"{service.name} er allerede bestilt i dag kl. {format_no(order.created_at, '%H:%M')} ({status})"
+    return f"{service.name} står i en bestilling fra {format_no(order.created_at, '%d.%m.%Y')} " \
+           f"som ikke er ferdig ({status})"

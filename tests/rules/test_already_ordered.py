@@ -26,7 +26,7 @@ def test_today_whatever_became_of_it_but_cancelled(catalog: Catalog) -> None:
     morning = order("R1", NOW - timedelta(hours=6), OrderStatus.RESULT_READY, CRP)
     assert already_ordered(CRP, [morning], NOW) == morning
     assert already_ordered_warning(crp, morning, NOW) == \
-        "P-CRP er allerede bestilt i dag kl. 09:05 (bestilling R1, svar klart)"
+        "P-CRP er allerede bestilt i dag kl. 09:05 (svar klart)"
     cancelled = order("R2", NOW - timedelta(hours=1), OrderStatus.CANCELLED, CRP)
     assert already_ordered(CRP, [cancelled], NOW) is None
     later = order("R3", NOW - timedelta(minutes=5), OrderStatus.SAVED, CRP)
@@ -45,7 +45,7 @@ def test_an_earlier_day_only_while_the_order_is_open(catalog: Catalog) -> None:
         assert already_ordered(CRP, [order("R5", last_week, status, CRP)], NOW) is None, status
     open_one = order("R4", last_week, OrderStatus.SENT, CRP)
     assert already_ordered_warning(crp, open_one, NOW) == \
-        "P-CRP står i en bestilling som ikke er ferdig, fra 15.11.2026 (bestilling R4, sendt)"
+        "P-CRP står i en bestilling fra 15.11.2026 som ikke er ferdig (sendt)"
 
 
 def test_the_day_is_the_norwegian_one(catalog: Catalog) -> None:
