@@ -382,8 +382,8 @@ ALREADY_SAVED = "Bestillingen er allerede lagret."
 
 def saved_elsewhere(hhmm: str, saved_text: str) -> str:
     """F6 on a draft that another session (or a lost answer) had saved already."""
-    return (f"Denne kladden var allerede lagret kl. {hhmm}, trolig i en annen økt: det er den samme "
-            f"bestillingen, ikke lagret på nytt. {saved_text}")
+    return f"Kladden var allerede lagret kl. {hhmm}, trolig i en annen økt: samme bestilling, ikke lagret to ganger. " \
+        + saved_text
 ALREADY_SENT = "Bestillingen er allerede sendt."
 PRINT_FIRST_WARNING = "Etikettene er ikke skrevet ut ennå."
 OUTBOX_KEPT = "Bestillingen ligger i utboksen og prøves igjen med samme nøkkel."
