@@ -36,19 +36,19 @@ def test_ihr_printer_url_wins_in_the_demo_and_the_review_names_it(tmp_path: Path
         for key in (b"c", b"r", b"p"):
             app.send(key, quiet=0.1)
         app.send(b"\r", quiet=0.3)
-        app.wait_for_text("1 analyse,", timeout=20)
+        app.wait_for_text("1 analyse,", timeout=60)
         app.send(b"\x1b[15~", quiet=0.3)  # F5: the review
-        app.wait_for_text("valgt ut fra IHR_PRINTER_URL", timeout=20)
+        app.wait_for_text("valgt ut fra IHR_PRINTER_URL", timeout=60)
         app.send(b"\x1b[17~", quiet=0.3)  # F6 lagre
-        app.wait_for_text("Lagret:", timeout=20)
+        app.wait_for_text("Lagret:", timeout=60)
         app.send(b"\x1b[18~", quiet=0.3)  # F7 skriv ut
-        app.wait_for_text("skrevet ut", timeout=20)
+        app.wait_for_text("skrevet ut", timeout=60)
         assert len(list(elsewhere.glob("*.zpl"))) == 1
         assert not list((tmp_path / "data" / "ihr" / "demo").glob("etiketter/*.zpl"))
         app.send(b"\x11", quiet=0.3)  # Ctrl+Q: unsent work, so it asks
-        app.wait_for_text("kommer tilbake", timeout=10)
+        app.wait_for_text("kommer tilbake", timeout=30)
         app.send(b"j", quiet=0.3)
-        assert app.proc.wait(timeout=20) == 0
+        assert app.proc.wait(timeout=60) == 0
         assert f"Etikettene ligger i {elsewhere}" in app.text()
     finally:
         app.close()
@@ -70,7 +70,7 @@ def test_fresh_keeps_the_labels_printed_before_in_a_private_folder(tmp_path: Pat
         assert not left.exists()
         assert stat.S_IMODE(labels.stat().st_mode) == 0o700
         app.send(b"\x11", quiet=0.3)  # Ctrl+Q: nothing unsent
-        assert app.proc.wait(timeout=20) == 0
+        assert app.proc.wait(timeout=60) == 0
         assert "beholdt" in app.text() and str(labels) in app.text()
     finally:
         app.close()
