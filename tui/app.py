@@ -280,13 +280,22 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
                 self.order_stored(order)
         self.show_status(S.outbox_resent(len(message.stored)))
 
-    def order_stored(self, order: Any) -> None:
-        """The service holds the open order now (saved here, or sent again from the outbox)."""
+    def order_stored(self, order: Any, found: bool = False) -> None:
+        """The service holds the open order now (saved here, or sent again from the outbox;
+        `found`: it had it already, saved by another session that restored the same draft)."""
         draft = self.session.draft
         draft.order = order
+        self.session.remember_order(order)  # the next order warns about what this one holds
         self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
-        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(order))
-        self.show_status(draft.steps[Step.SAVE].text)
+        text = _saved_text(order)
+        if found:
+            from ihr.localtime import format_no
+
+            text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
+        draft.set_step(Step.SAVE, StepStatus.DONE, text)
+        self.show_status(text, "warning" if found else "information")
+        if found:
+            self.notify(text, severity="warning", timeout=10)
         self.state_changed()
 
     @on(m.Notice)

@@ -407,6 +407,12 @@ def failed(step: str, message: str) -> str:
 SAVE_FIRST = "Lagre bestillingen først (F5)."
 NOTHING_TO_SAVE = "Kurven er tom."
 ALREADY_SAVED = "Bestillingen er allerede lagret."
+
+
+def saved_elsewhere(hhmm: str, saved_text: str) -> str:
+    """F6 on a draft that another session (or a lost answer) had saved already."""
+    return f"Kladden var allerede lagret kl. {hhmm}, trolig i en annen økt: samme bestilling, ikke lagret to ganger. " \
+        + saved_text
 ALREADY_SENT = "Bestillingen er allerede sendt."
 PRINT_FIRST_WARNING = "Etikettene er ikke skrevet ut ennå."
 OUTBOX_KEPT = "Bestillingen ligger i utboksen og prøves igjen med samme nøkkel."
@@ -505,6 +511,10 @@ def step_error(step: str, message: str) -> str:
 
 def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
+
+
+def demo_labels_kept(path: str) -> str:
+    return f"Etikettene som var skrevet ut før, er beholdt i {path} (--fresh sletter dem ikke)."
 
 
 def demo_returned(path: str) -> str:

@@ -59,18 +59,29 @@ class PatientScreen(MainScreen):
     @on(m.PatientsFound)
     def _found(self, message: m.PatientsFound) -> None:
         patients = message.patients
+        from tui.present import clip
+
         table = self.query_one(DataTable)
         table.clear()
         today = self.ihr.clock().date()
+        name_width = self._name_width()
         for p in patients:
             table.add_row(
-                format_person_id(p.id), p.display_name, str(p.age_on(today)), S.SEX.get(p.sex, p.sex), key=p.id
+                format_person_id(p.id), clip(p.display_name, name_width), str(p.age_on(today)),
+                S.SEX.get(p.sex, p.sex), key=p.id,
             )
         table.display = bool(patients)
         self.listed_for = message.query.strip()
         self.set_status(S.patient_found(len(patients)) if patients else S.PATIENT_NONE)
         if patients:
             table.focus()
+
+    def _name_width(self) -> int:
+        """Room for the name: a long one is shortened (…) so that age and sex stay in view."""
+        table = self.query_one(DataTable)
+        width = table.size.width or self.size.width - 2  # hidden until the first result: the screen's
+        others = len(S.PATIENT_COL_ID) + len(S.PATIENT_COL_AGE) + max(len(S.PATIENT_COL_SEX), *map(len, S.SEX.values()))
+        return max(len(S.PATIENT_COL_NAME), width - others - 2 * 4 - 2)  # cell padding, scrollbar
 
     @on(DataTable.RowSelected, "#patient-results")
     def _picked(self, event: DataTable.RowSelected) -> None:
