@@ -56,6 +56,7 @@ def start_ihr(sb: object, tmp: Path) -> PtyApp:
     """`ihr --patient --requester` on a 120x36 pty, talking to the sandbox `sb`."""
     from client.signin import write_new_key
     from ihr.helseid import SCOPE_API
+    from sandbox.seed.offices import DEMO_OFFICE_ORG_NR
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 
     key = tmp / "key.json"
@@ -68,6 +69,7 @@ def start_ihr(sb: object, tmp: Path) -> PtyApp:
         IHR_DATA_DIR=str(tmp / "ihr-data"),
         IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
         IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,
+        IHR_OFFICE_ORG_NR=DEMO_OFFICE_ORG_NR,
     )
     argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
     return PtyApp(argv, 120, 36, env)

@@ -12,13 +12,15 @@ the other does. Encrypted PEM files are refused (the key file is protected by it
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, JWKRegistry, Key, RSAKey
+from joserfc.jwk import ECKey, JWKRegistry, Key, KeyParameters, RSAKey
 
 NativeKey = ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey | rsa.RSAPrivateKey | rsa.RSAPublicKey
 
@@ -40,6 +42,26 @@ def native_pem_key(data: bytes) -> NativeKey:
     if not isinstance(loaded, NativeKey):
         raise NotAKey("neither EC nor RSA")
     return loaded
+
+
+def key_in_file(path: Path, parameters: KeyParameters | None = None) -> Key:
+    """The private P-256 key kept in `path` (a JWK, 0600), made there on first use; two
+    processes starting at once get the same key (the file is created exclusively)."""
+    if not path.exists():
+        key = ECKey.generate_key("P-256", parameters=parameters, auto_kid=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it a moment ago: read that one
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(key.as_dict(private=True), f)
+            return key
+    kept = import_key(path.read_bytes())
+    if not kept.is_private:
+        raise NotAKey(f"{path.name} holds no private key")
+    return kept
 
 
 def import_key(data: bytes | dict[str, Any]) -> Key:

@@ -117,7 +117,9 @@ def create_app(
     catalog = catalog or _default_catalog()
     db = Database(db_path)
     ensure_seeded(db)
-    authority = Authority(db, issuer=issuer, api_nonce=api_nonce)
+    authority = Authority(
+        db, issuer=issuer, api_nonce=api_nonce, signing_key_file=db.path.with_name(db.path.name + ".signing-key.jwk")
+    )
     signer = AuditSigner(audit_key_file or db.path.with_name(db.path.name + ".audit-key.jwk"))
     orders = OrderService(db, catalog, clock)
     hub = MessageHub(orders, lab_delay_s=lab_delay_s)

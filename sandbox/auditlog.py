@@ -17,7 +17,6 @@ JWS is joserfc's (compact, ES256); nothing here signs or verifies by hand.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
@@ -26,9 +25,9 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, Key
+from joserfc.jwk import Key
 
-from ihr.keyfiles import NotAKey, import_key
+from ihr.keyfiles import import_key, key_in_file
 from sandbox.db import AUDIT_FIELDS, AUDIT_GENESIS, Database, _hashed, audit_hash
 
 CHECKPOINT_EVERY = 100  # rows between checkpoints made as the log grows
@@ -40,17 +39,7 @@ class AuditSigner:
 
     def __init__(self, key_file: Path) -> None:
         self.key_file = key_file
-        if key_file.exists():
-            key = import_key(key_file.read_bytes())
-            if not key.is_private:
-                raise NotAKey("the audit key file must hold the private key")
-        else:
-            key = ECKey.generate_key("P-256", auto_kid=True)
-            key_file.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(key.as_dict(private=True), f)
-        self.key: Key = key
+        self.key: Key = key_in_file(key_file)
 
     def public_jwk(self) -> dict[str, Any]:
         return dict(self.key.as_dict(private=False))

@@ -46,7 +46,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from joserfc import jws, jwt
@@ -69,7 +70,7 @@ from ihr.helseid import (
     token_hash,
     trust_framework,
 )
-from ihr.keyfiles import NotAKey, import_key
+from ihr.keyfiles import NotAKey, import_key, key_in_file
 from ihr.models import Office
 from sandbox.db import Database
 
@@ -109,6 +110,12 @@ class AuthError(Exception):
 
 def _refused(detail: str) -> AuthError:
     return AuthError(401, "invalid_token", detail)
+
+
+class ReplayStore(Protocol):
+    """Where used `jti`s are remembered until they expire (`Database.first_use`)."""
+
+    def first_use(self, key: str, until: float, now: float) -> bool: ...
 
 
 class Nonces:
@@ -194,8 +201,11 @@ class Authority:
         auth_clock: Callable[[], float] = time.time,
         token_lifetime_s: int = TOKEN_LIFETIME_S,
         api_nonce: bool = True,
+        replay: ReplayStore | None = None,
+        signing_key_file: Path | None = None,
     ) -> None:
         self.db = db
+        self.replay: ReplayStore = replay or db  # the database: shared by every process on it
         self.issuer = issuer.rstrip("/")
         self.clock = auth_clock
         self.token_lifetime_s = token_lifetime_s
@@ -205,11 +215,16 @@ class Authority:
         self._verified: dict[str, dict[str, Any]] = {}  # token -> claims whose signature held
         self._verified_lock = threading.Lock()
         self._proof_keys: dict[str, tuple[Key, str]] = {}  # DPoP JWK (JSON) -> (key, thumbprint)
-        self.rotate_signing_key()
+        if signing_key_file is None:
+            self.rotate_signing_key()
+        else:  # kept beside the database: every process on it signs and checks the same tokens
+            self._use_signing_key(key_in_file(signing_key_file, {"use": "sig", "alg": SIGNING_ALG}))
 
     def rotate_signing_key(self) -> None:
         """A new signing key, as after a restart: tokens signed before are refused from now."""
-        key = ECKey.generate_key("P-256", parameters={"use": "sig", "alg": SIGNING_ALG}, auto_kid=True)
+        self._use_signing_key(ECKey.generate_key("P-256", parameters={"use": "sig", "alg": SIGNING_ALG}, auto_kid=True))
+
+    def _use_signing_key(self, key: Key) -> None:
         with self._verified_lock:
             self.signing_key = key
             self._verify_key = JWKRegistry.import_key(key.as_dict(private=False))
@@ -314,7 +329,7 @@ class Authority:
         if c.get("sub") != client_id or not _audience_has(c.get("aud"), (self.issuer, self.issuer + TOKEN_PATH)):
             raise bad
         _check_times(c, now)
-        if not self.db.first_use(f"assertion:{client_id}:{c['jti']}", c["exp"] + CLOCK_LEEWAY_S, now):
+        if not self.replay.first_use(f"assertion:{client_id}:{c['jti']}", c["exp"] + CLOCK_LEEWAY_S, now):
             raise AuthError(401, "invalid_client", "Klient-assertion er brukt før.")
         office = self.db.office(client["office_her_id"])
         if office is None:
@@ -448,7 +463,7 @@ class Authority:
         jti = claims.get("jti")
         if not isinstance(jti, str) or not jti:
             raise AuthError(status, error, "DPoP-beviset mangler jti.")
-        if not self.db.first_use(f"proof:{jti}", iat + PROOF_MAX_AGE_S + 1, now):
+        if not self.replay.first_use(f"proof:{jti}", iat + PROOF_MAX_AGE_S + 1, now):
             raise AuthError(status, error, "DPoP-beviset er brukt før.")
         return jkt, claims
 

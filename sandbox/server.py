@@ -172,6 +172,7 @@ def serve(
     auth: bool = True,
     audit_key_file: Path | None = None,
     trusted_proxies: Iterable[str] = (),
+    issuer: str | None = None,
 ) -> None:
     """Run the sandbox in the foreground until interrupted (`ihr sandbox --port N`).
 
@@ -181,7 +182,7 @@ def serve(
     app = create_app(
         db_path=db_path,
         lab_delay_s=lab_delay_s,
-        issuer=f"http://{host}:{port}",
+        issuer=issuer or f"http://{host}:{port}",
         auth=auth,
         audit_key_file=audit_key_file,
         trusted_proxies=tuple(trusted_proxies),

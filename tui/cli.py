@@ -292,6 +292,8 @@ def cmd_sandbox(argv: list[str]) -> int:
                    help="nøkkelen som signerer tilgangsloggen (standard: ved siden av databasen)")
     p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP",
                    help="en TLS-proxy foran tjenesten: X-Forwarded-Proto/-Host trodd bare fra den")
+    p.add_argument("--issuer", default=None, metavar="URL",
+                   help="innloggingstjenestens adresse slik klientene ser den (bak en proxy, eller flere prosesser)")
     args = p.parse_args(argv)
     from ihr.settings import default_data_dir
     from sandbox.server import serve
@@ -299,7 +301,8 @@ def cmd_sandbox(argv: list[str]) -> int:
     db = args.db or default_data_dir() / "sandkasse.sqlite3"  # kept between runs, the owner's alone
     print(f"Sandkassens data: {db.resolve()}", flush=True)
     try:
-        serve(args.port, args.host, db, audit_key_file=args.audit_key, trusted_proxies=args.trusted_proxy)
+        serve(args.port, args.host, db, audit_key_file=args.audit_key, trusted_proxies=args.trusted_proxy,
+              issuer=args.issuer)
     except KeyboardInterrupt:  # Ctrl+C: a stop, not an error
         pass
     print("Sandkassen er stoppet. Dataene er tatt vare på.", flush=True)
