@@ -73,10 +73,12 @@ class EmbeddedSandbox:
         clock: Callable[[], datetime] | None = None,
         searches_per_minute: int | None = None,
         auth: bool = True,
+        trusted_proxies: Iterable[str] = (),
     ) -> None:
         self.app = create_app(
             db_path=db_path, catalog=catalog, lab_delay_s=lab_delay_s, clock=clock, auth=auth,
             searches_per_minute=SEARCHES_PER_MINUTE if searches_per_minute is None else searches_per_minute,
+            trusted_proxies=tuple(trusted_proxies),
         )
         self.db_path: Path = self.app.state.db.path
         self._sock: socket.socket | None = None
