@@ -75,6 +75,8 @@ STAFF = [
     StaffMember("990100458", "Lege Yasmin Bergersen Ødegård", "Lege", DOCTOR, DEMO_OFFICE_HER_ID),
     StaffMember("990100571", "Lege Jørgen Tveiten", "Lege", DOCTOR, "99200218"),
     StaffMember("990100683", "Tilsynslege Randi Sørlie", "Lege", DOCTOR, "99200325"),
+    # the sykehjem's tilsynslege also takes patients at Solbakken one day a week: a doctor of both
+    StaffMember("990100683", "Tilsynslege Randi Sørlie", "Lege", DOCTOR, DEMO_OFFICE_HER_ID),
     # at the keyboard
     StaffMember(DEMO_SECRETARY_HPR, "Helsesekretær Tone Fjellstad Rye", "Helsesekretær", "HE", DEMO_OFFICE_HER_ID),
     StaffMember("990200123", "Helsesekretær Eirik Brandvold", "Helsesekretær", "HE", DEMO_OFFICE_HER_ID),
@@ -94,7 +96,8 @@ def seed_staff() -> list[StaffMember]:
 
 def seed_requesters() -> list[Requester]:
     """The doctors, who may request (what `GET /requesters` lists)."""
-    return [Requester(hpr=s.hpr, name=s.name, title=s.title, office_her_id=s.office_her_id) for s in STAFF if s.is_doctor]
+    first = {s.hpr: s for s in reversed(STAFF) if s.is_doctor}  # a doctor of two offices: her first
+    return [Requester(hpr=s.hpr, name=s.name, title=s.title, office_her_id=s.office_her_id) for s in first.values()][::-1]
 
 
 def secretary_of(office_her_id: str) -> str:
