@@ -3,7 +3,8 @@
     ihr [--patient FNR] [--requester HPR] [--office HER] [--epj FILE]   the app
     ihr demo [--data-dir DIR] [--no-context]                             app + embedded sandbox
     ihr sandbox [--port N] [--host H] [--db FILE]                        the reference service (data kept)
-    ihr sandbox register-client --db FILE --client-id ID --office HER --key FILE [--new-key]
+    ihr sandbox register-client --db FILE --client-id ID --office HER|ORGNR --key FILE [--new-key]
+    ihr sandbox verify-log --db FILE --key AUDIT-KEY [--checkpoint FILE ...]
     ihr printer status|test ...                                          the label printer
 
 Imports are lazy: `ihr sandbox` and `ihr printer` never import Textual, and the app's
