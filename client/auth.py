@@ -56,7 +56,7 @@ class HelseIdAuth(httpx.Auth):
                     yield from self._sign_in()
                 request.headers.update(self.session.headers(request.method, str(request.url)))
                 response = yield request
-                self.session.note_nonce(response.headers.get("DPoP-Nonce"))
+                self.session.note_nonce(response.headers.get("DPoP-Nonce"), str(request.url))
                 if not (nonce_retry and _asks_for_nonce(response)):
                     break
                 nonce_retry = False
@@ -74,7 +74,7 @@ class HelseIdAuth(httpx.Auth):
             url, headers, body = self.session.token_request()
             answer = yield httpx.Request("POST", url, headers=headers, content=body)
             nonce = answer.headers.get("DPoP-Nonce")
-            self.session.note_nonce(nonce)
+            self.session.note_nonce(nonce, url)
             if not retry and asks_for_nonce(answer.status_code, answer.content, nonce):
                 continue
             self._accept(answer)

@@ -72,7 +72,7 @@ def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any
                 )
                 resp = conn.getresponse()
                 body = resp.read()
-                session.note_nonce(resp.getheader("DPoP-Nonce"))
+                session.note_nonce(resp.getheader("DPoP-Nonce"), full)
                 asked = resp.status == 401 and "use_dpop_nonce" in (resp.getheader("WWW-Authenticate") or "")
                 if retry or not asked:
                     break

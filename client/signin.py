@@ -130,7 +130,7 @@ class KeptToken:
     token: str = field(repr=False)
     expires_at: float
     dpop_key: Es256Key = field(repr=False)
-    nonce: str | None = None  # the service's DPoP nonce when it was kept (it may have expired)
+    nonces: dict[str, str] = field(default_factory=dict)  # the servers' DPoP nonces by origin, when kept
 
 
 class TokenStore:
@@ -163,8 +163,10 @@ class TokenStore:
             return None
         if not isinstance(token, str) or key is None or now >= expires_at - RENEW_BEFORE_S:
             return None
-        nonce = entry.get("nonce")
-        return KeptToken(token, expires_at, key, nonce if isinstance(nonce, str) else None)
+        nonces = entry.get("nonces")
+        if not isinstance(nonces, dict):
+            nonces = {}
+        return KeptToken(token, expires_at, key, {str(k): str(v) for k, v in nonces.items() if isinstance(v, str)})
 
     def save(self, identity: str, kept: KeptToken, now: float) -> None:
         """Keep `kept` for `identity` (expired entries go); a failure to write only costs a
@@ -175,7 +177,7 @@ class TokenStore:
                 "token": kept.token,
                 "expires_at": kept.expires_at,
                 "dpop_key": kept.dpop_key.as_dict(private=True),
-                "nonce": kept.nonce,
+                "nonces": kept.nonces,
             }
             self._write(entries)
 
@@ -284,7 +286,9 @@ class Session:
         self._dpop_jwk = self.dpop_key.public_jwk()
         self._token: str | None = kept.token if kept is not None else None
         self._expires_at = kept.expires_at if kept is not None else 0.0
-        self._nonce: str | None = kept.nonce if kept is not None else None  # the server's latest (RFC 9449 8)
+        # Each server's latest DPoP nonce, by origin (RFC 9449 8 and 9: HelseID's and the
+        # API's are not the same); "" holds one noted without an address.
+        self._nonces: dict[str, str] = dict(kept.nonces) if kept is not None else {}
         self._lock = threading.Lock()
 
     @property
@@ -302,11 +306,12 @@ class Session:
         if self.store is not None and token is not None:
             self.store.drop(self._identity, token)
 
-    def note_nonce(self, nonce: str | None) -> None:
-        """Keep the server's latest DPoP nonce (from any answer's `DPoP-Nonce`) for the next proofs."""
+    def note_nonce(self, nonce: str | None, url: str = "") -> None:
+        """Keep the latest DPoP nonce (from any answer's `DPoP-Nonce`) of the server at `url`
+        for the next proofs to it."""
         if nonce and nonce.strip():
             with self._lock:
-                self._nonce = nonce.strip()
+                self._nonces[_origin(url)] = nonce.strip()
 
     def proof(self, method: str, url: str, access_token: str | None = None) -> str:
         """A DPoP proof (RFC 9449) for one request; `ath` binds it to the access token, and
@@ -321,7 +326,7 @@ class Session:
         if access_token is not None:
             claims["ath"] = token_hash(access_token)
         with self._lock:
-            nonce = self._nonce
+            nonce = self._nonces.get(_origin(url)) or self._nonces.get("")
         if nonce is not None:
             claims["nonce"] = nonce
         header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": self._dpop_jwk}
@@ -383,8 +388,8 @@ class Session:
             self._expires_at = self.clock() + lifetime
         if self.store is not None:
             with self._lock:
-                nonce = self._nonce
-            self.store.save(self._identity, KeptToken(token, self._expires_at, self.dpop_key, nonce), self.clock())
+                nonces = dict(self._nonces)
+            self.store.save(self._identity, KeptToken(token, self._expires_at, self.dpop_key, nonces), self.clock())
 
     def headers(self, method: str, url: str) -> dict[str, str]:
         """`Authorization` and `DPoP` for one API request (the token must be there)."""
@@ -404,16 +409,21 @@ class Session:
             request = urllib.request.Request(url, data=body, headers=headers, method="POST")
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - the configured authority
-                    self.note_nonce(resp.headers.get("DPoP-Nonce"))
+                    self.note_nonce(resp.headers.get("DPoP-Nonce"), url)
                     self.accept(resp.status, resp.read(), resp.headers.get("Date"))
                     return
             except urllib.error.HTTPError as exc:
                 answer = exc.read()
-                self.note_nonce(exc.headers.get("DPoP-Nonce"))
+                self.note_nonce(exc.headers.get("DPoP-Nonce"), url)
                 if not retry and asks_for_nonce(exc.code, answer, exc.headers.get("DPoP-Nonce")):
                     continue  # once, with the nonce it gave
                 self.accept(exc.code, answer, exc.headers.get("Date"))
                 return
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.netloc else ""
 
 
 def asks_for_nonce(status: int, body: bytes, nonce: str | None) -> bool:

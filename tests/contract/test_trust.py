@@ -111,7 +111,7 @@ async def test_the_nonce_round_trip(sandbox: EmbeddedSandbox, tmp_path: Path) ->
             (f"/api/v1/patients/{DEMO_PATIENT_ID}", 200, current),
         ]
         seen.clear()
-        s.note_nonce("A" * 32)  # a nonce the service never gave (as one that has expired)
+        s.note_nonce("A" * 32, sandbox.url)  # a nonce the service never gave (as one that has expired)
         await ihr.get_patient(DEMO_PATIENT_ID)
         patient = f"/api/v1/patients/{DEMO_PATIENT_ID}"
         assert [(p, status) for p, status, _ in seen] == [(patient, 401), (patient, 200)]  # once more, no sign-in
@@ -132,9 +132,18 @@ def test_a_token_request_without_a_nonce_is_asked_for_one_and_nothing_is_used_up
     url, headers, body = s.token_request()
     asked = httpx.post(url, content=body, headers=headers, timeout=10)
     assert asked.status_code == 400 and asked.json()["error"] == "use_dpop_nonce"
-    s.note_nonce(asked.headers["DPoP-Nonce"])
+    s.note_nonce(asked.headers["DPoP-Nonce"], url)
     headers["DPoP"] = s.proof("POST", url)  # the same assertion, a proof with the nonce
     assert httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200
+
+
+def test_the_client_keeps_each_servers_nonce(sandbox: EmbeddedSandbox, tmp_path: Path) -> None:
+    """HelseID and the API are different servers with nonces of their own (RFC 9449 9)."""
+    s = session(sandbox, tmp_path)
+    s.note_nonce("N" * 32, "https://helseid-sts.test.nhn.no/connect/token")
+    s.note_nonce("M" * 32, "https://ihr.example.no/api/v1/orders")
+    assert json.loads(jwt_payload(s.proof("POST", "https://helseid-sts.test.nhn.no/connect/token")))["nonce"] == "N" * 32
+    assert json.loads(jwt_payload(s.proof("GET", "https://ihr.example.no/api/v1/catalog")))["nonce"] == "M" * 32
 
 
 def test_nonces_expire() -> None:
@@ -177,8 +186,8 @@ def assertion_with(s: Session, sb: EmbeddedSandbox, **claims: Any) -> httpx.Resp
         "jti": uuid.uuid4().hex, "authorization_details": [trust_framework(c.attestation())],
     }
     base.update(claims)
-    s.note_nonce(sb.app.state.authority.nonces.current())
     url = sb.base_url + "/connect/token"
+    s.note_nonce(sb.app.state.authority.nonces.current(), url)
     form = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
             "client_assertion": c.key.sign({}, {k: v for k, v in base.items() if v is not None})}
     return httpx.post(url, data=form, headers={"DPoP": s.proof("POST", url)}, timeout=10)
