@@ -36,6 +36,7 @@ def get_as_proxy(sb: EmbeddedSandbox, keys: Path) -> httpx.Response:
     """A request as the proxy passes it on: the proof names the public https address."""
     s = session_for(sb, keys, sb.base_url)
     s.sign_in_sync()
+    s.note_nonce(sb.app.state.authority.nonces.current(), PUBLIC)  # as the proxy's answers carry it
     path = f"/api/v1/patients/{DEMO_PATIENT_ID}"
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": PUBLIC.removeprefix("https://")}
     return httpx.get(sb.base_url + path, headers={**s.headers("GET", PUBLIC + path), **forwarded}, timeout=10)
