@@ -164,7 +164,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         from tui.startup import start
 
         factory, self._client_factory = self._client_factory, None
-        run_job(self, "start", start(self, factory))
+        run_job(self, "start", start(self, factory), holds_keys=False)
 
     async def on_unmount(self) -> None:
         self.keys.stop()
@@ -191,16 +191,35 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _catalog_ready(self, message: m.CatalogReady) -> None:
         session = self.session
         session.set_catalog(message.result, message.index)
+        self._hand_orders_back()
         pending = self.autosave.restore_pending
         if pending and session.patient is not None and session.patient.id == pending and not session.draft.dirty:
             self._restore_draft()
         self.state_changed()
         self._add_pending()
 
+    def _hand_orders_back(self) -> None:
+        """Every change to an order that the service answers goes back to the journal (EPJ)
+        as FHIR, where the settings say (`client.epj`); a failure is said like any other."""
+        from client.epj import JournalReturn
+
+        journal = JournalReturn.from_settings(self.settings)
+        if self.client is None or not journal.wanted or getattr(self.client, "order_changed", None) is not None:
+            return
+        count = iter(range(1, 1 << 62))
+
+        def changed(order: Any) -> None:  # on the event loop, in the job that changed the order
+            run_job(self, f"epj-return-{next(count)}", self._hand_back(journal, order))
+
+        self.client.order_changed = changed
+
+    async def _hand_back(self, journal: Any, order: Any) -> None:
+        await journal.hand_back(self.client, order, self.session.catalog, self.clock())
+
     @on(m.StartedUp)
     def _started_up(self) -> None:
-        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store))
-        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path))
+        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store), holds_keys=False)
+        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path), holds_keys=False)
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:
@@ -227,10 +246,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _patient_ready(self, message: m.PatientReady) -> None:
         if self.autosave.waiting:
             self.autosave.flush()  # the previous patient's last changes
+        first = self.session.patient is None
         changed = self.session.set_patient(message.patient, message.history)
         self.switch_mode("order")  # first: what the restore says goes on the order builder's line
         if changed:
             self._reset_screens()
+            self._patient_changed(first)
             self._restore_draft()
         self.state_changed()
         self._add_pending()
@@ -257,13 +278,22 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
                 self.order_stored(order)
         self.show_status(S.outbox_resent(len(message.stored)))
 
-    def order_stored(self, order: Any) -> None:
-        """The service holds the open order now (saved here, or sent again from the outbox)."""
+    def order_stored(self, order: Any, found: bool = False) -> None:
+        """The service holds the open order now (saved here, or sent again from the outbox;
+        `found`: it had it already, saved by another session that restored the same draft)."""
         draft = self.session.draft
         draft.order = order
+        self.session.remember_order(order)  # the next order warns about what this one holds
         self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
-        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(order))
-        self.show_status(draft.steps[Step.SAVE].text)
+        text = _saved_text(order)
+        if found:
+            from ihr.localtime import format_no
+
+            text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
+        draft.set_step(Step.SAVE, StepStatus.DONE, text)
+        self.show_status(text, "warning" if found else "information")
+        if found:
+            self.notify(text, severity="warning", timeout=10)
         self.state_changed()
 
     @on(m.Notice)
@@ -365,6 +395,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return
         self._reset_screens()
         self.show_status(restored.text)
+        self.session.fill_from_journal()  # marks again the answers that are the journal's
         if restored.changed:
             self.autosave.changed()  # keep the basket as it now is
         if restored.requester_hpr:
@@ -420,6 +451,15 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             if isinstance(screen, MainScreen):
                 screen.set_status("")
                 screen.reset()
+
+    def _patient_changed(self, first: bool) -> None:
+        """Another patient: the searches typed for the one before are emptied."""
+        from tui.screens.base import MainScreen
+
+        for mode in self.MODES:
+            screen = self.screen_for_mode(mode)
+            if isinstance(screen, MainScreen) and screen.is_mounted:
+                screen.patient_changed(first)
 
     def show_status(self, text: str, severity: str = "information") -> None:
         """Put `text` on the status line of the main screen the secretary sees."""

@@ -123,7 +123,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
     @on(m.OrderStored)
     def _stored(self, message: m.OrderStored) -> None:
         if self._still_open(Step.SAVE):
-            self.ihr.order_stored(message.order)
+            self.ihr.order_stored(message.order, found=message.found)
 
     def print(self) -> None:
         """F7: print the order's labels (again, after a failure: the same queued job).
@@ -412,6 +412,10 @@ class ReviewScreen(PrintsLabels, MainScreen):
         for q, v in answers:
             line = Text(f"  {q.text}: ")
             line.append(format_answer(q, v), style="bold")
+            if draft.from_journal(q.key):
+                from tui.journal import mark
+
+                line.append_text(mark(draft.journal[q.key].when))
             parts.append(line)
         if draft.comment.strip():
             label = S.PROBLEMSTILLING if session.needs_problemstilling() else S.COMMENT
