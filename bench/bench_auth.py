@@ -3,10 +3,13 @@
     uv run python -m bench.bench_auth [--seconds 5] [--rounds 3] [--clients 10] [--verify 2000]
 
 1. Verification alone: `Authority.verify` (the access token's signature, issuer, audience,
-   expiry; the DPoP proof's signature, method, URL, age, token hash, replay) per request,
-   in microseconds, for a token seen before (its signature result is remembered, as when a
-   client reuses its token) and for a fresh token each time. Making the proof (the client's
-   side) is timed apart.
+   expiry; the DPoP proof's signature, method, URL, age, token hash, nonce, replay) per
+   request, in microseconds, for a token seen before (its signature result is remembered, as
+   when a client reuses its token) and for a fresh token each time. Side by side in the same
+   run: today's checks (a DPoP nonce at the API and the replay cache in the database, shared
+   by every process on the file) and the checks before them (no nonce at the API, the replay
+   cache in the process's memory: `MemoryReplay`, as the service had it). Making the proof
+   (the client's side) is timed apart.
 2. The standalone sandbox (`sandbox.server.serve`, uvicorn in its own process, as
    `ihr sandbox --port N` runs it) with `--clients` async clients each creating and sending
    orders in a loop for `--seconds`: orders per second with auth switched off (the "before":
@@ -24,6 +27,7 @@ import multiprocessing
 import socket
 import statistics
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -39,25 +43,60 @@ from ihr.models import ItemInput, OrderInput
 from sandbox.app import ensure_seeded
 from sandbox.authority import Authority, register_client
 from sandbox.db import Database
+from sandbox.seed.offices import DEMO_OFFICE_ORG_NR
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 
 CRP = "NPU19748"
 
 
+class MemoryReplay:
+    """The replay cache as it was before: `jti`s in this process's memory (the baseline)."""
+
+    def __init__(self) -> None:
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._next_prune = 0.0
+
+    def first_use(self, key: str, until: float, now: float) -> bool:
+        with self._lock:
+            if now >= self._next_prune:
+                self._until = {k: t for k, t in self._until.items() if t > now}
+                self._next_prune = now + 10
+            if key in self._until:
+                return False
+            self._until[key] = until
+            return True
+
+
 def bench_verify(n: int) -> None:
+    for label, nonce, replay in (
+        ("before (no nonce, replay cache in memory)", False, MemoryReplay()),
+        ("now (nonce, replay cache in the database)", True, None),
+    ):
+        print(label + ":")
+        _bench_verify(n, nonce, replay)
+
+
+def _bench_verify(n: int, api_nonce: bool, replay: MemoryReplay | None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="ihr-bench-"))
     db = Database(folder / "auth.sqlite3")
-    authority = Authority(db, issuer="http://127.0.0.1:1")
+    ensure_seeded(db)
+    authority = Authority(db, issuer="http://127.0.0.1:1", api_nonce=api_nonce, replay=replay)
     pub = write_new_key(folder / "k.json")
     authority.register_client("bench", pub, DEMO_OFFICE_HER_ID, [SCOPE_API])
-    session = Session(Credentials(authority.issuer, "bench", load_client_key(folder / "k.json"), DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR))
+    creds = Credentials(
+        authority.issuer, "bench", load_client_key(folder / "k.json"), DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR,
+        DEMO_OFFICE_ORG_NR,
+    )
+    session = Session(creds)
+    session.note_nonce(authority.nonces.current())  # as the client has it after its first answer
     token_url = authority.issuer + "/connect/token"
     url = "http://127.0.0.1:1/api/v1/orders"
 
     def sign_in() -> str:
         _u, headers, body = session.token_request()
         form = dict(parse_qsl(body.decode()))
-        return authority.issue(form, headers["DPoP"], token_url)["access_token"]
+        return str(authority.issue(form, headers["DPoP"], token_url)["access_token"])
 
     token = sign_in()
     proofs = [session.proof("POST", url, token) for _ in range(n)]
@@ -79,9 +118,9 @@ def bench_verify(n: int) -> None:
         session.proof("POST", url, token)
     making = (time.perf_counter() - started) / n * 1e6
     db.close()
-    print(f"verify token + proof, token seen before:  {reused:7.0f} µs per request ({n} requests)")
-    print(f"verify token + proof, a new token:        {fresh:7.0f} µs per request ({m} requests)")
-    print(f"make a DPoP proof (client side):          {making:7.0f} µs per request")
+    print(f"  verify token + proof, token seen before:  {reused:7.0f} µs per request ({n} requests)")
+    print(f"  verify token + proof, a new token:        {fresh:7.0f} µs per request ({m} requests)")
+    print(f"  make a DPoP proof (client side):          {making:7.0f} µs per request")
 
 
 def _free_port() -> int:
@@ -140,7 +179,10 @@ def bench_throughput(seconds: float, clients: int, rounds: int) -> None:
             for i in range(clients):
                 key = folder / f"k{i}.json"
                 register_client(db, f"bench-{i}", write_new_key(key), DEMO_OFFICE_HER_ID, [SCOPE_API])
-                creds = Credentials(f"http://127.0.0.1:{port}", f"bench-{i}", load_client_key(key), DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)
+                creds = Credentials(
+                    f"http://127.0.0.1:{port}", f"bench-{i}", load_client_key(key), DEMO_OFFICE_HER_ID,
+                    DEMO_REQUESTER_HPR, DEMO_OFFICE_ORG_NR,
+                )
                 auths.append(HelseIdAuth(Session(creds)))
         db.close()
         proc = multiprocessing.get_context("spawn").Process(target=_serve, args=(port, str(db_path), auth), daemon=True)

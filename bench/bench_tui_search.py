@@ -68,6 +68,7 @@ def start_ihr(sb: object, tmp: Path, key: Path | None = None) -> PtyApp:
     With `key`, the client already registered under it signs in; without, a new key is made
     and registered (which replaces the key of every session started before).
     """
+    from sandbox.seed.offices import DEMO_OFFICE_ORG_NR
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 
     key = key or register(sb, tmp / "key.json")
@@ -79,6 +80,7 @@ def start_ihr(sb: object, tmp: Path, key: Path | None = None) -> PtyApp:
         IHR_DATA_DIR=str(tmp / "ihr-data"),
         IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
         IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,
+        IHR_OFFICE_ORG_NR=DEMO_OFFICE_ORG_NR,
     )
     argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
     return PtyApp(argv, 120, 36, env)

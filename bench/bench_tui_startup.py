@@ -62,6 +62,7 @@ def main() -> None:
 
     from client.signin import TOKEN_FILE, write_new_key
     from ihr.helseid import SCOPE_API
+    from sandbox.seed.offices import DEMO_OFFICE_ORG_NR
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
     from sandbox.server import EmbeddedSandbox
 
@@ -77,6 +78,7 @@ def main() -> None:
             IHR_DATA_DIR=str(tmp / "ihr-data"),
             IHR_PRINTER_URL=f"file://{tmp / 'spool'}",
             IHR_OFFICE_HER_ID=DEMO_OFFICE_HER_ID,
+            IHR_OFFICE_ORG_NR=DEMO_OFFICE_ORG_NR,
         )
         ihr_argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
         minimal_argv = [PY, str(ROOT / "bench" / "_minimal_app.py")]

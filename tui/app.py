@@ -127,6 +127,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             office_her_id=settings.office_her_id,
             clock=clock,
             on_draft_change=self._draft_changed,
+            user_hpr=settings.user_hpr,
         )
         self.autosave = Autosave(self.session, lambda: _local_store("client.drafts", "DraftStore", settings), self._schedule_autosave)
         self.scanner = Scanner()
@@ -382,12 +383,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
         body = GroupInput(name=name, service_codes=codes, scope=scope)  # type: ignore[arg-type]
         session = self.session
-        run_job(self, "groups", workflow.save_group(self.client, group, body, session.requester_hpr,
+        run_job(self, "groups", workflow.save_group(self.client, group, body, session.worker_hpr,
                                                     session.office_her_id))
 
     def delete_group(self, group: Group) -> None:
         session = self.session
-        run_job(self, "groups", workflow.delete_group(self.client, group, session.requester_hpr, session.office_her_id))
+        run_job(self, "groups", workflow.delete_group(self.client, group, session.worker_hpr, session.office_her_id))
 
     def _restore_draft(self) -> None:
         restored = self.autosave.restore()

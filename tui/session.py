@@ -62,9 +62,11 @@ class OrderSession:
         office_her_id: str | None = None,
         clock: Callable[[], datetime] | None = None,
         on_draft_change: Callable[[], None] | None = None,
+        user_hpr: str = "",
     ) -> None:
         self.context = context or LaunchContext()
         self.office_her_id = self.context.office_her_id or office_her_id or ""
+        self.user_hpr = user_hpr  # the health worker at the keyboard (settings' user_hpr)
         #: Norwegian time, whatever the machine's zone: every time shown or printed agrees
         self.clock: Callable[[], datetime] = clock or _norwegian_now
         self.catalog: Catalog | None = None
@@ -103,6 +105,12 @@ class OrderSession:
     @property
     def requester_hpr(self) -> str:
         return self.requester.hpr if self.requester else (self.context.requester_hpr or "")
+
+    @property
+    def worker_hpr(self) -> str:
+        """Who is signed in: the health worker at the keyboard, or the requester when no
+        `user_hpr` is set (her personal groups are this person's)."""
+        return self.user_hpr or self.requester_hpr
 
     # ---- who is shown ------------------------------------------------------------------
     @property
@@ -256,7 +264,7 @@ class OrderSession:
         """The service's own rule: is this group ours to change or delete?"""
         from ihr.rules.groups import edit_refusal  # start-up seam
 
-        return edit_refusal(group, self.requester_hpr, self.office_her_id) is None
+        return edit_refusal(group, self.worker_hpr, self.office_her_id) is None
 
     # ---- guided questions ----------------------------------------------------------------
     def missing_answers(self) -> list[str]:

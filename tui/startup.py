@@ -57,7 +57,7 @@ async def start(app: IhrPort, client_factory: Callable[[], Any] | None) -> Messa
             app.post_message(m.RequesterReady(await client.get_requester(context.requester_hpr)))
         if context.patient_id:
             app.post_message(await workflow.fetch_patient(client, context.patient_id))
-        groups = await client.list_groups(office=session.office_her_id or None, hpr=context.requester_hpr)
+        groups = await client.list_groups(office=session.office_her_id or None, hpr=session.worker_hpr or None)
         app.post_message(m.GroupsReady(groups))
         return m.StartedUp()
     finally:

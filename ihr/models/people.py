@@ -57,8 +57,9 @@ class Requester(Model):
 
 
 class Office(Model):
-    her_id: str
+    her_id: str  # HER-id: the address of KITH messages
     name: str
+    org_nr: str = ""  # organisasjonsnummer (Enhetsregisteret): who the sign-in attests
     address: str | None = None
 
 

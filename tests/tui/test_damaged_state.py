@@ -27,6 +27,7 @@ from client.drafts import DraftSnapshot, DraftStore
 from client.outbox import Outbox
 from ihr.models import OrderInput
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
+from tui.cli import DEMO_CLIENT_ID
 
 ROOT = Path(__file__).resolve().parents[2]
 ELEVEN_DIGITS = re.compile(rb"(?<!\d)\d{11}(?!\d)")
@@ -81,7 +82,9 @@ def damage(db: Path, how: str, held: list[subprocess.Popen[str]]) -> None:
 def order_reached_the_service(data_dir: Path) -> bool:
     con = sqlite3.connect(f"file:{data_dir / 'sandkasse.sqlite3'}?mode=ro", uri=True)
     try:
-        return con.execute("SELECT COUNT(*) FROM idempotency WHERE key = ?", (KEY,)).fetchone()[0] == 1
+        # Idempotency keys are each client's own: the service keeps them with the client id.
+        scoped = f"{DEMO_CLIENT_ID}\x1f{KEY}"
+        return con.execute("SELECT COUNT(*) FROM idempotency WHERE key = ?", (scoped,)).fetchone()[0] == 1
     except sqlite3.OperationalError:  # busy while the service writes: ask again
         return False
     finally:
