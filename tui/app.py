@@ -42,6 +42,7 @@ from tui.printer import SessionPrinter
 from tui.scanner import Scanner
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
+from tui.widgets.inputs import PasteRefused
 from tui.work import JobFailed, run_job
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
@@ -458,12 +459,15 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         """Take the scanned digits out of the field they landed in."""
         from textual.widgets import Input
 
+        from tui.widgets.inputs import TextBox
+
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, (Input, TextBox)):
+            field = focused
 
             def strip() -> None:
-                if focused.value.endswith(digits):
-                    focused.value = focused.value[: -len(digits)]
+                if field.value.endswith(digits):
+                    field.value = field.value[: -len(digits)]
 
             self.call_later(strip)
 
@@ -476,6 +480,11 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return
         self.show_status(S.SCAN_LOOKING)
         run_job(self, "scan", workflow.lookup_specimen(self.client, digits))
+
+    @on(PasteRefused)
+    def _paste_refused(self, event: PasteRefused) -> None:
+        """A paste a field refused, where its screen has no place under the field for it."""
+        self.tell(Notice(event.problem, "error", alert=True))
 
     @on(m.SpecimenFound)
     def _specimen_found(self, message: m.SpecimenFound) -> None:
@@ -593,9 +602,9 @@ def _saved_text(order: Any) -> str:
 
 
 def _is_text_field(widget: Any) -> bool:
-    from textual.widgets import Input
+    from textual.widgets import Input, TextArea
 
-    return isinstance(widget, Input)
+    return isinstance(widget, (Input, TextArea))
 
 
 def make_app(

@@ -284,16 +284,28 @@ class OrderSession:
 
     def text_problems(self) -> list[tuple[str, str]]:
         """(field, Norwegian problem) for each typed text that an XML message cannot carry
-        (`ihr.models.xml_text_problem`, the service's own rule): it is never sent."""
-        from ihr.models import xml_text_problem
+        (`ihr.rules.text`, the service's own rule) or that is too long: it is never sent."""
+        from ihr.rules.text import FREE_TEXT_MAX, length_problem, text_problem
 
         draft = self.draft
         fields = [
-            (S.PROBLEMSTILLING if self.needs_problemstilling() else S.COMMENT, draft.comment),
-            (S.CLINICAL_INFO, draft.clinical_info),
-            (S.DIAGNOSIS_TEXT, draft.diagnosis_text),
+            (self.comment_label(), draft.comment, FREE_TEXT_MAX),
+            (S.CLINICAL_INFO, draft.clinical_info, FREE_TEXT_MAX),
+            (S.DIAGNOSIS_TEXT, draft.diagnosis_text, 200),
         ]
-        return [(label, problem) for label, text in fields if (problem := xml_text_problem(text))]
+        return [
+            (label, problem)
+            for label, text, longest in fields
+            if (problem := text_problem(text) or length_problem(text, longest))
+        ]
+
+    def comment_label(self) -> str:
+        """The comment field's name: the problem statement where it carries it, else a
+        comment to whoever receives the basket's requisitions."""
+        if self.needs_problemstilling():
+            return S.PROBLEMSTILLING
+        imaging = self.draft.has_imaging
+        return S.comment_label(lab=any(s.discipline.value != "radiologi" for s in self.draft.services), imaging=imaging)
 
     def needs_problemstilling(self) -> bool:
         """An imaging referral must state a clinical question. When the catalog asks it as a

@@ -410,21 +410,20 @@ class ReviewScreen(PrintsLabels, MainScreen):
         if not answers and not draft.comment.strip():
             parts.append(Text(S.REVIEW_NO_ANSWERS, style="italic"))
         for q, v in answers:
-            line = Text(f"  {q.text}: ")
-            line.append(format_answer(q, v), style="bold")
-            parts.append(line)
+            from tui.present import labelled
+
+            parts.append(labelled(q.text, format_answer(q, v)))
         if draft.comment.strip():
-            label = S.PROBLEMSTILLING if session.needs_problemstilling() else S.COMMENT
-            line = Text(f"  {label}: ")
-            line.append(draft.comment.strip(), style="bold")
-            parts.append(line)
+            from tui.present import labelled
+
+            parts.append(labelled(session.comment_label(), draft.comment.strip()))
         parts.append(Text(f"\n{S.ORDER_FIELDS}", style="bold underline"))
         parts += self._order_fields()
         return RichGroup(*parts)
 
     def _order_fields(self) -> list[Text]:
         """Payment, copies, diagnosis, clinical information and (imaging) the modality statement."""
-        from tui.present import order_fields
+        from tui.present import labelled, order_fields
 
         session = self.session
         draft = session.draft
@@ -437,8 +436,8 @@ class ReviewScreen(PrintsLabels, MainScreen):
         lines = []
         for label, value in order_fields(draft.payment_category, copies, diagnosis, draft.clinical_info.strip(),
                                          draft.modality_change, draft.has_imaging):
-            line = Text(f"  {label}: ", overflow="fold")
-            line.append(value, style="bold")
+            line = labelled(label, value)
+            line.overflow = "fold"
             lines.append(line)
         return lines
 
