@@ -254,13 +254,16 @@ class OrderSession:
 
         draft = self.draft
         questions = questions_for(draft.services)
-        problems = validate_answers(questions, draft.answers)
-        out = [p.detail for p in problems]
+        now, born = self.clock(), self.born()
+        problems = validate_answers(questions, draft.answers, born=born, now=now)  # the service's own check
+        texts = {f"answers.{q.key}": q.text for q in questions}
+        out = [p.detail if p.detail.startswith("Mangler") else S.answer_unusable(texts[p.path], p.detail)
+               for p in problems]
         for q in enabled_questions(questions, draft.answers):
             raw = draft.raw_answers.get(q.key, "")
             if raw.strip() and q.key not in draft.answers:  # typed, but it does not parse
                 try:
-                    parse_answer(q, raw)
+                    parse_answer(q, raw, now=now, born=born)
                 except ValueError as exc:
                     out.append(S.answer_unusable(q.text, str(exc)))
         if self.needs_problemstilling() and not draft.comment.strip():
@@ -281,6 +284,18 @@ class OrderSession:
         if draft.has_imaging and draft.modality_change is None:
             out.append(S.MODALITY_REQUIRED)
         return out
+
+    def born(self) -> Any:
+        """The patient's birth date (a `date`), or None before the patient is known."""
+        return self.patient.birth_date if self.patient is not None else None
+
+    def parse_answer(self, question: Any, text: str) -> Any:
+        """What the secretary typed as an answer (`ihr.rules.questions.parse_answer`, read and
+        checked against today and the patient's birth date, as the service will); ValueError
+        with the Norwegian reason."""
+        from ihr.rules.questions import parse_answer
+
+        return parse_answer(question, text, now=self.clock(), born=self.born())
 
     def text_problems(self) -> list[tuple[str, str]]:
         """(field, Norwegian problem) for each typed text that an XML message cannot carry

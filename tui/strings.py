@@ -312,6 +312,8 @@ DIAGNOSIS_CODE_HINT = "valgfri, f.eks. L03"
 #: The diagnosis is optional, its text is not once there is a code.
 DIAGNOSIS_TEXT_HINT = "med ICPC-2-kode: påkrevd"
 TEXT_BOX_HINT = "Enter: ny linje · Tab: neste felt"
+DATE_HINT = "dd.mm.åååå, i dag, i går"
+DATETIME_HINT = "dd.mm.åååå tt:mm, i går 22:00"
 COPY_OTHER_HINT = "valgfri; flere med komma mellom"
 
 

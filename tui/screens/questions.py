@@ -19,6 +19,7 @@ above it appear or go, when the "Dette mangler" panel below grows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -30,7 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Label, Static, TextArea
 
 from ihr.models import PAYMENT_CATEGORY_TEXTS, AnswerType, Question, Requester, xml_text_problem
-from ihr.rules.questions import enabled_questions, format_answer, parse_answer, questions_for
+from ihr.rules.questions import enabled_questions, format_answer, questions_for
 from tui import strings as S
 from tui.screens.base import MainScreen
 from tui.session import is_icpc2_code
@@ -68,9 +69,9 @@ class DoctorFound(Message):
 def _placeholder(q: Question) -> str:
     match q.type:
         case AnswerType.DATE:
-            return "dd.mm.åååå"
+            return S.DATE_HINT
         case AnswerType.DATETIME:
-            return "dd.mm.åååå tt:mm"
+            return S.DATETIME_HINT
     return q.help or ""  # a number's unit is in its label: the field does not repeat it
 
 
@@ -103,6 +104,12 @@ class QuestionRow(Vertical):
         err = self.query_one(".question-error", Static)
         err.update(text)
         err.display = bool(text)
+        err.set_class(False, "-understood")
+
+    def set_understood(self, text: str) -> None:
+        """Not a problem: what the field understood (a date), in the message's place."""
+        self.set_error(text)
+        self.query_one(".question-error", Static).set_class(True, "-understood")
 
 
 class FieldRow(Vertical):
@@ -333,12 +340,29 @@ class QuestionsScreen(MainScreen):
             row.set_error("")
         else:
             try:
-                draft.answers[key] = parse_answer(row.question, value)
-                row.set_error("")
+                draft.answers[key] = self.session.parse_answer(row.question, value)
+                row.set_understood(self._understood(row.question, draft.answers[key]))
             except ValueError as exc:
                 draft.answers.pop(key, None)
                 row.set_error(str(exc))
         self._update_visibility()
+
+    def _understood(self, question: Question, value: Any) -> str:
+        """Under a date field, the date it understood ("Forstått: tirsdag 01.12.2026 (i går)"):
+        "1.12.26" and "i går" are read, and she sees how."""
+        from ihr.rules.dates import understood
+        from ihr.rules.questions import local_day
+
+        today = local_day(self.session.clock())
+        try:
+            if question.type is AnswerType.DATE and today is not None:
+                return understood(date.fromisoformat(value), today)
+            if question.type is AnswerType.DATETIME and today is not None:
+                moment = datetime.fromisoformat(value)
+                return f"{understood(moment.date(), today)} kl. {moment:%H:%M}"
+        except (TypeError, ValueError):  # not a value this screen parsed (a kept answer)
+            pass
+        return ""
 
     @on(PasteRefused)
     def _paste_refused(self, event: PasteRefused) -> None:
@@ -354,6 +378,9 @@ class QuestionsScreen(MainScreen):
         """Each text field's problem under it: text a message cannot carry, a diagnosis code
         that is not ICPC-2, the copy recipients found (or not)."""
         draft = self.session.draft
+        for key, question_row in self.rows.items():  # a date restored or kept: what it is
+            if key in draft.answers and question_row.question.type in (AnswerType.DATE, AnswerType.DATETIME):
+                question_row.set_understood(self._understood(question_row.question, draft.answers[key]))
         for key, attr in TEXT_FIELDS.items():
             row = self.fields.get(key)
             if row is None:
