@@ -208,9 +208,36 @@ class OrderSession:
             if not self.draft.items:
                 return None
             code = self.draft.items[-1][0].code
+        asked = {q.key: q for s in self.draft.services for q in s.questions}
         if self.draft.remove(code):
+            self.set_aside_unasked(asked)
             return Notice(S.removed(self.catalog.service(code).name))
         return None
+
+    def set_aside_unasked(self, asked: dict[str, Any]) -> None:
+        """Take the answers no service in the basket asks now out of the draft
+        (`ihr.rules.questions.unasked`): they are not saved or sent, and a question asked
+        again starts empty, its old answer only offered (`draft.set_aside`, as it was shown).
+        `asked`: the questions by key before the change, to show a kept answer as it read."""
+        from ihr.rules.questions import format_answer, unasked
+
+        draft = self.draft
+        for key in unasked(draft.services, [*draft.answers, *draft.raw_answers]):
+            raw = draft.raw_answers.pop(key, None)
+            value = draft.answers.pop(key, None)
+            question = asked.get(key)
+            shown = raw if raw is not None else format_answer(question, value) if question and value is not None else ""
+            if shown.strip():
+                draft.set_aside[key] = shown
+
+    def offered_answer(self, key: str) -> str | None:
+        """The old answer to offer for a question asked afresh (None: none, or answered now)."""
+        draft = self.draft
+        if key in draft.answers or draft.raw_answers.get(key, "").strip():
+            return None
+        if not any(q.key == key for service in draft.services for q in service.questions):
+            return None  # not asked now: nothing to offer it for
+        return draft.set_aside.get(key)
 
     def add_group(self, group: Group) -> Notice | None:
         """Put a group's services in the basket (those the catalog still has)."""

@@ -312,6 +312,16 @@ DIAGNOSIS_CODE_HINT = "valgfri, f.eks. L03"
 #: The diagnosis is optional, its text is not once there is a code.
 DIAGNOSIS_TEXT_HINT = "med ICPC-2-kode: påkrevd"
 TEXT_BOX_HINT = "Enter: ny linje · Tab: neste felt"
+KEY_USE_OFFERED = "Bruk tidligere svar"
+
+
+def offered_answer(text: str, typed: bool) -> str:
+    """Under a question asked afresh: its old answer, offered, not used."""
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return f"Tidligere svar: «{shown}» – ikke brukt. " + ("Ctrl+G bruker det." if typed else "Velg på nytt.")
+
+
 DATE_HINT = "dd.mm.åååå, i dag, i går"
 DATETIME_HINT = "dd.mm.åååå tt:mm, i går 22:00"
 COPY_OTHER_HINT = "valgfri; flere med komma mellom"

@@ -209,6 +209,17 @@ def enabled_questions(
     return [q for q in qs if by_key[q.key] is q and is_enabled(q, answers, by_key)]
 
 
+def unasked(services: Iterable[Service], keys: Iterable[str]) -> list[str]:
+    """The keys, of those given, that no service in the basket asks (in their order, once).
+
+    An answer belongs to the questions asked now: once the service that asked it has left
+    the basket, the answer is not saved or sent, and when a service that asks the question
+    comes back it is asked afresh (the app may offer the old answer, never reuse it).
+    """
+    asked = {q.key for q in questions_for(services)}
+    return [k for k in dict.fromkeys(keys) if k not in asked]
+
+
 def clean_answers(
     questions: Iterable[Question], answers: Mapping[str, Any]
 ) -> dict[str, AnswerValue]:

@@ -25,6 +25,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -151,6 +152,9 @@ def _label(text: str, required: bool = False) -> Text:
 
 class QuestionsScreen(MainScreen):
     CSS_PATH = "questions.tcss"
+    BINDINGS = [
+        Binding("ctrl+g", "use_offered", S.KEY_USE_OFFERED, show=False, id="questions_use_offered"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -381,6 +385,9 @@ class QuestionsScreen(MainScreen):
         for key, question_row in self.rows.items():  # a date restored or kept: what it is
             if key in draft.answers and question_row.question.type in (AnswerType.DATE, AnswerType.DATETIME):
                 question_row.set_understood(self._understood(question_row.question, draft.answers[key]))
+            offer = self.session.offered_answer(key)  # asked afresh: the old answer offered
+            if offer is not None:
+                question_row.set_understood(S.offered_answer(offer, isinstance(question_row.field, (TextInput, TextBox))))
         for key, attr in TEXT_FIELDS.items():
             row = self.fields.get(key)
             if row is None:
@@ -487,6 +494,15 @@ class QuestionsScreen(MainScreen):
                 row.scroll_visible(animate=False, immediate=True)
 
         self.call_after_refresh(show)
+
+    def action_use_offered(self) -> None:
+        """Ctrl+G: the old answer offered under the focused text field goes into it (as if
+        typed, so it is read and checked again); nothing else takes it."""
+        field = self.focused
+        key = getattr(field, "question_key", None)
+        offer = self.session.offered_answer(key) if key in self.rows else None
+        if offer is not None and isinstance(field, (TextInput, TextBox)):
+            field.value = offer
 
     def _focus_first(self) -> None:
         """The first guided question; without one, the first of the requisition's fields
