@@ -23,7 +23,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -143,6 +143,17 @@ class FieldRow(Vertical):
         self.error.display = bool(text)
 
 
+class FormScroll(VerticalScroll):
+    """The questions and fields, scrolled. When it is resized (the "Dette mangler" panel
+    below grew or shrank, the terminal changed), the field with focus is scrolled back into
+    sight: the panel never covers what she is typing in."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, QuestionsScreen):
+            screen.keep_focus_in_sight()
+
+
 def _label(text: str, required: bool = False) -> Text:
     label = Text(text, style="bold")
     if required:
@@ -168,7 +179,7 @@ class QuestionsScreen(MainScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="questions-info")
-        yield VerticalScroll(id="questions")
+        yield FormScroll(id="questions")
         yield Static("", id="questions-missing")
 
     def on_mount(self) -> None:
@@ -376,7 +387,7 @@ class QuestionsScreen(MainScreen):
         if row is not None:
             event.stop()
             row.set_error(event.problem)
-            self._keep_focus_in_sight()
+            self.keep_focus_in_sight()
 
     def _show_field_errors(self) -> None:
         """Each text field's problem under it: text a message cannot carry, a diagnosis code
@@ -477,13 +488,13 @@ class QuestionsScreen(MainScreen):
         else:
             panel.update(S.QUESTIONS_ALL_GOOD if self.session.draft.items else "")
             panel.set_class(False, "-missing")
-        self._keep_focus_in_sight()
+        self.keep_focus_in_sight()
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
-        self._keep_focus_in_sight()
+        self.keep_focus_in_sight()
 
-    def _keep_focus_in_sight(self) -> None:
+    def keep_focus_in_sight(self) -> None:
         """Once laid out, scroll the field with focus into view: the panel below may have
         grown over it, questions above it appeared, or the screen come back scrolled."""
 
