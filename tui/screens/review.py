@@ -409,13 +409,11 @@ class ReviewScreen(PrintsLabels, MainScreen):
         answers = [(questions[k], v) for k, v in draft.answers.items() if k in questions]
         if not answers and not draft.comment.strip():
             parts.append(Text(S.REVIEW_NO_ANSWERS, style="italic"))
-        for q, v in answers:
-            from tui.present import labelled
+        from tui.present import labelled
 
+        for q, v in answers:
             parts.append(labelled(q.text, format_answer(q, v)))
         if draft.comment.strip():
-            from tui.present import labelled
-
             parts.append(labelled(session.comment_label(), draft.comment.strip()))
         parts.append(Text(f"\n{S.ORDER_FIELDS}", style="bold underline"))
         parts += self._order_fields()
