@@ -191,11 +191,30 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _catalog_ready(self, message: m.CatalogReady) -> None:
         session = self.session
         session.set_catalog(message.result, message.index)
+        self._hand_orders_back()
         pending = self.autosave.restore_pending
         if pending and session.patient is not None and session.patient.id == pending and not session.draft.dirty:
             self._restore_draft()
         self.state_changed()
         self._add_pending()
+
+    def _hand_orders_back(self) -> None:
+        """Every change to an order that the service answers goes back to the journal (EPJ)
+        as FHIR, where the settings say (`client.epj`); a failure is said like any other."""
+        from client.epj import JournalReturn
+
+        journal = JournalReturn.from_settings(self.settings)
+        if self.client is None or not journal.wanted or getattr(self.client, "order_changed", None) is not None:
+            return
+        count = iter(range(1, 1 << 62))
+
+        def changed(order: Any) -> None:  # on the event loop, in the job that changed the order
+            run_job(self, f"epj-return-{next(count)}", self._hand_back(journal, order))
+
+        self.client.order_changed = changed
+
+    async def _hand_back(self, journal: Any, order: Any) -> None:
+        await journal.hand_back(self.client, order, self.session.catalog, self.clock())
 
     @on(m.StartedUp)
     def _started_up(self) -> None:
@@ -365,6 +384,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return
         self._reset_screens()
         self.show_status(restored.text)
+        self.session.fill_from_journal()  # marks again the answers that are the journal's
         if restored.changed:
             self.autosave.changed()  # keep the basket as it now is
         if restored.requester_hpr:

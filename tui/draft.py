@@ -123,6 +123,9 @@ class OrderDraft:
     diagnosis_text: str = ""
     clinical_info: str = ""
     modality_change: bool | None = None  # imaging: may the radiologist change modality (8274)
+    # Answers taken from the journal (EPJ), by question key (`ihr.rules.journal.JournalAnswer`):
+    # each is filled once; it is "fra journalen" for as long as the answer is still its value.
+    journal: dict[str, Any] = field(default_factory=dict)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
     #: Answers to questions no service in the basket asks any more, as they were shown (an
     #: offer when a service that asks the question comes back; never sent, never reused).
@@ -217,7 +220,13 @@ class OrderDraft:
             diagnosis=Diagnosis(code=code, text=self.diagnosis_text.strip()) if code else None,
             clinical_info=self.clinical_info.strip() or None,
             modality_change_allowed=self.modality_change if self.has_imaging else None,
+            journal_dates={k: a.when for k, a in self.journal.items() if self.from_journal(k) and a.when is not None},
         )
+
+    def from_journal(self, key: str) -> bool:
+        """The answer to `key` is the journal's, unchanged (shown "fra journalen, dato")."""
+        taken = self.journal.get(key)
+        return taken is not None and key in self.answers and self.answers[key] == taken.value
 
     def key_for(self, body: OrderInput) -> str:
         """The idempotency key for this body: the same as long as the body is the same.

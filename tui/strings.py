@@ -347,6 +347,35 @@ def answer_unusable(label: str, problem: str) -> str:
     return f"{label}: {problem}"
 
 
+# answers from the journal (EPJ), on the questions screen, the review and the order detail
+def from_journal(day: str | None) -> str:
+    """The mark of an answer taken from the journal: "fra journalen, 16.11.2026"."""
+    return f"fra journalen, {day}" if day else "fra journalen"
+
+
+def journal_not_used(value: str, day: str | None, problem: str) -> str:
+    """A value the journal holds that the question cannot use (too old, out of bounds)."""
+    when = f" fra {day}" if day else ""
+    return f"I journalen: {value}{when} – {problem}"
+
+
+def journal_changed(value: str, day: str | None) -> str:
+    """The secretary changed an answer the journal gave."""
+    when = f" ({day})" if day else ""
+    return f"Endret – journalen sier {value}{when}"
+
+
+def journal_offered(value: str, day: str | None) -> str:
+    """A value the journal holds for a question that was not filled (it did not apply then)."""
+    when = f" ({day})" if day else ""
+    return f"I journalen: {value}{when}"
+
+
+def journal_conditions(items: list[str]) -> str:
+    """The journal's diagnoses, offered in the empty diagnosis code field."""
+    return "journalen: " + ", ".join(items)
+
+
 # ---- review -----------------------------------------------------------------------
 REVIEW_TITLE = "Fullfør bestillingen"
 REVIEW_REQUISITIONS = "Rekvisisjoner"
@@ -496,6 +525,10 @@ def step_error(step: str, message: str) -> str:
 
 def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
+
+
+def demo_returned(path: str) -> str:
+    return f"Bestillingene levert tilbake til journalen (FHIR) ligger i {path}"
 
 
 def demo_kept(path: str) -> str:

@@ -263,7 +263,12 @@ class OrderDetailScreen(Polling, MainScreen):
                 from ihr.rules.questions import format_answer
 
                 value = format_answer(q, a.value)
-            parts.append(labelled(label, str(value)))
+            line = labelled(label, str(value))
+            if a.journal_date is not None:
+                from tui.journal import mark
+
+                line.append_text(mark(a.journal_date))
+            parts.append(line)
         if order.comment:
             parts.append(labelled(S.DETAIL_COMMENT, order.comment))
         imaging = any(r.discipline == Discipline.RADIOLOGY for r in order.requisitions)

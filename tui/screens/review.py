@@ -412,7 +412,12 @@ class ReviewScreen(PrintsLabels, MainScreen):
         from tui.present import labelled
 
         for q, v in answers:
-            parts.append(labelled(q.text, format_answer(q, v)))
+            line = labelled(q.text, format_answer(q, v))
+            if draft.from_journal(q.key):
+                from tui.journal import mark
+
+                line.append_text(mark(draft.journal[q.key].when))
+            parts.append(line)
         if draft.comment.strip():
             parts.append(labelled(session.comment_label(), draft.comment.strip()))
         parts.append(Text(f"\n{S.ORDER_FIELDS}", style="bold underline"))
