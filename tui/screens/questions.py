@@ -88,6 +88,7 @@ class QuestionRow(Vertical):
         self.journal_line = Static("", classes="question-journal")  # set before it is mounted too
         self.journal_line.display = False
         self._journal_text: Text | None = None
+        self.error = Static("", classes="question-error")  # set before it is mounted too
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -102,19 +103,18 @@ class QuestionRow(Vertical):
         label.overflow = "ellipsis"
         yield Label(label, classes="question-text")
         yield self.field
-        yield Static("", classes="question-error")
+        yield self.error
         yield self.journal_line
 
     def set_error(self, text: str) -> None:
-        err = self.query_one(".question-error", Static)
-        err.update(text)
-        err.display = bool(text)
-        err.set_class(False, "-understood")
+        self.error.update(text)
+        self.error.display = bool(text)
+        self.error.set_class(False, "-understood")
 
     def set_understood(self, text: str) -> None:
         """Not a problem: what the field understood (a date), in the message's place."""
         self.set_error(text)
-        self.query_one(".question-error", Static).set_class(True, "-understood")
+        self.error.set_class(True, "-understood")
 
     def set_journal(self, text: Text | None) -> None:
         """The answer from the journal (EPJ): taken ("fra journalen, dato"), changed, or not used."""
