@@ -41,10 +41,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.cache import CachedCatalog, CatalogCache
 from client.errors import (
+    AlreadySaved,
     CertificateNotTrusted,
     IhrError,
     ServiceUnavailable,
     UnexpectedResponse,
+    ValidationProblem,
     certificate_failure,
     error_class_for,
     problem_from_body,
@@ -517,18 +519,31 @@ class IhrClient:
 
         201 (new) and 200 (the key was already used with this body) both give the order.
         """
+        made, _ = await self.create_or_find_order(order, idempotency_key)
+        return made
+
+    async def create_or_find_order(self, order: OrderInput, idempotency_key: str) -> tuple[Order, bool]:
+        """`create_order`, and whether the service made the order now (201) or already held
+        one under this key with this body (200: saved before, by another session or by an
+        attempt whose answer was lost). `AlreadySaved` when the key made an order with
+        another body."""
         if not idempotency_key:
             raise ValueError("create_order needs an idempotency key")
-        resp = await self._request(
-            "POST",
-            "orders",
-            route="/orders",
-            retry=True,
-            json=_dump(order),
-            headers={"Idempotency-Key": idempotency_key},
-            ok=(201, 200),
-        )
-        return self._changed(self._parse(resp, Order))
+        try:
+            resp = await self._request(
+                "POST",
+                "orders",
+                route="/orders",
+                retry=True,
+                json=_dump(order),
+                headers={"Idempotency-Key": idempotency_key},
+                ok=(201, 200),
+            )
+        except ValidationProblem as exc:
+            if exc.status == 422 and any(p.path == "Idempotency-Key" for p in exc.field_errors):
+                raise AlreadySaved(status=422) from None
+            raise
+        return self._changed(self._parse(resp, Order)), resp.status_code == 201
 
     async def list_orders(
         self,

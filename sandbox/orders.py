@@ -83,19 +83,7 @@ def new_id() -> str:
 
 
 def summary(order: Order) -> OrderSummary:
-    return OrderSummary(
-        id=order.id,
-        patient_id=order.patient.id,
-        patient_name=order.patient.display_name,
-        requester_hpr=order.requester.hpr,
-        status=order.status,
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        service_names=[item.name for req in order.requisitions for item in req.items],
-        service_codes=[item.service_code for req in order.requisitions for item in req.items],
-        tubes=len(order.specimens),
-        tubes_taken=sum(1 for s in order.specimens if s.collected_at is not None),
-    )
+    return order.summary()
 
 
 class OrderService:

@@ -164,7 +164,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         from tui.startup import start
 
         factory, self._client_factory = self._client_factory, None
-        run_job(self, "start", start(self, factory))
+        run_job(self, "start", start(self, factory), holds_keys=False)
 
     async def on_unmount(self) -> None:
         self.keys.stop()
@@ -218,8 +218,8 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     @on(m.StartedUp)
     def _started_up(self) -> None:
-        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store))
-        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path))
+        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store), holds_keys=False)
+        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path), holds_keys=False)
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:
@@ -246,10 +246,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _patient_ready(self, message: m.PatientReady) -> None:
         if self.autosave.waiting:
             self.autosave.flush()  # the previous patient's last changes
+        first = self.session.patient is None
         changed = self.session.set_patient(message.patient, message.history)
         self.switch_mode("order")  # first: what the restore says goes on the order builder's line
         if changed:
             self._reset_screens()
+            self._patient_changed(first)
             self._restore_draft()
         self.state_changed()
         self._add_pending()
@@ -276,13 +278,22 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
                 self.order_stored(order)
         self.show_status(S.outbox_resent(len(message.stored)))
 
-    def order_stored(self, order: Any) -> None:
-        """The service holds the open order now (saved here, or sent again from the outbox)."""
+    def order_stored(self, order: Any, found: bool = False) -> None:
+        """The service holds the open order now (saved here, or sent again from the outbox;
+        `found`: it had it already, saved by another session that restored the same draft)."""
         draft = self.session.draft
         draft.order = order
+        self.session.remember_order(order)  # the next order warns about what this one holds
         self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
-        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(order))
-        self.show_status(draft.steps[Step.SAVE].text)
+        text = _saved_text(order)
+        if found:
+            from ihr.localtime import format_no
+
+            text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
+        draft.set_step(Step.SAVE, StepStatus.DONE, text)
+        self.show_status(text, "warning" if found else "information")
+        if found:
+            self.notify(text, severity="warning", timeout=10)
         self.state_changed()
 
     @on(m.Notice)
@@ -440,6 +451,15 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             if isinstance(screen, MainScreen):
                 screen.set_status("")
                 screen.reset()
+
+    def _patient_changed(self, first: bool) -> None:
+        """Another patient: the searches typed for the one before are emptied."""
+        from tui.screens.base import MainScreen
+
+        for mode in self.MODES:
+            screen = self.screen_for_mode(mode)
+            if isinstance(screen, MainScreen) and screen.is_mounted:
+                screen.patient_changed(first)
 
     def show_status(self, text: str, severity: str = "information") -> None:
         """Put `text` on the status line of the main screen the secretary sees."""

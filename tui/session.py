@@ -18,7 +18,7 @@ from tui.context import LaunchContext
 from tui.draft import OrderDraft
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
-    from ihr.models import Catalog, Group, OrderInput, OrderSummary, Patient, Requester
+    from ihr.models import Catalog, Group, Order, OrderInput, OrderSummary, Patient, Requester
 
 NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
 
@@ -158,7 +158,13 @@ class OrderSession:
             if entry is not None and all(p.code != code for p in self.pending):
                 self.pending.append(entry)
             return Notice(S.CATALOG_LOADING)
-        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
+        from ihr.rules.ordering import (
+            already_ordered,
+            already_ordered_warning,
+            duplicate_warning,
+            patient_refusal,
+            recent_duplicate,
+        )
 
         if self.draft.locked:
             return Notice(S.ALREADY_SAVED, "warning", done=False)
@@ -170,10 +176,21 @@ class OrderSession:
         if not self.draft.add(service):
             return Notice(S.already_in_basket(service.name), "warning", done=False)
         self.fill_from_journal()
+        earlier = already_ordered(service.code, self.history, self.clock())
+        if earlier is not None:  # for every service, interval or not
+            return Notice(S.duplicate_notice(already_ordered_warning(service, earlier, self.clock())), "warning",
+                          alert=True)
         dup = recent_duplicate(service, self.history_pairs(), self.clock())
         if dup is not None:
             return Notice(S.duplicate_notice(duplicate_warning(service, dup)), "warning", alert=True)
         return Notice(S.added(service.name))
+
+    def remember_order(self, order: Order) -> None:
+        """An order of the open patient saved now (here, or found saved by another session):
+        into her history, so the next order warns about what this one holds."""
+        if self.patient is None or order.patient.id != self.patient.id:
+            return
+        self.history = [order.summary(), *(h for h in self.history if h.id != order.id)]
 
     def add_pending(self) -> list[Notice]:
         """Put in the services chosen before the catalog and the patient had loaded.

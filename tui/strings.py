@@ -433,6 +433,12 @@ def failed(step: str, message: str) -> str:
 SAVE_FIRST = "Lagre bestillingen først (F5)."
 NOTHING_TO_SAVE = "Kurven er tom."
 ALREADY_SAVED = "Bestillingen er allerede lagret."
+
+
+def saved_elsewhere(hhmm: str, saved_text: str) -> str:
+    """F6 on a draft that another session (or a lost answer) had saved already."""
+    return f"Kladden var allerede lagret kl. {hhmm}, trolig i en annen økt: samme bestilling, ikke lagret to ganger. " \
+        + saved_text
 ALREADY_SENT = "Bestillingen er allerede sendt."
 PRINT_FIRST_WARNING = "Etikettene er ikke skrevet ut ennå."
 OUTBOX_KEPT = "Bestillingen ligger i utboksen og prøves igjen med samme nøkkel."
@@ -459,6 +465,12 @@ COLLECT_OK = "Registrer"
 CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste kurven og svarene?"
 CONFIRM_QUIT = "Bestillingen er ikke sendt. Avslutte nå? Kurven og svarene tas vare på og kommer tilbake neste gang pasienten åpnes."
 CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
+
+
+def typed_ahead_set_aside(keys: str) -> str:
+    """Keys typed before a J/N question was read: not taken as the answer."""
+    shown = f" «{keys}»" if keys.strip() else ""
+    return f"Tastet før spørsmålet ble lest, satt til side{shown}. Svar nå med en av tastene under."
 
 # ---- help -------------------------------------------------------------------------
 HELP_TITLE = "Hjelp – lynguide"
@@ -525,6 +537,10 @@ def step_error(step: str, message: str) -> str:
 
 def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
+
+
+def demo_labels_kept(path: str) -> str:
+    return f"Etikettene som var skrevet ut før, er beholdt i {path} (--fresh sletter dem ikke)."
 
 
 def demo_returned(path: str) -> str:

@@ -162,6 +162,22 @@ class Order(Model):
                 return a.value
         return None
 
+    def summary(self) -> OrderSummary:
+        """The order as a worklist row or a line of the patient's history."""
+        return OrderSummary(
+            id=self.id,
+            patient_id=self.patient.id,
+            patient_name=self.patient.display_name,
+            requester_hpr=self.requester.hpr,
+            status=self.status,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            service_names=[item.name for req in self.requisitions for item in req.items],
+            service_codes=[item.service_code for req in self.requisitions for item in req.items],
+            tubes=len(self.specimens),
+            tubes_taken=sum(1 for s in self.specimens if s.collected_at is not None),
+        )
+
 
 # ---- inputs -------------------------------------------------------------------------
 

@@ -86,7 +86,7 @@ async def test_crash_mid_order_restores_basket_and_answers(
         assert [code for code, _ in snap.items] == ["NPU19748", "NPU01951"]
         assert snap.priority == "haster"
         assert snap.raw_answers["svangerskapsuke"] == "20"
-        assert snap.requester_hpr == DEMO_REQUESTER_HPR and snap.idempotency_key is None
+        assert snap.requester_hpr == DEMO_REQUESTER_HPR and snap.idempotency_key  # the draft's own key, before any save
         # ---- the crash point: the disk holds exactly this ----
         after = make_settings(sandbox, tmp_path / "after-crash", spool)
         copy_db(settings.db_path, after.db_path)

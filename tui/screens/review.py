@@ -123,7 +123,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
     @on(m.OrderStored)
     def _stored(self, message: m.OrderStored) -> None:
         if self._still_open(Step.SAVE):
-            self.ihr.order_stored(message.order)
+            self.ihr.order_stored(message.order, found=message.found)
 
     def print(self) -> None:
         """F7: print the order's labels (again, after a failure: the same queued job).
