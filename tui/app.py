@@ -29,7 +29,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from ihr.rules.identifiers import InvalidPersonId, parse_person_id
 from tui import messages as m
@@ -46,6 +46,7 @@ from tui.scanner import Scanner
 from tui.screens.base import MainScreen
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
+from tui.widgets.inputs import PasteRefused, TextBox
 from tui.work import JobFailed, run_job
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
@@ -489,11 +490,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _strip_scanned(self, digits: str) -> None:
         """Take the scanned digits out of the field they landed in."""
         focused = self.focused
-        if isinstance(focused, Input):
+        if isinstance(focused, (Input, TextBox)):
+            field = focused
 
             def strip() -> None:
-                if focused.value.endswith(digits):
-                    focused.value = focused.value[: -len(digits)]
+                if field.value.endswith(digits):
+                    field.value = field.value[: -len(digits)]
 
             self.call_later(strip)
 
@@ -506,6 +508,11 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return
         self.show_status(S.SCAN_LOOKING)
         run_job(self, "scan", workflow.lookup_specimen(self.client, digits))
+
+    @on(PasteRefused)
+    def _paste_refused(self, event: PasteRefused) -> None:
+        """A paste a field refused, where its screen has no place under the field for it."""
+        self.tell(Notice(event.problem, "error", alert=True))
 
     @on(m.SpecimenFound)
     def _specimen_found(self, message: m.SpecimenFound) -> None:
@@ -621,7 +628,7 @@ def _saved_text(order: Any) -> str:
 
 
 def _is_text_field(widget: Any) -> bool:
-    return isinstance(widget, Input)
+    return isinstance(widget, (Input, TextArea))
 
 
 def make_app(

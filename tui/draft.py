@@ -130,6 +130,9 @@ class OrderDraft:
     # each is filled once; it is "fra journalen" for as long as the answer is still its value.
     journal: dict[str, Any] = field(default_factory=dict)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
+    #: Answers to questions no service in the basket asks any more, as they were shown (an
+    #: offer when a service that asks the question comes back; never sent, never reused).
+    set_aside: dict[str, str] = field(default_factory=dict)
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
     revision = 0

@@ -122,6 +122,19 @@ def diff_rows(shown: Sequence[OrderSummary], fetched: Sequence[OrderSummary]) ->
 
 
 # ---- the order's other fields (review and detail) ----------------------------------------
+def labelled(label: str, value: str, indent: str = "  ") -> Text:
+    """"  label: value" with a value of several lines kept whole: each further line under
+    the first, indented past the label (a clinical text is read as it was written)."""
+    head = f"{indent}{label}: "
+    first, *rest = value.split("\n")
+    line = Text(head)
+    line.append(first, style="bold")
+    for more in rest:
+        line.append("\n" + " " * len(head))
+        line.append(more, style="bold")
+    return line
+
+
 def order_fields(
     payment: str, copies: list[str], diagnosis: tuple[str, str] | None, clinical: str | None,
     modality: bool | None, imaging: bool,

@@ -234,9 +234,36 @@ class OrderSession:
             if not self.draft.items:
                 return None
             code = self.draft.items[-1][0].code
+        asked = {q.key: q for s in self.draft.services for q in s.questions}
         if self.draft.remove(code):
+            self.set_aside_unasked(asked)
             return Notice(S.removed(self.catalog.service(code).name))
         return None
+
+    def set_aside_unasked(self, asked: dict[str, Any]) -> None:
+        """Take the answers no service in the basket asks now out of the draft
+        (`ihr.rules.questions.unasked`): they are not saved or sent, and a question asked
+        again starts empty, its old answer only offered (`draft.set_aside`, as it was shown).
+        `asked`: the questions by key before the change, to show a kept answer as it read."""
+        from ihr.rules.questions import format_answer, unasked
+
+        draft = self.draft
+        for key in unasked(draft.services, [*draft.answers, *draft.raw_answers]):
+            raw = draft.raw_answers.pop(key, None)
+            value = draft.answers.pop(key, None)
+            question = asked.get(key)
+            shown = raw if raw is not None else format_answer(question, value) if question and value is not None else ""
+            if shown.strip():
+                draft.set_aside[key] = shown
+
+    def offered_answer(self, key: str) -> str | None:
+        """The old answer to offer for a question asked afresh (None: none, or answered now)."""
+        draft = self.draft
+        if key in draft.answers or draft.raw_answers.get(key, "").strip():
+            return None
+        if not any(q.key == key for service in draft.services for q in service.questions):
+            return None  # not asked now: nothing to offer it for
+        return draft.set_aside.get(key)
 
     def add_group(self, group: Group) -> Notice | None:
         """Put a group's services in the basket (those the catalog still has)."""
@@ -281,13 +308,16 @@ class OrderSession:
 
         draft = self.draft
         questions = questions_for(draft.services)
-        problems = validate_answers(questions, draft.answers)
-        out = [p.detail for p in problems]
+        now, born = self.clock(), self.born()
+        problems = validate_answers(questions, draft.answers, born=born, now=now)  # the service's own check
+        texts = {f"answers.{q.key}": q.text for q in questions}
+        out = [p.detail if p.detail.startswith("Mangler") else S.answer_unusable(texts[p.path], p.detail)
+               for p in problems]
         for q in enabled_questions(questions, draft.answers):
             raw = draft.raw_answers.get(q.key, "")
             if raw.strip() and q.key not in draft.answers:  # typed, but it does not parse
                 try:
-                    parse_answer(q, raw)
+                    parse_answer(q, raw, now=now, born=born)
                 except ValueError as exc:
                     out.append(S.answer_unusable(q.text, str(exc)))
         if self.needs_problemstilling() and not draft.comment.strip():
@@ -309,18 +339,42 @@ class OrderSession:
             out.append(S.MODALITY_REQUIRED)
         return out
 
+    def born(self) -> Any:
+        """The patient's birth date (a `date`), or None before the patient is known."""
+        return self.patient.birth_date if self.patient is not None else None
+
+    def parse_answer(self, question: Any, text: str) -> Any:
+        """What the secretary typed as an answer (`ihr.rules.questions.parse_answer`, read and
+        checked against today and the patient's birth date, as the service will); ValueError
+        with the Norwegian reason."""
+        from ihr.rules.questions import parse_answer
+
+        return parse_answer(question, text, now=self.clock(), born=self.born())
+
     def text_problems(self) -> list[tuple[str, str]]:
         """(field, Norwegian problem) for each typed text that an XML message cannot carry
-        (`ihr.models.xml_text_problem`, the service's own rule): it is never sent."""
-        from ihr.models import xml_text_problem  # start-up seam
+        (`ihr.rules.text`, the service's own rule) or that is too long: it is never sent."""
+        from ihr.rules.text import FREE_TEXT_MAX, length_problem, text_problem  # start-up seam
 
         draft = self.draft
         fields = [
-            (S.PROBLEMSTILLING if self.needs_problemstilling() else S.COMMENT, draft.comment),
-            (S.CLINICAL_INFO, draft.clinical_info),
-            (S.DIAGNOSIS_TEXT, draft.diagnosis_text),
+            (self.comment_label(), draft.comment, FREE_TEXT_MAX),
+            (S.CLINICAL_INFO, draft.clinical_info, FREE_TEXT_MAX),
+            (S.DIAGNOSIS_TEXT, draft.diagnosis_text, 200),
         ]
-        return [(label, problem) for label, text in fields if (problem := xml_text_problem(text))]
+        return [
+            (label, problem)
+            for label, text, longest in fields
+            if (problem := text_problem(text) or length_problem(text, longest))
+        ]
+
+    def comment_label(self) -> str:
+        """The comment field's name: the problem statement where it carries it, else a
+        comment to whoever receives the basket's requisitions."""
+        if self.needs_problemstilling():
+            return S.PROBLEMSTILLING
+        imaging = self.draft.has_imaging
+        return S.comment_label(lab=any(s.discipline.value != "radiologi" for s in self.draft.services), imaging=imaging)
 
     def needs_problemstilling(self) -> bool:
         """An imaging referral must state a clinical question. When the catalog asks it as a

@@ -260,6 +260,8 @@ def group_row(name: str, n: int, scope: str) -> str:
 # ---- questions --------------------------------------------------------------------
 QUESTIONS_TITLE = "Veiledende spørsmål"
 QUESTIONS_NONE = "Bestillingen har ingen spørsmål. Trykk F5 for å fullføre."
+#: F4 on a basket without guided questions: the first of the requisition's fields has focus.
+QUESTIONS_NONE_FIELDS = "Ingen veiledende spørsmål – markøren står i opplysningene til rekvisisjonen. F5 fullfør."
 QUESTIONS_EMPTY_BASKET = "Kurven er tom. Gå tilbake til bestillingen (F3)."
 QUESTIONS_REQUIRED_MARK = " *"
 QUESTIONS_MISSING = "Dette mangler før bestillingen kan lagres:"
@@ -271,6 +273,15 @@ SELECT_PROMPT = "Velg …"
 PROBLEMSTILLING = "Problemstilling (klinisk spørsmål)"
 PROBLEMSTILLING_REQUIRED = "Henvisning til bildediagnostikk må ha en problemstilling."
 COMMENT = "Kommentar til laboratoriet"
+COMMENT_IMAGING = "Kommentar til røntgenavdelingen"
+COMMENT_BOTH = "Kommentar til laboratoriet og røntgenavdelingen"
+
+
+def comment_label(lab: bool, imaging: bool) -> str:
+    """The comment field's name: who reads it (an imaging referral is not for a laboratory)."""
+    if imaging:
+        return COMMENT_BOTH if lab else COMMENT_IMAGING
+    return COMMENT
 
 
 def asked_by(names: list[str]) -> str:
@@ -298,6 +309,21 @@ COPY_LOOKING = "Slår opp …"
 OPTIONAL = "valgfri"
 CLINICAL_INFO_HINT = "valgfri: symptomer, funn, medisiner"
 DIAGNOSIS_CODE_HINT = "valgfri, f.eks. L03"
+#: The diagnosis is optional, its text is not once there is a code.
+DIAGNOSIS_TEXT_HINT = "med ICPC-2-kode: påkrevd"
+TEXT_BOX_HINT = "Enter: ny linje · Tab: neste felt"
+KEY_USE_OFFERED = "Bruk tidligere svar"
+
+
+def offered_answer(text: str, typed: bool) -> str:
+    """Under a question asked afresh: its old answer, offered, not used."""
+    shown = " ".join(text.split())
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return f"Tidligere svar: «{shown}» – ikke brukt. " + ("Ctrl+G bruker det." if typed else "Velg på nytt.")
+
+
+DATE_HINT = "dd.mm.åååå, i dag, i går"
+DATETIME_HINT = "dd.mm.åååå tt:mm, i går 22:00"
 COPY_OTHER_HINT = "valgfri; flere med komma mellom"
 
 

@@ -8,6 +8,8 @@ NS_MSGHEAD = "http://www.kith.no/xmlstds/msghead/2006-05-24"
 NS_APPREC = "http://www.kith.no/xmlstds/apprec/2004-11-21"
 NS_REKVISISJON = "http://www.kith.no/xmlstds/rekvisisjon/2012-02-15"
 NS_XMLDSIG = "http://www.w3.org/2000/09/xmldsig#"
+# The formatting allowed in the anyType text elements (HITS 1155:2008, "Bruk av XHTML-formatering").
+NS_XHTML = "http://www.w3.org/1999/xhtml"
 
 MIG_MSGHEAD = "v1.2 2006-05-24"  # fixed by MsgHead-v1_2.xsd
 MIG_APPREC = "1.0 2004-11-21"  # the default value in AppRec-v1.0.xsd
@@ -32,6 +34,7 @@ __all__ = [
     "NS_APPREC",
     "NS_MSGHEAD",
     "NS_REKVISISJON",
+    "NS_XHTML",
     "NS_XMLDSIG",
     "OID_APPREC_ERROR",
     "OID_APPREC_STATUS",

@@ -10,7 +10,8 @@ changes and cancellations. The official XSD and examples are in ../shared/standa
         ServType (7309)                    N Ny, A Tillegg, M Endring, C Kansellering
         IssueDate                          when the order was written (the same in every message)
         PaymentCat (4101)                  the order's payment category, "1" ordinær pasient
-        ReqComment                         the order's comment (unless it is the problem statement)
+        ReqComment                         the order's comment (unless it is the problem statement);
+                                           kith:ST, its line breaks as LF
         MsgDescr (8202)                    CLIN, MBIO, HIST, CYTO; CT, MR, RTG, UL, MA for imaging
         Id                                 the requisition's document id: the same in N, A, M, C
         ServProvId                         the requisition number the IHR service allocated
@@ -21,7 +22,9 @@ changes and cancellations. The official XSD and examples are in ../shared/standa
         ServProvider/HCP/Inst              the lab: Name, Id, TypeId HER (9051)
         Requester/HCP/Inst                 the office (HER) and HCPerson: the doctor (HPR, 8116)
         CopyDest*/HCP/Inst                 copy recipients, like the requester
-        ReasonAsText                       imaging: the problem statement (heading PROB)
+        ReasonAsText                       imaging: the problem statement (heading PROB); its
+                                           TextResultValue and the InfItems' Description are
+                                           anyType: a line break is an XHTML <br/> (HITS 1155)
         Comment                            imaging: 8274 may the radiologist change modality;
                                            cancellations: the reason
         ReqInvestigation*                  per specimen (lab) or per examination (imaging):
@@ -62,6 +65,7 @@ from ihr.kith.msghead import (
 from ihr.kith.namespaces import (
     MIG_REKVISISJON,
     NS_REKVISISJON,
+    NS_XHTML,
     OID_ICPC2,
     OID_MATERIAL,
     OID_NCRP,
@@ -90,6 +94,7 @@ from ihr.models.order import (
     Specimen,
 )
 from ihr.models.people import Office, Requester
+from ihr.rules.text import normalise_line_breaks
 
 _R = f"{{{NS_REKVISISJON}}}"
 
@@ -277,7 +282,7 @@ def build_servreq(
     if problem:
         reason_el = sub(root, _R + "ReasonAsText")
         sub(reason_el, _R + "Heading", V="PROB", DN="Aktuell problemstilling")
-        sub(reason_el, _R + "TextResultValue", problem)
+        formatted_text(sub(reason_el, _R + "TextResultValue"), problem)
     if imaging and order.modality_change_allowed is not None:
         code = "1" if order.modality_change_allowed else "2"
         text = CODED_FACT_TEXTS["8274"][code]
@@ -363,11 +368,24 @@ def _inf_item(
     inf = sub(parent, _R + "InfItem")
     obs = sub(inf, _R + "Observation")
     if text is not None:
-        sub(obs, _R + "Description", text)
+        formatted_text(sub(obs, _R + "Description"), text)
     if coded is not None:
         code, oid, display = coded
         sub(obs, _R + "CodedDescr", V=code, S=oid, DN=display)
     sub(inf, _R + "Type", V=type_v, DN=INFO_TYPE_TEXTS[type_v])
+
+
+def formatted_text(element: etree._Element, text: str) -> None:
+    """Text of several lines in an anyType element (ReasonAsText/TextResultValue,
+    Observation/Description), which HIS 80821 4.3 lets carry simple XHTML formatting
+    (HITS 1155): each line break an XHTML `<br/>` followed by the LF, as in that standard's
+    own example, so a display that renders XHTML and one that reads the plain text both
+    show the lines apart. One line is plain text, as before."""
+    first, *rest = normalise_line_breaks(text).split("\n")
+    element.text = first
+    for line in rest:
+        br = etree.SubElement(element, f"{{{NS_XHTML}}}br", nsmap={None: NS_XHTML})
+        br.tail = "\n" + line
 
 
 def _hcp(parent: etree._Element, name: str, her_id: str, person: Requester | None = None) -> None:

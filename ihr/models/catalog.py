@@ -252,6 +252,9 @@ class Question(Model):
     enable_behavior: Literal["all", "any"] = "all"
     role: QuestionRole = QuestionRole.CLINICAL
     kith: KithCoding | None = None
+    # A date or time answer is of something that happened (the last eGFR, symptom onset):
+    # not after today. True where it may lie ahead, as a due date (termindato) does.
+    future_allowed: bool = False
     journal: JournalSource | None = None  # where an EPJ's FHIR record holds the answer
 
     _share = model_validator(mode="after")(_share_equal_parts)

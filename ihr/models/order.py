@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field
 from ihr.models.catalog import AnswerValue, Discipline, Model, TemperatureClass
 from ihr.models.people import Patient, Requester
 from ihr.models.text import XmlText, check_xml_text
+from ihr.rules.text import FREE_TEXT_MAX
 
 
 class Priority(StrEnum):
@@ -203,11 +204,11 @@ class OrderInput(Model):
     priority: Priority = Priority.NORMAL
     items: list[ItemInput] = Field(min_length=1)
     answers: dict[str, InputAnswerValue] = Field(default_factory=dict)
-    comment: XmlText | None = Field(default=None, max_length=2000)
+    comment: XmlText | None = Field(default=None, max_length=FREE_TEXT_MAX)
     payment_category: PaymentCategory = PaymentCategory.ORDINARY
     copy_to_hpr: list[str] = Field(default_factory=list, max_length=5)  # HPR numbers the service knows
     diagnosis: Diagnosis | None = None
-    clinical_info: XmlText | None = Field(default=None, max_length=2000)
+    clinical_info: XmlText | None = Field(default=None, max_length=FREE_TEXT_MAX)
     modality_change_allowed: bool | None = None  # imaging only; see Order
     # Answers taken unchanged from the journal (EPJ), by question key: the date of the value.
     journal_dates: dict[str, date] = Field(default_factory=dict)

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ihr.localtime import format_no
+from ihr.localtime import OSLO, format_no
 from ihr.models import (
     AnswerType,
     AnswerValue,
@@ -33,6 +33,11 @@ from ihr.models import (
     Question,
     Service,
     xml_text_problem,
+)
+from ihr.rules.dates import (
+    clinical_date_problem,
+    parse_date,
+    parse_date_time,
 )
 from ihr.rules.moments import date_problem, in_utc, moment_problem
 
@@ -204,6 +209,17 @@ def enabled_questions(
     return [q for q in qs if by_key[q.key] is q and is_enabled(q, answers, by_key)]
 
 
+def unasked(services: Iterable[Service], keys: Iterable[str]) -> list[str]:
+    """The keys, of those given, that no service in the basket asks (in their order, once).
+
+    An answer belongs to the questions asked now: once the service that asked it has left
+    the basket, the answer is not saved or sent, and when a service that asks the question
+    comes back it is asked afresh (the app may offer the old answer, never reuse it).
+    """
+    asked = {q.key for q in questions_for(services)}
+    return [k for k in dict.fromkeys(keys) if k not in asked]
+
+
 def clean_answers(
     questions: Iterable[Question], answers: Mapping[str, Any]
 ) -> dict[str, AnswerValue]:
@@ -250,8 +266,9 @@ def answer_problem(
     """What is wrong with one (present) answer value, in Norwegian; None when it is fine.
 
     Dates and times must lie within `ihr.rules.moments`' bounds; given the patient's birth
-    date (`born`) they may not be before it, and given `now` a time (a last dose, say) may not
-    be in the future. A date may be (a due date, termindato, is).
+    date (`born`) they may not be before it, and given `now` a date or time (the last eGFR,
+    a last dose) may not be in the future unless the question is `future_allowed` (a due
+    date, termindato, is): `ihr.rules.dates.clinical_date_problem`.
     """
     match question.type:
         case AnswerType.BOOLEAN:
@@ -274,14 +291,14 @@ def answer_problem(
             day = _as_date(value)
             if day is None:
                 return "Ugyldig dato – skriv dd.mm.åååå"
-            return date_problem(day, born=born)
+            return clinical_date_problem(day, today=local_day(now), born=born, future_allowed=question.future_allowed)
         case AnswerType.DATETIME:
             moment = _parse_iso_local(value.strip()) if isinstance(value, str) and len(value.strip()) > 10 else None
             if moment is None:
                 return "Ugyldig tidspunkt – skriv dd.mm.åååå tt:mm"
             if now is None:
                 return date_problem(moment.date())
-            return moment_problem(moment, now=now, born=born)
+            return moment_problem(moment, now=now, born=born, past_only=not question.future_allowed)
         case AnswerType.TEXT:
             if not isinstance(value, str):
                 return "Svaret må være tekst"
@@ -318,25 +335,18 @@ def validate_answers(
     return problems
 
 
+def local_day(now: datetime | None) -> date | None:
+    """Today in Norway, from `now` (aware: any zone; naive: Norwegian local time already)."""
+    if now is None:
+        return None
+    return (now.astimezone(OSLO) if now.tzinfo is not None else now).date()
+
+
 # ---- parsing what the secretary types ---------------------------------------------------
 
-_DATE_NO = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_DATE_COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _DATETIME_NO = re.compile(
     r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+|\s*,\s*|\s*kl\.?\s*)(\d{1,2})[:.](\d{2})$", re.I
 )
-
-
-def _parse_date(text: str) -> date:
-    m = _DATE_NO.match(text) or _DATE_COMPACT.match(text)
-    try:
-        if m:
-            return date(int(m[3]), int(m[2]), int(m[1]))
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return date.fromisoformat(text)
-    except ValueError:
-        pass
-    raise ValueError("Ugyldig dato – skriv dd.mm.åååå")
 
 
 def _parse_datetime(text: str) -> str:
@@ -353,15 +363,20 @@ def _parse_datetime(text: str) -> str:
     raise ValueError("Ugyldig tidspunkt – skriv dd.mm.åååå tt:mm")
 
 
-def parse_answer(question: Question, text: str) -> AnswerValue:
+def parse_answer(
+    question: Question, text: str, *, now: datetime | None = None, born: date | None = None
+) -> AnswerValue:
     """Turn what the secretary typed into an answer value, or raise ValueError (Norwegian).
 
     Booleans: ja/nei/j/n; numbers with decimal comma ("7,5") and spaces as thousands
     separators; choices by code, by display text (case-insensitive) or by number (1, 2, ...);
-    dates "dd.mm.åååå" (also "d.m.åååå", "ddmmåååå", ISO) returned as "åååå-mm-dd";
-    datetimes "dd.mm.åååå tt:mm" (also "kl.", "tt.mm", ISO) returned as naive local ISO
-    "åååå-mm-ddTtt:mm". The parsed value is also checked (bounds, length, choice) with the
-    same messages as `validate_answers`, so one call gives the secretary the whole verdict.
+    dates as `ihr.rules.dates.parse_date` reads them ("1.12.26", "01.12.2026", "i dag", "i
+    går", ISO) returned as "åååå-mm-dd"; datetimes "dd.mm.åååå tt:mm" (also "kl.", "tt.mm",
+    "i går 22:00", ISO) returned as naive local ISO "åååå-mm-ddTtt:mm". `now` is the time
+    the words and two-digit years are read against (without it, the machine's date), and
+    with `born` what the value is checked against. The parsed value is also checked (bounds,
+    dates, length, choice) with the same messages as `validate_answers`, so one call gives
+    the secretary the whole verdict.
     """
     t = text.strip()
     if not t:
@@ -398,12 +413,15 @@ def parse_answer(question: Question, text: str) -> AnswerValue:
                 raise ValueError(f"Velg et av alternativene: {_choices_text(question)}")
             value = found
         case AnswerType.DATE:
-            value = _parse_date(t).isoformat()
+            value = parse_date(t, local_day(now) or date.today()).isoformat()
         case AnswerType.DATETIME:
-            value = _parse_datetime(t)
+            try:
+                value = _parse_datetime(t)
+            except ValueError:
+                value = parse_date_time(t, local_day(now) or date.today()).isoformat(timespec="minutes")
         case _:
             value = t
-    problem = answer_problem(question, value)
+    problem = answer_problem(question, value, born=born, now=now)
     if problem is not None:
         raise ValueError(problem)
     return value

@@ -147,6 +147,7 @@ SVANGERSKAPSUKE = Question(
 TERMINDATO = Question(
     key="termindato", text="Termindato etter ultralyd", type=AnswerType.DATE,
     help="Fylles ut når termin er fastsatt ved ultralyd (fra uke 18).",
+    future_allowed=True,
     enable_when=[EnableWhen(question="svangerskapsuke", operator=">=", answer=18)],
 )
 SISTE_DOSE_TID = Question(

@@ -371,3 +371,31 @@ def test_unknown_service_and_foreign_requisition_are_refused() -> None:
             order, stranger, sender_office=OFFICE, requester=REQUESTER, lab=LABS["9990101"],
             services=SERVICES, msg_id="m", gen_date=GEN_DATE,
         )
+
+
+def test_text_of_several_lines_travels_with_its_line_breaks(schema_dir: Path) -> None:
+    """Issue 18: clinical information, the problem statement and the comment keep every line.
+    The anyType elements (Description, ReasonAsText/TextResultValue) break lines with an XHTML
+    <br/> (HIS 80821 4.3, HITS 1155) followed by the LF; ReqComment (kith:ST) with the LF."""
+    xhtml = "http://www.w3.org/1999/xhtml"
+    wide = make_wide_order()
+    answers = [
+        a.model_copy(update={"value": "Hodepine i 3 uker.\r\nSpørsmål om tumor?"}) if a.key == "problemstilling" else a
+        for a in wide.answers
+    ]
+    order = wide.model_copy(update={
+        "clinical_info": "Hoste i 3 uker.\nCRP 45 hos oss 01.12.\nAllergi: penicillin",
+        "comment": "Ring før timen.\nPasienten har rullestol.",
+        "answers": answers,
+    })
+    for requisition_id in ("rq-ct", "rq-mbk"):
+        assert validate(build(order, requisition_id), "msghead", schema_dir) == []
+    ct = servreq(build(order, "rq-ct"))
+    info = ct.xpath("r:Patient/r:InfItem[r:Type/@V='OPPL']/r:Observation/r:Description", namespaces=NS)[0]
+    assert "".join(info.itertext()) == "Hoste i 3 uker.\nCRP 45 hos oss 01.12.\nAllergi: penicillin"
+    assert [br.tag for br in info] == [f"{{{xhtml}}}br"] * 2
+    reason = ct.find("r:ReasonAsText/r:TextResultValue", NS)
+    assert "".join(reason.itertext()) == "Hodepine i 3 uker.\nSpørsmål om tumor?"
+    assert len(reason.findall(f"{{{xhtml}}}br")) == 1
+    lab = servreq(build(order, "rq-mbk"))
+    assert lab.findtext("r:ReqComment", namespaces=NS) == "Ring før timen.\nPasienten har rullestol."

@@ -8,7 +8,7 @@ filter, priority), the guided questions (answers that make questions appear and 
 while the keys behind them are already on their way: eGFR 40 shows its date and the
 metformin question, a metal implant shows "describe the implant"), the review, and after
 the order is saved, printed and sent, the reprint dialog from the order detail (Up, Space,
-Up, Space in its label list).
+Up, Space in its label list). Kliniske opplysninger gets a bracketed paste of three lines.
 
 Before the order script, a J/N question met by typed-ahead letters (`question_phase`):
 Ctrl+N on the review and "MR kne" Enter, meant for the search field; no key answers
@@ -37,6 +37,8 @@ from tests.tui.test_demo import start as start_demo
 TAB, ENTER, UP, DOWN, SPACE = b"\t", b"\r", b"\x1b[A", b"\x1b[B", b" "
 F4, F5, F6, F7, F8, F10 = b"\x1bOS", b"\x1b[15~", b"\x1b[17~", b"\x1b[18~", b"\x1b[19~", b"\x1b[21~"
 CTRL_Q, CTRL_N, F9 = b"\x11", b"\x0e", b"\x1b[20~"
+PASTE_START, PASTE_END = b"\x1b[200~", b"\x1b[201~"  # a bracketed paste, as the terminal sends it
+CLINICAL_PASTE = "Hoste i 3 uker.\r\nCRP 45 hos oss 01.12.\r\nAllergi: penicillin"
 
 
 def typed(text: str) -> list[bytes]:
@@ -64,6 +66,7 @@ def order_script() -> list[bytes]:
     keys += typed("n") + [TAB] + typed("j") + [TAB]  # insulinpumpe nei, klaustrofobi ja
     keys += typed(dose_at) + [TAB] + typed("900") + [TAB] + typed("n")  # litium: dose, døgndose, endret nei
     keys += [TAB] + typed("j")  # the radiologist may change the modality: ja
+    keys += [TAB, TAB, PASTE_START + CLINICAL_PASTE.encode() + PASTE_END]  # Kliniske opplysninger, pasted
     keys += [F5]
     return keys
 
@@ -208,6 +211,7 @@ def test_keys_in_one_write_give_the_order_typed_slowly(tmp_path: Path) -> None:
     answers = what_matters(slow_order)["answers"]  # the reference is as typed
     assert answers["problemstilling"] == "Hoste i tre uker" and answers["implantat_beskrivelse"] == "Hofteprotese 2019"
     assert slow_reprint == [2]
+    assert slow_order["clinical_info"] == "Hoste i 3 uker.\nCRP 45 hos oss 01.12.\nAllergi: penicillin"  # every line
     assert what_matters(burst_order) == what_matters(slow_order)
     assert burst_screen == slow_screen
     assert burst_reprint == slow_reprint

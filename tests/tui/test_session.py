@@ -287,3 +287,34 @@ def test_the_fastlege_who_becomes_the_requester_gets_no_copy() -> None:
     s.draft.copy_to_gp = gp
     s.set_requester(next(r for r in seed_requesters() if r.hpr == gp))
     assert s.gp_offer() is None and s.draft.order_input("p", gp, DEMO_OFFICE_HER_ID).copy_to_hpr == []
+
+
+def test_an_answer_leaves_with_the_last_service_that_asks_it_and_is_asked_afresh() -> None:
+    """Issue 18, item 2: MR caput, "Problemstilling: Hodepine", the MR removed, CT thorax
+    added: the CT's problem statement is asked afresh, never "Hodepine" by itself."""
+    s = session("K")
+    s.add_service("SAA0AG")  # MR caput
+    s.draft.raw_answers["problemstilling"] = "Hodepine"
+    s.draft.answers.update({"problemstilling": "Hodepine", "pacemaker": False})
+    s.add_service(CRP)
+    s.remove_service("SAA0AG")
+    assert "problemstilling" not in s.draft.answers and "problemstilling" not in s.draft.raw_answers
+    assert "pacemaker" not in s.draft.answers
+    s.add_service("SSC0AD")  # CT thorax asks the problem statement too
+    assert "Mangler svar: Problemstilling" in s.missing_answers()
+    assert s.offered_answer("problemstilling") == "Hodepine"  # offered, not used
+    assert s.offered_answer("pacemaker") is None  # the CT does not ask it
+    s.draft.answers.update({"siste_egfr": 60.0, "siste_egfr_dato": "2026-11-01", "kontrastallergi": False,
+                            "problemstilling": "Hoste"})
+    body, _ = s.order_to_save()
+    assert body.answers["problemstilling"] == "Hoste" and "pacemaker" not in body.answers
+    assert s.offered_answer("problemstilling") is None  # answered now
+
+
+def test_a_service_that_still_asks_keeps_the_answer() -> None:
+    s = session("K")
+    s.add_service("SAA0AG")  # MR caput
+    s.add_service("SNG0AG")  # MR kne: the same questions
+    s.draft.answers["pacemaker"] = False
+    s.remove_service("SAA0AG")
+    assert s.draft.answers["pacemaker"] is False

@@ -131,7 +131,8 @@ class CorrectDialog(SendingDialog[Order | None]):
         for key, question, _ in self._answers():
             field = self.query_one(f"#correct-answer-{key}", TextInput)
             try:
-                answers[key] = parse_answer(question, field.value)
+                answers[key] = parse_answer(question, field.value, now=self.session.clock(),
+                                            born=self.order.patient.birth_date)
             except ValueError as exc:
                 self.say(f"{question.text}: {exc}")
                 field.focus()

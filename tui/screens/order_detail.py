@@ -47,6 +47,7 @@ from tui.dialogs.reprint import open_reprint
 from tui.present import (
     day_time,
     describe_message,
+    labelled,
     missing_tubes,
     order_fields,
     status_text,
@@ -269,25 +270,20 @@ class OrderDetailScreen(Polling, MainScreen):
                 from ihr.rules.questions import format_answer
 
                 value = format_answer(q, a.value)
-            line = Text(f"  {label}: ")
-            line.append(str(value), style="bold")
+            line = labelled(label, str(value))
             if a.journal_date is not None:
                 from tui.journal import mark
 
                 line.append_text(mark(a.journal_date))
             parts.append(line)
         if order.comment:
-            line = Text(f"  {S.DETAIL_COMMENT}: ")
-            line.append(order.comment, style="bold")
-            parts.append(line)
+            parts.append(labelled(S.DETAIL_COMMENT, order.comment))
         imaging = any(r.discipline == Discipline.RADIOLOGY for r in order.requisitions)
         diagnosis = (order.diagnosis.code, order.diagnosis.text) if order.diagnosis else None
         copies = [f"{c.name} (HPR {c.hpr})" for c in order.copy_recipients]
         for label, value in order_fields(order.payment_category.value, copies, diagnosis, order.clinical_info,
                                          order.modality_change_allowed, imaging):
-            line = Text(f"  {label}: ")
-            line.append(value, style="bold")
-            parts.append(line)
+            parts.append(labelled(label, value))
         return RichGroup(*parts)
 
     def _questions(self) -> dict[str, Any]:

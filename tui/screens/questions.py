@@ -6,33 +6,39 @@ What was typed is kept in the draft even when it does not parse, so nothing is l
 
 Below them, the requisition's other fields, each with a default that needs no key: on an
 imaging referral whether the radiologist may change modality (asked every time, j/n), the
-comment or problem statement, clinical information, an optional ICPC-2 diagnosis, payment
+comment or problem statement and clinical information (fields of several lines, `TextBox`:
+Enter breaks the line, a paste keeps its lines), an optional ICPC-2 diagnosis, payment
 (ordinær pasient) and copies (the patient's fastlege offered; other doctors by HPR-nummer,
 looked up so the secretary sees the name). Text a message cannot carry is shown in place
-(`ihr.models.xml_text_problem`) and keeps the order from being saved.
+(`ihr.rules.text`) and keeps the order from being saved; a paste with it is refused whole.
+
+The field with focus stays in sight: when the screen comes back (F4), when the questions
+above it appear or go, when the "Dette mangler" panel below grows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Label, Static, TextArea
 
 from client.errors import NotFound
 from ihr.models import PAYMENT_CATEGORY_TEXTS, AnswerType, Question, Requester, xml_text_problem
-from ihr.rules.questions import enabled_questions, format_answer, parse_answer, questions_for
+from ihr.rules.questions import enabled_questions, format_answer, questions_for
 from tui import strings as S
 from tui.screens.base import MainScreen
 from tui.session import is_icpc2_code
 from tui.widgets.choice import ChoiceField
-from tui.widgets.inputs import TextInput
+from tui.widgets.inputs import PasteRefused, TextBox, TextInput
 from tui.work import JobFailed, run_job
 
 PROBLEMSTILLING_KEY = "__comment__"
@@ -65,9 +71,9 @@ class DoctorFound(Message):
 def _placeholder(q: Question) -> str:
     match q.type:
         case AnswerType.DATE:
-            return "dd.mm.åååå"
+            return S.DATE_HINT
         case AnswerType.DATETIME:
-            return "dd.mm.åååå tt:mm"
+            return S.DATETIME_HINT
     return q.help or ""  # a number's unit is in its label: the field does not repeat it
 
 
@@ -83,6 +89,7 @@ class QuestionRow(Vertical):
         self.journal_line = Static("", classes="question-journal")  # set before it is mounted too
         self.journal_line.display = False
         self._journal_text: Text | None = None
+        self.error = Static("", classes="question-error")  # set before it is mounted too
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -97,13 +104,18 @@ class QuestionRow(Vertical):
         label.overflow = "ellipsis"
         yield Label(label, classes="question-text")
         yield self.field
-        yield Static("", classes="question-error")
+        yield self.error
         yield self.journal_line
 
     def set_error(self, text: str) -> None:
-        err = self.query_one(".question-error", Static)
-        err.update(text)
-        err.display = bool(text)
+        self.error.update(text)
+        self.error.display = bool(text)
+        self.error.set_class(False, "-understood")
+
+    def set_understood(self, text: str) -> None:
+        """Not a problem: what the field understood (a date), in the message's place."""
+        self.set_error(text)
+        self.error.set_class(True, "-understood")
 
     def set_journal(self, text: Text | None) -> None:
         """The answer from the journal (EPJ): taken ("fra journalen, dato"), changed, or not used."""
@@ -144,6 +156,17 @@ class FieldRow(Vertical):
         self.error.display = bool(text)
 
 
+class FormScroll(VerticalScroll):
+    """The questions and fields, scrolled. When it is resized (the "Dette mangler" panel
+    below grew or shrank, the terminal changed), the field with focus is scrolled back into
+    sight: the panel never covers what she is typing in."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, QuestionsScreen):
+            screen.keep_focus_in_sight()
+
+
 def _label(text: str, required: bool = False) -> Text:
     label = Text(text, style="bold")
     if required:
@@ -153,6 +176,9 @@ def _label(text: str, required: bool = False) -> Text:
 
 class QuestionsScreen(MainScreen):
     CSS_PATH = "questions.tcss"
+    BINDINGS = [
+        Binding("ctrl+g", "use_offered", S.KEY_USE_OFFERED, show=False, id="questions_use_offered"),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -166,7 +192,7 @@ class QuestionsScreen(MainScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="questions-info")
-        yield VerticalScroll(id="questions")
+        yield FormScroll(id="questions")
         yield Static("", id="questions-missing")
 
     def on_mount(self) -> None:
@@ -183,7 +209,7 @@ class QuestionsScreen(MainScreen):
         services = session.draft.services
         questions = questions_for(services)
         signature = (tuple(q.key for q in questions), session.needs_problemstilling(), bool(services), session.draft.locked,
-                     session.draft.has_imaging, session.gp_offer())
+                     session.draft.has_imaging, session.gp_offer(), session.comment_label())
         if signature != self._signature:
             self._signature = signature
             self._build(questions)
@@ -216,7 +242,7 @@ class QuestionsScreen(MainScreen):
         if not draft.items:
             info.update(S.QUESTIONS_EMPTY_BASKET)
         elif not questions:
-            info.update(S.QUESTIONS_NONE)
+            info.update(S.QUESTIONS_NONE if draft.locked else S.QUESTIONS_NONE_FIELDS)
         else:
             info.update(S.QUESTIONS_LEGEND)
 
@@ -228,19 +254,22 @@ class QuestionsScreen(MainScreen):
         def text(key: str, max_length: int, placeholder: str = "") -> TextInput:
             return TextInput(getattr(draft, TEXT_FIELDS[key]), placeholder=placeholder, max_length=max_length, compact=True)
 
+        def lines(key: str, placeholder: str) -> TextBox:  # its length is checked by the session
+            return TextBox(getattr(draft, TEXT_FIELDS[key]), placeholder=placeholder)
+
         rows: list[tuple[str, Text, Widget]] = []
         if draft.has_imaging:
             value = None if draft.modality_change is None else "ja" if draft.modality_change else "nei"
             rows.append((MODALITY_KEY, _label(S.MODALITY_QUESTION, True),
                          ChoiceField([(S.YES, "ja"), (S.NO, "nei")], value)))
         needs = session.needs_problemstilling()
-        rows.append((PROBLEMSTILLING_KEY, _label(S.PROBLEMSTILLING if needs else S.COMMENT, needs),
-                     text(PROBLEMSTILLING_KEY, 2000, "" if needs else S.OPTIONAL)))
-        rows.append((CLINICAL_KEY, _label(S.CLINICAL_INFO), text(CLINICAL_KEY, 2000, S.CLINICAL_INFO_HINT)))
+        rows.append((PROBLEMSTILLING_KEY, _label(session.comment_label(), needs),
+                     lines(PROBLEMSTILLING_KEY, S.TEXT_BOX_HINT if needs else f"{S.OPTIONAL} · {S.TEXT_BOX_HINT}")))
+        rows.append((CLINICAL_KEY, _label(S.CLINICAL_INFO), lines(CLINICAL_KEY, S.CLINICAL_INFO_HINT)))
         conditions = session.journal_conditions()  # the journal's diagnoses, offered by code
         hint = S.journal_conditions([f"{c.code} {c.text}" for c in conditions[:2]]) if conditions else S.DIAGNOSIS_CODE_HINT
         rows.append((DIAGNOSIS_CODE_KEY, _label(S.DIAGNOSIS_CODE), text(DIAGNOSIS_CODE_KEY, 3, hint)))
-        rows.append((DIAGNOSIS_TEXT_KEY, _label(S.DIAGNOSIS_TEXT), text(DIAGNOSIS_TEXT_KEY, 200, S.OPTIONAL)))
+        rows.append((DIAGNOSIS_TEXT_KEY, _label(S.DIAGNOSIS_TEXT), text(DIAGNOSIS_TEXT_KEY, 200, S.DIAGNOSIS_TEXT_HINT)))
         rows.append((PAYMENT_KEY, _label(S.PAYMENT),
                      ChoiceField([(t, c.value) for c, t in PAYMENT_CATEGORY_TEXTS.items()], draft.payment_category)))
         gp = session.gp_offer()
@@ -275,8 +304,11 @@ class QuestionsScreen(MainScreen):
                 raw = format_answer(q, value)
                 if q.unit and raw.endswith(q.unit):
                     raw = raw[: -len(q.unit)].strip()
-            field = TextInput(raw or "", placeholder=_placeholder(q), compact=True,
-                              max_length=q.max_length or 0)
+            if q.type is AnswerType.TEXT:  # a text answer (a problem statement) may take lines
+                field = TextBox(raw or "", placeholder=_placeholder(q))
+            else:
+                field = TextInput(raw or "", placeholder=_placeholder(q), compact=True,
+                                  max_length=q.max_length or 0)
         field.disabled = draft.locked
         return field
 
@@ -308,12 +340,22 @@ class QuestionsScreen(MainScreen):
 
     @on(TextInput.Changed)
     def _text_changed(self, event: TextInput.Changed) -> None:
-        key = getattr(event.input, "question_key", None)
+        self._typed(event.input, event.value)
+
+    @on(TextArea.Changed)
+    def _lines_changed(self, event: TextArea.Changed) -> None:
+        self._typed(event.text_area, event.text_area.text)
+
+    def _typed(self, field: Widget, value: str) -> None:
+        """What a text field holds now, into the draft (a guided answer parsed as typed)."""
+        key = getattr(field, "question_key", None)
         draft = self.session.draft
         if key in TEXT_FIELDS:
-            setattr(draft, TEXT_FIELDS[key], event.value)
+            if getattr(draft, TEXT_FIELDS[key]) == value:
+                return  # the field was filled from the draft: nothing typed
+            setattr(draft, TEXT_FIELDS[key], value)
             if key == DIAGNOSIS_CODE_KEY:
-                self._diagnosis_from_journal(event.value)
+                self._diagnosis_from_journal(value)
             if key == COPY_OTHER_KEY:
                 self._look_up(draft.copy_hprs)
             self._show_field_errors()
@@ -322,18 +364,47 @@ class QuestionsScreen(MainScreen):
         if key is None or key not in self.rows:
             return
         row = self.rows[key]
-        draft.raw_answers[key] = event.value
-        if not event.value.strip():
+        if draft.raw_answers.get(key, "") == value and (key in draft.answers or not value.strip()):
+            return  # the field was filled from the draft: nothing typed
+        draft.raw_answers[key] = value
+        if not value.strip():
             draft.answers.pop(key, None)
             row.set_error("")
         else:
             try:
-                draft.answers[key] = parse_answer(row.question, event.value)
-                row.set_error("")
+                draft.answers[key] = self.session.parse_answer(row.question, value)
+                row.set_understood(self._understood(row.question, draft.answers[key]))
             except ValueError as exc:
                 draft.answers.pop(key, None)
                 row.set_error(str(exc))
         self._update_visibility()
+
+    def _understood(self, question: Question, value: Any) -> str:
+        """Under a date field, the date it understood ("Forstått: tirsdag 01.12.2026 (i går)"):
+        "1.12.26" and "i går" are read, and she sees how."""
+        from ihr.rules.dates import understood
+        from ihr.rules.questions import local_day
+
+        today = local_day(self.session.clock())
+        try:
+            if question.type is AnswerType.DATE and today is not None:
+                return understood(date.fromisoformat(value), today)
+            if question.type is AnswerType.DATETIME and today is not None:
+                moment = datetime.fromisoformat(value)
+                return f"{understood(moment.date(), today)} kl. {moment:%H:%M}"
+        except (TypeError, ValueError):  # not a value this screen parsed (a kept answer)
+            pass
+        return ""
+
+    @on(PasteRefused)
+    def _paste_refused(self, event: PasteRefused) -> None:
+        """A paste the field did not take: why and where, under the field; the field as it was."""
+        key = getattr(event.field, "question_key", None)
+        row = self.rows.get(key or "") or self.fields.get(key or "")
+        if row is not None:
+            event.stop()
+            row.set_error(event.problem)
+            self.keep_focus_in_sight()
 
     def _diagnosis_from_journal(self, code: str) -> None:
         """A code typed that the journal has: its text goes in the empty diagnosis text."""
@@ -346,6 +417,12 @@ class QuestionsScreen(MainScreen):
         """Each text field's problem under it: text a message cannot carry, a diagnosis code
         that is not ICPC-2, the copy recipients found (or not)."""
         draft = self.session.draft
+        for key, question_row in self.rows.items():  # a date restored or kept: what it is
+            if key in draft.answers and question_row.question.type in (AnswerType.DATE, AnswerType.DATETIME):
+                question_row.set_understood(self._understood(question_row.question, draft.answers[key]))
+            offer = self.session.offered_answer(key)  # asked afresh: the old answer offered
+            if offer is not None:
+                question_row.set_understood(S.offered_answer(offer, isinstance(question_row.field, (TextInput, TextBox))))
         for key, attr in TEXT_FIELDS.items():
             row = self.fields.get(key)
             if row is None:
@@ -446,9 +523,38 @@ class QuestionsScreen(MainScreen):
         else:
             panel.update(S.QUESTIONS_ALL_GOOD if self.session.draft.items else "")
             panel.set_class(False, "-missing")
+        self.keep_focus_in_sight()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.keep_focus_in_sight()
+
+    def keep_focus_in_sight(self) -> None:
+        """Once laid out, scroll the field with focus into view: the panel below may have
+        grown over it, questions above it appeared, or the screen come back scrolled."""
+
+        def show() -> None:
+            focused = self.focused
+            if focused is not None and focused.is_mounted and self.is_mounted:
+                row = next((a for a in focused.ancestors if isinstance(a, (QuestionRow, FieldRow))), focused)
+                row.scroll_visible(animate=False, immediate=True)
+
+        self.call_after_refresh(show)
+
+    def action_use_offered(self) -> None:
+        """Ctrl+G: the old answer offered under the focused text field goes into it (as if
+        typed, so it is read and checked again); nothing else takes it."""
+        field = self.focused
+        key = getattr(field, "question_key", None)
+        offer = self.session.offered_answer(key) if key in self.rows else None
+        if offer is not None and isinstance(field, (TextInput, TextBox)):
+            field.value = offer
 
     def _focus_first(self) -> None:
-        for row in self.rows.values():
+        """The first guided question; without one, the first of the requisition's fields
+        (the info line says so): F4 never leaves the screen without a field to type in."""
+        rows: list[QuestionRow | FieldRow] = [*self.rows.values(), *self.fields.values()]
+        for row in rows:
             if row.display and not row.field.disabled:
                 row.field.focus()
                 return

@@ -28,7 +28,7 @@ from tui import workflow
 from tui.dialogs.collection import Collection, CollectionDialog
 from tui.dialogs.reprint import open_reprint
 from tui.draft import OrderDraft, Step, StepStatus
-from tui.present import missing_tubes, order_fields, tube_lines
+from tui.present import labelled, missing_tubes, order_fields, tube_lines
 from tui.printer import PrintsLabels, outcome_text, printer_name
 from tui.screens.base import MainScreen
 from tui.session import URGENT, Notice
@@ -400,19 +400,17 @@ class ReviewScreen(PrintsLabels, MainScreen):
         answers = [(questions[k], v) for k, v in draft.answers.items() if k in questions]
         if not answers and not draft.comment.strip():
             parts.append(Text(S.REVIEW_NO_ANSWERS, style="italic"))
+        from tui.present import labelled
+
         for q, v in answers:
-            line = Text(f"  {q.text}: ")
-            line.append(format_answer(q, v), style="bold")
+            line = labelled(q.text, format_answer(q, v))
             if draft.from_journal(q.key):
                 from tui.journal import mark
 
                 line.append_text(mark(draft.journal[q.key].when))
             parts.append(line)
         if draft.comment.strip():
-            label = S.PROBLEMSTILLING if session.needs_problemstilling() else S.COMMENT
-            line = Text(f"  {label}: ")
-            line.append(draft.comment.strip(), style="bold")
-            parts.append(line)
+            parts.append(labelled(session.comment_label(), draft.comment.strip()))
         parts.append(Text(f"\n{S.ORDER_FIELDS}", style="bold underline"))
         parts += self._order_fields()
         return RichGroup(*parts)
@@ -430,8 +428,8 @@ class ReviewScreen(PrintsLabels, MainScreen):
         lines = []
         for label, value in order_fields(draft.payment_category, copies, diagnosis, draft.clinical_info.strip(),
                                          draft.modality_change, draft.has_imaging):
-            line = Text(f"  {label}: ", overflow="fold")
-            line.append(value, style="bold")
+            line = labelled(label, value)
+            line.overflow = "fold"
             lines.append(line)
         return lines
 

@@ -20,7 +20,35 @@ from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
+
+from ihr.rules.text import paste_problem, pasted
+
+
+@dataclass
+class PasteRefused(Message):
+    """A paste that a field did not take, whole (`ihr.rules.text.paste_problem`): what XML
+    cannot carry, or lines for a field of one line. `problem` says why and where, in
+    Norwegian; the field is as it was."""
+
+    field: Widget
+    problem: str
+
+    @property
+    def control(self) -> Widget:
+        return self.field
+
+
+def take_paste(field: Input | TextArea, event: events.Paste, *, multi_line: bool) -> str | None:
+    """The text a paste inserts, or None when it is refused whole (a `PasteRefused` is
+    posted). Never a part of it: Textual's `Input` keeps only the first line of a paste."""
+    event.stop()
+    event.prevent_default()
+    problem = paste_problem(event.text, multi_line=multi_line)
+    if problem is not None:
+        field.post_message(PasteRefused(field, problem))
+        return None
+    return pasted(event.text)
 
 
 class TextInput(Input, inherit_bindings=False):
@@ -59,6 +87,53 @@ class TextInput(Input, inherit_bindings=False):
             self.post_message(self.Moved(self, self.STEPS[event.key]))
             return
         await run_own_binding(self, event)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste goes in whole or not at all: a line break or a control character in it
+        refuses it in place (`PasteRefused`), where `Input` would keep its first line."""
+        text = take_paste(self, event, multi_line=False)
+        if text is not None:
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+
+
+class TextBox(TextArea, inherit_bindings=False):
+    """A free-text field of several lines (clinical information, comment, problem
+    statement): Enter breaks the line, Tab moves on, the box grows with its text.
+
+    Like `TextInput`: a steady cursor, its editing keys run on arrival (in order with the
+    typed text in a burst), and a paste goes in whole or is refused in place (`PasteRefused`)
+    with line breaks kept. TextArea's F6 and F7 (select line, select all) are left out: they
+    are the screens' keys. `value` is its text, as for the one-line fields.
+    """
+
+    BINDINGS = [b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.action in ("select_line", "select_all"))]
+
+    def __init__(self, text: str = "", *, placeholder: str = "", **kwargs: Any) -> None:
+        super().__init__(text, placeholder=placeholder, soft_wrap=True, tab_behavior="focus", compact=True,
+                         highlight_cursor_line=False, **kwargs)
+        self.cursor_blink = False
+
+    @property
+    def value(self) -> str:
+        return self.text
+
+    @value.setter
+    def value(self, text: str) -> None:
+        self.text = text
+
+    async def on_key(self, event: events.Key) -> None:
+        if event.is_printable or event.key == "enter":
+            return  # TextArea's own key handler inserts it (Enter as a line break)
+        await run_own_binding(self, event)
+
+    def on_paste(self, event: events.Paste) -> None:
+        text = take_paste(self, event, multi_line=True)
+        if text is not None:
+            result = self.replace(text, *self.selection, maintain_selection_offset=False)
+            self.move_cursor(result.end_location)
 
 
 async def run_own_binding(widget: Widget, event: events.Key) -> None:
