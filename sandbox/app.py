@@ -100,11 +100,14 @@ def _dump(model: BaseModel) -> Any:
 
 
 def ensure_seeded(db: Database) -> None:
-    """Load the synthetic population into a fresh store (a reused file is left alone)."""
-    if db.is_seeded():
-        return
+    """Load the synthetic population into a fresh store (a reused file is left alone, but
+    for the offices: reference data, refreshed so an older file gets their health regions)."""
     from sandbox.seed.catalog import seed_groups
     from sandbox.seed.people import seed_offices, seed_patients, seed_requesters
+
+    if db.is_seeded():
+        db.put_offices(seed_offices())
+        return
 
     db.seed(
         patients=seed_patients(),

@@ -32,6 +32,7 @@ from ihr.models import (
     OrderItem,
     OrderStatus,
     OrderSummary,
+    OutOfRegionReason,
     Patient,
     Requisition,
     Service,
@@ -46,6 +47,7 @@ from ihr.rules.ordering import (
     requisition_kind,
 )
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
+from ihr.rules.routing import default_performer, region_refusal
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
 from sandbox.db import Database
@@ -203,7 +205,9 @@ class OrderService:
         log.info("order %s corrected", order.id)
         return order
 
-    def _check(self, data: OrderInput) -> tuple[Patient, list[tuple[Service, str]], dict]:
+    def _check(
+        self, data: OrderInput
+    ) -> tuple[Patient, list[tuple[Service, str]], dict, dict[str, OutOfRegionReason]]:
         """Validate the input; raise a 422 with every problem found."""
         problems: list[FieldProblem] = []
         patient = self.db.patient(data.patient_id.strip())
@@ -216,10 +220,12 @@ class OrderService:
             problems.append(FieldProblem(path="patient_id", detail=detail))
         if self.db.requester(data.requester_hpr.strip()) is None:
             problems.append(FieldProblem(path="requester_hpr", detail="Ukjent rekvirent: HPR-nummeret finnes ikke."))
-        if self.db.office(data.office_her_id.strip()) is None:
+        office = self.db.office(data.office_her_id.strip())
+        if office is None:
             problems.append(FieldProblem(path="office_her_id", detail="Ukjent kontor: HER-id-en finnes ikke."))
 
         pairs: list[tuple[Service, str]] = []
+        reasons: dict[str, OutOfRegionReason] = {}  # lab HER-id -> why it is outside the region
         seen: dict[str, int] = {}
         for i, item in enumerate(data.items):
             code = item.service_code.strip()
@@ -233,7 +239,7 @@ class OrderService:
                 )
                 continue
             seen[code] = i
-            lab = (item.lab_her_id or "").strip() or (service.labs[0] if service.labs else "")
+            lab = (item.lab_her_id or "").strip() or default_performer(service, office, self.catalog) or ""
             if not lab or lab not in service.labs:
                 detail = (
                     f"Laboratoriet utfører ikke {service.name}."
@@ -242,6 +248,15 @@ class OrderService:
                 )
                 problems.append(FieldProblem(path=f"items[{i}].lab_her_id", detail=detail))
                 continue
+            try:
+                refusal = region_refusal(service, self.catalog.lab(lab), office, self.catalog, item.out_of_region)
+            except KeyError:  # a lab the service lists but the catalog does not describe
+                refusal = None
+            if refusal:
+                problems.append(FieldProblem(path=f"items[{i}].lab_her_id", detail=refusal))
+                continue
+            if item.out_of_region is not None:
+                reasons.setdefault(lab, item.out_of_region)
             if patient is not None:
                 refusal = patient_refusal(service, patient, self.today())
                 if refusal:
@@ -275,7 +290,7 @@ class OrderService:
                 problems[0].detail if len(problems) == 1 else f"Bestillingen har {len(problems)} feil.",
             )
         assert patient is not None
-        return patient, pairs, clean_answers(questions, answers)
+        return patient, pairs, clean_answers(questions, answers), reasons
 
     def _copy_recipient(self, hpr: str) -> CopyRecipient | None:
         """A doctor the service knows, with the office a copy goes to; None when unknown."""
@@ -288,7 +303,7 @@ class OrderService:
         )
 
     def _build(self, data: OrderInput, *, order_id: str, previous: Order | None) -> Order:
-        patient, pairs, answers = self._check(data)
+        patient, pairs, answers, reasons = self._check(data)
         requester = self.db.requester(data.requester_hpr.strip())
         assert requester is not None
         now = self.now()
@@ -360,6 +375,7 @@ class OrderService:
                     lab_her_id=lab,
                     status=OrderStatus.SAVED,
                     items=linked,
+                    out_of_region=reasons.get(lab),
                 )
             )
 

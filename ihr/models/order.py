@@ -72,6 +72,20 @@ class Diagnosis(Model):
     text: XmlText = Field(min_length=1, max_length=200)
 
 
+class RegionReason(StrEnum):
+    """Why a requisition goes to a hospital outside the office's health region."""
+
+    FREE_CHOICE = "fritt_behandlingsvalg"  # the patient's own choice (pasient- og brukerrettighetsloven § 2-4)
+    LIVES_ELSEWHERE = "bosted_annen_region"  # the patient lives in another region
+
+
+class OutOfRegionReason(Model):
+    """The reason an order gives for a performer outside the office's region, and its text."""
+
+    code: RegionReason
+    text: XmlText = Field(min_length=1, max_length=200)
+
+
 class CopyRecipient(Model):
     """A doctor who gets a copy of the requisition and of the answer (CopyDest)."""
 
@@ -124,6 +138,7 @@ class Requisition(Model):
     lab_her_id: str
     status: OrderStatus = OrderStatus.SAVED
     items: list[OrderItem]
+    out_of_region: OutOfRegionReason | None = None  # why it goes outside the office's region
 
 
 class Answer(Model):
@@ -172,7 +187,9 @@ InputAnswerValue = Annotated[AnswerValue, AfterValidator(_answer_xml_text)]
 
 class ItemInput(Model):
     service_code: str
-    lab_her_id: str | None = None  # default: the service's preferred lab
+    lab_her_id: str | None = None  # default: ihr.rules.routing.default_performer for the office
+    # Required when `lab_her_id` is outside the office's health region (ihr.rules.routing)
+    out_of_region: OutOfRegionReason | None = None
 
 
 class OrderInput(Model):

@@ -77,8 +77,22 @@ _OFFICES = [
 ]
 
 
+# Each office's health region and place (municipality, latitude, longitude): its
+# requisitions go to the nearest hospital of its region (ihr.rules.routing).
+_OFFICE_PLACES = {
+    DEMO_OFFICE_HER_ID: ("Helse Sør-Øst", "Oslo", 59.955, 10.760),
+    "99200218": ("Helse Midt-Norge", "Trondheim", 63.430, 10.395),
+    "99200325": ("Helse Sør-Øst", "Ullensaker", 60.200, 11.100),
+}
+
+
 def seed_offices() -> list[Office]:
-    return [Office(her_id=h, name=n, address=a) for h, n, a in _OFFICES]
+    out = []
+    for h, n, a in _OFFICES:
+        region, municipality, lat, lon = _OFFICE_PLACES[h]
+        out.append(Office(her_id=h, name=n, address=a, health_region=region, municipality=municipality,
+                          latitude=lat, longitude=lon))
+    return out
 
 
 # ---- requesters -------------------------------------------------------------------------
