@@ -59,6 +59,7 @@ from ihr.models import (
     Group,
     GroupInput,
     KithMessage,
+    Office,
     Order,
     OrderInput,
     OrderStatus,
@@ -459,6 +460,13 @@ class IhrClient:
     async def get_requester(self, hpr: str) -> Requester:
         resp = await self._request("GET", f"requesters/{_seg(hpr)}", route="/requesters/{hpr}", retry=True)
         return self._parse(resp, Requester)
+
+    # -- the directory --
+
+    async def get_office(self, her_id: str) -> Office:
+        """An office with its health region and place (what routing needs)."""
+        resp = await self._request("GET", f"offices/{_seg(her_id)}", route="/offices/{her_id}", retry=True)
+        return self._parse(resp, Office)
 
     # -- groups --
 

@@ -196,6 +196,10 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         self.state_changed()
         self._add_pending()
 
+    @on(m.OfficeReady)
+    def _office_ready(self, message: m.OfficeReady) -> None:
+        self.session.office = message.office
+
     @on(m.StartedUp)
     def _started_up(self) -> None:
         run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store))

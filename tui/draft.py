@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from client.drafts import DraftSnapshot
-    from ihr.models import AnswerValue, Catalog, Order, OrderInput, Service
+    from ihr.models import AnswerValue, Catalog, Lab, Order, OrderInput, OutOfRegionReason, Service
 
 
 class _TrackedDict(dict[str, Any]):
@@ -72,7 +72,7 @@ class _TrackedDict(dict[str, Any]):
 _KEPT = frozenset({
     "items", "answers", "raw_answers", "priority", "comment", "idempotency_key", "submitted", "order",
     "payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
-    "modality_change",
+    "modality_change", "region_reasons",
 })
 
 
@@ -123,6 +123,9 @@ class OrderDraft:
     diagnosis_text: str = ""
     clinical_info: str = ""
     modality_change: bool | None = None  # imaging: may the radiologist change modality (8274)
+    # Why a requisition goes to a lab outside the office's health region, per lab HER-id:
+    # (ihr.models.RegionReason value, text). Set when the secretary chooses such a lab (Ctrl+L).
+    region_reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
@@ -162,6 +165,32 @@ class OrderDraft:
         self.items.append((service, lab))
         self._touch()
         return True
+
+    def choose_lab(self, current: str, discipline: str, lab: Lab, reason: tuple[str, str] | None) -> list[Service]:
+        """Send the requisition of lab `current` and `discipline` to `lab` instead; the
+        services `lab` does not perform stay where they were (a requisition of their own).
+        `reason`: why `lab` is outside the office's region (None: it is not). The services
+        that stayed are returned."""
+        if self.locked:
+            return []
+        stayed: list[Service] = []
+        items = []
+        for service, at in self.items:
+            if at == current and service.discipline.value == discipline:
+                if lab.her_id in service.labs:
+                    at = lab.her_id
+                else:
+                    stayed.append(service)
+            items.append((service, at))
+        reasons = dict(self.region_reasons)
+        if reason is not None:
+            reasons[lab.her_id] = reason
+        else:
+            reasons.pop(lab.her_id, None)
+        used = {at for _, at in items}
+        self.region_reasons = {h: r for h, r in reasons.items() if h in used}
+        self.items = items
+        return stayed
 
     def remove(self, code: str) -> bool:
         if self.locked:
@@ -206,7 +235,10 @@ class OrderDraft:
             requester_hpr=requester_hpr,
             office_her_id=office_her_id,
             priority=Priority(self.priority),
-            items=[ItemInput(service_code=s.code, lab_her_id=lab or None) for s, lab in self.items],
+            items=[
+                ItemInput(service_code=s.code, lab_her_id=lab or None, out_of_region=self._region_reason(lab))
+                for s, lab in self.items
+            ],
             answers=dict(self.answers),
             comment=self.comment.strip() or None,
             payment_category=PaymentCategory(self.payment_category),
@@ -215,6 +247,12 @@ class OrderDraft:
             clinical_info=self.clinical_info.strip() or None,
             modality_change_allowed=self.modality_change if self.has_imaging else None,
         )
+
+    def _region_reason(self, lab: str) -> OutOfRegionReason | None:
+        from ihr.models import OutOfRegionReason, RegionReason
+
+        reason = self.region_reasons.get(lab)
+        return OutOfRegionReason(code=RegionReason(reason[0]), text=reason[1]) if reason else None
 
     def key_for(self, body: OrderInput) -> str:
         """The idempotency key for this body: the same as long as the body is the same.
@@ -254,6 +292,7 @@ class OrderDraft:
             diagnosis_text=self.diagnosis_text,
             clinical_info=self.clinical_info,
             modality_change=self.modality_change,
+            region_reasons={lab: list(reason) for lab, reason in self.region_reasons.items()},
         )
 
     @classmethod
@@ -283,6 +322,7 @@ class OrderDraft:
         draft.diagnosis_text = snap.diagnosis_text
         draft.clinical_info = snap.clinical_info
         draft.modality_change = snap.modality_change
+        draft.region_reasons = {lab: (str(r[0]), str(r[1])) for lab, r in snap.region_reasons.items() if len(r) == 2}
         if snap.idempotency_key and snap.submitted:
             from ihr.models import OrderInput
 

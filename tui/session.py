@@ -18,7 +18,17 @@ from tui.context import LaunchContext
 from tui.draft import OrderDraft
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
-    from ihr.models import Catalog, Group, OrderInput, OrderSummary, Patient, Requester
+    from ihr.models import (
+        Catalog,
+        Group,
+        Lab,
+        Office,
+        OrderInput,
+        OrderSummary,
+        Patient,
+        Requester,
+        Service,
+    )
 
 NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
 
@@ -82,6 +92,9 @@ class OrderSession:
         self.pending: list[Any] = []
         self.starting = False  # start-up is loading the catalog and the EPJ's patient
         self.on_draft_change = on_draft_change  # every change to a draft (the autosave)
+        #: The signed-in office with its health region (`ihr.rules.routing`); None until
+        #: start-up has it, or when the service does not know it.
+        self.office: Office | None = None
         #: Copy recipients looked up by HPR-nummer (None: the service knows no such doctor).
         self.doctors: dict[str, Requester | None] = {}
         self.draft = OrderDraft()
@@ -167,7 +180,7 @@ class OrderSession:
             reason = patient_refusal(service, self.patient, self.clock().date())
             if reason:
                 return Notice(S.refusal(service.name, reason), "error", alert=True, done=False)
-        if not self.draft.add(service):
+        if not self.draft.add(service, self.default_lab(service)):
             return Notice(S.already_in_basket(service.name), "warning", done=False)
         dup = recent_duplicate(service, self.history_pairs(), self.clock())
         if dup is not None:
@@ -224,8 +237,30 @@ class OrderSession:
                 service = self.catalog.service(code)
             except KeyError:
                 continue
-            added += self.draft.add(service)
+            added += self.draft.add(service, self.default_lab(service))
         return Notice(S.group_added(group.name, added))
+
+    # ---- the performing lab ------------------------------------------------------------------
+    def default_lab(self, service: Service) -> str | None:
+        """Where a service goes by default: the nearest lab of the office's region."""
+        from ihr.rules.routing import default_performer
+
+        return default_performer(service, self.office, self.catalog) if self.catalog is not None else None
+
+    def lab_needs_reason(self, services: list[Service], lab: Lab) -> bool:
+        """Sending these services to `lab` needs a reason (it is outside the office's region)."""
+        from ihr.rules.routing import needs_reason
+
+        assert self.catalog is not None
+        return any(needs_reason(s, lab, self.office, self.catalog) for s in services if lab.her_id in s.labs)
+
+    def choose_lab(self, current: str, discipline: str, lab: Lab, reason: tuple[str, str] | None) -> Notice:
+        """The requisition of `current` (and `discipline`) goes to `lab`; a service that lab
+        does not perform stays, in a requisition of its own."""
+        if self.draft.locked:
+            return Notice(S.ALREADY_SAVED, "warning", done=False)
+        stayed = self.draft.choose_lab(current, discipline, lab, reason)
+        return Notice(S.lab_chosen(lab.short_name, [s.name for s in stayed]))
 
     def toggle_priority(self) -> Notice:
         if self.draft.locked:

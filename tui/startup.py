@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ from tui import workflow
 
 if TYPE_CHECKING:
     from tui.app import IhrApp
+
+log = logging.getLogger("ihr.tui.startup")
 
 #: How long start-up waits for the previews before loading the full client anyway (s).
 PREVIEW_WAIT_S = 0.5
@@ -44,10 +47,14 @@ async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Messag
             await asyncio.wait(previews, timeout=PREVIEW_WAIT_S)
             app.client = await asyncio.to_thread(client_factory)
         client = app.client
+        office = asyncio.ensure_future(_office(client, session.office_her_id or getattr(client, "office_her_id", None)))
         result = await client.get_catalog()
         index = None
         if result.etag is None or result.etag != session.index_etag:
             index = await asyncio.to_thread(build_index, result.catalog)
+        found = await office
+        if found is not None:  # before the catalog: a service chosen then is routed by it
+            app.post_message(m.OfficeReady(found))
         app.post_message(m.CatalogReady(result, index))
         context = session.context
         if context.requester_hpr:
@@ -60,6 +67,20 @@ async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Messag
     finally:
         session.starting = False
         gc.enable()  # off since `tui.cli` started the app: start-up is over
+
+
+async def _office(client: Any, her_id: str | None) -> Any:
+    """The office with its health region (`ihr.rules.routing`), or None: a service that does
+    not know it, or a failure; then requisitions go to the catalog's first listed lab."""
+    from client.errors import IhrError
+
+    if not her_id:
+        return None
+    try:
+        return await client.get_office(her_id)
+    except IhrError as exc:
+        log.warning("office not found for routing: %s", type(exc).__name__)
+        return None
 
 
 def build_index(catalog: Any) -> Any:

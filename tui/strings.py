@@ -391,6 +391,41 @@ REVIEW_COPY = "Kopi til"
 REVIEW_DIAGNOSIS = "Diagnose"
 REVIEW_MODALITY = "Endre modalitet"
 
+# ---- the performing lab (Ctrl+L on the review; ihr.rules.routing) ------------------------
+KEY_CHOOSE_LAB = "Laboratorium"
+LAB_TITLE = "Velg laboratorium for rekvisisjonen"
+LAB_REQUISITION = "Rekvisisjon"
+LAB_HINT = "↑/↓ og Enter velger. Nærmeste i kontorets helseregion står først."
+LAB_REASON = "Utenfor kontorets helseregion – grunn *"
+LAB_REASON_DETAIL = "Utdyping (valgfri)"
+LAB_REASON_REQUIRED = "Laboratoriet ligger utenfor kontorets helseregion: velg grunnen (f/b), så Enter."
+LAB_NO_REQUISITION = "Legg noe i kurven først."
+LAB_NO_OTHER = "Ingen andre laboratorier utfører dette."
+
+
+def lab_option(name: str, region: str, km: float | None, outside: bool, missing: list[str], current: bool) -> str:
+    """One lab in the list: "OUS Radiologi – Helse Sør-Øst, 2 km (nå)"."""
+    text = f"{name} – {region}"
+    if km is not None:
+        text += f", {km:.0f} km"
+    if outside:
+        text += " (utenfor regionen)"
+    if missing:
+        text += " – utfører ikke " + ", ".join(missing)
+    return text + (" (nå)" if current else "")
+
+
+def lab_chosen(name: str, stayed: list[str]) -> str:
+    text = f"Rekvisisjonen går til {name}."
+    if stayed:
+        text += " Egen rekvisisjon for det laboratoriet ikke utfører: " + ", ".join(stayed) + "."
+    return text
+
+
+def region_reason_line(text: str) -> str:
+    return f"  Utenfor helseregionen: {text}"
+
+
 # ---- collection dialog -------------------------------------------------------------
 COLLECT_TITLE = "Registrer prøvetaking"
 COLLECT_TIME = "Tidspunkt (DD.MM.ÅÅÅÅ TT:MM)"
@@ -428,6 +463,8 @@ Grupper: Enter velg · Ctrl+E endre · Ctrl+D slett (egne)
 [b]Fullfør[/b]
 F6 lagre · F7 skriv ut · F8 prøvetatt · F9 send
 Ctrl+N ny bestilling · Ctrl+R bytt rekvirent (HPR-nummer)
+Ctrl+L velg laboratorium for en rekvisisjon (nærmeste i regionen
+er valgt; utenfor regionen må grunnen oppgis)
 
 [b]Arbeidsliste og sendte bestillinger[/b]
 Enter åpne · F6 dagens/pasientens · F7 oppdater
