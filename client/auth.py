@@ -19,7 +19,14 @@ from collections.abc import Generator
 import httpx
 
 from client.errors import AccessRefused, ClockWrong, IhrError, ServiceUnavailable
-from client.signin import CLOCK_TOLERANCE_S, Session, SignInFailed, clock_offset
+from client.signin import (
+    CLOCK_TOLERANCE_S,
+    USE_DPOP_NONCE,
+    Session,
+    SignInFailed,
+    asks_for_nonce,
+    clock_offset,
+)
 
 INVALID_TOKEN = (
     "Innloggingen mot IHR mislyktes: innloggingstjenesten svarte uten et gyldig tilgangsbevis. "
@@ -42,13 +49,17 @@ class HelseIdAuth(httpx.Auth):
         return self.session.credentials.office_her_id
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        nonce_retry = True  # once per request: the service asked for (a newer) DPoP nonce
         for attempt in (1, 2):
-            if self.session.needs_token():
-                url, headers, body = self.session.token_request()
-                answer = yield httpx.Request("POST", url, headers=headers, content=body)
-                self._accept(answer)
-            request.headers.update(self.session.headers(request.method, str(request.url)))
-            response = yield request
+            while True:
+                if self.session.needs_token():
+                    yield from self._sign_in()
+                request.headers.update(self.session.headers(request.method, str(request.url)))
+                response = yield request
+                self.session.note_nonce(response.headers.get("DPoP-Nonce"))
+                if not (nonce_retry and _asks_for_nonce(response)):
+                    break
+                nonce_retry = False
             if response.status_code != 401:
                 return
             offset = clock_offset(response.headers.get("Date"), self.session.clock())
@@ -57,6 +68,18 @@ class HelseIdAuth(httpx.Auth):
             if attempt == 1:
                 self.session.forget()
 
+    def _sign_in(self) -> Generator[httpx.Request, httpx.Response, None]:
+        """The token request; once more with the nonce when the authority asks for one."""
+        for retry in (False, True):
+            url, headers, body = self.session.token_request()
+            answer = yield httpx.Request("POST", url, headers=headers, content=body)
+            nonce = answer.headers.get("DPoP-Nonce")
+            self.session.note_nonce(nonce)
+            if not retry and asks_for_nonce(answer.status_code, answer.content, nonce):
+                continue
+            self._accept(answer)
+            return
+
     def _accept(self, answer: httpx.Response) -> None:
         if answer.status_code >= 500:
             raise ServiceUnavailable(status=answer.status_code)
@@ -64,6 +87,12 @@ class HelseIdAuth(httpx.Auth):
             self.session.accept(answer.status_code, answer.content, answer.headers.get("Date"))
         except SignInFailed as exc:
             raise sign_in_error(exc) from None
+
+
+def _asks_for_nonce(response: httpx.Response) -> bool:
+    """A 401 whose challenge is `use_dpop_nonce` (RFC 9449 section 9), with a nonce."""
+    challenge = response.headers.get("WWW-Authenticate", "")
+    return response.status_code == 401 and USE_DPOP_NONCE in challenge and bool(response.headers.get("DPoP-Nonce"))
 
 
 def sign_in_error(exc: SignInFailed) -> IhrError:

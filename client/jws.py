@@ -58,6 +58,23 @@ class Es256Key:
         return cls(ec.generate_private_key(ec.SECP256R1()))
 
     @classmethod
+    def from_pem(cls, data: bytes) -> Es256Key | None:
+        """The key of a PEM file holding a private P-256 key (PKCS#8 or SEC 1); None for
+        any other PEM key; ValueError when it is no PEM key at all."""
+        from cryptography.exceptions import UnsupportedAlgorithm
+        from cryptography.hazmat.primitives import serialization
+
+        try:
+            key = serialization.load_pem_private_key(data, password=None)
+        except (TypeError, UnsupportedAlgorithm):
+            return None
+        except ValueError:
+            return None  # maybe a public key: joserfc says what it is (and the caller refuses it)
+        if isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1):
+            return cls(key)
+        return None
+
+    @classmethod
     def from_jwk(cls, jwk: dict[str, Any]) -> Es256Key | None:
         """The key of a private P-256 JWK; None for any other kind of key."""
         if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256" or not isinstance(jwk.get("d"), str):

@@ -60,17 +60,22 @@ def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any
         else:
             return None
         try:
-            conn.request(
-                "GET",
-                url.path,
-                headers={
-                    **session.headers("GET", full),
-                    "Accept": "application/json",
-                    "User-Agent": "ihr-client/0.1",
-                },
-            )
-            resp = conn.getresponse()
-            body = resp.read()
+            for retry in (False, True):  # once more when the service asks for a DPoP nonce
+                conn.request(
+                    "GET",
+                    url.path,
+                    headers={
+                        **session.headers("GET", full),
+                        "Accept": "application/json",
+                        "User-Agent": "ihr-client/0.1",
+                    },
+                )
+                resp = conn.getresponse()
+                body = resp.read()
+                session.note_nonce(resp.getheader("DPoP-Nonce"))
+                asked = resp.status == 401 and "use_dpop_nonce" in (resp.getheader("WWW-Authenticate") or "")
+                if retry or not asked:
+                    break
         finally:
             conn.close()
         return json.loads(body) if resp.status == 200 else None
@@ -81,16 +86,18 @@ def get_json(api_url: str, session: Any, path: str, timeout: float = 2.0) -> Any
 def peek_banner(
     settings: Settings, patient_id: str | None, hpr: str | None, office_her_id: str | None = None
 ) -> tuple[PatientPeek | None, RequesterPeek | None]:
-    """Sign in as the settings' client for `hpr` (unless a kept token is still valid), then
-    peek at the patient and the requester.
+    """Sign in as the settings' client for the health worker at the keyboard (`user_hpr`;
+    the requester `hpr` when none is set), unless a kept token is still valid, then peek at
+    the patient and the requester `hpr`.
 
     The session is the process's shared one: the full client takes it over, token and all."""
-    if not hpr:
+    user = settings.user_hpr or hpr
+    if not (hpr and user):
         return None, None  # no health worker to sign in for: the full client reports it
     from client.signin import shared_session
 
     try:
-        session = shared_session(settings, hpr=hpr, office_her_id=office_her_id)
+        session = shared_session(settings, hpr=user, office_her_id=office_her_id)
         if session.needs_token():
             session.sign_in_sync()
     except Exception:  # noqa: BLE001 - a preview: the full client signs in and reports in Norwegian

@@ -42,6 +42,7 @@ from ihr.helseid import (
     ASSERTION_MAX_LIFE_S,
     ASSERTION_TYPE,
     TOKEN_PATH,
+    Attestation,
     token_hash,
     trust_framework,
 )
@@ -50,6 +51,7 @@ from ihr.settings import Settings, SettingsError, check_key_file
 
 RENEW_BEFORE_S = 30  # a token this close to its expiry is renewed before the request
 CLOCK_TOLERANCE_S = 30  # a service clock further off than this: "the clock is wrong"
+USE_DPOP_NONCE = "use_dpop_nonce"  # RFC 9449 section 8: sign again with the server's nonce
 TOKEN_FILE = "tokens.json"  # in the data dir: the tokens kept between starts (`TokenStore`)
 
 
@@ -93,14 +95,12 @@ def load_client_key(path: Path) -> SigningKey:
         text = data.decode("utf-8").strip()
         jwk = json.loads(text) if text.startswith("{") else None
         key: SigningKey | None = Es256Key.from_jwk(jwk) if isinstance(jwk, dict) else None
-        if key is None:  # RSA, PEM, another curve: joserfc reads it
-            from joserfc.errors import JoseError
-            from joserfc.jwk import JWKRegistry
+        if key is None and jwk is None:  # PEM: a P-256 key signs without joserfc too
+            key = Es256Key.from_pem(data)
+        if key is None:  # RSA, another curve: joserfc reads it (`ihr.keyfiles`, as the service)
+            from ihr.keyfiles import import_key
 
-            try:
-                key = JoseKey(JWKRegistry.import_key(jwk if jwk is not None else data))
-            except JoseError as exc:
-                raise ValueError from exc
+            key = JoseKey(import_key(jwk if isinstance(jwk, dict) else data))
     except (ValueError, TypeError, UnicodeError):
         raise SettingsError(f"Nøkkelfilen {path} er ikke en gyldig privat nøkkel (JWK eller PEM).") from None
     if not key.is_private:
@@ -130,6 +130,7 @@ class KeptToken:
     token: str = field(repr=False)
     expires_at: float
     dpop_key: Es256Key = field(repr=False)
+    nonce: str | None = None  # the service's DPoP nonce when it was kept (it may have expired)
 
 
 class TokenStore:
@@ -162,7 +163,8 @@ class TokenStore:
             return None
         if not isinstance(token, str) or key is None or now >= expires_at - RENEW_BEFORE_S:
             return None
-        return KeptToken(token, expires_at, key)
+        nonce = entry.get("nonce")
+        return KeptToken(token, expires_at, key, nonce if isinstance(nonce, str) else None)
 
     def save(self, identity: str, kept: KeptToken, now: float) -> None:
         """Keep `kept` for `identity` (expired entries go); a failure to write only costs a
@@ -173,6 +175,7 @@ class TokenStore:
                 "token": kept.token,
                 "expires_at": kept.expires_at,
                 "dpop_key": kept.dpop_key.as_dict(private=True),
+                "nonce": kept.nonce,
             }
             self._write(entries)
 
@@ -230,24 +233,38 @@ class Credentials:
     authority: str
     client_id: str
     key: SigningKey = field(repr=False)
-    office_her_id: str
-    hpr: str
+    office_her_id: str  # the office's HER-id: its address in messages
+    hpr: str  # the health worker at the keyboard
+    org_nr: str = ""  # the office's organisation number: the point of care attested
 
     def identity(self) -> str:
         """Who a token was issued to: the authority, the client and its key, the office and
         the health worker it attests (a token is never used for another of them)."""
-        who = [self.authority.rstrip("/"), self.client_id, self.key.public_jwk(), self.office_her_id, self.hpr]
+        who = [self.authority.rstrip("/"), self.client_id, self.key.public_jwk(), self.office_her_id, self.org_nr, self.hpr]
         return hashlib.sha256(json.dumps(who, sort_keys=True).encode("utf-8")).hexdigest()
 
+    def attestation(self) -> Attestation:
+        """The trust framework's practitioner: her HPR number at the office (legal entity
+        and point of care are the office's organisation number), for treatment."""
+        return Attestation(hpr=self.hpr, point_of_care=self.org_nr)
+
     @classmethod
-    def from_settings(cls, settings: Settings, *, hpr: str, office_her_id: str | None = None) -> Credentials:
+    def from_settings(
+        cls, settings: Settings, *, hpr: str, office_her_id: str | None = None, org_nr: str | None = None
+    ) -> Credentials:
         settings.require_sign_in()
+        if not (org_nr or settings.office_org_nr):
+            raise SettingsError(
+                "Kontorets organisasjonsnummer mangler i innstillingene (office_org_nr): "
+                "innloggingen oppgir behandlingsstedet med det."
+            )
         return cls(
             authority=settings.authority,
             client_id=settings.client_id,
             key=load_client_key(settings.client_key_file),
             office_her_id=office_her_id or settings.office_her_id,
             hpr=hpr,
+            org_nr=org_nr or settings.office_org_nr,
         )
 
 
@@ -267,6 +284,7 @@ class Session:
         self._dpop_jwk = self.dpop_key.public_jwk()
         self._token: str | None = kept.token if kept is not None else None
         self._expires_at = kept.expires_at if kept is not None else 0.0
+        self._nonce: str | None = kept.nonce if kept is not None else None  # the server's latest (RFC 9449 8)
         self._lock = threading.Lock()
 
     @property
@@ -284,8 +302,15 @@ class Session:
         if self.store is not None and token is not None:
             self.store.drop(self._identity, token)
 
+    def note_nonce(self, nonce: str | None) -> None:
+        """Keep the server's latest DPoP nonce (from any answer's `DPoP-Nonce`) for the next proofs."""
+        if nonce and nonce.strip():
+            with self._lock:
+                self._nonce = nonce.strip()
+
     def proof(self, method: str, url: str, access_token: str | None = None) -> str:
-        """A DPoP proof (RFC 9449) for one request; `ath` binds it to the access token."""
+        """A DPoP proof (RFC 9449) for one request; `ath` binds it to the access token, and
+        `nonce` is the server's latest."""
         parts = urlsplit(url)
         claims: dict[str, Any] = {
             "htm": method.upper(),
@@ -295,6 +320,10 @@ class Session:
         }
         if access_token is not None:
             claims["ath"] = token_hash(access_token)
+        with self._lock:
+            nonce = self._nonce
+        if nonce is not None:
+            claims["nonce"] = nonce
         header = {"typ": "dpop+jwt", "alg": "ES256", "jwk": self._dpop_jwk}
         return self.dpop_key.sign(header, claims)
 
@@ -310,7 +339,7 @@ class Session:
             "nbf": now,
             "exp": now + ASSERTION_MAX_LIFE_S,
             "jti": uuid.uuid4().hex,
-            "authorization_details": [trust_framework(c.office_her_id, c.hpr)],
+            "authorization_details": [trust_framework(c.attestation())],
         }
         header = {"alg": c.key.alg, "typ": "client-authentication+jwt"}
         if c.key.kid:
@@ -353,7 +382,9 @@ class Session:
             self._token = token
             self._expires_at = self.clock() + lifetime
         if self.store is not None:
-            self.store.save(self._identity, KeptToken(token, self._expires_at, self.dpop_key), self.clock())
+            with self._lock:
+                nonce = self._nonce
+            self.store.save(self._identity, KeptToken(token, self._expires_at, self.dpop_key, nonce), self.clock())
 
     def headers(self, method: str, url: str) -> dict[str, str]:
         """`Authorization` and `DPoP` for one API request (the token must be there)."""
@@ -368,16 +399,35 @@ class Session:
         import urllib.error
         import urllib.request
 
-        url, headers, body = self.token_request()
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - the configured authority
-                self.accept(resp.status, resp.read(), resp.headers.get("Date"))
-        except urllib.error.HTTPError as exc:
-            self.accept(exc.code, exc.read(), exc.headers.get("Date"))
+        for retry in (False, True):
+            url, headers, body = self.token_request()
+            request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - the configured authority
+                    self.note_nonce(resp.headers.get("DPoP-Nonce"))
+                    self.accept(resp.status, resp.read(), resp.headers.get("Date"))
+                    return
+            except urllib.error.HTTPError as exc:
+                answer = exc.read()
+                self.note_nonce(exc.headers.get("DPoP-Nonce"))
+                if not retry and asks_for_nonce(exc.code, answer, exc.headers.get("DPoP-Nonce")):
+                    continue  # once, with the nonce it gave
+                self.accept(exc.code, answer, exc.headers.get("Date"))
+                return
 
 
-_sessions: dict[tuple[str, str, str, str, str], Session] = {}
+def asks_for_nonce(status: int, body: bytes, nonce: str | None) -> bool:
+    """Whether a token endpoint's answer is `400 use_dpop_nonce` with a nonce to sign with."""
+    if status != 400 or not nonce:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("error") == USE_DPOP_NONCE
+
+
+_sessions: dict[tuple[str, str, str, str, str, str], Session] = {}
 _sessions_lock = threading.Lock()
 
 
@@ -390,7 +440,7 @@ def shared_session(settings: Settings, *, hpr: str, office_her_id: str | None = 
     next patient from the EPJ) needs no sign-in at all.
     """
     office = office_her_id or settings.office_her_id
-    key = (settings.authority, settings.client_id, str(settings.client_key_file), hpr, office)
+    key = (settings.authority, settings.client_id, str(settings.client_key_file), hpr, office, settings.office_org_nr)
     with _sessions_lock:
         session = _sessions.get(key)
     if session is None:

@@ -106,7 +106,9 @@ class Settings:
     # Production rejects synthetic fødselsnumre (month + 80); the sandbox and tests use only them.
     production: bool = False
     office_her_id: str = ""
+    office_org_nr: str = ""  # the office's organisation number: the point of care the sign-in attests
     user: str = ""  # who is at the desk (recorded with collections and prints)
+    user_hpr: str = ""  # her HPR number: the health worker the sign-in attests (not the requester)
     # tcp://host:9100, cups://queue, file://dir or terminal: (the printer at the thin client);
     # the user's printer where no entry of workstation_printers matches the session
     printer_url: str = "file://./etiketter"

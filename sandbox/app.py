@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -30,9 +31,17 @@ from fastapi import FastAPI
 
 from ihr.helseid import SCOPES
 from ihr.models import Catalog
+from sandbox.auditlog import AuditSigner
 from sandbox.authority import Authority, Identity
 from sandbox.db import Database
-from sandbox.deps import API_PREFIX, SEARCHES_PER_MINUTE, AccessLog, CatalogDocument, SearchLimiter, dump
+from sandbox.deps import (
+    API_PREFIX,
+    SEARCHES_PER_MINUTE,
+    AccessLog,
+    CatalogDocument,
+    RateLimits,
+    dump,
+)
 from sandbox.guard import Guard, GuardStats
 from sandbox.hub import MessageHub
 from sandbox.orders import OrderService, utc_now
@@ -49,21 +58,26 @@ SEED_STAMP = "seed-1"
 
 def ensure_seeded(db: Database) -> None:
     """Load the synthetic population into a fresh store (a reused file is left alone, but
-    for the offices: reference data, refreshed so an older file gets their health regions)."""
+    gets the offices' staff if it has none, and the offices as they are now: reference data,
+    so an older file gets their health regions)."""
     from sandbox.seed.catalog import seed_groups
-    from sandbox.seed.people import seed_offices, seed_patients, seed_requesters
+    from sandbox.seed.offices import seed_offices, seed_requesters, seed_staff
+    from sandbox.seed.people import seed_patients
 
-    if db.is_seeded():
+    if db.is_seeded() and db.has_staff():
         db.put_offices(seed_offices())
         return
 
-    db.seed(
-        patients=seed_patients(),
-        requesters=seed_requesters(),
-        offices=seed_offices(),
-        groups=seed_groups(),
-        stamp=SEED_STAMP,
-    )
+    if not db.is_seeded():
+        db.seed(
+            patients=seed_patients(),
+            requesters=seed_requesters(),
+            offices=seed_offices(),
+            groups=seed_groups(),
+            stamp=SEED_STAMP,
+        )
+    if not db.has_staff():  # also a file seeded before offices had staff and org numbers
+        db.put_staff([asdict(m) for m in seed_staff()], seed_offices())
 
 
 def _default_catalog() -> Catalog:
@@ -86,18 +100,28 @@ def create_app(
     issuer: str = "http://127.0.0.1",
     searches_per_minute: int = SEARCHES_PER_MINUTE,
     auth: bool = True,
+    audit_key_file: Path | None = None,
+    trusted_proxies: Collection[str] = (),
+    api_nonce: bool = True,
 ) -> FastAPI:
     """The sandbox app. `db_path=None` uses a temporary file, removed at shutdown.
 
     `issuer` is the authority's URL (`sandbox.server` sets `app.state.authority.issuer`
     once it knows its port). `auth=False` is for `bench/bench_auth.py` alone: no token or
     proof is checked and every request acts as the demo office's first client.
+
+    `audit_key_file` holds the key that signs the access log's checkpoints; it must not be in
+    the database file (default: beside it, `<db>.audit-key.jwk`, made on first start).
+    `trusted_proxies` are the addresses whose X-Forwarded-Proto/-Host are believed (a TLS
+    proxy in front). `api_nonce` makes the API ask for DPoP nonces too (the token endpoint
+    always does).
     """
     clock = clock or utc_now
     catalog = catalog or _default_catalog()
     db = Database(db_path)
     ensure_seeded(db)
-    authority = Authority(db, issuer=issuer)
+    authority = Authority(db, issuer=issuer, api_nonce=api_nonce)
+    signer = AuditSigner(audit_key_file or db.path.with_name(db.path.name + ".audit-key.jwk"))
     orders = OrderService(db, catalog, clock)
     hub = MessageHub(orders, lab_delay_s=lab_delay_s)
 
@@ -108,6 +132,7 @@ def create_app(
             yield
         finally:
             hub.stop()
+            signer.checkpoint(db, orders.now())
             db.close()
 
     app = FastAPI(
@@ -124,8 +149,10 @@ def create_app(
     app.state.hub = hub
     app.state.guard_stats = stats
     app.state.authority = authority
-    app.state.limiter = SearchLimiter(searches_per_minute)
-    app.state.access_log = AccessLog(db, orders)
+    app.state.limits = RateLimits(db, searches_per_minute)
+    app.state.access_log = AccessLog(db, orders, signer)
+    app.state.audit_signer = signer
+    app.state.trusted_proxies = frozenset(trusted_proxies)
     install_handlers(app)
     include_all(app)
 
@@ -134,5 +161,12 @@ def create_app(
         from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
 
         unchecked = Identity("bench", DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, frozenset(SCOPES))
-    app.add_middleware(Guard, authority=authority, prefix=API_PREFIX, stats=stats, unchecked_identity=unchecked)
+    app.add_middleware(
+        Guard,
+        authority=authority,
+        prefix=API_PREFIX,
+        stats=stats,
+        unchecked_identity=unchecked,
+        trusted_proxies=app.state.trusted_proxies,
+    )
     return app

@@ -17,7 +17,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,6 +119,21 @@ CREATE TABLE IF NOT EXISTS audit (
     hash TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_patient ON audit (patient_id, office_her_id);
+CREATE TABLE IF NOT EXISTS staff (
+    hpr TEXT NOT NULL,
+    office_her_id TEXT NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (hpr, office_her_id)
+);
+CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, until REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS hits (bucket TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS hits_bucket ON hits (bucket, at);
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    count INTEGER NOT NULL,
+    head TEXT NOT NULL,
+    jws TEXT NOT NULL
+);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
     BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -126,7 +141,10 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 """
 
 # Columns added after the first schema: (table, column, definition), added to older files.
-_ADDED_COLUMNS = [("orders", "office_her_id", "TEXT NOT NULL DEFAULT ''")]
+_ADDED_COLUMNS = [
+    ("orders", "office_her_id", "TEXT NOT NULL DEFAULT ''"),
+    ("audit", "requester_hpr", "TEXT"),
+]
 _ADDED_INDEXES = ["CREATE INDEX IF NOT EXISTS orders_office ON orders (office_her_id, created_at)"]
 
 AUDIT_GENESIS = "0" * 64
@@ -296,6 +314,69 @@ class Database:
         rows = self._query("SELECT json FROM offices WHERE her_id = ?", (her_id,))
         return Office.model_validate_json(rows[0]["json"]) if rows else None
 
+    def offices(self) -> list[Office]:
+        return [Office.model_validate_json(r["json"]) for r in self._query("SELECT json FROM offices ORDER BY her_id")]
+
+    def office_by_number(self, number: str) -> Office | None:
+        """The office whose HER-id or organisation number this is."""
+        number = number.strip()
+        return next((o for o in self.offices() if number and number in (o.her_id, o.org_nr)), None)
+
+    def has_staff(self) -> bool:
+        return bool(self._query("SELECT 1 FROM staff LIMIT 1"))
+
+    def put_staff(self, members: Sequence[Mapping[str, str]], offices: Sequence[Office]) -> None:
+        """Register staff (dicts with hpr, name, title, authorization, office_her_id) and
+        the offices as they are known now (with their organisation numbers)."""
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO offices (her_id, json) VALUES (?, ?)", [(o.her_id, _dump(o)) for o in offices]
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO staff (hpr, office_her_id, json) VALUES (?, ?, ?)",
+                [(m["hpr"], m["office_her_id"], json.dumps(dict(m), ensure_ascii=False)) for m in members],
+            )
+
+    def staff_member(self, hpr: str, office_her_id: str) -> dict[str, str] | None:
+        """The health worker `hpr` as registered at the office, or None when she is not."""
+        rows = self._query("SELECT json FROM staff WHERE hpr = ? AND office_her_id = ?", (hpr, office_her_id))
+        return dict(json.loads(rows[0]["json"])) if rows else None
+
+    # ---- replay caches and rate limits (shared by every process on this file) -------------
+
+    def first_use(self, key: str, until: float, now: float) -> bool:
+        """Remember `key` until `until` (epoch s); False when it was seen and has not expired."""
+        with self.transaction() as c:
+            self._prune(c, now)
+            c.execute("DELETE FROM seen WHERE key = ? AND until <= ?", (key, now))
+            return c.execute("INSERT OR IGNORE INTO seen (key, until) VALUES (?, ?)", (key, until)).rowcount == 1
+
+    def hit(self, bucket: str, *, limit: int, window_s: float, now: float, record: bool = True) -> int:
+        """Count one hit in `bucket`: 0 when it is within `limit` per `window_s`, else the
+        seconds until the bucket has room again (and the hit is not counted). `record=False`
+        only asks."""
+        with self.transaction() as c:
+            self._prune(c, now)
+            rows = c.execute(
+                "SELECT at FROM hits WHERE bucket = ? AND at > ? ORDER BY at", (bucket, now - window_s)
+            ).fetchall()
+            if len(rows) >= limit:
+                return max(1, int(rows[0]["at"] + window_s - now) + 1)
+            if record:
+                c.execute("INSERT INTO hits (bucket, at) VALUES (?, ?)", (bucket, now))
+            return 0
+
+    _next_prune = 0.0
+    PRUNE_EVERY_S = 10.0
+    HIT_WINDOW_MAX_S = 3600.0  # no rate limit looks further back
+
+    def _prune(self, c: sqlite3.Connection, now: float) -> None:
+        if now < self._next_prune:
+            return
+        self._next_prune = now + self.PRUNE_EVERY_S
+        c.execute("DELETE FROM seen WHERE until <= ?", (now,))
+        c.execute("DELETE FROM hits WHERE at <= ?", (now - self.HIT_WINDOW_MAX_S,))
+
     # ---- groups ---------------------------------------------------------------------------
 
     def group(self, group_id: str) -> Group | None:
@@ -303,11 +384,12 @@ class Database:
         return Group.model_validate_json(rows[0]["json"]) if rows else None
 
     def groups_for(self, *, office: str | None, hpr: str | None) -> list[Group]:
-        """Regional groups (no office), the office's groups and the user's personal ones."""
+        """Regional groups (no office), the office's groups and the user's personal ones
+        (hers at this office: a health worker at two offices has two sets)."""
         rows = self._query(
             "SELECT json FROM groups WHERE (scope = 'office' AND (office_her_id IS NULL OR office_her_id = ?))"
-            " OR (scope = 'personal' AND owner_hpr = ?)",
-            (office or "\x00", hpr or "\x00"),
+            " OR (scope = 'personal' AND owner_hpr = ? AND office_her_id = ?)",
+            (office or "\x00", hpr or "\x00", office or "\x00"),
         )
         groups = [Group.model_validate_json(r["json"]) for r in rows]
         groups.sort(key=lambda g: (g.scope != "office", g.name.casefold(), g.id))
@@ -505,18 +587,30 @@ class Database:
     # ---- the access log (append-only, hash-chained) ------------------------------------
 
     def append_audit(
-        self, *, at: datetime, office_her_id: str, hpr: str, client_id: str, patient_id: str, action: str, obj: str | None
-    ) -> None:
-        """Append one access, chained to the previous row by its hash (see `audit_hash`)."""
+        self,
+        *,
+        at: datetime,
+        office_her_id: str,
+        hpr: str,
+        client_id: str,
+        patient_id: str,
+        action: str,
+        obj: str | None,
+        requester_hpr: str | None = None,
+    ) -> int:
+        """Append one access, chained to the previous row by its hash (see `audit_hash`);
+        its seq. `hpr` is the health worker at the keyboard, `requester_hpr` the order's
+        requesting doctor when the access concerns an order."""
         with self.transaction() as c:
             last = c.execute("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             prev = last["hash"] if last else AUDIT_GENESIS
             fields = (_iso(at), office_her_id, hpr, client_id, patient_id, action, obj)
-            c.execute(
-                "INSERT INTO audit (at, office_her_id, hpr, client_id, patient_id, action, object, prev_hash, hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*fields, prev, audit_hash(prev, fields)),
+            cur = c.execute(
+                "INSERT INTO audit (at, office_her_id, hpr, client_id, patient_id, action, object, requester_hpr,"
+                " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*fields, requester_hpr, prev, audit_hash(prev, _hashed(fields, requester_hpr))),
             )
+            return int(cur.lastrowid or 0)
 
     def audit_rows(self, *, patient_id: str | None = None, office_her_id: str | None = None) -> list[dict[str, Any]]:
         """Rows of the access log in order, optionally for one patient and office."""
@@ -530,6 +624,10 @@ class Database:
         sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY seq"
         return [dict(r) for r in self._query(sql, params)]
 
+    def audit_checkpoints(self) -> list[str]:
+        """The signed checkpoints kept here (compact JWS), oldest first (`sandbox.auditlog`)."""
+        return [r["jws"] for r in self._query("SELECT jws FROM audit_checkpoints ORDER BY seq")]
+
     def audit_chain_break(self) -> int | None:
         """The seq of the first row whose chain does not hold (edited, or a row before it
         deleted), or None when the whole log is intact."""
@@ -537,7 +635,7 @@ class Database:
         expected_seq = None
         rows = self.audit_rows()
         for row in rows:
-            fields = tuple(row[k] for k in ("at", "office_her_id", "hpr", "client_id", "patient_id", "action", "object"))
+            fields = _hashed(tuple(row[k] for k in AUDIT_FIELDS), row.get("requester_hpr"))
             if row["prev_hash"] != prev or row["hash"] != audit_hash(prev, fields):
                 return int(row["seq"])
             if expected_seq is not None and row["seq"] != expected_seq:
@@ -548,6 +646,15 @@ class Database:
         if issued and int(issued[0]["seq"]) != (rows[-1]["seq"] if rows else 0):
             return (rows[-1]["seq"] + 1) if rows else 1
         return None
+
+
+AUDIT_FIELDS = ("at", "office_her_id", "hpr", "client_id", "patient_id", "action", "object")
+
+
+def _hashed(fields: tuple[Any, ...], requester_hpr: str | None) -> tuple[Any, ...]:
+    """The fields a row's hash covers: the requester only where there is one (so rows
+    written before the column existed keep their hashes)."""
+    return fields if requester_hpr is None else (*fields, requester_hpr)
 
 
 def audit_hash(prev: str, fields: Sequence[Any]) -> str:

@@ -11,7 +11,6 @@ Also here: the shapes every router shares (`COMMON_RESPONSES`, `problem_doc`, `j
 
 from __future__ import annotations
 
-import threading
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pydantic import BaseModel
 
 from ihr.helseid import SCOPES, TOKEN_PATH
 from ihr.models import Catalog, Order, Problem
+from sandbox.auditlog import CHECKPOINT_EVERY, AuditSigner
 from sandbox.authority import Authority, Identity
 from sandbox.db import Database
 from sandbox.guard import IDENTITY_KEY
@@ -34,6 +34,8 @@ from sandbox.problems import PROBLEM_JSON, ProblemError
 
 API_PREFIX = "/api/v1"
 SEARCHES_PER_MINUTE = 30
+UNKNOWN_IDS = 10  # fødselsnumre not found, per client and window, before look-ups wait
+UNKNOWN_ID_WINDOW_S = 600
 
 
 def problem_doc(description: str) -> dict[str, Any]:
@@ -131,42 +133,58 @@ def get_catalog(request: Request) -> CatalogDocument:
     return doc
 
 
-class SearchLimiter:
-    """Name searches per client: at most `per_minute` in any 60 s (a sliding window)."""
+class RateLimits:
+    """Per-client limits, counted in the database (so every process on one file shares them,
+    and a restart forgets nothing): name searches (`searches_per_minute`) and look-ups of
+    fødselsnumre the service does not know (`unknown_ids`, per `UNKNOWN_ID_WINDOW_S`): once a
+    client has missed that often, every look-up by number waits, found or not, so that
+    trying numbers does not tell who exists."""
 
-    def __init__(self, per_minute: int = SEARCHES_PER_MINUTE, clock: Callable[[], float] = _time.monotonic) -> None:
-        self.per_minute = per_minute
+    def __init__(
+        self,
+        db: Database,
+        searches_per_minute: int = SEARCHES_PER_MINUTE,
+        unknown_ids: int = UNKNOWN_IDS,
+        clock: Callable[[], float] = _time.time,
+    ) -> None:
+        self.db = db
+        self.searches_per_minute = searches_per_minute
+        self.unknown_ids = unknown_ids
         self.clock = clock
-        self._seen: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
 
-    def wait_s(self, client_id: str) -> int:
+    def search_wait_s(self, client_id: str) -> int:
         """0 and the search counted, or the seconds until this client may search again."""
-        now = self.clock()
-        with self._lock:
-            recent = [t for t in self._seen.get(client_id, []) if t > now - 60]
-            if len(recent) >= self.per_minute:
-                self._seen[client_id] = recent
-                return max(1, int(recent[0] + 60 - now) + 1)
-            recent.append(now)
-            self._seen[client_id] = recent
-            return 0
+        return self.db.hit(f"search:{client_id}", limit=self.searches_per_minute, window_s=60, now=self.clock())
+
+    def lookup_wait_s(self, client_id: str) -> int:
+        """0, or the seconds until this client may look up a fødselsnummer again."""
+        return self.db.hit(
+            f"unknown:{client_id}", limit=self.unknown_ids, window_s=UNKNOWN_ID_WINDOW_S, now=self.clock(), record=False
+        )
+
+    def count_unknown(self, client_id: str) -> None:
+        self.db.hit(f"unknown:{client_id}", limit=self.unknown_ids + 1, window_s=UNKNOWN_ID_WINDOW_S, now=self.clock())
 
 
-def get_limiter(request: Request) -> SearchLimiter:
-    limiter: SearchLimiter = request.app.state.limiter
-    return limiter
+def get_limits(request: Request) -> RateLimits:
+    limits: RateLimits = request.app.state.limits
+    return limits
 
 
 class AccessLog:
-    """Every read or change of a patient's data appends one row to the hash-chained log."""
+    """Every read or change of a patient's data appends one row to the hash-chained log:
+    the health worker at the keyboard (the token's) and, for an order, its requester. Every
+    `CHECKPOINT_EVERY` rows the signer signs the log's head (`sandbox.auditlog`)."""
 
-    def __init__(self, db: Database, orders: OrderService) -> None:
+    def __init__(self, db: Database, orders: OrderService, signer: AuditSigner) -> None:
         self.db = db
         self.orders = orders
+        self.signer = signer
 
-    def record(self, identity: Identity, patient_id: str, action: str, obj: str | None = None) -> None:
-        self.db.append_audit(
+    def record(
+        self, identity: Identity, patient_id: str, action: str, obj: str | None = None, requester_hpr: str | None = None
+    ) -> None:
+        seq = self.db.append_audit(
             at=self.orders.now(),
             office_her_id=identity.office_her_id,
             hpr=identity.hpr,
@@ -174,12 +192,15 @@ class AccessLog:
             patient_id=patient_id,
             action=action,
             obj=obj,
+            requester_hpr=requester_hpr,
         )
+        if seq % CHECKPOINT_EVERY == 0:
+            self.signer.checkpoint(self.db, self.orders.now())
 
     def own_order(self, order_id: str, identity: Identity, action: str) -> Order:
         """The caller's office's order (else 404), its access logged."""
         order = self.orders.owned(order_id, identity.office_her_id)
-        self.record(identity, order.patient.id, action, order.id)
+        self.record(identity, order.patient.id, action, order.id, order.requester.hpr)
         return order
 
 
@@ -193,5 +214,5 @@ Orders = Annotated[OrderService, Depends(get_orders)]
 Hub = Annotated[MessageHub, Depends(get_hub)]
 AuthorityDep = Annotated[Authority, Depends(get_authority)]
 CatalogDoc = Annotated[CatalogDocument, Depends(get_catalog)]
-Limiter = Annotated[SearchLimiter, Depends(get_limiter)]
+Limits = Annotated[RateLimits, Depends(get_limits)]
 Access = Annotated[AccessLog, Depends(get_access_log)]

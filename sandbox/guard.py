@@ -16,7 +16,7 @@ be UTF-8 before FastAPI parses them, so an invalid byte never becomes a 500.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from typing import Any
 
 from ihr.helseid import TOKEN_PATH
@@ -55,6 +55,7 @@ class Guard:
         max_body: int = MAX_BODY_BYTES,
         stats: GuardStats | None = None,
         unchecked_identity: Identity | None = None,
+        trusted_proxies: Collection[str] = (),
     ) -> None:
         self.app = app
         self.authority = authority
@@ -62,6 +63,7 @@ class Guard:
         self.max_body = max_body
         self.stats = stats or GuardStats()
         self.unchecked_identity = unchecked_identity
+        self.trusted_proxies = frozenset(trusted_proxies)
 
     def _identity(self, scope: Scope, headers: dict[bytes, bytes]) -> Identity:
         if self.unchecked_identity is not None:
@@ -73,7 +75,7 @@ class Guard:
             headers.get(b"authorization", b"").decode("latin-1"),
             proofs[0].decode("latin-1") if proofs else None,
             scope.get("method", "GET"),
-            request_url(scope, headers),
+            request_url(scope, headers, self.trusted_proxies),
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,14 +84,16 @@ class Guard:
             return
         path: str = scope.get("path", "")
         headers = _headers(scope)
-        if path == self.prefix or path.startswith(self.prefix + "/"):
+        api = path == self.prefix or path.startswith(self.prefix + "/")
+        if api:
             try:
                 scope[IDENTITY_KEY] = self._identity(scope, headers)
             except AuthError as exc:
                 challenge = f'DPoP realm="ihr", error="{exc.error}", algs="ES256 ES384 PS256 RS256"'
-                await problem_response(exc.status, exc.detail, headers={"WWW-Authenticate": challenge})(
-                    scope, receive, send
-                )
+                extra = {"WWW-Authenticate": challenge}
+                if exc.nonce:
+                    extra["DPoP-Nonce"] = exc.nonce
+                await problem_response(exc.status, exc.detail, headers=extra)(scope, receive, send)
                 return
 
         # ---- body: declared size, streamed size, content type, encoding ---------------
@@ -144,10 +148,14 @@ class Guard:
 
         started = False
 
+        nonce = self.authority.nonces.current().encode("ascii") if api and self.authority.api_nonce else None
+
         async def send_wrapper(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if nonce is not None:  # the client keeps the latest for its next proof
+                    message["headers"] = [*message.get("headers", []), (b"dpop-nonce", nonce)]
             await send(message)
 
         try:
@@ -181,12 +189,24 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def request_url(scope: Scope, headers: dict[bytes, bytes]) -> str:
-    """The URL the client asked for, without query: what a DPoP proof's `htu` must name."""
+def request_url(scope: Scope, headers: dict[bytes, bytes], trusted_proxies: Collection[str] = ()) -> str:
+    """The URL the client asked for, without query: what a DPoP proof's `htu` must name.
+
+    Behind a TLS proxy the client asked for https://proxy-host/...: the proxy says so in
+    `X-Forwarded-Proto` and `X-Forwarded-Host`, believed only when the request comes from an
+    address the operator named (`trusted_proxies`; `ihr sandbox --trusted-proxy`), never
+    from anyone else (who could then aim a proof made for one service at another)."""
     host = headers.get(b"host", b"").decode("latin-1")
+    scheme = str(scope.get("scheme", "http"))
+    peer = (scope.get("client") or ("", 0))[0]
+    if trusted_proxies and peer in trusted_proxies:
+        proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1").split(",")[0].strip().lower()
+        fwd_host = headers.get(b"x-forwarded-host", b"").decode("latin-1").split(",")[0].strip()
+        scheme = proto if proto in ("http", "https") else scheme
+        host = fwd_host or host
     if not host:
         server = scope.get("server") or ("127.0.0.1", 80)
         host = f"{server[0]}:{server[1]}"
     raw = scope.get("raw_path")
     path = raw.decode("latin-1") if raw else scope.get("root_path", "") + scope.get("path", "")
-    return f"{scope.get('scheme', 'http')}://{host}{path.split('?', 1)[0]}"
+    return f"{scheme}://{host}{path.split('?', 1)[0]}"

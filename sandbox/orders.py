@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
+from ihr.helseid import DOCTOR
 from ihr.localtime import OSLO
 from ihr.models import (
     Answer,
@@ -163,14 +164,16 @@ class OrderService:
 
     # ---- create -----------------------------------------------------------------------------
 
-    def create(self, data: OrderInput, idempotency_key: str | None) -> tuple[Order, bool]:
-        """The order for this key: (order, True) when made now, (order, False) when it existed."""
+    def create(self, data: OrderInput, idempotency_key: str | None, *, client_id: str = "") -> tuple[Order, bool]:
+        """The order for this key of this client: (order, True) when made now, (order, False)
+        when it existed. Keys are the client's own: another client's key is another key."""
         key = (idempotency_key or "").strip()
         if not key:
             raise ProblemError(400, "Idempotency-Key mangler. Hver ny bestilling må ha en unik nøkkel.")
         if len(key) > MAX_KEY_LENGTH:
             raise ProblemError(400, f"Idempotency-Key kan ha høyst {MAX_KEY_LENGTH} tegn.")
         digest = body_hash(data)
+        key = f"{client_id}\x1f{key}" if client_id else key
         with self.db.transaction():
             known = self.db.idempotency(key)
             if known is not None:
@@ -220,6 +223,8 @@ class OrderService:
             problems.append(FieldProblem(path="patient_id", detail=detail))
         if self.db.requester(data.requester_hpr.strip()) is None:
             problems.append(FieldProblem(path="requester_hpr", detail="Ukjent rekvirent: HPR-nummeret finnes ikke."))
+        elif not self._doctor_of(data.requester_hpr.strip(), data.office_her_id.strip()):
+            problems.append(FieldProblem(path="requester_hpr", detail="Rekvirenten er ikke lege ved dette kontoret."))
         office = self.db.office(data.office_her_id.strip())
         if office is None:
             problems.append(FieldProblem(path="office_her_id", detail="Ukjent kontor: HER-id-en finnes ikke."))
@@ -291,6 +296,11 @@ class OrderService:
             )
         assert patient is not None
         return patient, pairs, clean_answers(questions, answers), reasons
+
+    def _doctor_of(self, hpr: str, office_her_id: str) -> bool:
+        """Whether `hpr` is registered as a doctor (kodeverk 9060 "LE") at the office."""
+        member = self.db.staff_member(hpr, office_her_id)
+        return member is not None and member.get("authorization") == DOCTOR
 
     def _copy_recipient(self, hpr: str) -> CopyRecipient | None:
         """A doctor the service knows, with the office a copy goes to; None when unknown."""

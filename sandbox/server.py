@@ -51,6 +51,7 @@ def _config(app: FastAPI, *, embedded: bool, **kwargs: object) -> uvicorn.Config
         log_level="warning" if embedded else "info",
         lifespan="on",
         timeout_graceful_shutdown=2,
+        proxy_headers=False,  # forwarded scheme and host: only from a proxy the operator names (sandbox.guard)
         **kwargs,  # type: ignore[arg-type]
     )
 
@@ -132,12 +133,13 @@ class EmbeddedSandbox:
         self,
         client_id: str,
         public_jwk: Mapping[str, object],
-        office_her_id: str,
+        office: str,
         scopes: Iterable[str] = (SCOPE_API,),
         name: str = "",
     ) -> None:
-        """Let a client sign in here (its public key, the office it acts for, its scopes)."""
-        self.app.state.authority.register_client(client_id, public_jwk, office_her_id, scopes, name)
+        """Let a client sign in here (its public key, the office it acts for by HER-id or
+        organisation number, its scopes)."""
+        self.app.state.authority.register_client(client_id, public_jwk, office, scopes, name)
 
     def stop(self) -> None:
         """Shut the server down and wait for its thread (idempotent)."""
@@ -168,13 +170,22 @@ def serve(
     db_path: Path | None = None,
     lab_delay_s: float = 2.0,
     auth: bool = True,
+    audit_key_file: Path | None = None,
+    trusted_proxies: Iterable[str] = (),
 ) -> None:
     """Run the sandbox in the foreground until interrupted (`ihr sandbox --port N`).
 
     Clients are registered in its SQLite file (`ihr sandbox register-client --db FILE`),
     also while it runs. `auth=False` is for `bench/bench_auth.py` alone.
     """
-    app = create_app(db_path=db_path, lab_delay_s=lab_delay_s, issuer=f"http://{host}:{port}", auth=auth)
+    app = create_app(
+        db_path=db_path,
+        lab_delay_s=lab_delay_s,
+        issuer=f"http://{host}:{port}",
+        auth=auth,
+        audit_key_file=audit_key_file,
+        trusted_proxies=tuple(trusted_proxies),
+    )
     server = uvicorn.Server(_config(app, embedded=False, host=host, port=port))
     log.info("sandbox listening on http://%s:%d%s", host, port, API_PREFIX)
     server.run()

@@ -17,6 +17,7 @@ from client.auth import HelseIdAuth
 from client.signin import Credentials, Session, load_client_key, write_new_key
 from ihr.helseid import SCOPE_API
 from ihr.settings import Settings
+from sandbox.seed.offices import org_nr_of
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR
 
 _ids = itertools.count(1)
@@ -44,15 +45,21 @@ def session_for(
 ) -> Session:
     """A (not yet signed-in) session of a new client registered with `registrar`."""
     client_id, key_file = register(registrar, folder, office=office, scopes=scopes)
-    return Session(Credentials(authority, client_id, load_client_key(key_file), office, hpr))
+    return Session(Credentials(authority, client_id, load_client_key(key_file), office, hpr, org_nr_of(office)))
 
 
 def settings_for(sandbox: Any, folder: Path, *, office: str = DEMO_OFFICE_HER_ID, **overrides: Any) -> Settings:
-    """Settings of a newly registered client of `office` (more Settings fields as overrides)."""
+    """Settings of a newly registered client of `office` (more Settings fields as overrides;
+    without `user_hpr` the app signs in for the requester, a doctor of the office)."""
     scopes = overrides.pop("scopes", (SCOPE_API,))
     client_id, key_file = register(sandbox, folder, office=office, scopes=scopes)
     values: dict[str, Any] = dict(
-        api_url=sandbox.url, client_id=client_id, client_key_file=key_file, office_her_id=office, data_dir=folder
+        api_url=sandbox.url,
+        client_id=client_id,
+        client_key_file=key_file,
+        office_her_id=office,
+        office_org_nr=org_nr_of(office),
+        data_dir=folder,
     )
     values.update(overrides)
     return Settings(**values)

@@ -82,13 +82,14 @@ def _resolve_context(args: argparse.Namespace) -> Any:
 
 
 def _client_for(settings: Any, context: Any) -> Any:
-    """The client, signed in (on its first request) for the requester at the office."""
+    """The client, signed in (on its first request) for the health worker at the keyboard
+    (`user_hpr`; the requester when none is set) at the office."""
     from client.api import IhrClient
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return IhrClient.from_settings(
         settings,
-        user_hpr=context.requester_hpr or "",
+        user_hpr=settings.user_hpr or context.requester_hpr or "",
         office_her_id=context.office_her_id or settings.office_her_id or None,
     )
 
@@ -165,6 +166,7 @@ def cmd_demo(argv: list[str]) -> int:
     from client.signin import write_new_key
     from ihr.helseid import SCOPES
     from ihr.settings import Settings, default_data_dir
+    from sandbox.seed.offices import DEMO_OFFICE_ORG_NR, DEMO_SECRETARY_HPR
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
     from sandbox.server import EmbeddedSandbox
     from tui.context import LaunchContext
@@ -193,7 +195,9 @@ def cmd_demo(argv: list[str]) -> int:
                 client_id=DEMO_CLIENT_ID,
                 client_key_file=key_file,
                 office_her_id=DEMO_OFFICE_HER_ID,
+                office_org_nr=DEMO_OFFICE_ORG_NR,
                 user=DEMO_USER,
+                user_hpr=DEMO_SECRETARY_HPR,  # the secretary signs in; the requester is a doctor
                 printer_url=f"file://{spool}",
                 data_dir=data_dir,
             )
@@ -212,14 +216,14 @@ def cmd_register_client(argv: list[str]) -> int:
     p = _Parser(prog="ihr sandbox register-client", description="Registrer en klient i sandkassen.")
     p.add_argument("--db", type=Path, required=True, help="sandkassens SQLite-fil")
     p.add_argument("--client-id", required=True, help="klient-id (client_id i innstillingene)")
-    p.add_argument("--office", required=True, metavar="HER", help="kontorets HER-id")
+    p.add_argument("--office", required=True, metavar="NR", help="kontorets HER-id eller organisasjonsnummer")
     p.add_argument("--key", type=Path, required=True, metavar="FIL", help="klientens nøkkel (JWK eller PEM)")
     p.add_argument("--new-key", action="store_true", help="lag en ny privat nøkkel i FIL (kun lesbar for deg)")
     p.add_argument("--scope", action="append", choices=sorted(SCOPES), help=f"scope (standard: {SCOPE_API})")
     p.add_argument("--name", default="", help="navn på klienten")
     args = p.parse_args(argv)
     from sandbox.app import ensure_seeded
-    from sandbox.authority import public_jwk_from_file, register_client
+    from sandbox.authority import UnknownOffice, public_jwk_from_file, register_client
     from sandbox.db import Database
 
     if args.new_key:
@@ -235,20 +239,59 @@ def cmd_register_client(argv: list[str]) -> int:
     db = Database(args.db)
     try:
         ensure_seeded(db)
-        register_client(db, args.client_id, public, args.office, args.scope or [SCOPE_API], args.name)
+        office = register_client(db, args.client_id, public, args.office, args.scope or [SCOPE_API], args.name)
+    except UnknownOffice:
+        print(f"ihr: sandkassen kjenner ikke kontoret {args.office} (HER-id eller organisasjonsnummer).", file=sys.stderr)
+        return 2
     finally:
         db.close()
     print(f"Registrert: client_id = \"{args.client_id}\", client_key_file = \"{args.key.resolve()}\"")
+    print(f"Kontor: {office.name}, office_her_id = \"{office.her_id}\", office_org_nr = \"{office.org_nr}\"")
+    return 0
+
+
+def cmd_verify_log(argv: list[str]) -> int:
+    """Check a copy of the sandbox's database: the access log's hash chain and its signed
+    checkpoints, against the audit key's public half. 0 intact, 1 broken, 2 unusable input."""
+    p = _Parser(prog="ihr sandbox verify-log", description="Kontroller tilgangsloggen i en kopi av sandkassens database.")
+    p.add_argument("--db", type=Path, required=True, help="sandkassens SQLite-fil (en kopi holder)")
+    p.add_argument("--key", type=Path, required=True, metavar="FIL", help="loggnøkkelens offentlige del (JWK eller PEM)")
+    p.add_argument("--checkpoint", type=Path, action="append", default=[], metavar="FIL",
+                   help="et signert kontrollpunkt tatt vare på utenfor databasen (kan gjentas)")
+    args = p.parse_args(argv)
+    import sqlite3
+
+    from ihr.keyfiles import NotAKey
+    from sandbox.auditlog import verify_file
+
+    try:
+        extra = [path.read_text(encoding="utf-8").strip() for path in args.checkpoint]
+        problems = verify_file(args.db, args.key, extra)
+    except (OSError, NotAKey, sqlite3.Error) as exc:
+        print(f"ihr: kan ikke kontrollere loggen ({type(exc).__name__}).", file=sys.stderr)
+        return 2
+    if problems:
+        print("Tilgangsloggen er BRUTT:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print("Tilgangsloggen er hel, og stemmer med alle signerte kontrollpunkter.")
     return 0
 
 
 def cmd_sandbox(argv: list[str]) -> int:
     if argv and argv[0] == "register-client":
         return cmd_register_client(argv[1:])
+    if argv and argv[0] == "verify-log":
+        return cmd_verify_log(argv[1:])
     p = _Parser(prog="ihr sandbox", description="Referansetjenesten for IHR (sandkasse).")
     p.add_argument("--port", type=int, default=8765, help="port (standard: 8765)")
     p.add_argument("--host", default="127.0.0.1", help="adresse å lytte på (standard: 127.0.0.1)")
     p.add_argument("--db", type=Path, default=None, help="SQLite-fil (standard: sandkasse.sqlite3 i datamappen)")
+    p.add_argument("--audit-key", type=Path, default=None, metavar="FIL",
+                   help="nøkkelen som signerer tilgangsloggen (standard: ved siden av databasen)")
+    p.add_argument("--trusted-proxy", action="append", default=[], metavar="IP",
+                   help="en TLS-proxy foran tjenesten: X-Forwarded-Proto/-Host trodd bare fra den")
     args = p.parse_args(argv)
     from ihr.settings import default_data_dir
     from sandbox.server import serve
@@ -256,7 +299,7 @@ def cmd_sandbox(argv: list[str]) -> int:
     db = args.db or default_data_dir() / "sandkasse.sqlite3"  # kept between runs, the owner's alone
     print(f"Sandkassens data: {db.resolve()}", flush=True)
     try:
-        serve(args.port, args.host, db)
+        serve(args.port, args.host, db, audit_key_file=args.audit_key, trusted_proxies=args.trusted_proxy)
     except KeyboardInterrupt:  # Ctrl+C: a stop, not an error
         pass
     print("Sandkassen er stoppet. Dataene er tatt vare på.", flush=True)

@@ -18,6 +18,7 @@ class AuditEntry(Model):
     client_id: str
     action: str  # e.g. "patient.read", "order.create", "labels.print"
     object: str | None = None  # the order or specimen id, when there is one
+    requester_hpr: str | None = None  # the order's requesting doctor, for an order's actions
 
 
 class AuditLog(Model):
@@ -26,6 +27,10 @@ class AuditLog(Model):
     patient_id: str
     entries: list[AuditEntry]
     chain_intact: bool  # the whole log's hash chain holds (no row edited or removed)
+    # The log's head signed with the service's audit key (kept outside its database): a JWS
+    # over {"count", "head", "at"}; keep it, and `ihr sandbox verify-log` checks a copy of
+    # the log against it and every checkpoint before it.
+    checkpoint: str | None = None
 
 
 class PrintReport(Model):

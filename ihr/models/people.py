@@ -57,8 +57,9 @@ class Requester(Model):
 
 
 class Office(Model):
-    her_id: str
+    her_id: str  # HER-id: the address of KITH messages
     name: str
+    org_nr: str = ""  # organisasjonsnummer (Enhetsregisteret): who the sign-in attests
     address: str | None = None
     # The health region and place the office belongs to: its requisitions go to a hospital of
     # that region, the nearest one (ihr.rules.routing). None: unknown, nothing is routed by it.

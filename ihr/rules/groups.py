@@ -44,11 +44,14 @@ def version_tag(group: Group) -> str:
 def edit_refusal(group: GroupLike, user_hpr: str | None, office_her_id: str | None) -> str | None:
     """Why `user_hpr` at `office_her_id` may not change or delete `group`; None when they may.
 
-    A personal group belongs to its owner; an office group to its office; a regional group
+    A personal group belongs to its owner at her office (the same health worker signed in
+    for another office has other groups); an office group to its office; a regional group
     (no office) to the region, which no office changes.
     """
     if group.scope == "personal":
-        return None if user_hpr and group.owner_hpr == user_hpr else PERSONAL_NOT_OWNER
+        mine = user_hpr and group.owner_hpr == user_hpr
+        here = group.office_her_id is None or group.office_her_id == office_her_id
+        return None if mine and here else PERSONAL_NOT_OWNER
     if group.office_her_id is None:
         return REGIONAL
     if group.office_her_id != office_her_id:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from ihr.helseid import SCOPE_AUDIT
 from ihr.models import AuditEntry, AuditLog
+from sandbox.auditlog import live_problems
 from sandbox.deps import Access, Caller, Db, api_router, dump, json_response
 from sandbox.problems import ProblemError
 
@@ -19,7 +20,9 @@ router = api_router(SCOPE_AUDIT)
 def read_audit(
     patient: Annotated[str, Query(min_length=11, max_length=11)], caller: Caller, db: Db, access: Access
 ) -> Response:
-    """One patient's accesses by the caller's office (privacy officer); this read is logged too."""
+    """One patient's accesses by the caller's office (privacy officer); this read is logged
+    too. `chain_intact` checks the hash chain and every signed checkpoint; `checkpoint` is
+    the log's head signed now (keep it: `ihr sandbox verify-log` checks a copy against it)."""
     patient_id = patient.strip()
     if db.patient(patient_id) is None:
         raise ProblemError(404, "Fant ingen pasient med dette fødselsnummeret.")
@@ -28,9 +31,11 @@ def read_audit(
     entries = [
         AuditEntry(
             at=r["at"], office_her_id=r["office_her_id"], hpr=r["hpr"], client_id=r["client_id"],
-            action=r["action"], object=r["object"],
+            action=r["action"], object=r["object"], requester_hpr=r.get("requester_hpr"),
         )
         for r in rows
     ]
-    intact = db.audit_chain_break() is None
-    return json_response(dump(AuditLog(patient_id=patient_id, entries=entries, chain_intact=intact)))
+    checkpoint = access.signer.checkpoint(db, access.orders.now())
+    intact = db.audit_chain_break() is None and not live_problems(db, access.signer.key)
+    log = AuditLog(patient_id=patient_id, entries=entries, chain_intact=intact, checkpoint=checkpoint)
+    return json_response(dump(log))

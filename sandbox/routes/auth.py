@@ -24,17 +24,21 @@ router = APIRouter(tags=["innlogging"])
 async def token(
     request: Request, authority: AuthorityDep, dpop: Annotated[str | None, Header(alias="DPoP")] = None
 ) -> Response:
+    """Every answer carries a `DPoP-Nonce` for the client's next proof; a proof without a
+    valid nonce gets `400 use_dpop_nonce` (RFC 9449 section 8) before anything is used up."""
     form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
     headers = {k.lower().encode("latin-1"): v.encode("latin-1") for k, v in request.headers.items()}
+    trusted = request.app.state.trusted_proxies
+    nonce = {"DPoP-Nonce": authority.nonces.current()}
     try:
-        body = authority.issue(form, dpop, request_url(request.scope, headers))
+        body = authority.issue(form, dpop, request_url(request.scope, headers, trusted))
     except AuthError as exc:
         return JSONResponse(
             {"error": exc.error, "error_description": exc.detail},
             status_code=exc.status,
-            headers={"Cache-Control": "no-store"},
+            headers={"Cache-Control": "no-store", **nonce},
         )
-    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache", **nonce})
 
 
 @router.get(JWKS_PATH, summary="Innloggingstjenestens offentlige nøkler (JWKS)")

@@ -92,8 +92,8 @@ def create_order(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Response:
     _same_office(body, caller)
-    order, created = orders.create(body, idempotency_key)
-    access.record(caller, order.patient.id, "order.create" if created else "order.read", order.id)
+    order, created = orders.create(body, idempotency_key, client_id=caller.client_id)
+    access.record(caller, order.patient.id, "order.create" if created else "order.read", order.id, order.requester.hpr)
     return json_response(dump(order), 201 if created else 200, headers={"Location": f"{API_PREFIX}/orders/{order.id}"})
 
 
@@ -226,5 +226,5 @@ def report_prints(order_id: str, body: PrintReport, caller: Caller, orders: Orde
             [FieldProblem(path=f"specimen_ids[{i}]", detail="Prøven hører ikke til denne bestillingen.") for i in unknown]
         )
     action = "labels.reprint" if body.reprint else "labels.print"
-    access.record(caller, order.patient.id, action, ",".join(body.specimen_ids))
+    access.record(caller, order.patient.id, action, ",".join(body.specimen_ids), order.requester.hpr)
     return Response(status_code=204)

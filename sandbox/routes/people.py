@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import Query
@@ -10,22 +11,51 @@ from fastapi.responses import Response
 from ihr.helseid import SCOPE_API
 from ihr.models import FieldProblem, Patient, PatientSearchResult, Requester
 from ihr.rules.identifiers import InvalidPersonId, looks_like_person_id, parse_person_id
-from sandbox.deps import Access, Caller, Db, Limiter, api_router, dump, json_response, problem_doc
+from sandbox.authority import Identity
+from sandbox.deps import (
+    Access,
+    Caller,
+    Db,
+    Limits,
+    RateLimits,
+    api_router,
+    dump,
+    json_response,
+    problem_doc,
+)
 from sandbox.problems import ProblemError, unprocessable
 
 MIN_NAME_LETTERS = 3
 MAX_SEARCH_HITS = 50  # a name search lists no more; `more` says when others match
 
 router = api_router(SCOPE_API)
+log = logging.getLogger("sandbox")
+
+
+def _lookup(db: Db, limits: RateLimits, caller: Identity, number: str) -> Patient | None:
+    """A patient by fødselsnummer, within the client's limit of unknown numbers (429 once it
+    is spent); a number not found is counted and logged (by client, never the number)."""
+    wait = limits.lookup_wait_s(caller.client_id)
+    if wait:
+        log.warning("fødselsnummer look-ups refused (limit of unknown numbers) for client %s", caller.client_id)
+        raise ProblemError(
+            429, f"For mange oppslag på ukjente fødselsnumre. Vent {wait} sekunder og prøv igjen.",
+            headers={"Retry-After": str(wait)},
+        )
+    patient = db.patient(number)
+    if patient is None:
+        limits.count_unknown(caller.client_id)
+        log.info("unknown fødselsnummer looked up by client %s (office %s, hpr %s)", caller.client_id, caller.office_her_id, caller.hpr)
+    return patient
 
 
 def _letters(text: str) -> int:
     return max((sum(ch.isalpha() for ch in part) for part in text.split()), default=0)
 
 
-@router.get("/patients/{patient_id}", response_model=Patient, responses={404: problem_doc("Ukjent pasient")}, tags=["personer"])
-def get_patient(patient_id: str, caller: Caller, db: Db, access: Access) -> Response:
-    patient = db.patient(patient_id.strip())
+@router.get("/patients/{patient_id}", response_model=Patient, responses={404: problem_doc("Ukjent pasient"), 429: problem_doc("For mange oppslag på ukjente fødselsnumre")}, tags=["personer"])
+def get_patient(patient_id: str, caller: Caller, db: Db, access: Access, limits: Limits) -> Response:
+    patient = _lookup(db, limits, caller, patient_id.strip())
     if patient is None:
         try:
             parse_person_id(patient_id)
@@ -39,24 +69,24 @@ def get_patient(patient_id: str, caller: Caller, db: Db, access: Access) -> Resp
 @router.get(
     "/patients",
     response_model=PatientSearchResult,
-    responses={429: problem_doc("For mange navnesøk fra denne klienten (per minutt)")},
+    responses={429: problem_doc("For mange navnesøk, eller oppslag på ukjente fødselsnumre, fra denne klienten")},
     tags=["personer"],
 )
 def search_patients(
-    q: Annotated[str, Query(min_length=1, max_length=100)], caller: Caller, db: Db, access: Access, limiter: Limiter
+    q: Annotated[str, Query(min_length=1, max_length=100)], caller: Caller, db: Db, access: Access, limits: Limits
 ) -> Response:
     """By fødselsnummer, or by name: a name search needs a word of at least three
     letters, is limited per client (`searches_per_minute`) and lists at most
     `MAX_SEARCH_HITS` patients, with `more` set when others match (narrow the search)."""
     text = q.strip()
     if looks_like_person_id(text):
-        p = db.patient("".join(ch for ch in text if ch.isdigit()))
+        p = _lookup(db, limits, caller, "".join(ch for ch in text if ch.isdigit()))
         found = [p] if p else []
     else:
         parts = [part for part in text.replace(",", " ").split() if part]
         if _letters(" ".join(parts)) < MIN_NAME_LETTERS:
             raise unprocessable([FieldProblem(path="q", detail=f"Skriv minst {MIN_NAME_LETTERS} bokstaver av et navn.")])
-        wait = limiter.wait_s(caller.client_id)
+        wait = limits.search_wait_s(caller.client_id)
         if wait:
             raise ProblemError(
                 429, f"For mange navnesøk på kort tid. Vent {wait} sekunder og prøv igjen.",

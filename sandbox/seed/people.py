@@ -1,4 +1,5 @@
-"""Synthetic people of the sandbox: patients, requesting doctors and offices.
+"""Synthetic people of the sandbox: patients (offices, doctors and other staff are in
+`sandbox.seed.offices`, re-exported here).
 
 Every identifier here is synthetic:
 
@@ -15,7 +16,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from ihr.models import Office, Patient, Requester
+from ihr.models import Patient
+from sandbox.seed.offices import (
+    DEMO_OFFICE_HER_ID,
+    DEMO_REQUESTER_HPR,
+    seed_offices,
+    seed_requesters,
+)
 
 # ---- identifiers ------------------------------------------------------------------------
 
@@ -65,53 +72,7 @@ def synthetic_id(birth: date, sex: str, start: int = 0, *, d_number: bool = Fals
     raise ValueError("no valid individual number")  # pragma: no cover
 
 
-# ---- offices ----------------------------------------------------------------------------
-
-DEMO_OFFICE_HER_ID = "99200101"
-
-_OFFICES = [
-    # her_id       name                              address
-    (DEMO_OFFICE_HER_ID, "Solbakken legekontor", "Solbakkveien 12, 0870 Oslo"),
-    ("99200218", "Elvebredden legevakt", "Elvegata 3, 7013 Trondheim"),
-    ("99200325", "Furulund sykehjem", "Furulundvegen 40, 2060 Gardermoen"),
-]
-
-
-# Each office's health region and place (municipality, latitude, longitude): its
-# requisitions go to the nearest hospital of its region (ihr.rules.routing).
-_OFFICE_PLACES = {
-    DEMO_OFFICE_HER_ID: ("Helse Sør-Øst", "Oslo", 59.955, 10.760),
-    "99200218": ("Helse Midt-Norge", "Trondheim", 63.430, 10.395),
-    "99200325": ("Helse Sør-Øst", "Ullensaker", 60.200, 11.100),
-}
-
-
-def seed_offices() -> list[Office]:
-    out = []
-    for h, n, a in _OFFICES:
-        region, municipality, lat, lon = _OFFICE_PLACES[h]
-        out.append(Office(her_id=h, name=n, address=a, health_region=region, municipality=municipality,
-                          latitude=lat, longitude=lon))
-    return out
-
-
-# ---- requesters -------------------------------------------------------------------------
-
-DEMO_REQUESTER_HPR = "990100217"
-
-_REQUESTERS = [
-    # hpr            name                              title        office
-    (DEMO_REQUESTER_HPR, "Fastlege Sigrid Aasen Holmvik", "Fastlege", DEMO_OFFICE_HER_ID),
-    ("990100349", "Fastlege Håkon Mæhlum", "Fastlege", DEMO_OFFICE_HER_ID),
-    ("990100458", "Lege Yasmin Bergersen Ødegård", "Lege", DEMO_OFFICE_HER_ID),
-    ("990100571", "Lege Jørgen Tveiten", "Lege", "99200218"),
-    ("990100683", "Tilsynslege Randi Sørlie", "Lege", "99200325"),
-]
-
-
-def seed_requesters() -> list[Requester]:
-    return [Requester(hpr=h, name=n, title=t, office_her_id=o) for h, n, t, o in _REQUESTERS]
-
+# ---- offices and requesters: sandbox.seed.offices (with their staff) ----------------------
 
 # ---- patients ---------------------------------------------------------------------------
 

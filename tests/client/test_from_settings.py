@@ -13,6 +13,7 @@ from client import AccessRefused, ClockWrong, IhrClient
 from client.auth import HelseIdAuth
 from client.signin import Credentials, Session, write_new_key
 from ihr.settings import Settings, SettingsError
+from sandbox.seed.offices import DEMO_OFFICE_ORG_NR
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 from tests.helseid import register
 
@@ -21,7 +22,7 @@ def settings_of(authority: Any, tmp_path: Path, **kw: Any) -> Settings:
     client_id, key_file = register(authority, tmp_path)
     values: dict[str, Any] = dict(
         api_url=authority.url, client_id=client_id, client_key_file=key_file, data_dir=tmp_path,
-        office_her_id=DEMO_OFFICE_HER_ID, request_timeout_s=3.0,
+        office_her_id=DEMO_OFFICE_HER_ID, office_org_nr=DEMO_OFFICE_ORG_NR, request_timeout_s=3.0,
     )
     values.update(kw)
     return Settings(**values)

@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from client.signin import Session
-from ihr.helseid import ASSERTION_TYPE, SCOPE_API, trust_framework
+from ihr.helseid import ASSERTION_TYPE, SCOPE_API, Attestation, trust_framework
+from sandbox.seed.offices import org_nr_of
 from sandbox.server import EmbeddedSandbox
 from tests.helseid import session_for
 from tests.sandbox.conftest import assert_problem
@@ -104,7 +105,7 @@ def token_request(sandbox: EmbeddedSandbox, session: Session, **claims: object) 
     now = int(time.time())
     base: dict[str, object] = {
         "iss": c.client_id, "sub": c.client_id, "aud": sandbox.base_url, "iat": now, "exp": now + 60,
-        "jti": uuid.uuid4().hex, "authorization_details": [trust_framework(c.office_her_id, c.hpr)],
+        "jti": uuid.uuid4().hex, "authorization_details": [trust_framework(c.attestation())],
     }
     base.update(claims)
     assertion = c.key.sign({}, {k: v for k, v in base.items() if v is not None})
@@ -129,7 +130,7 @@ def test_the_token_endpoint_signs_in_a_registered_client(sandbox: EmbeddedSandbo
         ({"exp": int(time.time()) + 600}, 401, "invalid_client"),  # lives longer than 60 s
         ({"iat": int(time.time()) - 300, "exp": int(time.time()) - 250}, 401, "invalid_client"),  # expired
         ({"jti": None}, 401, "invalid_client"),
-        ({"authorization_details": [trust_framework(OTHER_OFFICE, "990100217")]}, 403, "access_denied"),
+        ({"authorization_details": [trust_framework(Attestation("990100217", org_nr_of(OTHER_OFFICE)))]}, 403, "access_denied"),
         ({"authorization_details": None}, 400, "invalid_request"),  # no health worker
     ],
 )

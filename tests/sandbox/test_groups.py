@@ -12,6 +12,7 @@ from tests.sandbox.conftest import assert_problem, paths
 
 OTHER_HPR = "990100349"
 OTHER_OFFICE = "99200218"
+OTHER_OFFICE_SECRETARY = "990200212"
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +22,7 @@ def colleague(signed_in: Callable[..., httpx.Client]) -> httpx.Client:
 
 @pytest.fixture(scope="module")
 def elsewhere(signed_in: Callable[..., httpx.Client]) -> httpx.Client:
-    return signed_in(OTHER_OFFICE, OTHER_HPR)
+    return signed_in(OTHER_OFFICE, OTHER_OFFICE_SECRETARY)  # her own office's staff: a sign-in checks it
 
 
 def names(client: httpx.Client) -> set[str]:

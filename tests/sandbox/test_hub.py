@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from tests.sandbox.conftest import (
 )
 
 DELAY = 10.0
+FURULUND = "99200325"
 KITH_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "kith"
 LAB_STATUSES = ["transportkvittert", "akseptert", "mottatt", "under_analyse", "svar_klart"]
 
@@ -211,9 +212,12 @@ def test_correcting_is_refused_while_the_lab_has_it(client: httpx.Client) -> Non
     assert_problem(client.put("/orders/finnes-ikke", json=order_body(["NPU19748"])), 404)
 
 
-def test_unknown_requester_is_rejected_with_e20(sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client) -> None:
-    hpr = sorted(LAB_UNKNOWN_REQUESTER_HPRS)[0]
-    order = send(client, create(client, ["NPU19748"], requester_hpr=hpr))
+def test_unknown_requester_is_rejected_with_e20(
+    sandbox: EmbeddedSandbox, clock: FakeClock, signed_in: Callable[..., httpx.Client]
+) -> None:
+    hpr = sorted(LAB_UNKNOWN_REQUESTER_HPRS)[0]  # the tilsynslege at Furulund: her office orders
+    client = signed_in(FURULUND, hpr)
+    order = send(client, create(client, ["NPU19748"], requester_hpr=hpr, office_her_id=FURULUND))
     step(sandbox, clock, 2)
     assert get(client, order.id).status == "avvist"
     assert [e.code for e in apprec_event(client, order.id).errors] == ["E20"]

@@ -11,6 +11,7 @@ import httpx
 
 from client.auth import HelseIdAuth
 from client.signin import Credentials, Session, load_client_key
+from sandbox.seed.offices import org_nr_of
 from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 from sandbox.server import EmbeddedSandbox
 
@@ -32,12 +33,17 @@ def test_a_registered_client_signs_in_for_its_office(tmp_path: Path) -> None:
     assert 'client_id = "kontor-1"' in done.stdout
     assert key.stat().st_mode & 0o077 == 0  # the private key is the owner's alone
     with EmbeddedSandbox(db_path=db, lab_delay_s=0) as sb:
-        creds = Credentials(sb.base_url, "kontor-1", load_client_key(key), DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR)
+        creds = Credentials(
+            sb.base_url, "kontor-1", load_client_key(key), DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, org_nr_of(DEMO_OFFICE_HER_ID)
+        )
         r = httpx.get(f"{sb.url}/patients/{DEMO_PATIENT_ID}", auth=HelseIdAuth(Session(creds)), timeout=10)
         assert r.status_code == 200
         # the same key for another office: refused at sign-in
-        elsewhere = Credentials(sb.base_url, "kontor-1", load_client_key(key), "99200218", DEMO_REQUESTER_HPR)
+        elsewhere = Credentials(
+            sb.base_url, "kontor-1", load_client_key(key), "99200218", DEMO_REQUESTER_HPR, org_nr_of("99200218")
+        )
         session = Session(elsewhere)
+        session.note_nonce(r.headers["DPoP-Nonce"])
         url, headers, body = session.token_request()
         assert httpx.post(url, content=body, headers=headers, timeout=10).json()["error"] == "access_denied"
 
