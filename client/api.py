@@ -56,6 +56,7 @@ from ihr.models import (
     CancelInput,
     Catalog,
     CollectionInput,
+    DirectorySearchResult,
     Group,
     GroupInput,
     KithMessage,
@@ -467,6 +468,11 @@ class IhrClient:
         """An office with its health region and place (what routing needs)."""
         resp = await self._request("GET", f"offices/{_seg(her_id)}", route="/offices/{her_id}", retry=True)
         return self._parse(resp, Office)
+
+    async def search_directory(self, q: str) -> DirectorySearchResult:
+        """Health workers and organisations by name or number (the address register)."""
+        resp = await self._request("GET", "directory", route="/directory?q=", retry=True, params={"q": q})
+        return self._parse(resp, DirectorySearchResult)
 
     # -- groups --
 

@@ -53,6 +53,7 @@ from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
 from sandbox.db import Database
 from sandbox.problems import ProblemError, unprocessable
+from sandbox.seed.directory import person_her_id
 
 log = logging.getLogger("sandbox")
 
@@ -309,7 +310,8 @@ class OrderService:
         if doctor is None or office is None:
             return None
         return CopyRecipient(
-            hpr=doctor.hpr, name=doctor.display_name, office_her_id=office.her_id, office_name=office.name
+            hpr=doctor.hpr, name=doctor.display_name, office_her_id=office.her_id, office_name=office.name,
+            her_id=person_her_id(doctor.hpr),
         )
 
     def _build(self, data: OrderInput, *, order_id: str, previous: Order | None) -> Order:

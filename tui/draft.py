@@ -126,6 +126,9 @@ class OrderDraft:
     # Why a requisition goes to a lab outside the office's health region, per lab HER-id:
     # (ihr.models.RegionReason value, text). Set when the secretary chooses such a lab (Ctrl+L).
     region_reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A copy recipient typed by name (casefolded) -> the HPR-nummer of the one doctor the
+    # address register has by that name (looked up again when the draft is restored).
+    copy_resolved: dict[str, str] = field(default_factory=dict)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
@@ -220,11 +223,29 @@ class OrderDraft:
         """An imaging referral is in the basket (it must say whether modality may change)."""
         return any(s.discipline.value == "radiologi" for s, _ in self.items)
 
+    def copy_parts(self) -> tuple[list[str], list[str]]:
+        """The other copy recipients as typed: (HPR-numre, names). Commas or semicolons
+        separate recipients; a part of digits (and spaces) is one or more HPR-numre, any
+        other part a name to look up in the address register ("Mæhlum", "Håkon Mæhlum")."""
+        hprs: list[str] = []
+        names: list[str] = []
+        for part in re.split(r"[,;]+", self.copy_other):
+            words = part.split()
+            if not words:
+                continue
+            if any(ch.isdigit() for ch in part):
+                hprs += words  # numbers (one with letters in it is said to be no HPR-nummer)
+            else:
+                names.append(" ".join(words))
+        return hprs, names
+
     @property
     def copy_hprs(self) -> list[str]:
-        """Who gets a copy, by HPR-nummer: the fastlege if chosen, then the others typed."""
-        typed = [t for t in re.split(r"[\s,;]+", self.copy_other) if t]
-        return list(dict.fromkeys(([self.copy_to_gp] if self.copy_to_gp else []) + typed))
+        """Who gets a copy, by HPR-nummer: the fastlege if chosen, then the others typed (a
+        name once the register has found the one doctor it means: `copy_resolved`)."""
+        hprs, names = self.copy_parts()
+        found = [self.copy_resolved[n.casefold()] for n in names if n.casefold() in self.copy_resolved]
+        return list(dict.fromkeys(([self.copy_to_gp] if self.copy_to_gp else []) + hprs + found))
 
     def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
         from ihr.models import Diagnosis, ItemInput, OrderInput, PaymentCategory, Priority

@@ -95,6 +95,8 @@ class OrderSession:
         #: The signed-in office with its health region (`ihr.rules.routing`); None until
         #: start-up has it, or when the service does not know it.
         self.office: Office | None = None
+        #: Copy recipients typed by name (casefolded): the doctors the register found.
+        self.copy_names: dict[str, list[Requester]] = {}
         #: Copy recipients looked up by HPR-nummer (None: the service knows no such doctor).
         self.doctors: dict[str, Requester | None] = {}
         self.draft = OrderDraft()
@@ -313,6 +315,10 @@ class OrderSession:
                 out.append(S.copy_bad_hpr(hpr))
             elif self.doctors.get(hpr, True) is None:
                 out.append(S.copy_unknown(hpr))
+        for name in draft.copy_parts()[1]:
+            problem = self.copy_name_problem(name)
+            if problem:
+                out.append(problem)
         if draft.has_imaging and draft.modality_change is None:
             out.append(S.MODALITY_REQUIRED)
         return out
@@ -351,6 +357,31 @@ class OrderSession:
     def doctor_found(self, hpr: str, doctor: Requester | None) -> None:
         """A looked-up copy recipient: the doctor, or None when the service knows no such HPR."""
         self.doctors[hpr] = doctor
+
+    def doctors_named(self, name: str, doctors: list[Requester]) -> None:
+        """The doctors the address register has for a copy recipient typed by name; the one
+        it means when there is exactly one."""
+        key = name.casefold()
+        self.copy_names[key] = doctors
+        if len(doctors) == 1:
+            self.doctors[doctors[0].hpr] = doctors[0]
+            if not self.draft.locked:
+                self.draft.copy_resolved = {**self.draft.copy_resolved, key: doctors[0].hpr}
+        elif key in self.draft.copy_resolved and not self.draft.locked:
+            self.draft.copy_resolved = {k: v for k, v in self.draft.copy_resolved.items() if k != key}
+
+    def copy_name_problem(self, name: str) -> str | None:
+        """Why a copy recipient typed by name cannot be used yet (Norwegian), or None."""
+        found = self.copy_names.get(name.casefold())
+        if sum(ch.isalpha() for ch in name) < 3:
+            return S.copy_name_short(name)
+        if found is None:
+            return S.copy_name_looking(name)
+        if not found:
+            return S.copy_name_unknown(name)
+        if len(found) > 1:
+            return S.copy_name_many(name, [f"{d.display_name} (HPR {d.hpr})" for d in found])
+        return None
 
     # ---- save -----------------------------------------------------------------------------
     def save_refusal(self) -> Notice | None:

@@ -293,7 +293,7 @@ DIAGNOSIS_BAD_CODE = "ICPC-2-koden er én bokstav og to sifre, f.eks. L03."
 DIAGNOSIS_TEXT_REQUIRED = "Skriv diagnoseteksten til ICPC-2-koden."
 DIAGNOSIS_CODE_REQUIRED = "Skriv ICPC-2-koden til diagnoseteksten."
 PAYMENT = "Betaling"
-COPY_OTHER = "Kopi til annen lege (HPR-nummer)"
+COPY_OTHER = "Kopi til annen lege (navn eller HPR-nummer)"
 COPY_LOOKING = "Slår opp …"
 OPTIONAL = "valgfri"
 CLINICAL_INFO_HINT = "valgfri: symptomer, funn, medisiner"
@@ -307,6 +307,22 @@ def copy_to_gp(name: str) -> str:
 
 def copy_bad_hpr(hpr: str) -> str:
     return f"Kopimottaker «{hpr}»: et HPR-nummer har 6 til 9 siffer."
+
+
+def copy_name_short(name: str) -> str:
+    return f"Kopi til «{name}»: skriv minst 3 bokstaver av navnet, eller HPR-nummeret."
+
+
+def copy_name_looking(name: str) -> str:
+    return f"Kopi til «{name}»: slår opp i adresseregisteret …"
+
+
+def copy_name_unknown(name: str) -> str:
+    return f"Fant ingen lege «{name}» i adresseregisteret."
+
+
+def copy_name_many(name: str, doctors: list[str]) -> str:
+    return f"Flere leger heter «{name}»: {', '.join(doctors)}. Skriv hele navnet eller HPR-nummeret."
 
 
 def copy_unknown(hpr: str) -> str:

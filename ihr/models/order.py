@@ -93,6 +93,7 @@ class CopyRecipient(Model):
     name: str
     office_her_id: str
     office_name: str
+    her_id: str | None = None  # the doctor's own HER-id in the address register, if known
 
 
 class PlannedTube(Model):

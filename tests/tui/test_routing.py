@@ -140,3 +140,55 @@ def test_a_service_the_chosen_lab_does_not_perform_keeps_its_own_requisition() -
     assert [(s.code, lab) for s, lab in draft.items] == [(crp.code, ahus.her_id), (mma.code, OUS_MB)]
     body = draft.order_input("x" * 11, "1", solbakken.her_id)
     assert [(i.lab_her_id, i.out_of_region) for i in body.items] == [(ahus.her_id, None), (OUS_MB, None)]
+
+
+# ---- the address register: a copy recipient found by surname -----------------------------------
+
+
+async def test_a_copy_recipient_is_found_by_surname_and_the_copy_carries_his_her_ids(
+    app_factory: Any, settings: Any
+) -> None:
+    from ihr.kith.schemas import validate
+    from sandbox.reception import default_kith_dir
+    from sandbox.seed.directory import person_her_id
+    from tui.screens.questions import COPY_OTHER_KEY
+
+    tveiten = "990100571"  # Lege Jørgen Tveiten, Elvebredden legevakt
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "NPU19748")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions" and COPY_OTHER_KEY in app.screen.fields)
+        screen = app.screen
+        screen.fields[COPY_OTHER_KEY].field.focus()
+        await type_text(pilot, "tveiten")
+        await wait_for(pilot, lambda: f"Jørgen Tveiten (HPR {tveiten})" in str(screen.fields[COPY_OTHER_KEY].error.content))
+        assert app.session.draft.copy_hprs == [tveiten]
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        assert f"Kopi til: Jørgen Tveiten (HPR {tveiten})" in static_text(app.screen, "#review-summary")
+        await pilot.press("f6")
+        await step_done(pilot, "save")
+        (copy,) = app.session.draft.order.copy_recipients
+        assert (copy.hpr, copy.her_id, copy.office_name) == (tveiten, person_her_id(tveiten), "Elvebredden legevakt")
+        await pilot.press("f9")
+        await step_done(pilot, "send")
+        order_id = app.session.draft.order.id
+
+    client = make_client(settings)
+    try:
+        (sent,) = [m for m in await client.get_messages(order_id) if m.direction == "ut"]
+    finally:
+        await client.aclose()
+    root = etree.fromstring(sent.xml.encode("utf-8"))
+    person = root.find(f".//{{{NS_REQ}}}CopyDest/{{{NS_REQ}}}HCP/{{{NS_REQ}}}Inst/{{{NS_REQ}}}HCPerson")
+    assert person is not None
+    assert person.findtext(f"{{{NS_REQ}}}Id") == person_her_id(tveiten)
+    assert person.find(f"{{{NS_REQ}}}TypeId").get("V") == "HER"
+    assert person.findtext(f"{{{NS_REQ}}}AdditionalId/{{{NS_REQ}}}Id") == tveiten
+    kith = default_kith_dir()
+    if kith is not None:  # the official XSDs: the requisition with the HER-ids is valid
+        requisition = root.find(f".//{{{NS_REQ}}}Message")
+        assert requisition is not None
+        assert validate(etree.tostring(requisition), "rekvisisjon", kith) == []

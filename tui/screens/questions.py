@@ -61,6 +61,14 @@ class DoctorFound(Message):
     doctor: Requester | None
 
 
+@dataclass
+class DoctorsNamed(Message):
+    """The doctors the address register has for a copy recipient typed by name."""
+
+    name: str
+    doctors: list[Requester]
+
+
 def _placeholder(q: Question) -> str:
     match q.type:
         case AnswerType.DATE:
@@ -234,6 +242,7 @@ class QuestionsScreen(MainScreen):
                          ChoiceField([(S.YES, "ja"), (S.NO, "nei")], "ja" if draft.copy_to_gp == gp else "nei")))
             self._look_up([gp])
         rows.append((COPY_OTHER_KEY, _label(S.COPY_OTHER), text(COPY_OTHER_KEY, 60, S.COPY_OTHER_HINT)))
+        self._look_up_names(draft.copy_parts()[1])  # a restored draft: the names found again
         heading = Static(Text(S.ORDER_FIELDS, style="bold underline"), classes="question")
         out: list[Widget] = [heading]
         for key, label, field in rows:
@@ -299,6 +308,7 @@ class QuestionsScreen(MainScreen):
             setattr(draft, TEXT_FIELDS[key], event.value)
             if key == COPY_OTHER_KEY:
                 self._look_up(draft.copy_hprs)
+                self._look_up_names(draft.copy_parts()[1])
             self._show_field_errors()
             self._update_missing()
             return
@@ -348,7 +358,43 @@ class QuestionsScreen(MainScreen):
                     lines.append(S.copy_unknown(hpr))
                 else:
                     names.append(f"{doctor.display_name} (HPR {hpr})")
+        for name in draft.copy_parts()[1]:
+            problem = self.session.copy_name_problem(name)
+            if problem:
+                lines.append(problem)
         return "\n".join(([S.copy_names(names)] if names else []) + lines)
+
+    def _look_up_names(self, names: list[str]) -> None:
+        """Ask the address register for the doctors of each new name typed (3+ letters)."""
+        client = self.ihr.client
+        for name in names:
+            key = name.casefold()
+            if client is None or key in self._looking or key in self.session.copy_names:
+                continue
+            if sum(ch.isalpha() for ch in name) >= 3:
+                self._looking.add(key)
+                run_job(self, f"copy:{key}", self._doctors_named(client, name))
+
+    @staticmethod
+    async def _doctors_named(client: Any, name: str) -> DoctorsNamed:
+        from ihr.helseid import DOCTOR
+        from ihr.models import Requester
+
+        found = await client.search_directory(name)
+        doctors = [
+            Requester(hpr=e.hpr, name=e.name, title=e.role or "Lege", office_her_id=e.organisation_her_id or "")
+            for e in found.entries
+            if e.kind == "person" and e.hpr and e.category == DOCTOR
+        ]
+        return DoctorsNamed(name, doctors)
+
+    @on(DoctorsNamed)
+    def _doctors_named_found(self, message: DoctorsNamed) -> None:
+        self._looking.discard(message.name.casefold())
+        self.session.doctors_named(message.name, message.doctors)
+        if self.is_mounted and self.fields:
+            self._show_field_errors()
+            self._update_missing()
 
     def _look_up(self, hprs: list[str]) -> None:
         """Ask the service who each new HPR-nummer is (a copy recipient)."""
