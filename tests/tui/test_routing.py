@@ -192,3 +192,18 @@ async def test_a_copy_recipient_is_found_by_surname_and_the_copy_carries_his_her
         requisition = root.find(f".//{{{NS_REQ}}}Message")
         assert requisition is not None
         assert validate(etree.tostring(requisition), "rekvisisjon", kith) == []
+
+
+async def test_the_requester_is_found_by_name(app_factory: Any) -> None:
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RequesterDialog")
+        doctors = app.screen.query_one("#requester-list")
+        await wait_for(pilot, lambda: doctors.option_count > 1)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "mæh")
+        await wait_for(pilot, lambda: doctors.option_count == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.requester.hpr == "990100349")  # Fastlege Håkon Mæhlum
