@@ -99,6 +99,8 @@ def summary(order: Order) -> OrderSummary:
         service_codes=[item.service_code for req in order.requisitions for item in req.items],
         tubes=len(order.specimens),
         tubes_taken=sum(1 for s in order.specimens if s.collected_at is not None),
+        requisition_numbers=[r.number for r in order.requisitions],
+        specimen_ids=[s.id for s in order.specimens],
     )
 
 

@@ -566,7 +566,21 @@ def status_label(status: str) -> str:
 
 WORKLIST_TITLE = "Arbeidsliste"
 WORKLIST_TODAY = "Dagens bestillinger (alle pasienter ved kontoret)"
-WORKLIST_COLS = ("Tid", "Pasient", "Analyser", "Rør", "Status")
+WORKLIST_COLS = ("Tid", "Rekv.nr.", "Pasient", "Analyser", "Rør", "Status")
+KEY_WORK_FILTER = "Filter"
+KEY_WORK_DAY = "Dag"
+KEY_WORK_SEARCH = "Søk"
+WORKLIST_SEARCH = "Søk på rekvisisjonsnr. eller prøve-ID (Ctrl+F)"
+
+
+def worklist_day(day: str) -> str:
+    return f"Bestillinger {day} (alle pasienter ved kontoret)"
+
+
+def worklist_narrowed(work: str | None, typed: str) -> str:
+    """What narrows the list, for the header: "filter: venter på prøve · søk: R0010"."""
+    parts = ([f"filter: {work}"] if work else []) + ([f"søk: {typed}"] if typed else [])
+    return " · ".join(parts)
 WORKLIST_LOADING = "Henter bestillinger …"
 WORKLIST_EMPTY_TODAY = "Ingen bestillinger i dag."
 WORKLIST_EMPTY_HISTORY = "Pasienten har ingen bestillinger."

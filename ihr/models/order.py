@@ -250,6 +250,9 @@ class OrderSummary(Model):
     # sample brought later), which the worklist shows.
     tubes: int = 0
     tubes_taken: int = 0
+    # Its requisition numbers and specimen ids: what the worklist shows and searches by.
+    requisition_numbers: list[str] = Field(default_factory=list)
+    specimen_ids: list[str] = Field(default_factory=list)
 
 
 class SpecimenLookup(Model):
