@@ -55,6 +55,7 @@ from ihr.models import (
     AuditLog,
     CancelInput,
     Catalog,
+    CodeSearchResult,
     CollectionInput,
     DirectorySearchResult,
     Group,
@@ -473,6 +474,11 @@ class IhrClient:
         """Health workers and organisations by name or number (the address register)."""
         resp = await self._request("GET", "directory", route="/directory?q=", retry=True, params={"q": q})
         return self._parse(resp, DirectorySearchResult)
+
+    async def search_icpc2(self, q: str) -> CodeSearchResult:
+        """ICPC-2 codes by code or words (404 `NotFound` when the service has no list)."""
+        resp = await self._request("GET", "codes/icpc2", route="/codes/icpc2?q=", retry=True, params={"q": q})
+        return self._parse(resp, CodeSearchResult)
 
     # -- groups --
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from ihr.helseid import DOCTOR
+from ihr.kith.icpc2 import installed_list
 from ihr.localtime import OSLO
 from ihr.models import (
     Answer,
@@ -272,6 +273,11 @@ class OrderService:
                     continue
             pairs.append((service, lab))
 
+        icpc2 = installed_list()
+        if data.diagnosis is not None and icpc2 is not None and icpc2.text(data.diagnosis.code) is None:
+            problems.append(
+                FieldProblem(path="diagnosis.code", detail=f"«{data.diagnosis.code}» finnes ikke i ICPC-2-kodeverket.")
+            )
         for i, hpr in enumerate(data.copy_to_hpr):
             if self._copy_recipient(hpr) is None:
                 problems.append(

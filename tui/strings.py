@@ -298,7 +298,15 @@ COPY_OTHER = "Kopi til annen lege (navn eller HPR-nummer)"
 COPY_LOOKING = "Slår opp …"
 OPTIONAL = "valgfri"
 CLINICAL_INFO_HINT = "valgfri: symptomer, funn, medisiner"
-DIAGNOSIS_CODE_HINT = "valgfri, f.eks. L03"
+DIAGNOSIS_CODE_HINT = "valgfri: kode (L03) eller ord (kne)"
+
+
+def icpc2_hits(hits: list[str]) -> str:
+    return "ICPC-2: " + " · ".join(hits) + "  (Enter velger den første)"
+
+
+def icpc2_none(typed: str) -> str:
+    return f"Ingen ICPC-2-kode for «{typed}»."
 COPY_OTHER_HINT = "valgfri; flere med komma mellom"
 
 

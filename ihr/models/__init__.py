@@ -26,7 +26,7 @@ from ihr.models.catalog import (
     SpecimenRequirement,
     TemperatureClass,
 )
-from ihr.models.directory import DirectoryEntry, DirectorySearchResult
+from ihr.models.directory import CodedTerm, CodeSearchResult, DirectoryEntry, DirectorySearchResult
 from ihr.models.order import (
     PAYMENT_CATEGORY_TEXTS,
     AddOnInput,

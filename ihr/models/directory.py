@@ -29,3 +29,16 @@ class DirectoryEntry(Model):
 class DirectorySearchResult(Model):
     entries: list[DirectoryEntry] = Field(default_factory=list)
     more: bool = False  # more match than are listed: narrow the search
+
+
+class CodedTerm(Model):
+    code: str
+    text: str  # the code list's own text
+
+
+class CodeSearchResult(Model):
+    """Codes of a code list (ICPC-2, Volven 7170) for what was typed."""
+
+    code_list: str
+    version: str = ""
+    terms: list[CodedTerm] = Field(default_factory=list)

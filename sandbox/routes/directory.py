@@ -10,7 +10,15 @@ from fastapi import Query
 from fastapi.responses import Response
 
 from ihr.helseid import SCOPE_API
-from ihr.models import DirectoryEntry, DirectorySearchResult, FieldProblem, Office
+from ihr.kith.icpc2 import installed_list
+from ihr.models import (
+    CodedTerm,
+    CodeSearchResult,
+    DirectoryEntry,
+    DirectorySearchResult,
+    FieldProblem,
+    Office,
+)
 from sandbox.deps import Db, api_router, dump, json_response, problem_doc
 from sandbox.problems import ProblemError, unprocessable
 from sandbox.seed.directory import search, seed_directory
@@ -50,3 +58,19 @@ def _entries() -> list[DirectoryEntry]:
 
 
 _ENTRIES: list[DirectoryEntry] | None = None
+
+
+@router.get(
+    "/codes/icpc2",
+    response_model=CodeSearchResult,
+    responses={404: problem_doc("ICPC-2-kodeverket er ikke installert")},
+    tags=["kodeverk"],
+)
+def search_icpc2(q: Annotated[str, Query(min_length=1, max_length=60)]) -> Response:
+    """ICPC-2 codes (Volven 7170) by code or by words of their text, from the official list
+    installed (`ihr.kith.icpc2`); 404 when none is."""
+    codes = installed_list()
+    if codes is None:
+        raise ProblemError(404, "ICPC-2-kodeverket er ikke installert i tjenesten.")
+    terms = [CodedTerm(code=c, text=t) for c, t in codes.search(q)]
+    return json_response(dump(CodeSearchResult(code_list="7170", version=codes.version, terms=terms)))

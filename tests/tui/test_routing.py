@@ -207,3 +207,43 @@ async def test_the_requester_is_found_by_name(app_factory: Any) -> None:
         await wait_for(pilot, lambda: doctors.option_count == 1)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.requester.hpr == "990100349")  # Fastlege Håkon Mæhlum
+
+
+# ---- ICPC-2 from the code list --------------------------------------------------------------------
+
+
+async def test_kne_in_the_diagnosis_field_offers_l96_and_the_text_is_the_lists(
+    app_factory: Any, monkeypatch: Any
+) -> None:
+    from pathlib import Path
+
+    from ihr.kith.icpc2 import FILE_ENV
+    from tui.screens.questions import DIAGNOSIS_CODE_KEY, DIAGNOSIS_TEXT_KEY
+
+    # the service's list: a small extract in the official file's shape (test data)
+    monkeypatch.setenv(FILE_ENV, str(Path(__file__).resolve().parents[1] / "data" / "icpc-2-utdrag.json"))
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "NPU19748")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions" and DIAGNOSIS_CODE_KEY in app.screen.fields)
+        screen = app.screen
+        code_row = screen.fields[DIAGNOSIS_CODE_KEY]
+        code_row.field.focus()
+        await type_text(pilot, "kne")
+        await wait_for(pilot, lambda: "L96 Akutt indre kneskade" in str(code_row.error.content))
+        assert app.session.missing_answers()  # a search is no code: nothing is saved with it
+        await type_text(pilot, "skade")
+        await wait_for(pilot, lambda: str(code_row.error.content).startswith("ICPC-2: L96 Akutt indre kneskade  "))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.session.draft.diagnosis_code == "L96")
+        assert app.session.draft.diagnosis_text == "Akutt indre kneskade"
+        assert screen.fields[DIAGNOSIS_TEXT_KEY].field.value == "Akutt indre kneskade"
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        assert "Diagnose: L96 Akutt indre kneskade" in static_text(app.screen, "#review-summary")
+        await pilot.press("f6")
+        await step_done(pilot, "save")
+        diagnosis = app.session.draft.order.diagnosis
+        assert (diagnosis.code, diagnosis.text) == ("L96", "Akutt indre kneskade")
