@@ -23,7 +23,7 @@ from tests.tui.conftest import (
     make_settings,
     people,
 )
-from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
+from tests.tui.helpers import add, handled, ready, saved_on_review, step_done, type_text, wait_for
 from tui.app import make_app
 from tui.context import LaunchContext
 from tui.widgets.choice import ChoiceField
@@ -161,7 +161,7 @@ async def test_other_patients_draft_is_not_shown(app_factory: Any, settings: Any
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         assert app.session.patient.id == OTHER_PATIENT_ID
-        await pilot.pause(0.2)
+        await handled(pilot)
         assert app.session.draft.items == [] and app.session.draft.comment == ""
         assert "Gjenopprettet" not in status(app)
         # opening the demo patient (as from the search or a scan) brings hers back
