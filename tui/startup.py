@@ -47,12 +47,12 @@ async def start(app: IhrApp, client_factory: Callable[[], Any] | None) -> Messag
             await asyncio.wait(previews, timeout=PREVIEW_WAIT_S)
             app.client = await asyncio.to_thread(client_factory)
         client = app.client
-        office = asyncio.ensure_future(_office(client, session.office_her_id or getattr(client, "office_her_id", None)))
         result = await client.get_catalog()
         index = None
         if result.etag is None or result.etag != session.index_etag:
             index = await asyncio.to_thread(build_index, result.catalog)
-        found = await office
+        # one request at a time: the client's DPoP nonce is shared by its requests
+        found = await _office(client, session.office_her_id or getattr(client, "office_her_id", None))
         if found is not None:  # before the catalog: a service chosen then is routed by it
             app.post_message(m.OfficeReady(found))
         app.post_message(m.CatalogReady(result, index))
