@@ -83,7 +83,7 @@ def check_production_urls(settings: Settings) -> None:
     nothing sent there leaves the machine."""
     if not settings.production:
         return
-    for name in ("api_url", "authority_url"):
+    for name in ("api_url", "authority_url", "epj_return_url"):
         url = getattr(settings, name).strip()
         host = (urlsplit(url).hostname or "") if url else ""
         if url and not url.lower().startswith("https://") and host not in _LOOPBACK:
@@ -121,6 +121,11 @@ class Settings:
     # workstation -> printer URL: an IP address or network (the SSH client's), or a name
     # (IHR_WORKSTATION, or the host name); see printing.workstation
     workstation_printers: dict[str, str] = field(default_factory=dict)
+    # Where the saved and sent order goes back to the journal (EPJ) as a FHIR transaction
+    # Bundle (`client.epj`): a folder the journal reads, and/or its FHIR endpoint (signed
+    # in as to IHR). Empty: not handed back.
+    epj_return_dir: str = ""
+    epj_return_url: str = ""
 
     def __init__(self, **overrides: Any) -> None:
         unknown = sorted(set(overrides) - _KINDS.keys())

@@ -291,6 +291,11 @@ class OrderService:
             elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ANSWER_INT:
                 problems.append(FieldProblem(path=f"answers.{key}", detail="Tallet er for stort."))
                 del answers[key]
+        for key, day in data.journal_dates.items():  # answers from the journal: dated, not ahead
+            if day > self.today():
+                problems.append(FieldProblem(
+                    path=f"journal_dates.{key}", detail="Datoen fra journalen kan ikke være fram i tid."
+                ))
         services = [s for s, _ in pairs]
         questions = questions_for(services)
         said = {p.path for p in problems}  # one problem per path: not "Mangler svar" for a NaN
@@ -410,7 +415,7 @@ class OrderService:
             updated_at=now,
             requisitions=requisitions,
             specimens=specimens,
-            answers=[Answer(key=k, value=v) for k, v in answers.items()],
+            answers=[Answer(key=k, value=v, journal_date=data.journal_dates.get(k)) for k, v in answers.items()],
             comment=data.comment,
             payment_category=data.payment_category,
             copy_recipients=[c for c in map(self._copy_recipient, dict.fromkeys(h.strip() for h in data.copy_to_hpr)) if c],

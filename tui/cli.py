@@ -51,11 +51,21 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: feil: {message}\n")
 
 
-def _context_args(p: argparse.ArgumentParser) -> None:
+#: `ihr demo --epj` without a file: the demo patient's synthetic launch bundle.
+DEMO_BUNDLE = Path("<demo>")
+DEMO_BUNDLE_NAME = "epj-oppstart.json"
+
+
+def _context_args(p: argparse.ArgumentParser, demo: bool = False) -> None:
     p.add_argument("--patient", metavar="FNR", help="pasientens fødselsnummer (11 siffer)")
     p.add_argument("--requester", metavar="HPR", help="rekvirentens HPR-nummer")
     p.add_argument("--office", metavar="HER", help="kontorets HER-id")
-    p.add_argument("--epj", metavar="FIL", type=Path, help="oppstartsfil fra journalsystemet (EPJ)")
+    if demo:
+        p.add_argument("--epj", metavar="FIL", type=Path, nargs="?", const=DEMO_BUNDLE,
+                       help="oppstartsfil fra journalsystemet (EPJ); uten FIL: demopasientens FHIR-bundle")
+    else:
+        p.add_argument("--epj", metavar="FIL", type=Path,
+                       help="oppstartsfil fra journalsystemet (EPJ): nøkkel = verdi, eller en FHIR R4-bundle (JSON)")
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -74,7 +84,7 @@ def _resolve_context(args: argparse.Namespace) -> Any:
     ctx = LaunchContext(args.patient, args.requester, args.office).merged(context_from_env())
     if args.epj is not None:
         try:
-            ctx = ctx.merged(read_launch_file(args.epj))
+            ctx = ctx.merged(read_launch_file(args.epj, ctx.patient_id))
         except LaunchFileError as exc:
             print(f"ihr: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
@@ -160,7 +170,7 @@ def cmd_demo(argv: list[str]) -> int:
     p.add_argument("--lab-delay", type=float, default=None, metavar="SEK",
                    help=f"sekunder laboratoriene bruker per steg (standard: {DEMO_LAB_DELAY_S:.0f})")
     p.add_argument("--no-context", action="store_true", help="start uten pasient (pasientsøk)")
-    _context_args(p)
+    _context_args(p, demo=True)
     args = p.parse_args(argv)
 
     from client.signin import write_new_key
@@ -179,12 +189,15 @@ def cmd_demo(argv: list[str]) -> int:
         os.environ.get("IHR_DEMO_LAB_DELAY_S", DEMO_LAB_DELAY_S)
     )
     spool = data_dir / "etiketter"
+    if args.epj is DEMO_BUNDLE:
+        args.epj = _write_demo_bundle(data_dir / DEMO_BUNDLE_NAME)
     given = _resolve_context(args)
     demo = LaunchContext(
         None if args.no_context else DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID
     )
     context = given.merged(demo)
     key_file = data_dir / "klientnokkel.json"
+    returned = data_dir / "epj-retur" if args.epj is not None else None
     with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3", lab_delay_s=lab_delay) as sandbox:
         # The demo is a client like any other: a key of its own, registered for the demo office.
         sandbox.register_client(DEMO_CLIENT_ID, write_new_key(key_file), DEMO_OFFICE_HER_ID, SCOPES, "ihr demo")
@@ -200,14 +213,29 @@ def cmd_demo(argv: list[str]) -> int:
                 user_hpr=DEMO_SECRETARY_HPR,  # the secretary signs in; the requester is a doctor
                 printer_url=f"file://{spool}",
                 data_dir=data_dir,
+                **({"epj_return_dir": str(returned)} if returned else {}),  # with --epj: the journal's folder
             )
 
         code = _run_app(context, settings)
     from tui import strings as S
 
     print(S.spool_named(str(spool)))
+    if returned is not None:
+        print(S.demo_returned(str(returned)))
     print(S.demo_kept(str(data_dir)))
     return code
+
+
+def _write_demo_bundle(path: Path) -> Path:
+    """The demo patient's synthetic FHIR launch bundle, dated from today, written 0600."""
+    from datetime import datetime
+
+    from ihr.localtime import OSLO
+    from ihr.privatefiles import private_file
+    from sandbox.seed.journal import demo_launch_bundle
+
+    private_file(path).write_text(demo_launch_bundle(datetime.now(OSLO).date()).model_dump_json(indent=2), encoding="utf-8")
+    return path
 
 
 def cmd_register_client(argv: list[str]) -> int:

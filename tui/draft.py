@@ -129,6 +129,9 @@ class OrderDraft:
     # A copy recipient typed by name (casefolded) -> the HPR-nummer of the one doctor the
     # address register has by that name (looked up again when the draft is restored).
     copy_resolved: dict[str, str] = field(default_factory=dict)
+    # Answers taken from the journal (EPJ), by question key (`ihr.rules.journal.JournalAnswer`):
+    # each is filled once; it is "fra journalen" for as long as the answer is still its value.
+    journal: dict[str, Any] = field(default_factory=dict)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
@@ -267,6 +270,7 @@ class OrderDraft:
             diagnosis=Diagnosis(code=code, text=self.diagnosis_text.strip()) if code else None,
             clinical_info=self.clinical_info.strip() or None,
             modality_change_allowed=self.modality_change if self.has_imaging else None,
+            journal_dates={k: a.when for k, a in self.journal.items() if self.from_journal(k) and a.when is not None},
         )
 
     def _region_reason(self, lab: str) -> OutOfRegionReason | None:
@@ -274,6 +278,11 @@ class OrderDraft:
 
         reason = self.region_reasons.get(lab)
         return OutOfRegionReason(code=RegionReason(reason[0]), text=reason[1]) if reason else None
+
+    def from_journal(self, key: str) -> bool:
+        """The answer to `key` is the journal's, unchanged (shown "fra journalen, dato")."""
+        taken = self.journal.get(key)
+        return taken is not None and key in self.answers and self.answers[key] == taken.value
 
     def key_for(self, body: OrderInput) -> str:
         """The idempotency key for this body: the same as long as the body is the same.

@@ -184,6 +184,7 @@ class OrderSession:
                 return Notice(S.refusal(service.name, reason), "error", alert=True, done=False)
         if not self.draft.add(service, self.default_lab(service)):
             return Notice(S.already_in_basket(service.name), "warning", done=False)
+        self.fill_from_journal()
         dup = recent_duplicate(service, self.history_pairs(), self.clock())
         if dup is not None:
             return Notice(S.duplicate_notice(duplicate_warning(service, dup)), "warning", alert=True)
@@ -240,6 +241,7 @@ class OrderSession:
             except KeyError:
                 continue
             added += self.draft.add(service, self.default_lab(service))
+        self.fill_from_journal()
         return Notice(S.group_added(group.name, added))
 
     # ---- the performing lab ------------------------------------------------------------------
@@ -346,6 +348,52 @@ class OrderSession:
         if not any(s.requires_problemstilling for s in services):
             return False
         return not any(q.role is QuestionRole.PROBLEM_STATEMENT for s in services for q in s.questions)
+
+    # ---- answers from the journal ----------------------------------------------------------
+    def journal_answers(self) -> dict[str, Any]:
+        """What the EPJ's launch bundle answers among the basket's questions
+        (`ihr.rules.journal.JournalAnswer` by key, the old ones too); nothing for another patient."""
+        record = self.context.journal
+        if record is None or not self.draft.items or self.patient is None or self.patient.id != record.patient_id:
+            return {}
+        from ihr.rules.journal import journal_answers
+        from ihr.rules.questions import questions_for
+
+        now = self.clock()
+        return journal_answers(
+            questions_for(self.draft.services), record.entries, today=now.date(), now=now, born=self.patient.birth_date
+        )
+
+    def fill_from_journal(self) -> None:
+        """Answer from the journal the questions that apply and nobody has answered yet (a
+        question that a filled answer brings up is filled too); each question once, so an
+        answer the secretary changed or cleared is never filled again. An answer equal to the
+        journal's (a restored draft) is marked as the journal's."""
+        from ihr.rules.questions import enabled_questions, questions_for
+
+        draft = self.draft
+        offered = self.journal_answers() if not draft.locked else {}
+        questions = questions_for(draft.services)
+        changed = bool(offered)
+        while changed:
+            changed = False
+            enabled = {q.key for q in enabled_questions(questions, draft.answers)}
+            for key, found in offered.items():
+                if key not in enabled or not found.usable or key in draft.journal:
+                    continue
+                if key not in draft.answers and not draft.raw_answers.get(key, "").strip():
+                    draft.answers[key] = found.value
+                    changed = True
+                if draft.answers.get(key) == found.value:
+                    draft.journal[key] = found
+
+    def journal_conditions(self) -> list[Any]:
+        """The journal's ICPC-2 diagnoses of the open patient, newest first (offered for the
+        diagnosis)."""
+        record = self.context.journal
+        if record is None or self.patient is None or self.patient.id != record.patient_id:
+            return []
+        return list(record.conditions)
 
     # ---- copy recipients -------------------------------------------------------------------
     def gp_offer(self) -> str | None:

@@ -6,7 +6,7 @@ lab or department. The service allocates requisition numbers and specimen ids.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -145,6 +145,9 @@ class Requisition(Model):
 class Answer(Model):
     key: str
     value: AnswerValue
+    # Taken from the journal (EPJ) unchanged: the date of the journal's value, which every
+    # screen shows beside the answer ("fra journalen, dd.mm.åååå"). None: typed.
+    journal_date: date | None = None
 
 
 class Order(Model):
@@ -208,6 +211,8 @@ class OrderInput(Model):
     diagnosis: Diagnosis | None = None
     clinical_info: XmlText | None = Field(default=None, max_length=2000)
     modality_change_allowed: bool | None = None  # imaging only; see Order
+    # Answers taken unchanged from the journal (EPJ), by question key: the date of the value.
+    journal_dates: dict[str, date] = Field(default_factory=dict)
 
 
 class SpecimenCollection(Model):

@@ -434,6 +434,10 @@ class ReviewScreen(PrintsLabels, MainScreen):
         for q, v in answers:
             line = Text(f"  {q.text}: ")
             line.append(format_answer(q, v), style="bold")
+            if draft.from_journal(q.key):
+                from tui.journal import mark
+
+                line.append_text(mark(draft.journal[q.key].when))
             parts.append(line)
         if draft.comment.strip():
             label = S.PROBLEMSTILLING if session.needs_problemstilling() else S.COMMENT
