@@ -57,10 +57,13 @@ from ihr.models import (
     AuditLog,
     CancelInput,
     Catalog,
+    CodeSearchResult,
     CollectionInput,
+    DirectorySearchResult,
     Group,
     GroupInput,
     KithMessage,
+    Office,
     Order,
     OrderInput,
     OrderStatus,
@@ -465,6 +468,23 @@ class IhrClient:
     async def get_requester(self, hpr: str) -> Requester:
         resp = await self._request("GET", f"requesters/{_seg(hpr)}", route="/requesters/{hpr}", retry=True)
         return self._parse(resp, Requester)
+
+    # -- the directory --
+
+    async def get_office(self, her_id: str) -> Office:
+        """An office with its health region and place (what routing needs)."""
+        resp = await self._request("GET", f"offices/{_seg(her_id)}", route="/offices/{her_id}", retry=True)
+        return self._parse(resp, Office)
+
+    async def search_directory(self, q: str) -> DirectorySearchResult:
+        """Health workers and organisations by name or number (the address register)."""
+        resp = await self._request("GET", "directory", route="/directory?q=", retry=True, params={"q": q})
+        return self._parse(resp, DirectorySearchResult)
+
+    async def search_icpc2(self, q: str) -> CodeSearchResult:
+        """ICPC-2 codes by code or words (404 `NotFound` when the service has no list)."""
+        resp = await self._request("GET", "codes/icpc2", route="/codes/icpc2?q=", retry=True, params={"q": q})
+        return self._parse(resp, CodeSearchResult)
 
     # -- groups --
 

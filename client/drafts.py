@@ -59,6 +59,7 @@ class DraftSnapshot:
     diagnosis_text: str = ""
     clinical_info: str = ""
     modality_change: bool | None = None
+    region_reasons: dict[str, list[str]] = field(default_factory=dict)  # lab HER-id: [code, text]
 
     def to_json(self) -> str:
         data = asdict(self)

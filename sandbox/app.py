@@ -58,12 +58,15 @@ SEED_STAMP = "seed-1"
 
 def ensure_seeded(db: Database) -> None:
     """Load the synthetic population into a fresh store (a reused file is left alone, but
-    gets the offices' staff if it has none)."""
-    if db.is_seeded() and db.has_staff():
-        return
+    gets the offices' staff if it has none, and the offices as they are now: reference data,
+    so an older file gets their health regions)."""
     from sandbox.seed.catalog import seed_groups
     from sandbox.seed.offices import seed_offices, seed_requesters, seed_staff
     from sandbox.seed.people import seed_patients
+
+    if db.is_seeded() and db.has_staff():
+        db.put_offices(seed_offices())
+        return
 
     if not db.is_seeded():
         db.seed(

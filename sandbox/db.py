@@ -302,6 +302,14 @@ class Database:
         found = [r for r in (Requester.model_validate_json(row["json"]) for row in rows) if r.office_her_id == office_her_id]
         return sorted(found, key=lambda r: (r.person_name[1].casefold(), r.person_name[0].casefold(), r.hpr))
 
+    def put_offices(self, offices: Sequence[Office]) -> None:
+        """Store or replace offices (reference data: a reused file gets their health region)."""
+        with self.transaction() as c:
+            c.executemany(
+                "INSERT OR REPLACE INTO offices (her_id, json) VALUES (?, ?)",
+                [(o.her_id, _dump(o)) for o in offices],
+            )
+
     def office(self, her_id: str) -> Office | None:
         rows = self._query("SELECT json FROM offices WHERE her_id = ?", (her_id,))
         return Office.model_validate_json(rows[0]["json"]) if rows else None

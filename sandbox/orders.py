@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
 from ihr.helseid import DOCTOR
+from ihr.kith.icpc2 import installed_list
 from ihr.localtime import OSLO
 from ihr.models import (
     Answer,
@@ -33,6 +34,7 @@ from ihr.models import (
     OrderItem,
     OrderStatus,
     OrderSummary,
+    OutOfRegionReason,
     Patient,
     Requisition,
     Service,
@@ -47,10 +49,12 @@ from ihr.rules.ordering import (
     requisition_kind,
 )
 from ihr.rules.questions import clean_answers, questions_for, validate_answers
+from ihr.rules.routing import default_performer, region_refusal
 from ihr.rules.specimen_ids import make_specimen_id
 from ihr.rules.tubes import plan_tubes
 from sandbox.db import Database
 from sandbox.problems import ProblemError, unprocessable
+from sandbox.seed.directory import person_her_id
 
 log = logging.getLogger("sandbox")
 
@@ -194,7 +198,9 @@ class OrderService:
         log.info("order %s corrected", order.id)
         return order
 
-    def _check(self, data: OrderInput) -> tuple[Patient, list[tuple[Service, str]], dict]:
+    def _check(
+        self, data: OrderInput
+    ) -> tuple[Patient, list[tuple[Service, str]], dict, dict[str, OutOfRegionReason]]:
         """Validate the input; raise a 422 with every problem found."""
         problems: list[FieldProblem] = []
         patient = self.db.patient(data.patient_id.strip())
@@ -209,10 +215,12 @@ class OrderService:
             problems.append(FieldProblem(path="requester_hpr", detail="Ukjent rekvirent: HPR-nummeret finnes ikke."))
         elif not self._doctor_of(data.requester_hpr.strip(), data.office_her_id.strip()):
             problems.append(FieldProblem(path="requester_hpr", detail="Rekvirenten er ikke lege ved dette kontoret."))
-        if self.db.office(data.office_her_id.strip()) is None:
+        office = self.db.office(data.office_her_id.strip())
+        if office is None:
             problems.append(FieldProblem(path="office_her_id", detail="Ukjent kontor: HER-id-en finnes ikke."))
 
         pairs: list[tuple[Service, str]] = []
+        reasons: dict[str, OutOfRegionReason] = {}  # lab HER-id -> why it is outside the region
         seen: dict[str, int] = {}
         for i, item in enumerate(data.items):
             code = item.service_code.strip()
@@ -226,7 +234,7 @@ class OrderService:
                 )
                 continue
             seen[code] = i
-            lab = (item.lab_her_id or "").strip() or (service.labs[0] if service.labs else "")
+            lab = (item.lab_her_id or "").strip() or default_performer(service, office, self.catalog) or ""
             if not lab or lab not in service.labs:
                 detail = (
                     f"Laboratoriet utfører ikke {service.name}."
@@ -235,6 +243,15 @@ class OrderService:
                 )
                 problems.append(FieldProblem(path=f"items[{i}].lab_her_id", detail=detail))
                 continue
+            try:
+                refusal = region_refusal(service, self.catalog.lab(lab), office, self.catalog, item.out_of_region)
+            except KeyError:  # a lab the service lists but the catalog does not describe
+                refusal = None
+            if refusal:
+                problems.append(FieldProblem(path=f"items[{i}].lab_her_id", detail=refusal))
+                continue
+            if item.out_of_region is not None:
+                reasons.setdefault(lab, item.out_of_region)
             if patient is not None:
                 refusal = patient_refusal(service, patient, self.today())
                 if refusal:
@@ -242,6 +259,11 @@ class OrderService:
                     continue
             pairs.append((service, lab))
 
+        icpc2 = installed_list()
+        if data.diagnosis is not None and icpc2 is not None and icpc2.text(data.diagnosis.code) is None:
+            problems.append(
+                FieldProblem(path="diagnosis.code", detail=f"«{data.diagnosis.code}» finnes ikke i ICPC-2-kodeverket.")
+            )
         for i, hpr in enumerate(data.copy_to_hpr):
             if self._copy_recipient(hpr) is None:
                 problems.append(
@@ -273,7 +295,7 @@ class OrderService:
                 problems[0].detail if len(problems) == 1 else f"Bestillingen har {len(problems)} feil.",
             )
         assert patient is not None
-        return patient, pairs, clean_answers(questions, answers)
+        return patient, pairs, clean_answers(questions, answers), reasons
 
     def _doctor_of(self, hpr: str, office_her_id: str) -> bool:
         """Whether `hpr` is registered as a doctor (kodeverk 9060 "LE") at the office."""
@@ -287,11 +309,12 @@ class OrderService:
         if doctor is None or office is None:
             return None
         return CopyRecipient(
-            hpr=doctor.hpr, name=doctor.display_name, office_her_id=office.her_id, office_name=office.name
+            hpr=doctor.hpr, name=doctor.display_name, office_her_id=office.her_id, office_name=office.name,
+            her_id=person_her_id(doctor.hpr),
         )
 
     def _build(self, data: OrderInput, *, order_id: str, previous: Order | None) -> Order:
-        patient, pairs, answers = self._check(data)
+        patient, pairs, answers, reasons = self._check(data)
         requester = self.db.requester(data.requester_hpr.strip())
         assert requester is not None
         now = self.now()
@@ -363,6 +386,7 @@ class OrderService:
                     lab_her_id=lab,
                     status=OrderStatus.SAVED,
                     items=linked,
+                    out_of_region=reasons.get(lab),
                 )
             )
 

@@ -202,6 +202,10 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         self.state_changed()
         self._add_pending()
 
+    @on(m.OfficeReady)
+    def _office_ready(self, message: m.OfficeReady) -> None:
+        self.session.office = message.office
+
     def _hand_orders_back(self) -> None:
         """Every change to an order that the service answers goes back to the journal (EPJ)
         as FHIR, where the settings say (`client.epj`); a failure is said like any other."""

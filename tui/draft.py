@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from client.drafts import DraftSnapshot
-    from ihr.models import AnswerValue, Catalog, Order, OrderInput, Service
+    from ihr.models import AnswerValue, Catalog, Lab, Order, OrderInput, OutOfRegionReason, Service
 
 
 class _TrackedDict(dict[str, Any]):
@@ -72,7 +72,7 @@ class _TrackedDict(dict[str, Any]):
 _KEPT = frozenset({
     "items", "answers", "raw_answers", "priority", "comment", "idempotency_key", "submitted", "order",
     "payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
-    "modality_change",
+    "modality_change", "region_reasons",
 })
 
 
@@ -126,6 +126,12 @@ class OrderDraft:
     diagnosis_text: str = ""
     clinical_info: str = ""
     modality_change: bool | None = None  # imaging: may the radiologist change modality (8274)
+    # Why a requisition goes to a lab outside the office's health region, per lab HER-id:
+    # (ihr.models.RegionReason value, text). Set when the secretary chooses such a lab (Ctrl+L).
+    region_reasons: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # A copy recipient typed by name (casefolded) -> the HPR-nummer of the one doctor the
+    # address register has by that name (looked up again when the draft is restored).
+    copy_resolved: dict[str, str] = field(default_factory=dict)
     # Answers taken from the journal (EPJ), by question key (`ihr.rules.journal.JournalAnswer`):
     # each is filled once; it is "fra journalen" for as long as the answer is still its value.
     journal: dict[str, Any] = field(default_factory=dict)
@@ -172,6 +178,32 @@ class OrderDraft:
         self._touch()
         return True
 
+    def choose_lab(self, current: str, discipline: str, lab: Lab, reason: tuple[str, str] | None) -> list[Service]:
+        """Send the requisition of lab `current` and `discipline` to `lab` instead; the
+        services `lab` does not perform stay where they were (a requisition of their own).
+        `reason`: why `lab` is outside the office's region (None: it is not). The services
+        that stayed are returned."""
+        if self.locked:
+            return []
+        stayed: list[Service] = []
+        items = []
+        for service, at in self.items:
+            if at == current and service.discipline.value == discipline:
+                if lab.her_id in service.labs:
+                    at = lab.her_id
+                else:
+                    stayed.append(service)
+            items.append((service, at))
+        reasons = dict(self.region_reasons)
+        if reason is not None:
+            reasons[lab.her_id] = reason
+        else:
+            reasons.pop(lab.her_id, None)
+        used = {at for _, at in items}
+        self.region_reasons = {h: r for h, r in reasons.items() if h in used}
+        self.items = items
+        return stayed
+
     def remove(self, code: str) -> bool:
         if self.locked:
             return False
@@ -200,11 +232,29 @@ class OrderDraft:
         """An imaging referral is in the basket (it must say whether modality may change)."""
         return any(s.discipline.value == "radiologi" for s, _ in self.items)
 
+    def copy_parts(self) -> tuple[list[str], list[str]]:
+        """The other copy recipients as typed: (HPR-numre, names). Commas or semicolons
+        separate recipients; a part of digits (and spaces) is one or more HPR-numre, any
+        other part a name to look up in the address register ("Mæhlum", "Håkon Mæhlum")."""
+        hprs: list[str] = []
+        names: list[str] = []
+        for part in re.split(r"[,;]+", self.copy_other):
+            words = part.split()
+            if not words:
+                continue
+            if any(ch.isdigit() for ch in part):
+                hprs += words  # numbers (one with letters in it is said to be no HPR-nummer)
+            else:
+                names.append(" ".join(words))
+        return hprs, names
+
     @property
     def copy_hprs(self) -> list[str]:
-        """Who gets a copy, by HPR-nummer: the fastlege if chosen, then the others typed."""
-        typed = [t for t in re.split(r"[\s,;]+", self.copy_other) if t]
-        return list(dict.fromkeys(([self.copy_to_gp] if self.copy_to_gp else []) + typed))
+        """Who gets a copy, by HPR-nummer: the fastlege if chosen, then the others typed (a
+        name once the register has found the one doctor it means: `copy_resolved`)."""
+        hprs, names = self.copy_parts()
+        found = [self.copy_resolved[n.casefold()] for n in names if n.casefold() in self.copy_resolved]
+        return list(dict.fromkeys(([self.copy_to_gp] if self.copy_to_gp else []) + hprs + found))
 
     def order_input(self, patient_id: str, requester_hpr: str, office_her_id: str) -> OrderInput:
         from ihr.models import (  # start-up seam
@@ -221,7 +271,10 @@ class OrderDraft:
             requester_hpr=requester_hpr,
             office_her_id=office_her_id,
             priority=Priority(self.priority),
-            items=[ItemInput(service_code=s.code, lab_her_id=lab or None) for s, lab in self.items],
+            items=[
+                ItemInput(service_code=s.code, lab_her_id=lab or None, out_of_region=self._region_reason(lab))
+                for s, lab in self.items
+            ],
             answers=dict(self.answers),
             comment=self.comment.strip() or None,
             payment_category=PaymentCategory(self.payment_category),
@@ -231,6 +284,12 @@ class OrderDraft:
             modality_change_allowed=self.modality_change if self.has_imaging else None,
             journal_dates={k: a.when for k, a in self.journal.items() if self.from_journal(k) and a.when is not None},
         )
+
+    def _region_reason(self, lab: str) -> OutOfRegionReason | None:
+        from ihr.models import OutOfRegionReason, RegionReason
+
+        reason = self.region_reasons.get(lab)
+        return OutOfRegionReason(code=RegionReason(reason[0]), text=reason[1]) if reason else None
 
     def from_journal(self, key: str) -> bool:
         """The answer to `key` is the journal's, unchanged (shown "fra journalen, dato")."""
@@ -278,6 +337,7 @@ class OrderDraft:
             diagnosis_text=self.diagnosis_text,
             clinical_info=self.clinical_info,
             modality_change=self.modality_change,
+            region_reasons={lab: list(reason) for lab, reason in self.region_reasons.items()},
         )
 
     @classmethod
@@ -307,6 +367,7 @@ class OrderDraft:
         draft.diagnosis_text = snap.diagnosis_text
         draft.clinical_info = snap.clinical_info
         draft.modality_change = snap.modality_change
+        draft.region_reasons = {lab: (str(r[0]), str(r[1])) for lab, r in snap.region_reasons.items() if len(r) == 2}
         if snap.idempotency_key:  # the draft's key: two sessions restoring it save it once
             draft.idempotency_key = snap.idempotency_key
         if snap.submitted:

@@ -46,6 +46,13 @@ class CatalogReady(Message):
 
 
 @dataclass
+class OfficeReady(Message):
+    """Start-up: the signed-in office, with the health region requisitions are routed by."""
+
+    office: Any  # ihr.models.Office
+
+
+@dataclass
 class StartedUp(Message):
     """Start-up has loaded everything; what the outbox holds may go now."""
 

@@ -73,6 +73,9 @@ def services_text(names: Sequence[str], width: int) -> str:
     return clip(names[0], max(1, width - len(more))) + more
 
 
+PATIENT_WIDTH = 16  # the worklist's patient column
+
+
 def worklist_cells(summary: OrderSummary, *, history: bool, services_width: int) -> tuple[Any, ...]:
     """The cells of one worklist row; a rejected order is highlighted in every cell."""
     rejected = summary.status in REJECTED
@@ -80,7 +83,8 @@ def worklist_cells(summary: OrderSummary, *, history: bool, services_width: int)
     when = local(summary.created_at).strftime("%d.%m.%y") if history else hhmm(summary.created_at)
     return (
         Text(when, style=style),
-        Text(clip(summary.patient_name, 20), style=style),
+        Text(summary.requisition_numbers[0] if summary.requisition_numbers else "–", style=style or "dim"),
+        Text(clip(summary.patient_name, PATIENT_WIDTH), style=style),
         Text(services_text(summary.service_names, services_width), style=style),
         tubes_text(summary),
         status_text(summary.status),
@@ -99,7 +103,7 @@ def tubes_text(summary: OrderSummary) -> Text:
 def row_signature(summary: OrderSummary) -> tuple[Any, ...]:
     """What a worklist row shows (or may show): equal signatures need no repaint."""
     return (summary.status, summary.updated_at, summary.patient_name, tuple(summary.service_names), summary.created_at,
-            summary.tubes, summary.tubes_taken)
+            summary.tubes, summary.tubes_taken, tuple(summary.requisition_numbers))
 
 
 @dataclass(frozen=True)

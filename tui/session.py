@@ -18,7 +18,18 @@ from tui.context import LaunchContext
 from tui.draft import OrderDraft
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
-    from ihr.models import Catalog, Group, Order, OrderInput, OrderSummary, Patient, Requester
+    from ihr.models import (
+        Catalog,
+        Group,
+        Lab,
+        Office,
+        Order,
+        OrderInput,
+        OrderSummary,
+        Patient,
+        Requester,
+        Service,
+    )
 
 NORMAL, URGENT = "normal", "haster"  # ihr.models.Priority values
 
@@ -84,6 +95,11 @@ class OrderSession:
         self.pending: list[Any] = []
         self.starting = False  # start-up is loading the catalog and the EPJ's patient
         self.on_draft_change = on_draft_change  # every change to a draft (the autosave)
+        #: The signed-in office with its health region (`ihr.rules.routing`); None until
+        #: start-up has it, or when the service does not know it.
+        self.office: Office | None = None
+        #: Copy recipients typed by name (casefolded): the doctors the register found.
+        self.copy_names: dict[str, list[Requester]] = {}
         #: Copy recipients looked up by HPR-nummer (None: the service knows no such doctor).
         self.doctors: dict[str, Requester | None] = {}
         self.draft = OrderDraft()
@@ -181,7 +197,7 @@ class OrderSession:
             reason = patient_refusal(service, self.patient, self.clock().date())
             if reason:
                 return Notice(S.refusal(service.name, reason), "error", alert=True, done=False)
-        if not self.draft.add(service):
+        if not self.draft.add(service, self.default_lab(service)):
             return Notice(S.already_in_basket(service.name), "warning", done=False)
         self.fill_from_journal()
         earlier = already_ordered(service.code, self.history, self.clock())
@@ -277,9 +293,31 @@ class OrderSession:
                 service = self.catalog.service(code)
             except KeyError:
                 continue
-            added += self.draft.add(service)
+            added += self.draft.add(service, self.default_lab(service))
         self.fill_from_journal()
         return Notice(S.group_added(group.name, added))
+
+    # ---- the performing lab ------------------------------------------------------------------
+    def default_lab(self, service: Service) -> str | None:
+        """Where a service goes by default: the nearest lab of the office's region."""
+        from ihr.rules.routing import default_performer
+
+        return default_performer(service, self.office, self.catalog) if self.catalog is not None else None
+
+    def lab_needs_reason(self, services: list[Service], lab: Lab) -> bool:
+        """Sending these services to `lab` needs a reason (it is outside the office's region)."""
+        from ihr.rules.routing import needs_reason
+
+        assert self.catalog is not None
+        return any(needs_reason(s, lab, self.office, self.catalog) for s in services if lab.her_id in s.labs)
+
+    def choose_lab(self, current: str, discipline: str, lab: Lab, reason: tuple[str, str] | None) -> Notice:
+        """The requisition of `current` (and `discipline`) goes to `lab`; a service that lab
+        does not perform stays, in a requisition of its own."""
+        if self.draft.locked:
+            return Notice(S.ALREADY_SAVED, "warning", done=False)
+        stayed = self.draft.choose_lab(current, discipline, lab, reason)
+        return Notice(S.lab_chosen(lab.short_name, [s.name for s in stayed]))
 
     def toggle_priority(self) -> Notice:
         if self.draft.locked:
@@ -335,6 +373,10 @@ class OrderSession:
                 out.append(S.copy_bad_hpr(hpr))
             elif self.doctors.get(hpr, True) is None:
                 out.append(S.copy_unknown(hpr))
+        for name in draft.copy_parts()[1]:
+            problem = self.copy_name_problem(name)
+            if problem:
+                out.append(problem)
         if draft.has_imaging and draft.modality_change is None:
             out.append(S.MODALITY_REQUIRED)
         return out
@@ -443,6 +485,31 @@ class OrderSession:
     def doctor_found(self, hpr: str, doctor: Requester | None) -> None:
         """A looked-up copy recipient: the doctor, or None when the service knows no such HPR."""
         self.doctors[hpr] = doctor
+
+    def doctors_named(self, name: str, doctors: list[Requester]) -> None:
+        """The doctors the address register has for a copy recipient typed by name; the one
+        it means when there is exactly one."""
+        key = name.casefold()
+        self.copy_names[key] = doctors
+        if len(doctors) == 1:
+            self.doctors[doctors[0].hpr] = doctors[0]
+            if not self.draft.locked:
+                self.draft.copy_resolved = {**self.draft.copy_resolved, key: doctors[0].hpr}
+        elif key in self.draft.copy_resolved and not self.draft.locked:
+            self.draft.copy_resolved = {k: v for k, v in self.draft.copy_resolved.items() if k != key}
+
+    def copy_name_problem(self, name: str) -> str | None:
+        """Why a copy recipient typed by name cannot be used yet (Norwegian), or None."""
+        found = self.copy_names.get(name.casefold())
+        if sum(ch.isalpha() for ch in name) < 3:
+            return S.copy_name_short(name)
+        if found is None:
+            return S.copy_name_looking(name)
+        if not found:
+            return S.copy_name_unknown(name)
+        if len(found) > 1:
+            return S.copy_name_many(name, [f"{d.display_name} (HPR {d.hpr})" for d in found])
+        return None
 
     # ---- save -----------------------------------------------------------------------------
     def save_refusal(self) -> Notice | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,8 @@ from tui import workflow
 
 if TYPE_CHECKING:
     from tui.ports import IhrPort
+
+log = logging.getLogger("ihr.tui.startup")
 
 #: How long start-up waits for the previews before loading the full client anyway (s).
 PREVIEW_WAIT_S = 0.5
@@ -51,6 +54,10 @@ async def start(app: IhrPort, client_factory: Callable[[], Any] | None) -> Messa
         index = None
         if result.etag is None or result.etag != session.index_etag:
             index = await asyncio.to_thread(build_index, result.catalog)
+        # one request at a time: the client's DPoP nonce is shared by its requests
+        found = await _office(client, session.office_her_id or getattr(client, "office_her_id", None))
+        if found is not None:  # before the catalog: a service chosen then is routed by it
+            app.post_message(m.OfficeReady(found))
         app.post_message(m.CatalogReady(result, index))
         context = session.context
         if context.requester_hpr:
@@ -63,6 +70,20 @@ async def start(app: IhrPort, client_factory: Callable[[], Any] | None) -> Messa
     finally:
         session.starting = False
         gc.enable()  # off since `tui.cli` started the app: start-up is over
+
+
+async def _office(client: Any, her_id: str | None) -> Any:
+    """The office with its health region (`ihr.rules.routing`), or None: a service that does
+    not know it, or a failure; then requisitions go to the catalog's first listed lab."""
+    from client.errors import IhrError
+
+    if not her_id:
+        return None
+    try:
+        return await client.get_office(her_id)
+    except IhrError as exc:
+        log.warning("office not found for routing: %s", type(exc).__name__)
+        return None
 
 
 def build_index(catalog: Any) -> Any:

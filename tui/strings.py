@@ -72,8 +72,9 @@ def banner_requester(name: str, hpr: str) -> str:
 BANNER_NO_REQUESTER = "Rekvirent: ikke valgt (Ctrl+R)"
 KEY_REQUESTER = "Rekvirent"
 REQUESTER_TITLE = "Velg rekvirent"
-REQUESTER_LABEL = "Rekvirentens HPR-nummer"
+REQUESTER_LABEL = "Rekvirentens navn eller HPR-nummer"
 REQUESTER_BAD = "Et HPR-nummer har 6 til 9 siffer."
+REQUESTER_NAME_NONE = "Ingen av kontorets leger har det navnet. Skriv HPR-nummeret."
 REQUESTER_OFFICE = "Eller velg en av kontorets leger (↑/↓):"
 REQUESTER_LOADING = "Henter kontorets leger …"
 REQUESTER_NONE = "Kontoret har ingen registrerte leger."
@@ -304,11 +305,11 @@ DIAGNOSIS_BAD_CODE = "ICPC-2-koden er én bokstav og to sifre, f.eks. L03."
 DIAGNOSIS_TEXT_REQUIRED = "Skriv diagnoseteksten til ICPC-2-koden."
 DIAGNOSIS_CODE_REQUIRED = "Skriv ICPC-2-koden til diagnoseteksten."
 PAYMENT = "Betaling"
-COPY_OTHER = "Kopi til annen lege (HPR-nummer)"
+COPY_OTHER = "Kopi til annen lege (navn eller HPR-nummer)"
 COPY_LOOKING = "Slår opp …"
 OPTIONAL = "valgfri"
 CLINICAL_INFO_HINT = "valgfri: symptomer, funn, medisiner"
-DIAGNOSIS_CODE_HINT = "valgfri, f.eks. L03"
+DIAGNOSIS_CODE_HINT = "valgfri: kode (L03) eller ord (kne)"
 #: The diagnosis is optional, its text is not once there is a code.
 DIAGNOSIS_TEXT_HINT = "med ICPC-2-kode: påkrevd"
 TEXT_BOX_HINT = "Enter: ny linje · Tab: neste felt"
@@ -324,6 +325,14 @@ def offered_answer(text: str, typed: bool) -> str:
 
 DATE_HINT = "dd.mm.åååå, i dag, i går"
 DATETIME_HINT = "dd.mm.åååå tt:mm, i går 22:00"
+
+
+def icpc2_hits(hits: list[str]) -> str:
+    return "ICPC-2: " + " · ".join(hits) + "  (Enter velger den første)"
+
+
+def icpc2_none(typed: str) -> str:
+    return f"Ingen ICPC-2-kode for «{typed}»."
 COPY_OTHER_HINT = "valgfri; flere med komma mellom"
 
 
@@ -333,6 +342,22 @@ def copy_to_gp(name: str) -> str:
 
 def copy_bad_hpr(hpr: str) -> str:
     return f"Kopimottaker «{hpr}»: et HPR-nummer har 6 til 9 siffer."
+
+
+def copy_name_short(name: str) -> str:
+    return f"Kopi til «{name}»: skriv minst 3 bokstaver av navnet, eller HPR-nummeret."
+
+
+def copy_name_looking(name: str) -> str:
+    return f"Kopi til «{name}»: slår opp i adresseregisteret …"
+
+
+def copy_name_unknown(name: str) -> str:
+    return f"Fant ingen lege «{name}» i adresseregisteret."
+
+
+def copy_name_many(name: str, doctors: list[str]) -> str:
+    return f"Flere leger heter «{name}»: {', '.join(doctors)}. Skriv hele navnet eller HPR-nummeret."
 
 
 def copy_unknown(hpr: str) -> str:
@@ -452,6 +477,41 @@ REVIEW_COPY = "Kopi til"
 REVIEW_DIAGNOSIS = "Diagnose"
 REVIEW_MODALITY = "Endre modalitet"
 
+# ---- the performing lab (Ctrl+L on the review; ihr.rules.routing) ------------------------
+KEY_CHOOSE_LAB = "Laboratorium"
+LAB_TITLE = "Velg laboratorium for rekvisisjonen"
+LAB_REQUISITION = "Rekvisisjon"
+LAB_HINT = "↑/↓ og Enter velger. Nærmeste i kontorets helseregion står først."
+LAB_REASON = "Utenfor kontorets helseregion – grunn *"
+LAB_REASON_DETAIL = "Utdyping (valgfri)"
+LAB_REASON_REQUIRED = "Laboratoriet ligger utenfor kontorets helseregion: velg grunnen (f/b), så Enter."
+LAB_NO_REQUISITION = "Legg noe i kurven først."
+LAB_NO_OTHER = "Ingen andre laboratorier utfører dette."
+
+
+def lab_option(name: str, region: str, km: float | None, outside: bool, missing: list[str], current: bool) -> str:
+    """One lab in the list: "OUS Radiologi – Helse Sør-Øst, 2 km (nå)"."""
+    text = f"{name} – {region}"
+    if km is not None:
+        text += f", {km:.0f} km"
+    if outside:
+        text += " (utenfor regionen)"
+    if missing:
+        text += " – utfører ikke " + ", ".join(missing)
+    return text + (" (nå)" if current else "")
+
+
+def lab_chosen(name: str, stayed: list[str]) -> str:
+    text = f"Rekvisisjonen går til {name}."
+    if stayed:
+        text += " Egen rekvisisjon for det laboratoriet ikke utfører: " + ", ".join(stayed) + "."
+    return text
+
+
+def region_reason_line(text: str) -> str:
+    return f"  Utenfor helseregionen: {text}"
+
+
 # ---- collection dialog -------------------------------------------------------------
 COLLECT_TITLE = "Registrer prøvetaking"
 COLLECT_TIME = "Tidspunkt (DD.MM.ÅÅÅÅ TT:MM)"
@@ -495,6 +555,8 @@ Grupper: Enter velg · Ctrl+E endre · Ctrl+D slett (egne)
 [b]Fullfør[/b]
 F6 lagre · F7 skriv ut · F8 prøvetatt · F9 send
 Ctrl+N ny bestilling · Ctrl+R bytt rekvirent (HPR-nummer)
+Ctrl+L velg laboratorium for en rekvisisjon (nærmeste i regionen
+er valgt; utenfor regionen må grunnen oppgis)
 
 [b]Arbeidsliste og sendte bestillinger[/b]
 Enter åpne · F6 dagens/pasientens · F7 oppdater
@@ -587,7 +649,21 @@ def status_label(status: str) -> str:
 
 WORKLIST_TITLE = "Arbeidsliste"
 WORKLIST_TODAY = "Dagens bestillinger (alle pasienter ved kontoret)"
-WORKLIST_COLS = ("Tid", "Pasient", "Analyser", "Rør", "Status")
+WORKLIST_COLS = ("Tid", "Rekv.nr.", "Pasient", "Analyser", "Rør", "Status")
+KEY_WORK_FILTER = "Filter"
+KEY_WORK_DAY = "Dag"
+KEY_WORK_SEARCH = "Søk"
+WORKLIST_SEARCH = "Søk på rekvisisjonsnr. eller prøve-ID (Ctrl+F)"
+
+
+def worklist_day(day: str) -> str:
+    return f"Bestillinger {day} (alle pasienter ved kontoret)"
+
+
+def worklist_narrowed(work: str | None, typed: str) -> str:
+    """What narrows the list, for the header: "filter: venter på prøve · søk: R0010"."""
+    parts = ([f"filter: {work}"] if work else []) + ([f"søk: {typed}"] if typed else [])
+    return " · ".join(parts)
 WORKLIST_LOADING = "Henter bestillinger …"
 WORKLIST_EMPTY_TODAY = "Ingen bestillinger i dag."
 WORKLIST_EMPTY_HISTORY = "Pasienten har ingen bestillinger."

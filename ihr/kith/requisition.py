@@ -405,11 +405,23 @@ def _hc_person(inst: etree._Element, name: str, hpr: str) -> None:
 
 
 def _copy_dest(root: etree._Element, copy: CopyRecipient) -> None:
+    """The copy's recipient: her office by HER-id, and she by her own HER-id (the address
+    register's, as the official examples address persons) with her HPR number beside it;
+    by HPR number alone when her HER-id is not known."""
     inst = sub(sub(sub(root, _R + "CopyDest"), _R + "HCP"), _R + "Inst")
     sub(inst, _R + "Name", copy.office_name)
     sub(inst, _R + "Id", copy.office_her_id)
     sub(inst, _R + "TypeId", V="HER", DN="HER-id")
-    _hc_person(inst, copy.name, copy.hpr)
+    if copy.her_id is None:
+        _hc_person(inst, copy.name, copy.hpr)
+        return
+    person = sub(inst, _R + "HCPerson")
+    sub(person, _R + "Name", copy.name)
+    sub(person, _R + "Id", copy.her_id)
+    sub(person, _R + "TypeId", V="HER", DN="HER-id")
+    extra = sub(person, _R + "AdditionalId")
+    sub(extra, _R + "Id", copy.hpr)
+    sub(extra, _R + "Type", V="HPR", DN="HPR-nummer")
 
 
 def _investigation_id(inv: etree._Element, service: Service) -> None:

@@ -27,6 +27,7 @@ from ihr.models.catalog import (
     SpecimenRequirement,
     TemperatureClass,
 )
+from ihr.models.directory import CodedTerm, CodeSearchResult, DirectoryEntry, DirectorySearchResult
 from ihr.models.order import (
     PAYMENT_CATEGORY_TEXTS,
     AddOnInput,
@@ -43,9 +44,11 @@ from ihr.models.order import (
     OrderItem,
     OrderStatus,
     OrderSummary,
+    OutOfRegionReason,
     PaymentCategory,
     PlannedTube,
     Priority,
+    RegionReason,
     Requisition,
     Specimen,
     SpecimenCollection,

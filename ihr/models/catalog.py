@@ -328,6 +328,10 @@ class Lab(Model):
     short_name: str  # "OUS Med. biokjemi"
     discipline: Discipline
     health_region: str  # "Helse Sør-Øst"
+    # Where the hospital is (routing picks the nearest in the office's region: ihr.rules.routing)
+    municipality: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class Group(Model):

@@ -73,6 +73,20 @@ class Diagnosis(Model):
     text: XmlText = Field(min_length=1, max_length=200)
 
 
+class RegionReason(StrEnum):
+    """Why a requisition goes to a hospital outside the office's health region."""
+
+    FREE_CHOICE = "fritt_behandlingsvalg"  # the patient's own choice (pasient- og brukerrettighetsloven § 2-4)
+    LIVES_ELSEWHERE = "bosted_annen_region"  # the patient lives in another region
+
+
+class OutOfRegionReason(Model):
+    """The reason an order gives for a performer outside the office's region, and its text."""
+
+    code: RegionReason
+    text: XmlText = Field(min_length=1, max_length=200)
+
+
 class CopyRecipient(Model):
     """A doctor who gets a copy of the requisition and of the answer (CopyDest)."""
 
@@ -80,6 +94,7 @@ class CopyRecipient(Model):
     name: str
     office_her_id: str
     office_name: str
+    her_id: str | None = None  # the doctor's own HER-id in the address register, if known
 
 
 class PlannedTube(Model):
@@ -125,6 +140,7 @@ class Requisition(Model):
     lab_her_id: str
     status: OrderStatus = OrderStatus.SAVED
     items: list[OrderItem]
+    out_of_region: OutOfRegionReason | None = None  # why it goes outside the office's region
 
 
 class Answer(Model):
@@ -176,6 +192,8 @@ class Order(Model):
             service_codes=[item.service_code for req in self.requisitions for item in req.items],
             tubes=len(self.specimens),
             tubes_taken=sum(1 for s in self.specimens if s.collected_at is not None),
+            requisition_numbers=[r.number for r in self.requisitions],
+            specimen_ids=[s.id for s in self.specimens],
         )
 
 
@@ -192,7 +210,9 @@ InputAnswerValue = Annotated[AnswerValue, AfterValidator(_answer_xml_text)]
 
 class ItemInput(Model):
     service_code: str
-    lab_her_id: str | None = None  # default: the service's preferred lab
+    lab_her_id: str | None = None  # default: ihr.rules.routing.default_performer for the office
+    # Required when `lab_her_id` is outside the office's health region (ihr.rules.routing)
+    out_of_region: OutOfRegionReason | None = None
 
 
 class OrderInput(Model):
@@ -254,6 +274,9 @@ class OrderSummary(Model):
     # sample brought later), which the worklist shows.
     tubes: int = 0
     tubes_taken: int = 0
+    # Its requisition numbers and specimen ids: what the worklist shows and searches by.
+    requisition_numbers: list[str] = Field(default_factory=list)
+    specimen_ids: list[str] = Field(default_factory=list)
 
 
 class SpecimenLookup(Model):

@@ -61,6 +61,12 @@ class Office(Model):
     name: str
     org_nr: str = ""  # organisasjonsnummer (Enhetsregisteret): who the sign-in attests
     address: str | None = None
+    # The health region and place the office belongs to: its requisitions go to a hospital of
+    # that region, the nearest one (ihr.rules.routing). None: unknown, nothing is routed by it.
+    health_region: str | None = None  # "Helse Sør-Øst"
+    municipality: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class PatientSearchResult(Model):

@@ -68,7 +68,7 @@ def correction_input(
     cancelled ones), answers and priority as they are, with the corrected fields (`answers`
     replaces the stored answers with the same keys)."""
     items = [
-        ItemInput(service_code=i.service_code, lab_her_id=r.lab_her_id)
+        ItemInput(service_code=i.service_code, lab_her_id=r.lab_her_id, out_of_region=r.out_of_region)
         for r in order.requisitions
         for i in r.items
         if i.status != ItemStatus.CANCELLED

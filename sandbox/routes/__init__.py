@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from sandbox.routes import audit, auth, catalog, groups, orders, people, specimens
+from sandbox.routes import audit, auth, catalog, directory, groups, orders, people, specimens
 
 
 def include_all(app: FastAPI) -> None:
     """Every router, in the order the OpenAPI document lists them."""
-    for module in (auth, catalog, people, groups, orders, specimens, audit):
+    for module in (auth, catalog, people, directory, groups, orders, specimens, audit):
         app.include_router(module.router)

@@ -99,23 +99,37 @@ _CONTAINERS = [
 
 OUS_MB, AHUS_MIKRO, OUS_RAD, OUS_PAT = "99100101", "99100215", "99100329", "99100437"
 STO_MB, STO_MIKRO, STO_RAD, STO_PAT = "99300117", "99300223", "99300331", "99300446"
+AHUS_MB, AHUS_RAD = "99100543", "99100651"
+
+# Where the hospitals are (municipality, latitude, longitude): routing sends a requisition to
+# the nearest hospital of the office's health region (ihr.rules.routing).
+OUS = ("Oslo", 59.936, 10.736)  # Ullevål
+AHUS = ("Lørenskog", 59.930, 10.959)
+STO = ("Trondheim", 63.421, 10.388)
 
 _LABS = [
-    # her_id      name                                                        short name              discipline  region
-    (OUS_MB,     "Oslo universitetssykehus, Avdeling for medisinsk biokjemi", "OUS Med. biokjemi",    LAB,   "Helse Sør-Øst"),
-    (AHUS_MIKRO, "Akershus universitetssykehus, Mikrobiologisk avdeling",     "Ahus Mikrobiologi",    MICRO, "Helse Sør-Øst"),
-    (OUS_RAD,    "Oslo universitetssykehus, Radiologisk avdeling",            "OUS Radiologi",        RAD,   "Helse Sør-Øst"),
-    (OUS_PAT,    "Oslo universitetssykehus, Avdeling for patologi",           "OUS Patologi",         PATH,  "Helse Sør-Øst"),
-    (STO_MB,     "St. Olavs hospital, Avdeling for medisinsk biokjemi",       "St. Olav Med. biokjemi", LAB, "Helse Midt-Norge"),
-    (STO_MIKRO,  "St. Olavs hospital, Avdeling for medisinsk mikrobiologi",   "St. Olav Mikrobiologi", MICRO, "Helse Midt-Norge"),
-    (STO_RAD,    "St. Olavs hospital, Klinikk for bildediagnostikk",          "St. Olav Radiologi",   RAD,   "Helse Midt-Norge"),
-    (STO_PAT,    "St. Olavs hospital, Avdeling for patologi",                 "St. Olav Patologi",    PATH,  "Helse Midt-Norge"),
+    # her_id      name                                                        short name              discipline  region           place
+    (OUS_MB,     "Oslo universitetssykehus, Avdeling for medisinsk biokjemi", "OUS Med. biokjemi",    LAB,   "Helse Sør-Øst",    OUS),
+    (AHUS_MIKRO, "Akershus universitetssykehus, Mikrobiologisk avdeling",     "Ahus Mikrobiologi",    MICRO, "Helse Sør-Øst",    AHUS),
+    (OUS_RAD,    "Oslo universitetssykehus, Radiologisk avdeling",            "OUS Radiologi",        RAD,   "Helse Sør-Øst",    OUS),
+    (OUS_PAT,    "Oslo universitetssykehus, Avdeling for patologi",           "OUS Patologi",         PATH,  "Helse Sør-Øst",    OUS),
+    (AHUS_MB,    "Akershus universitetssykehus, Tverrfaglig laboratoriemedisin og medisinsk biokjemi", "Ahus Med. biokjemi", LAB, "Helse Sør-Øst", AHUS),
+    (AHUS_RAD,   "Akershus universitetssykehus, Bildediagnostisk avdeling",   "Ahus Radiologi",       RAD,   "Helse Sør-Øst",    AHUS),
+    (STO_MB,     "St. Olavs hospital, Avdeling for medisinsk biokjemi",       "St. Olav Med. biokjemi", LAB, "Helse Midt-Norge", STO),
+    (STO_MIKRO,  "St. Olavs hospital, Avdeling for medisinsk mikrobiologi",   "St. Olav Mikrobiologi", MICRO, "Helse Midt-Norge", STO),
+    (STO_RAD,    "St. Olavs hospital, Klinikk for bildediagnostikk",          "St. Olav Radiologi",   RAD,   "Helse Midt-Norge", STO),
+    (STO_PAT,    "St. Olavs hospital, Avdeling for patologi",                 "St. Olav Patologi",    PATH,  "Helse Midt-Norge", STO),
 ]
 
-LABS_CHEM = [OUS_MB, STO_MB]
+# The catalog is shared across the regions: each service lists every lab that performs it,
+# in no particular order (St. Olav first for some). Which one a requisition goes to is
+# routing's (ihr.rules.routing): the nearest in the office's region.
+LABS_CHEM = [OUS_MB, STO_MB, AHUS_MB]
 LABS_MICRO = [AHUS_MIKRO, STO_MIKRO]
 LABS_PATH = [STO_PAT, OUS_PAT]
-LABS_RAD = [STO_RAD, OUS_RAD]
+LABS_RAD = [STO_RAD, OUS_RAD, AHUS_RAD]
+# Special analyses: one university hospital lab in each region, not Ahus.
+LABS_SPECIAL = [OUS_MB, STO_MB]
 
 # ---- where a journal keeps the answers (FHIR codes, see ihr.rules.journal) --------------
 LOINC, NLK_URI, ATC = "http://loinc.org", "urn:oid:2.16.578.1.12.4.1.1.7280", "http://www.whocc.no/atc"
@@ -381,7 +395,7 @@ LAB_ANALYSES: list[tuple] = [
     ("NPU01370", "P-Bilirubin",            "Bilirubin",   "hep",  0.5, ROOM, 24,  dict(light=True, syn=["Leverprøve"], abbr=["bili"], hnotes="Beskyttes mot lys.")),
     ("NPU19658", "P-LD",                   "LD",          "hep",  0.5, ROOM, 24,  dict(syn=["Laktatdehydrogenase"], abbr=["ld", "ldh"], hnotes="Skal ikke kjøles; hemolyse gir falskt høy verdi.")),
     ("NPU19656", "P-CK",                   "CK",          "hep",  0.5, ROOM, 72,  dict(syn=["Kreatinkinase"], abbr=["ck"])),
-    ("NPU53974", "P-Amylase",              "Amylase tot", "hep",  0.5, ROOM, 72,  dict(syn=["Totalamylase"], abbr=["amy"], labs=[STO_MB])),
+    ("NPU53974", "P-Amylase",              "Amylase tot", "hep",  0.5, ROOM, 72,  dict(syn=["Totalamylase"], abbr=["amy"], labs=[STO_MB, OUS_MB])),
     ("NPU57719", "P-Amylase, pankreas",    "Amylase",     "hep",  0.5, ROOM, 72,  dict(syn=["Pankreasamylase"], abbr=["amy"])),
     # inflammasjon, hjerte, tumormarkører
     ("NPU19748", "P-CRP",                  "CRP",         "hep",  0.5, ROOM, 72,  dict(syn=["C-reaktivt protein", "Infeksjonsprøve"], abbr=["crp"])),
@@ -397,7 +411,7 @@ LAB_ANALYSES: list[tuple] = [
     ("NPU01700", "P-Vitamin B12",          "B12",         "serum", 1.0, ROOM, 48, dict(light=True, syn=["Kobalamin"], abbr=["b12", "kobalamin"], interval=90, hnotes="Lysbeskyttes ved noen laboratorier.")),
     ("NPU02070", "P-Folat",                "Folat",       "serum", 1.0, ROOM, 24, dict(light=True, syn=["Folsyre"], abbr=["folat"], interval=90, hnotes="Lysbeskyttes ved noen laboratorier.")),
     ("NPU10267", "P-25-OH Vitamin D",      "Vitamin D",   "serum", 1.0, ROOM, 72, dict(syn=["D-vitamin", "Kalsidiol"], abbr=["vitd", "25ohd"], interval=90)),
-    ("NPU02780", "P-Metylmalonat",         "MMA",         "serum", 1.0, ROOM, 72, dict(syn=["Metylmalonsyre"], abbr=["mma"], labs=[OUS_MB])),
+    ("NPU02780", "P-Metylmalonat",         "MMA",         "serum", 1.0, ROOM, 72, dict(syn=["Metylmalonsyre"], abbr=["mma"], labs=LABS_SPECIAL)),
     ("NPU04073", "P-Homocystein",          "Homocystein", "edtap", 1.0, COOL, 4,  dict(centr=60, q=[FASTENDE], prep=FASTING, abbr=["hcy"], hnotes="Settes på is/kjøl og sentrifugeres innen 60 min.")),
     # stoffskifte og hormoner
     ("NPU03577", "P-TSH",                  "TSH",         "serum", 0.5, ROOM, 72, dict(syn=["Stoffskifte", "Tyreoideastimulerende hormon"], abbr=["tsh"], interval=42)),
@@ -411,8 +425,8 @@ LAB_ANALYSES: list[tuple] = [
     ("NPU03339", "P-Prolaktin",            "Prolaktin",   "serum", 1.0, ROOM, 72, dict(q=HORMONE, prep="Hvile 20 min før prøvetaking, tas om morgenen.", abbr=["prl"])),
     ("NPU03562", "P-Testosteron",          "Testosteron", "serum", 1.0, ROOM, 72, dict(prep=MORNING, q=[FASTE_MEDISINER], abbr=["testo"])),
     ("NPU01787", "P-Kortisol",             "Kortisol",    "serum", 1.0, ROOM, 72, dict(prep=MORNING, q=[FASTE_MEDISINER], abbr=["kort"], notes="Oppgi prøvetakingstidspunkt; døgnvariasjon.")),
-    ("NPU19744", "P-ACTH",                 "ACTH",        "edtap", 1.0, COOL, 2,  dict(sep=True, centr=30, prep=MORNING, abbr=["acth"], labs=[OUS_MB], hnotes="Forkjølt EDTA-rør på is, eget rør; sentrifugeres kaldt innen 30 min og fryses.")),
-    ("NPU19829", "P-IGF-1",                "IGF-1",       "serum", 1.0, ROOM, 24, dict(syn=["Somatomedin C"], abbr=["igf1"], labs=[OUS_MB])),
+    ("NPU19744", "P-ACTH",                 "ACTH",        "edtap", 1.0, COOL, 2,  dict(sep=True, centr=30, prep=MORNING, abbr=["acth"], labs=LABS_SPECIAL, hnotes="Forkjølt EDTA-rør på is, eget rør; sentrifugeres kaldt innen 30 min og fryses.")),
+    ("NPU19829", "P-IGF-1",                "IGF-1",       "serum", 1.0, ROOM, 24, dict(syn=["Somatomedin C"], abbr=["igf1"], labs=LABS_SPECIAL)),
     # koagulasjon
     ("NPU01685", "P-INR",                  "INR",         "cit",  2.7, ROOM, 24,  dict(sep=True, q=[FASTE_MEDISINER], syn=["Protrombintid", "Marevankontroll"], abbr=["inr", "pt"], hnotes="Eget citratrør, fylles til merket. Vendes forsiktig 4 ganger.")),
     ("NPU01682", "P-APTT",                 "APTT",        "cit",  2.7, ROOM, 4,   dict(centr=60, q=[FASTE_MEDISINER], syn=["Aktivert partiell tromboplastintid"], abbr=["aptt"], hnotes="Fylles til merket; analyseres innen 4 timer.")),
@@ -424,8 +438,8 @@ LAB_ANALYSES: list[tuple] = [
     ("NPU03967", "S-Valproat",             "Valproat",    "ser",  1.0, ROOM, 72, dict(prep=TROUGH, q=DRUG, syn=["Valproinsyre", "Orfiril"], abbr=["vpa"])),
     ("NPU01360", "S-Karbamazepin",         "Karbamazepin", "ser", 1.0, ROOM, 72, dict(prep=TROUGH, q=DRUG, syn=["Tegretol"], abbr=["cbz"])),
     ("NPU03565", "S-Teofyllin",            "Teofyllin",   "ser",  1.0, ROOM, 72, dict(prep=TROUGH, q=DRUG, abbr=["teo"])),
-    ("NPU04114", "S-Klozapin",             "Klozapin",    "ser",  1.0, ROOM, 72, dict(prep=TROUGH, q=DRUG, syn=["Leponex"], abbr=["kloz"], labs=[STO_MB])),
-    ("NPU19710", "B-Takrolimus",           "Takrolimus",  "edta", 1.0, COOL, 168, dict(prep="Bunnverdi: 12 timer etter siste dose, rett før neste.", q=DRUG, syn=["Prograf"], abbr=["tac"], labs=[OUS_MB])),
+    ("NPU04114", "S-Klozapin",             "Klozapin",    "ser",  1.0, ROOM, 72, dict(prep=TROUGH, q=DRUG, syn=["Leponex"], abbr=["kloz"], labs=[STO_MB, OUS_MB])),
+    ("NPU19710", "B-Takrolimus",           "Takrolimus",  "edta", 1.0, COOL, 168, dict(prep="Bunnverdi: 12 timer etter siste dose, rett før neste.", q=DRUG, syn=["Prograf"], abbr=["tac"], labs=LABS_SPECIAL)),
     # urin
     ("NPU14924", "U-Strimmeltest",         "U-strimmel",  "urin", 5.0, COOL, 4,   dict(syn=["Urinstiks", "Urinstrimmel"], abbr=["ustix", "strimmel"], prep="Midtstrømsurin, helst morgenurin.")),
     ("NPU19661", "U-Albumin/kreatinin-ratio", "U-ACR",    "urin", 5.0, COOL, 168, dict(syn=["Mikroalbuminuri", "ACR"], abbr=["acr", "ualb"], prep="Morgenurin.", interval=90)),
@@ -549,8 +563,8 @@ def seed_containers() -> list[ContainerType]:
 
 def seed_labs() -> list[Lab]:
     return [
-        Lab(her_id=h, name=n, short_name=s, discipline=d, health_region=r)
-        for h, n, s, d, r in _LABS
+        Lab(her_id=h, name=n, short_name=s, discipline=d, health_region=r, municipality=m, latitude=lat, longitude=lon)
+        for h, n, s, d, r, (m, lat, lon) in _LABS
     ]
 
 

@@ -42,12 +42,21 @@ class SeedOffice:
     org_nr: str
     name: str
     address: str
+    # The health region and place (municipality, latitude, longitude): the office's
+    # requisitions go to the nearest hospital of its region (ihr.rules.routing).
+    health_region: str
+    municipality: str
+    latitude: float
+    longitude: float
 
 
 OFFICES = [
-    SeedOffice(DEMO_OFFICE_HER_ID, _org("99920010"), "Solbakken legekontor", "Solbakkveien 12, 0870 Oslo"),
-    SeedOffice("99200218", _org("99920021"), "Elvebredden legevakt", "Elvegata 3, 7013 Trondheim"),
-    SeedOffice("99200325", _org("99920033"), "Furulund sykehjem", "Furulundvegen 40, 2060 Gardermoen"),
+    SeedOffice(DEMO_OFFICE_HER_ID, _org("99920010"), "Solbakken legekontor", "Solbakkveien 12, 0870 Oslo",
+               "Helse Sør-Øst", "Oslo", 59.955, 10.760),
+    SeedOffice("99200218", _org("99920021"), "Elvebredden legevakt", "Elvegata 3, 7013 Trondheim",
+               "Helse Midt-Norge", "Trondheim", 63.430, 10.395),
+    SeedOffice("99200325", _org("99920033"), "Furulund sykehjem", "Furulundvegen 40, 2060 Gardermoen",
+               "Helse Sør-Øst", "Ullensaker", 60.200, 11.100),
 ]
 
 DEMO_OFFICE_ORG_NR = OFFICES[0].org_nr
@@ -87,7 +96,11 @@ STAFF = [
 
 
 def seed_offices() -> list[Office]:
-    return [Office(her_id=o.her_id, org_nr=o.org_nr, name=o.name, address=o.address) for o in OFFICES]
+    return [
+        Office(her_id=o.her_id, org_nr=o.org_nr, name=o.name, address=o.address, health_region=o.health_region,
+               municipality=o.municipality, latitude=o.latitude, longitude=o.longitude)
+        for o in OFFICES
+    ]
 
 
 def seed_staff() -> list[StaffMember]:

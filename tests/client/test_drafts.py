@@ -81,6 +81,7 @@ def test_holds_no_name(tmp_path: Path) -> None:
         # again), codes, and what was typed (like the comment)
         "payment_category", "copy_to_gp", "copy_other", "diagnosis_code", "diagnosis_text", "clinical_info",
         "modality_change",
+        "region_reasons",  # lab HER-id: reason code and text (why another region)
     }
     con = sqlite3.connect(db)
     try:

@@ -27,6 +27,8 @@ FURULUND = "99200325"
 KITH_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "kith"
 LAB_STATUSES = ["transportkvittert", "akseptert", "mottatt", "under_analyse", "svar_klart"]
 
+FREE_CHOICE = {"code": "fritt_behandlingsvalg", "text": "Pasienten har valgt sykehuset selv."}
+
 
 @pytest.fixture(scope="module")
 def clock() -> FakeClock:
@@ -225,8 +227,9 @@ def test_an_analysis_the_lab_cannot_do_today_is_partly_rejected(
     sandbox: EmbeddedSandbox, clock: FakeClock, client: httpx.Client
 ) -> None:
     body = order_body(["NPU19748", "NPU10267"])
-    for item in body["items"]:
+    for item in body["items"]:  # a lab in another region: the patient's own choice
         item["lab_her_id"] = STO_MB
+        item["out_of_region"] = FREE_CHOICE
     order = send(client, Order.model_validate(post_order(client, body).json()))
     step(sandbox, clock, 2)
     partly = get(client, order.id)
@@ -248,6 +251,7 @@ def test_a_requisition_with_nothing_the_lab_can_do_is_rejected_and_the_order_par
 ) -> None:
     body = order_body(["NPU10267", "LOK-MB-STREP"])
     body["items"][0]["lab_her_id"] = STO_MB
+    body["items"][0]["out_of_region"] = FREE_CHOICE
     order = send(client, Order.model_validate(post_order(client, body).json()))
     step(sandbox, clock, 2)
     after = get(client, order.id)

@@ -101,9 +101,11 @@ def test_one_requisition_per_lab_and_discipline_and_imaging_is_a_referral(client
 
 def test_a_chosen_lab_is_used(client: httpx.Client) -> None:
     body = order_body(["LOK-MB-STREP"])
-    body["items"][0]["lab_her_id"] = STO_MIKRO
+    body["items"][0]["lab_her_id"] = STO_MIKRO  # in another region: with the reason
+    body["items"][0]["out_of_region"] = {"code": "bosted_annen_region", "text": "Pasienten bor i Trondheim."}
     order = Order.model_validate(post_order(client, body).json())
     assert order.requisitions[0].lab_her_id == STO_MIKRO
+    assert order.requisitions[0].out_of_region is not None
     assert order.specimens[0].lab_her_id == STO_MIKRO
 
 

@@ -260,14 +260,15 @@ async def test_unknown_requester_corrected_with_an_answer_changed(
 async def test_partly_rejected_shows_the_refused_analysis(
     app_factory: Any, settings: Any, sandbox: Any, clock: FakeClock
 ) -> None:
-    from ihr.models import ItemInput, OrderInput
+    from ihr.models import ItemInput, OrderInput, OutOfRegionReason, RegionReason
 
     client = make_client(settings)
     try:
-        sto = "99300117"  # St. Olav med. biokjemi: no vitamin D today
+        sto = "99300117"  # St. Olav med. biokjemi: no vitamin D today (another region: a reason)
+        why = OutOfRegionReason(code=RegionReason.LIVES_ELSEWHERE, text="Pasienten bor i Trondheim.")
         body = OrderInput(patient_id=DEMO_PATIENT_ID, requester_hpr=DEMO_REQUESTER_HPR, office_her_id=DEMO_OFFICE_HER_ID,
-                          items=[ItemInput(service_code="NPU19748", lab_her_id=sto),
-                                 ItemInput(service_code="NPU10267", lab_her_id=sto)])
+                          items=[ItemInput(service_code="NPU19748", lab_her_id=sto, out_of_region=why),
+                                 ItemInput(service_code="NPU10267", lab_her_id=sto, out_of_region=why)])
         order = await client.send_order((await client.create_order(body, idempotency_key="partly")).id)
     finally:
         await client.aclose()

@@ -1,9 +1,10 @@
-"""Choose the requesting doctor (rekvirent): from the office's doctors, or by HPR number
-(typed or scanned), when the EPJ did not give one or the order is for another doctor.
+"""Choose the requesting doctor (rekvirent): from the office's doctors, by name or by HPR
+number (typed or scanned), when the EPJ did not give one or the order is for another doctor.
 
-The HPR field has the focus, so a scanned or typed number goes where it belongs; Up and
-Down move through the office's doctors and put the highlighted one's number in the field;
-Enter takes the number in the field.
+The field has the focus, so a scanned or typed number goes where it belongs; letters narrow
+the office's doctors to those whose names have words starting so ("mæh", "håkon m"), the
+first highlighted; Up and Down move through the list (a number in the field becomes the
+highlighted doctor's); Enter takes the number in the field, or the highlighted doctor.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class RequesterDialog(Dialog[str | None]):
         with Vertical(classes="dialog-box requester-box") as box:
             box.border_title = S.REQUESTER_TITLE
             yield Label(S.REQUESTER_LABEL)
-            yield TextInput(self.current, id="requester-hpr", max_length=9, restrict=r"[0-9]*")
+            yield TextInput(self.current, id="requester-hpr", max_length=40)
             yield Label(S.REQUESTER_OFFICE, classes="dialog-hint")
             yield OptionList(Option(S.REQUESTER_LOADING, disabled=True), id="requester-list", compact=True)
             yield Static("", classes="dialog-error", id="requester-error")
@@ -62,15 +63,33 @@ class RequesterDialog(Dialog[str | None]):
     async def _load(self) -> RequestersFound:
         return RequestersFound(await self.ihr.client.list_requesters())
 
+    requesters: list[Requester] = []  # the office's doctors, once fetched
+
     @on(RequestersFound)
     def _found(self, message: RequestersFound) -> None:
+        self.requesters = message.requesters
+        self._show(self.query_one("#requester-hpr", TextInput).value)
+
+    def _show(self, typed: str) -> None:
+        """The office's doctors; those whose names match the letters typed, if any."""
+        words = [w.casefold() for w in typed.split()] if _is_name(typed) else []
+        shown = [r for r in self.requesters
+                 if all(any(part.startswith(w) for part in r.name.casefold().split()) for w in words)]
         doctors = self.query_one("#requester-list", OptionList)
         doctors.clear_options()
-        doctors.add_options(Option(f"{r.name}  (HPR {r.hpr})", id=r.hpr) for r in message.requesters)
-        if not message.requesters:
+        doctors.add_options(Option(f"{r.name}  (HPR {r.hpr})", id=r.hpr) for r in shown)
+        if not self.requesters:
             doctors.add_option(Option(S.REQUESTER_NONE, disabled=True))
-        ids = [r.hpr for r in message.requesters]
-        doctors.highlighted = ids.index(self.current) if self.current in ids else None
+        ids = [r.hpr for r in shown]
+        if words:
+            doctors.highlighted = 0 if ids else None
+        else:
+            doctors.highlighted = ids.index(self.current) if self.current in ids else None
+
+    @on(TextInput.Changed, "#requester-hpr")
+    def _typed(self, event: TextInput.Changed) -> None:
+        if self.requesters:
+            self._show(event.value)
 
     @on(JobFailed)
     def _not_found(self, failure: JobFailed) -> None:
@@ -86,8 +105,9 @@ class RequesterDialog(Dialog[str | None]):
             return
         current = doctors.highlighted
         doctors.highlighted = max(0, min(count - 1, 0 if current is None else current + event.delta))
-        hpr = doctors.get_option_at_index(doctors.highlighted).id
-        self.query_one("#requester-hpr", TextInput).value = hpr or ""
+        field = self.query_one("#requester-hpr", TextInput)
+        if not _is_name(field.value):  # a name typed stays; Enter takes the highlighted doctor
+            field.value = doctors.get_option_at_index(doctors.highlighted).id or ""
 
     @on(OptionList.OptionSelected, "#requester-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -101,6 +121,14 @@ class RequesterDialog(Dialog[str | None]):
 
     def action_submit(self) -> None:
         hpr = self.query_one("#requester-hpr", TextInput).value.strip()
+        if _is_name(hpr):  # a name: the doctor it found (the highlighted one)
+            doctors = self.query_one("#requester-list", OptionList)
+            option = doctors.get_option_at_index(doctors.highlighted) if doctors.highlighted is not None else None
+            if option is None or not option.id:
+                self.query_one("#requester-error", Static).update(S.REQUESTER_NAME_NONE)
+                return
+            self.dismiss(option.id)
+            return
         if not hpr.isdigit() or not 6 <= len(hpr) <= 9:
             self.query_one("#requester-error", Static).update(S.REQUESTER_BAD)
             return
@@ -108,3 +136,8 @@ class RequesterDialog(Dialog[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _is_name(typed: str) -> bool:
+    """Letters typed (a name), not a number."""
+    return any(ch.isalpha() for ch in typed)

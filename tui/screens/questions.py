@@ -68,6 +68,22 @@ class DoctorFound(Message):
     doctor: Requester | None
 
 
+@dataclass
+class Icpc2Found(Message):
+    """The ICPC-2 codes the service's list has for what was typed (None: it has no list)."""
+
+    typed: str
+    hits: list[tuple[str, str]] | None
+
+
+@dataclass
+class DoctorsNamed(Message):
+    """The doctors the address register has for a copy recipient typed by name."""
+
+    name: str
+    doctors: list[Requester]
+
+
 def _placeholder(q: Question) -> str:
     match q.type:
         case AnswerType.DATE:
@@ -268,7 +284,7 @@ class QuestionsScreen(MainScreen):
         rows.append((CLINICAL_KEY, _label(S.CLINICAL_INFO), lines(CLINICAL_KEY, S.CLINICAL_INFO_HINT)))
         conditions = session.journal_conditions()  # the journal's diagnoses, offered by code
         hint = S.journal_conditions([f"{c.code} {c.text}" for c in conditions[:2]]) if conditions else S.DIAGNOSIS_CODE_HINT
-        rows.append((DIAGNOSIS_CODE_KEY, _label(S.DIAGNOSIS_CODE), text(DIAGNOSIS_CODE_KEY, 3, hint)))
+        rows.append((DIAGNOSIS_CODE_KEY, _label(S.DIAGNOSIS_CODE), text(DIAGNOSIS_CODE_KEY, 40, hint)))
         rows.append((DIAGNOSIS_TEXT_KEY, _label(S.DIAGNOSIS_TEXT), text(DIAGNOSIS_TEXT_KEY, 200, S.DIAGNOSIS_TEXT_HINT)))
         rows.append((PAYMENT_KEY, _label(S.PAYMENT),
                      ChoiceField([(t, c.value) for c, t in PAYMENT_CATEGORY_TEXTS.items()], draft.payment_category)))
@@ -278,6 +294,7 @@ class QuestionsScreen(MainScreen):
                          ChoiceField([(S.YES, "ja"), (S.NO, "nei")], "ja" if draft.copy_to_gp == gp else "nei")))
             self._look_up([gp])
         rows.append((COPY_OTHER_KEY, _label(S.COPY_OTHER), text(COPY_OTHER_KEY, 60, S.COPY_OTHER_HINT)))
+        self._look_up_names(draft.copy_parts()[1])  # a restored draft: the names found again
         heading = Static(Text(S.ORDER_FIELDS, style="bold underline"), classes="question")
         out: list[Widget] = [heading]
         for key, label, field in rows:
@@ -356,8 +373,10 @@ class QuestionsScreen(MainScreen):
             setattr(draft, TEXT_FIELDS[key], value)
             if key == DIAGNOSIS_CODE_KEY:
                 self._diagnosis_from_journal(value)
+                self._look_up_icpc2(value)
             if key == COPY_OTHER_KEY:
                 self._look_up(draft.copy_hprs)
+                self._look_up_names(draft.copy_parts()[1])
             self._show_field_errors()
             self._update_missing()
             return
@@ -429,7 +448,9 @@ class QuestionsScreen(MainScreen):
                 continue
             value = getattr(draft, attr)
             error = xml_text_problem(value) or ""
-            if key == DIAGNOSIS_CODE_KEY and len(value.strip()) >= 3 and not is_icpc2_code(value.strip().upper()):
+            if key == DIAGNOSIS_CODE_KEY and not error and self._icpc2_hits is not None:
+                error = self._icpc2_text(value)
+            elif key == DIAGNOSIS_CODE_KEY and len(value.strip()) >= 3 and not is_icpc2_code(value.strip().upper()):
                 error = S.DIAGNOSIS_BAD_CODE
             if key == COPY_OTHER_KEY and not error:
                 error = self._copy_text()
@@ -449,7 +470,114 @@ class QuestionsScreen(MainScreen):
                     lines.append(S.copy_unknown(hpr))
                 else:
                     names.append(f"{doctor.display_name} (HPR {hpr})")
+        for name in draft.copy_parts()[1]:
+            problem = self.session.copy_name_problem(name)
+            if problem:
+                lines.append(problem)
         return "\n".join(([S.copy_names(names)] if names else []) + lines)
+
+    # ---- ICPC-2 from the official list (the service's, `ihr.kith.icpc2`) ----------------------
+    #: The codes the list has for what is in the code field; None: no list to look up in.
+    _icpc2_hits: list[tuple[str, str]] | None = None
+    _icpc2_for = ""  # what the hits are for
+    _icpc2_missing = False  # the service has no list: the code and text are typed
+
+    def _icpc2_text(self, value: str) -> str:
+        """Under the code field: the list's codes for a search, or the code's text."""
+        typed = value.strip()
+        if not typed or typed != self._icpc2_for:
+            return ""
+        if not self._icpc2_hits:
+            return S.icpc2_none(typed)
+        if is_icpc2_code(typed.upper()) and self._icpc2_hits[0][0] == typed.upper():
+            return ""
+        return S.icpc2_hits([f"{c} {t}" for c, t in self._icpc2_hits])
+
+    def _look_up_icpc2(self, value: str) -> None:
+        client = self.ihr.client
+        typed = value.strip()
+        if client is None or self._icpc2_missing or not typed:
+            return
+        run_job(self, f"icpc2:{typed}", self._icpc2(client, typed))
+
+    @staticmethod
+    async def _icpc2(client: Any, typed: str) -> Icpc2Found:
+        from client.errors import NotFound
+
+        try:
+            found = await client.search_icpc2(typed)
+        except NotFound:
+            return Icpc2Found(typed, None)
+        return Icpc2Found(typed, [(t.code, t.text) for t in found.terms])
+
+    @on(TextInput.Submitted)
+    def _code_submitted(self, event: TextInput.Submitted) -> None:
+        """Enter in the code field: the first code the list offers, with the list's text."""
+        if getattr(event.input, "question_key", None) != DIAGNOSIS_CODE_KEY or not self._icpc2_hits:
+            return
+        if self.session.draft.diagnosis_code.strip() != self._icpc2_for:
+            return
+        event.stop()
+        self._take_code(*self._icpc2_hits[0])
+
+    def _take_code(self, code: str, text: str) -> None:
+        """The code and, from the list, its text (into both fields and the draft)."""
+        code_field = self.fields[DIAGNOSIS_CODE_KEY].field
+        text_field = self.fields[DIAGNOSIS_TEXT_KEY].field
+        assert isinstance(code_field, TextInput) and isinstance(text_field, TextInput)
+        self._icpc2_for = code
+        self._icpc2_hits = [(code, text)]
+        code_field.value = code
+        text_field.value = text
+        draft = self.session.draft
+        draft.diagnosis_code, draft.diagnosis_text = code, text
+        self._show_field_errors()
+        self._update_missing()
+
+    @on(Icpc2Found)
+    def _icpc2_found(self, message: Icpc2Found) -> None:
+        if message.hits is None:
+            self._icpc2_missing, self._icpc2_hits = True, None
+        elif message.typed == self.session.draft.diagnosis_code.strip():
+            self._icpc2_for, self._icpc2_hits = message.typed, message.hits
+            exact = [h for h in message.hits if h[0] == message.typed.upper()]
+            if exact and is_icpc2_code(message.typed.upper()):
+                self._take_code(*exact[0])  # a code typed: its text is the list's
+                return
+        if self.is_mounted and self.fields:
+            self._show_field_errors()
+
+    def _look_up_names(self, names: list[str]) -> None:
+        """Ask the address register for the doctors of each new name typed (3+ letters)."""
+        client = self.ihr.client
+        for name in names:
+            key = name.casefold()
+            if client is None or key in self._looking or key in self.session.copy_names:
+                continue
+            if sum(ch.isalpha() for ch in name) >= 3:
+                self._looking.add(key)
+                run_job(self, f"copy:{key}", self._doctors_named(client, name))
+
+    @staticmethod
+    async def _doctors_named(client: Any, name: str) -> DoctorsNamed:
+        from ihr.helseid import DOCTOR
+        from ihr.models import Requester
+
+        found = await client.search_directory(name)
+        doctors = [
+            Requester(hpr=e.hpr, name=e.name, title=e.role or "Lege", office_her_id=e.organisation_her_id or "")
+            for e in found.entries
+            if e.kind == "person" and e.hpr and e.category == DOCTOR
+        ]
+        return DoctorsNamed(name, doctors)
+
+    @on(DoctorsNamed)
+    def _doctors_named_found(self, message: DoctorsNamed) -> None:
+        self._looking.discard(message.name.casefold())
+        self.session.doctors_named(message.name, message.doctors)
+        if self.is_mounted and self.fields:
+            self._show_field_errors()
+            self._update_missing()
 
     def _look_up(self, hprs: list[str]) -> None:
         """Ask the service who each new HPR-nummer is (a copy recipient)."""
@@ -482,6 +610,9 @@ class QuestionsScreen(MainScreen):
     @on(JobFailed)
     def _lookup_failed(self, failure: JobFailed) -> None:
         """A lookup that failed (service down) is said under the field; the save checks again."""
+        if failure.name.startswith("icpc2:"):  # no codes offered: the code is typed as before
+            failure.stop()
+            return
         if not failure.name.startswith("copy:"):
             return
         failure.stop()

@@ -59,6 +59,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
         Binding("f9", "step('send')", S.KEY_SEND, id="send"),
         Binding("ctrl+n", "app.new_order", S.KEY_NEW_ORDER, id="new_order"),
         Binding("ctrl+r", "app.choose_requester", S.KEY_REQUESTER, id="requester"),
+        Binding("ctrl+l", "choose_lab", S.KEY_CHOOSE_LAB, id="choose_lab"),
         # Named on the printer's line instead: the key bar has no room left at 80 columns.
         Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="print_elsewhere", show=False),
         Binding("ctrl+u", "app.print_queue", S.KEY_PRINT_QUEUE, id="print_queue", show=False),
@@ -349,6 +350,25 @@ class ReviewScreen(PrintsLabels, MainScreen):
         self.query_one("#review-preview", Static).update(self._preview())
         self.query_one("#review-preview", Static).display = session.draft.order is not None
 
+    def action_choose_lab(self) -> None:
+        """Ctrl+L: another lab for one of the requisitions (`tui.dialogs.performer`)."""
+        from tui.dialogs.performer import LabChoice, PerformerDialog
+
+        session = self.session
+        if session.catalog is None or not session.draft.items:
+            self._refuse(S.LAB_NO_REQUISITION)
+            return
+        if session.draft.locked:
+            self._refuse(S.ALREADY_SAVED)
+            return
+
+        def chosen(choice: LabChoice | None) -> None:
+            if choice is not None and session.catalog is not None:
+                lab = session.catalog.lab(choice.lab_her_id)
+                self.ihr.tell(session.choose_lab(choice.current, choice.discipline, lab, choice.reason))
+
+        self.ihr.push_screen(PerformerDialog(requisitions(session.draft.items, session.catalog)), chosen)
+
     # ---- parts ------------------------------------------------------------------
     def _steps(self) -> Table:
         draft = self.session.draft
@@ -395,6 +415,8 @@ class ReviewScreen(PrintsLabels, MainScreen):
             heading = S.requisition_heading(req.kind, req.lab_name) + (f"  nr. {number}" if number else "")
             parts.append(Text(heading, style="bold"))
             parts.append(Text("  " + ", ".join(s.name for s in req.services), overflow="fold"))
+            if req.lab_her_id in draft.region_reasons:
+                parts.append(Text(S.region_reason_line(draft.region_reasons[req.lab_her_id][1]), style="italic"))
         parts.append(Text(f"\n{S.REVIEW_ANSWERS}", style="bold underline"))
         questions = {q.key: q for q in questions_for(draft.services)}
         answers = [(questions[k], v) for k, v in draft.answers.items() if k in questions]
