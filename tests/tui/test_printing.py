@@ -327,3 +327,38 @@ async def test_reprint_that_fails_stays_open_and_goes_to_another_printer(
         ("failed", "reprint", "Etiketten falt av", hers.url), ("ok", "reprint", "Etiketten falt av", lab.url)]
     assert entries[0].queue_id == entries[1].queue_id  # one job, moved to the lab's printer
     assert queue_jobs(app) == []
+
+
+async def test_a_failed_job_dropped_from_the_queue_leaves_the_review_ready_for_a_new_print(settings: Any) -> None:
+    """Issue 20, item 1: a print fails, Ctrl+U, Ctrl+D and J drop the job, Esc: the app goes
+    on (it used to exit with a TypeError), the print step is "ikke gjort" again and F7 makes a
+    new job. The headless app cannot be suspended for `terminal:`, so the print fails."""
+    app = build_app(settings.copy_with(printer_url="terminal:"))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await saved_on_review(pilot, "crp")
+        await pilot.press("f7")
+        await print_step_settled(pilot)
+        assert step(app)[0] == "failed"
+        [job] = queue_jobs(app)
+
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintQueueDialog")
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.query_one("#queue-list").option_count == 1)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: dialog.query_one("#queue-list").option_count == 0)
+        assert "fjernet fra utskriftskøen" in static_text(dialog, "#queue-said")
+        await pilot.press("escape")
+
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen" and step(app)[0] == "pending")
+        assert app.is_running
+        steps = static_text(app.screen, "#review-steps")
+        assert "Skriv ut etiketter ikke gjort" in " ".join(steps.split())
+        assert "feilet" not in steps and queue_jobs(app) == []
+
+        await pilot.press("f7")  # a new job, not the dropped one
+        await print_step_settled(pilot)
+        assert step(app)[0] == "failed" and [j.id for j in queue_jobs(app)] != [job.id]
+    assert app.return_code in (0, None)
