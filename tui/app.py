@@ -36,7 +36,6 @@ from tui.autosave import Autosave
 from tui.commands import IhrCommands, NorwegianCommandPalette
 from tui.context import LaunchContext
 from tui.crash import NotesUnhandled
-from tui.draft import Step, StepStatus
 from tui.keys import KeysInOrder, laid_out
 from tui.printer import SessionPrinter
 from tui.scanner import Scanner
@@ -236,15 +235,10 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     @on(m.OrderRestored)
     def _order_restored(self, message: m.OrderRestored) -> None:
-        from ihr.models import OrderStatus
-
         draft = self.session.draft
         if message.draft is not draft or draft.order is not None:  # another order since
             return
-        draft.order = message.order
-        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(message.order))
-        if message.order.status not in (OrderStatus.DRAFT, OrderStatus.SAVED):
-            draft.set_step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
+        if self.session.order_restored(message.order):
             self.autosave.flush()  # sent already: nothing left to keep
         self.state_changed()
 
@@ -253,17 +247,10 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         draft = self.session.draft
         for key, order in message.stored:
             if draft.idempotency_key == key and draft.order is None:
-                self.order_stored(order)
+                notice = self.session.order_stored(order)
+                self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
+                self.tell(notice)
         self.show_status(S.outbox_resent(len(message.stored)))
-
-    def order_stored(self, order: Any) -> None:
-        """The service holds the open order now (saved here, or sent again from the outbox)."""
-        draft = self.session.draft
-        draft.order = order
-        self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
-        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(order))
-        self.show_status(draft.steps[Step.SAVE].text)
-        self.state_changed()
 
     @on(m.Notice)
     def _notice(self, message: m.Notice) -> None:
@@ -382,13 +369,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     # ---- save, print, collect, send: the review screen's steps ------------------------------
     def finish(self, step: str) -> None:
-        """Run a step of the review (save, print, collect, send) from wherever the secretary is."""
-        from tui.screens.review import ReviewScreen
-
+        """Run a step of the review (save, print, collect, send) from wherever the secretary
+        is: the review's own key (its `step` action), once the review is shown."""
         self.switch_mode("review")
         screen = self.screen_for_mode("review")
-        if isinstance(screen, ReviewScreen):
-            screen.run_step(Step(step))
+        if screen is not None:
+            self.call_later(screen.run_action, f"step({step!r})")
 
     # ---- screens --------------------------------------------------------------------------
     def screen_for_mode(self, mode: str) -> Screen[Any] | None:
@@ -586,10 +572,6 @@ def _local_store(module: str, name: str, settings: Settings) -> Any:
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return getattr(importlib.import_module(module), name)(settings.db_path)
-
-
-def _saved_text(order: Any) -> str:
-    return S.saved([r.number for r in order.requisitions], len(order.specimens))
 
 
 def _is_text_field(widget: Any) -> bool:
