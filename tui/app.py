@@ -11,8 +11,9 @@ call that. Where things live:
 - `tui.autosave` keeps the draft on disk; `tui.scanner` recognises a barcode scanner.
 - Screens (`tui.screens`) show the session and call the app's public methods below.
 
-At about 580 lines this is the longest module of `tui/`: it is the router, and keeping
-every handler that changes the session here lets a newcomer find them in one place.
+This is the router: keeping every handler of what start-up and the session's jobs bring
+home here lets a newcomer find them in one place (the review's steps are decided by the
+session and handled by the review screen, which started their jobs).
 """
 
 from __future__ import annotations

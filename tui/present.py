@@ -176,7 +176,9 @@ def describe_message(
 
 
 # ---- tubes: the one numbering ------------------------------------------------------------
-def _container_name(code: str, catalog: Any) -> str:
+def container_name(code: str, catalog: Any) -> str:
+    """A container's name from the catalog (`ihr.models.Catalog` or None); its code when the
+    catalog is not there yet or no longer has it."""
     if catalog is not None:
         try:
             return str(catalog.container(code).name)
@@ -192,7 +194,7 @@ def tube_lines(specimens: Sequence[Any], catalog: Any, only_open: bool = False) 
 
     count = len(specimens)
     tubes = open_tubes(specimens) if only_open else numbered(specimens)
-    return [(f"{S.tube_name(n, count)}  {_container_name(t.container, catalog)}  {t.id}", t.id)
+    return [(f"{S.tube_name(n, count)}  {container_name(t.container, catalog)}  {t.id}", t.id)
             for n, t in tubes]
 
 
@@ -201,4 +203,4 @@ def missing_tubes(specimens: Sequence[Any], catalog: Any) -> list[str]:
     from ihr.rules.tubes import open_tubes
 
     count = len(specimens)
-    return [S.open_tube(S.tube_name(n, count), _container_name(t.container, catalog)) for n, t in open_tubes(specimens)]
+    return [S.open_tube(S.tube_name(n, count), container_name(t.container, catalog)) for n, t in open_tubes(specimens)]

@@ -27,6 +27,7 @@ from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.dialogs.base import SendingDialog
+from tui.present import container_name
 from tui.printer import PRINT_JOB, PrintsLabels, outcome_text
 from tui.widgets.choice import ChoiceField
 from tui.widgets.inputs import TextInput
@@ -60,11 +61,7 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         count = len(self.order.specimens)
         options = []
         for number, spec in numbered(self.order.specimens):
-            name = spec.container
-            try:
-                name = catalog.container(spec.container).name if catalog else name
-            except KeyError:
-                pass
+            name = container_name(spec.container, catalog)
             options.append(Selection(f"{S.tube_name(number, count)} {spec.id} {name}", spec.id, spec.id in self.chosen))
         with Vertical(classes="dialog-box followup-box") as box:
             box.border_title = S.REPRINT_TITLE

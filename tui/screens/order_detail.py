@@ -38,7 +38,14 @@ from ihr.rules.tubes import numbered
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
-from tui.present import day_time, describe_message, missing_tubes, order_fields, status_text
+from tui.present import (
+    container_name,
+    day_time,
+    describe_message,
+    missing_tubes,
+    order_fields,
+    status_text,
+)
 from tui.screens.base import MainScreen
 from tui.screens.polling import Polling
 from tui.widgets.keybar import KeyBar
@@ -233,12 +240,7 @@ class OrderDetailScreen(Polling, MainScreen):
             parts.append(Text("  " + S.DETAIL_COLLECT_HINT, style="italic"))
         count = len(order.specimens)
         for number, spec in numbered(order.specimens):
-            container = spec.container
-            if catalog is not None:
-                try:
-                    container = catalog.container(spec.container).name
-                except KeyError:
-                    pass
+            container = container_name(spec.container, catalog)
             taken = S.taken_at(day_time(spec.collected_at), spec.collected_by) if spec.collected_at else S.DETAIL_NOT_TAKEN
             line = Text(f"  {S.tube_name(number, count)}  ")
             line.append(spec.id, style="bold")
