@@ -437,6 +437,18 @@ class OrderSession:
             return Notice(S.COLLECT_ALL_TAKEN, "warning")
         return None
 
+    def collection_question(self) -> str | None:
+        """What to ask before a collection is registered for tubes whose labels are not known
+        to be printed (not yet, failed, or not confirmed); None once they are printed."""
+        state = self.draft.steps[Step.PRINT].state
+        if state is StepStatus.DONE:
+            return None
+        if state is StepStatus.FAILED:
+            return S.COLLECT_PRINT_FAILED
+        if state is StepStatus.UNCONFIRMED:
+            return S.COLLECT_UNCONFIRMED
+        return S.COLLECT_UNPRINTED
+
     def collection_started(self, when: datetime, who: str, count: int) -> None:
         """`count` tubes are being registered as taken `when` by `who`."""
         self.draft.collected_at, self.draft.collected_by = when, who

@@ -399,6 +399,11 @@ COLLECT_BAD_TIME = "Skriv tidspunktet som DD.MM.ÅÅÅÅ TT:MM."
 COLLECT_FUTURE = "Tidspunktet kan ikke være fram i tid."
 COLLECT_WHO_REQUIRED = "Skriv hvem som tok prøven."
 COLLECT_OK = "Registrer"
+# F8 before the labels are printed: asked first (tubes without labels are mixed up)
+COLLECT_UNPRINTED = "Etikettene er ikke skrevet ut ennå. Registrere prøvetaking av rør uten etiketter?"
+COLLECT_UNCONFIRMED = "Etikettene er ikke bekreftet skrevet ut. Registrere prøvetaking likevel?"
+COLLECT_PRINT_FAILED = "Utskriften av etikettene feilet – rørene har ikke etiketter. Registrere prøvetaking likevel?"
+COLLECT_PRINT_FIRST = "Prøvetaking er ikke registrert. Skriv ut etikettene først (F7)."
 
 # ---- confirm dialogs ----------------------------------------------------------------
 CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste kurven og svarene?"

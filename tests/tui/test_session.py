@@ -409,3 +409,15 @@ def test_a_restored_order_takes_its_steps_from_the_service() -> None:
     s2.collection_from_order()
     assert s2.draft.steps[Step.SEND].state is StepStatus.PENDING
     assert s2.draft.steps[Step.COLLECT].state is StepStatus.PENDING
+
+
+def test_a_collection_before_the_labels_are_printed_is_asked_first() -> None:
+    """Issue 18, item 6: not printed yet, failed or not confirmed: asked, the failure named."""
+    s, _ = saved_session()
+    assert s.collection_question() == S.COLLECT_UNPRINTED
+    s.labels_printed("failed", "Skriveren er tom for etiketter.")
+    assert s.collection_question() == S.COLLECT_PRINT_FAILED
+    s.labels_printed("unconfirmed", "Sendt, ikke bekreftet.")
+    assert s.collection_question() == S.COLLECT_UNCONFIRMED
+    s.labels_printed("ok", "4 etiketter skrevet ut.")
+    assert s.collection_question() is None

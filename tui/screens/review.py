@@ -232,14 +232,31 @@ class ReviewScreen(PrintsLabels, MainScreen):
 
     def ask_collection(self) -> None:
         """F8: which tubes were taken now, when and by whom. The tubes not yet taken are
-        listed; once all are, an order not yet sent lists them all again (a time corrected)."""
-        from tui.dialogs.collection import CollectionDialog
+        listed; once all are, an order not yet sent lists them all again (a time corrected).
+        Before the labels are printed (or when their print failed) it asks first."""
+        from tui.dialogs.confirm import ConfirmDialog
 
-        app, session = self.ihr, self.session
-        refusal = session.collection_refusal()
+        refusal = self.session.collection_refusal()
         if refusal is not None:
             self._show(refusal)
             return
+        question = self.session.collection_question()
+        if question is None:
+            self._open_collection()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._open_collection()
+            else:
+                self._show(Notice(S.COLLECT_PRINT_FIRST, "warning"))
+
+        self.ihr.push_screen(ConfirmDialog(question), answered)
+
+    def _open_collection(self) -> None:
+        from tui.dialogs.collection import CollectionDialog
+
+        app, session = self.ihr, self.session
 
         def done(result: Collection | None) -> None:
             if result is not None:
