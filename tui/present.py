@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 
 from ihr.localtime import local
-from ihr.models import ItemStatus, KithMessage, Order, OrderStatus, OrderSummary
+from ihr.models import KithMessage, OrderStatus, OrderSummary
 from ihr.rules.followup import REJECTED
 from tui import strings as S
 
@@ -133,8 +133,7 @@ class MessageView:
 
 
 def describe_message(
-    msg: KithMessage, order: Order | None = None, lab_name: Callable[[str], str] | None = None,
-    numbers: dict[str, int] | None = None,
+    msg: KithMessage, lab_name: Callable[[str], str] | None = None, numbers: dict[str, int] | None = None,
 ) -> MessageView:
     """A readable view of one KITH message: AppRecs parsed, requisitions summarised.
 
@@ -161,15 +160,13 @@ def describe_message(
             from ihr.kith import parse_msghead
 
             info = parse_msghead(msg.xml.encode("utf-8"))
-            items = 0
             lab = info.receiver_name or info.receiver_her
-            if order is not None:
-                req = next((r for r in order.requisitions if r.id == msg.requisition_id), None)
-                if req is not None:
-                    items = sum(1 for i in req.items if i.status != ItemStatus.CANCELLED)
             if lab_name is not None:
                 lab = lab_name(info.receiver_her)
-            lines.append(S.requisition_message_summary(msg.msg_type, info.requisition_number, lab, items))
+            # what this message carried (not what the requisition holds now, after add-ons)
+            kinds = info.investigations
+            lines.append(S.requisition_message_summary(msg.msg_type, info.requisition_number, lab, len(kinds),
+                                                       added=kinds.count("A"), cancelled=kinds.count("C")))
     except Exception as exc:  # KithParseError has a Norwegian message
         lines.append(f"{S.MESSAGE_UNREADABLE}: {getattr(exc, 'args', [''])[0]}")
     return MessageView(head, lines, msg.xml)

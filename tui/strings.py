@@ -576,11 +576,17 @@ def taken_at(when: str, who: str | None) -> str:
     return f"tatt {when}" + (f" av {who}" if who else "")
 
 
-def requisition_message_summary(kind: str, number: str | None, lab: str, items: int) -> str:
-    """`kind`: the message type (8279); a radiology referral (REQ_RTG) is a henvisning."""
-    what = "henvisning" if kind == "REQ_RTG" else "rekvisisjon"
+def requisition_message_summary(kind: str, number: str | None, lab: str, items: int, *, added: int = 0,
+                                cancelled: int = 0) -> str:
+    """`kind`: the message type (8279); a radiology referral (REQ_RTG) is a henvisning.
+    `items`: the services the message carries, `added` of them new (Tillegg), `cancelled`
+    of them cancelled (Endring)."""
+    imaging = kind == "REQ_RTG"
+    what = "henvisning" if imaging else "rekvisisjon"
     n = f" {number}" if number else ""
-    return f"{what}{n} til {lab}, {items} {'analyse' if items == 1 else 'analyser'}"
+    services = counted(items, "undersøkelse", "undersøkelser") if imaging else counted(items, "analyse", "analyser")
+    notes = ([f"{added} lagt til"] if added else []) + ([f"{cancelled} kansellert"] if cancelled else [])
+    return f"{what}{n} til {lab}, {services}" + (f" ({', '.join(notes)})" if notes else "")
 
 
 def apprec_summary(status_text: str, original: str) -> str:

@@ -313,7 +313,7 @@ class OrderDetailScreen(Polling, MainScreen):
             parts.append(Text(S.DETAIL_NO_MESSAGES, style="italic"))
         numbers = {msg.msg_id: i for i, msg in enumerate(self.messages, 1)}
         for i, msg in enumerate(self.messages, 1):
-            view = describe_message(msg, self.order, self._lab, numbers)
+            view = describe_message(msg, self._lab, numbers)
             parts.append(Text(f"{i}. {view.heading}", style="bold"))
             for line in view.lines:
                 parts.append(Text("   " + line, style="red" if line.startswith("  ") else ""))
@@ -344,7 +344,7 @@ class OrderDetailScreen(Polling, MainScreen):
         assert self.xml_index is not None
         self.xml_index = min(self.xml_index, len(self.messages) - 1)
         msg = self.messages[self.xml_index]
-        view = describe_message(msg, self.order, self._lab, {m.msg_id: i for i, m in enumerate(self.messages, 1)})
+        view = describe_message(msg, self._lab, {m.msg_id: i for i, m in enumerate(self.messages, 1)})
         panel = self.query_one("#detail-xml", VerticalScroll)
         panel.border_title = S.xml_of(self.xml_index + 1, len(self.messages), view.heading)
         self.query_one("#detail-xml-text", Static).update(msg.xml)

@@ -1,0 +1,71 @@
+"""Issue 18, items 10 and 12: each display says what is so.
+
+Pilot walk-throughs against the sandbox over a real socket, on the clock of
+tests/tui/test_followup.py (the labs answer when the test moves it).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+from tests.tui.conftest import FIXED_NOW
+from tests.tui.helpers import type_text, wait_for
+from tests.tui.test_followup import (  # noqa: F401  (fixtures: the sandbox on the test's clock, fast polling)
+    _fast_polling,
+    clock,
+    make_order,
+    open_detail,
+    open_worklist,
+    sandbox,
+    static_text,
+)
+
+CRP, NATRIUM = "NPU19748", "NPU03429"  # both heparin plasma: P-Natrium can be added to the CRP tube
+
+
+def message_lines(detail: Any) -> dict[int, str]:
+    """The message list: number -> heading and summary, one line."""
+    text = static_text(detail, "#detail-messages")
+    found: dict[int, str] = {}
+    current = 0
+    for line in text.splitlines():
+        head = re.match(r"^(\d+)\. ", line)
+        if head:
+            current = int(head.group(1))
+            found[current] = line.strip()
+        elif current and line.strip():
+            found[current] += "  " + line.strip()
+    return found
+
+
+async def test_after_an_add_on_each_message_counts_the_analyses_it_carried(app_factory: Any, settings: Any) -> None:
+    order = await make_order(settings, [CRP, "NOR05172"], collected_at=FIXED_NOW - timedelta(minutes=30), send=True)
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AddOnDialog")
+        dialog = app.screen
+        crp_tube = next(s.id for s in order.specimens if CRP in s.service_codes)
+        dialog.query_one("#addon-specimens").focus()
+        for _ in range(len(order.specimens)):
+            if dialog.specimen_id == crp_tube:
+                break
+            await pilot.press("down")
+        assert dialog.specimen_id == crp_tube
+        dialog.query_one("#addon-search").focus()
+        await type_text(pilot, NATRIUM)
+        await wait_for(pilot, lambda: bool(dialog.results))
+        await pilot.press("enter", "f7")
+        await wait_for(pilot, lambda: app.screen is detail)
+        await wait_for(pilot, lambda: "Tillegg" in static_text(detail, "#detail-messages"))
+        lines = message_lines(detail)
+        xml = {i: m.xml for i, m in enumerate(detail.messages, 1)}
+        new = next(i for i, line in lines.items() if "REQ_LAB Ny" in line)
+        added = next(i for i, line in lines.items() if "REQ_LAB Tillegg" in line)
+        assert xml[new].count("<Investigation>") == 2 and "2 analyser" in lines[new]  # as sent, before the add-on
+        assert "lagt til" not in lines[new]
+        assert xml[added].count("<Investigation>") == 3 and "3 analyser (1 lagt til)" in lines[added]
