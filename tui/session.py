@@ -471,16 +471,32 @@ class OrderSession:
     def collection_from_order(self) -> None:
         """An order the review had not shown yet (saved, or restored after a restart): the
         tubes the service has as taken make the collect step, when it has none yet."""
+        if self.draft.steps[Step.COLLECT].state is StepStatus.PENDING:
+            self._collect_step_from_specimens()
+
+    def order_changed(self, order: Order) -> bool:
+        """The order changed elsewhere (the order detail: tubes registered with Ctrl+T, an
+        add-on, a cancellation); True when it is the open one, whose draft then has it, and
+        whose collect step says what is taken now."""
+        draft = self.draft
+        if draft.order is None or draft.order.id != order.id:
+            return False
+        draft.order = order
+        if draft.steps[Step.COLLECT].state in (StepStatus.PENDING, StepStatus.PARTIAL, StepStatus.DONE):
+            self._collect_step_from_specimens()
+        return True
+
+    def _collect_step_from_specimens(self) -> None:
+        """The collect step from the tubes the service has as taken (none: left as it is)."""
         from ihr.localtime import format_no
 
-        draft = self.draft
-        order = draft.order
-        if order is None or draft.steps[Step.COLLECT].state is not StepStatus.PENDING:
-            return
+        order = self.draft.order
+        assert order is not None
         taken = [s for s in order.specimens if s.collected_at is not None]
         if taken:
             first = min(s.collected_at for s in taken if s.collected_at is not None)
-            draft.set_step(Step.COLLECT, *self._collection_step(len(taken), format_no(first), taken[0].collected_by or ""))
+            self.draft.set_step(Step.COLLECT, *self._collection_step(len(taken), format_no(first),
+                                                                     taken[0].collected_by or ""))
 
     def _collection_step(self, count: int, when: str, who: str) -> tuple[StepStatus, str]:
         """The collect step once `count` tubes were registered: partial while one is missing."""
@@ -506,8 +522,12 @@ class OrderSession:
         draft = self.draft
         draft.order = order
         text = S.sent(len(order.requisitions))
-        if draft.steps[Step.COLLECT].state is StepStatus.PARTIAL:  # the rest come later: said
-            text = S.sent_with_open_tubes(text, missing_tubes(order.specimens, self.catalog))
+        missing = missing_tubes(order.specimens, self.catalog)
+        if draft.steps[Step.COLLECT].state is StepStatus.PARTIAL:
+            if missing:  # the rest come later: said
+                text = S.sent_with_open_tubes(text, missing)
+            else:  # registered meanwhile (Ctrl+T in the order detail)
+                self._collect_step_from_specimens()
         draft.set_step(Step.SEND, StepStatus.DONE, text)
         return Notice(text)
 

@@ -69,3 +69,38 @@ async def test_after_an_add_on_each_message_counts_the_analyses_it_carried(app_f
         assert xml[new].count("<Investigation>") == 2 and "2 analyser" in lines[new]  # as sent, before the add-on
         assert "lagt til" not in lines[new]
         assert xml[added].count("<Investigation>") == 3 and "3 analyser (1 lagt til)" in lines[added]
+
+
+async def test_a_tube_registered_in_the_order_detail_before_sending_completes_the_review(app_factory: Any) -> None:
+    """Ctrl+T in the order detail registers the urine before the order is sent: the review no
+    longer says "delvis prøvetatt", and F9 says nothing of tubes to come (it said "Ikke tatt
+    ennå: ." with an empty list)."""
+    from tests.tui.helpers import saved_on_review, step_done
+
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        order = await saved_on_review(pilot, "crp", "hb", "u-strimmel")
+        await pilot.press("f7")
+        await step_done(pilot, "print")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
+        await pilot.press("down", "down", "space", "enter")  # the urine (Rør 3/3) comes later
+        await wait_for(pilot, lambda: app.session.draft.steps["collect"].state == "partial")
+
+        await pilot.press("f10")  # the worklist, from the review
+        await wait_for(pilot, lambda: app.current_mode == "worklist" and app.screen.loaded)
+        detail = await open_detail(pilot, order.id)
+        await pilot.press("ctrl+t")  # the urine came back
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Delvis" not in static_text(detail, "#detail-overview"))
+
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        steps = " ".join(static_text(app.screen, "#review-steps").split())
+        assert "delvis prøvetatt" not in steps and "mangler" not in steps
+        assert "Registrer prøvetaking ferdig Prøvetaking registrert for 3 rør" in steps
+        await pilot.press("f9")
+        await step_done(pilot, "send")
+        sent = app.session.draft.steps["send"].text
+        assert sent == "Sendt: 1 rekvisisjon." and "Ikke tatt ennå" not in static_text(app.screen, "#status")

@@ -421,3 +421,26 @@ def test_a_collection_before_the_labels_are_printed_is_asked_first() -> None:
     assert s.collection_question() == S.COLLECT_UNCONFIRMED
     s.labels_printed("ok", "4 etiketter skrevet ut.")
     assert s.collection_question() is None
+
+
+def test_tubes_registered_elsewhere_complete_the_collect_step_and_sending_names_none() -> None:
+    """Issue 18, item 10: the rest registered in the order detail (Ctrl+T) before sending."""
+    s, order = saved_session()
+    s.collection_started(NOW, "Test Sekretær", 3)
+    s.collection_stored(taken(order, "100000033", "100000025", "100000017"))
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.PARTIAL
+    all_taken = taken(order, *[sp.id for sp in order.specimens])
+    assert s.order_changed(all_taken.model_copy(update={"id": "another"})) is False  # not the open order
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.PARTIAL
+    assert s.order_changed(all_taken) is True and s.draft.order is all_taken
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.DONE
+    assert "mangler" not in s.draft.steps[Step.COLLECT].text
+
+
+def test_sending_after_a_partial_collection_completed_meanwhile_names_no_tubes() -> None:
+    s, order = saved_session()
+    s.collection_started(NOW, "Test Sekretær", 3)
+    s.collection_stored(taken(order, "100000033", "100000025", "100000017"))
+    sent = taken(order, *[sp.id for sp in order.specimens]).model_copy(update={"status": OrderStatus.SENT})
+    assert s.order_sent(sent).text == "Sendt: 3 rekvisisjoner."  # not "Ikke tatt ennå: ."
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.DONE

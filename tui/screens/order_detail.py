@@ -132,9 +132,12 @@ class OrderDetailScreen(Polling, MainScreen):
         self.poll_done(self.show(message.order, message.events, message.messages))
 
     def shown_changed(self, order: Order) -> None:
-        """An action here changed the order: show it and look again soon."""
+        """An action here changed the order: show it and look again soon; when it is the
+        order open in the review, the session has it too (its tubes, its collect step)."""
         self.show(order, self.events, self.messages)
         self.poll_again_soon()
+        if self.session.order_changed(order):
+            self.ihr.state_changed()
 
     # ---- rendering --------------------------------------------------------------------------
     def show(self, order: Order, events: list[StatusEvent], messages: list[KithMessage]) -> bool:
