@@ -104,3 +104,41 @@ async def test_a_tube_registered_in_the_order_detail_before_sending_completes_th
         await step_done(pilot, "send")
         sent = app.session.draft.steps["send"].text
         assert sent == "Sendt: 1 rekvisisjon." and "Ikke tatt ennå" not in static_text(app.screen, "#status")
+
+
+def box_cells(shot: Any, needle: str) -> str:
+    """The checkbox drawn on the first line with `needle` (three cells, before the text)."""
+    box = re.compile(r"(\[.\]|▐.▌)\s+" + re.escape(needle))
+    found = next((m for m in map(box.search, shot.lines) if m), None)
+    assert found, shot.text
+    return found.group(1)
+
+
+async def test_in_16_colours_a_ticked_box_reads_apart_from_an_unticked_one(app_factory: Any, settings: Any) -> None:
+    """Issue 18, item 10: the reprint and cancel lists drew "▐X▌" for both, apart by colour only."""
+    from tests.tui.test_small_defects import screen
+
+    order = await make_order(settings, [CRP, "NOR05172"], send=True)
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        await pilot.press("f6")  # reprint: every label ticked; Space unticks the first
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
+        await pilot.press("space")
+        await pilot.pause()
+        shot = screen(app, 16)
+        unticked, ticked = box_cells(shot, "Rør 1/2"), box_cells(shot, "Rør 2/2")
+        assert unticked.strip() and ticked.strip() and unticked != ticked, (unticked, ticked)
+        labels = app.screen.query_one("#reprint-labels")
+        assert labels.checked == [value for _, value in labels.lines[1:]]  # what it shows is what it prints
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)
+
+        await pilot.press("f8")  # cancel: nothing ticked; Down Space ticks the first item
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CancelDialog")
+        await pilot.press("down", "space")
+        await pilot.pause()
+        shot = screen(app, 16)
+        whole, first, second = (box_cells(shot, name) for name in ("Hele rekvisisjon", "P-CRP", "B-Hemoglobin"))
+        assert first != whole and first != second and whole == second, (whole, first, second)
