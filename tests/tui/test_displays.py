@@ -142,3 +142,32 @@ async def test_in_16_colours_a_ticked_box_reads_apart_from_an_unticked_one(app_f
         shot = screen(app, 16)
         whole, first, second = (box_cells(shot, name) for name in ("Hele rekvisisjon", "P-CRP", "B-Hemoglobin"))
         assert first != whole and first != second and whole == second, (whole, first, second)
+
+
+async def test_a_collection_time_too_long_before_the_order_is_refused_in_the_dialog(
+    app_factory: Any, settings: Any
+) -> None:
+    """Ctrl+T in the order detail: a time more than a day before the order is said in the dialog,
+    which stays open with what was typed (the service refused it only after it had closed)."""
+    from tests.tui.helpers import type_text as typed
+
+    order = await make_order(settings, [CRP], send=True)  # made FIXED_NOW, its tube not taken
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
+        dialog = app.screen
+        field = dialog.query_one("#collect-time")
+        field.focus()
+        field.value = ""
+        await typed(pilot, "18.11.2026 09:00")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: "før bestillingen ble laget" in static_text(dialog, "#collect-error"))
+        assert app.screen is dialog and field.value == "18.11.2026 09:00"
+        field.value = ""
+        await typed(pilot, "20.11.2026 08:45")  # this morning: fine
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.screen is detail)
+        await wait_for(pilot, lambda: detail.order.specimens[0].collected_at is not None)

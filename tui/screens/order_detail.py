@@ -420,7 +420,8 @@ class OrderDetailScreen(Polling, MainScreen):
                                                           result.specimen_ids))
                 self._registering = (result.when, result.who, len(result.specimen_ids))
 
-        self.app.push_screen(CollectionDialog(self.ihr.clock(), self.ihr.settings.user, tubes), done)
+        self.app.push_screen(CollectionDialog(self.ihr.clock(), self.ihr.settings.user, tubes,
+                                              ordered_at=order.created_at, born=order.patient.birth_date), done)
 
     _registering: Any = None  # (when, who, how many) of the collection under way
 

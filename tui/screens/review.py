@@ -263,7 +263,10 @@ class ReviewScreen(PrintsLabels, MainScreen):
                 self.collect(result)
 
         who = session.draft.collected_by or app.settings.user
-        app.push_screen(CollectionDialog(app.clock(), who, session.tubes_to_collect()), done)
+        order = session.draft.order
+        assert order is not None  # refused without one
+        app.push_screen(CollectionDialog(app.clock(), who, session.tubes_to_collect(), ordered_at=order.created_at,
+                                         born=order.patient.birth_date), done)
 
     def collect(self, collection: Collection) -> None:
         """Register a `tui.dialogs.collection.Collection` for the open order."""
