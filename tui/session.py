@@ -476,14 +476,18 @@ class OrderSession:
 
     def order_changed(self, order: Order) -> bool:
         """The order changed elsewhere (the order detail: tubes registered with Ctrl+T, an
-        add-on, a cancellation); True when it is the open one, whose draft then has it, and
-        whose collect step says what is taken now."""
+        add-on, a cancellation, F9 sending it); True when it is the open one, whose draft then
+        has it, and whose collect and send steps say what is so now."""
         draft = self.draft
         if draft.order is None or draft.order.id != order.id:
             return False
+        from ihr.models import OrderStatus
+
         draft.order = order
         if draft.steps[Step.COLLECT].state in (StepStatus.PENDING, StepStatus.PARTIAL, StepStatus.DONE):
             self._collect_step_from_specimens()
+        if order.status not in (OrderStatus.DRAFT, OrderStatus.SAVED) and draft.steps[Step.SEND].state is not StepStatus.DONE:
+            draft.set_step(Step.SEND, StepStatus.DONE, S.sent(len(order.requisitions)))  # sent from the order detail
         return True
 
     def _collect_step_from_specimens(self) -> None:

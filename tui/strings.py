@@ -688,6 +688,7 @@ CORRECT_COMMENT = "Kommentar til laboratoriet"
 CORRECT_OK = "Lagre og send"
 CORRECT_BAD_HPR = "HPR-nummeret må være sifre."
 CORRECT_NOT_REJECTED = "Bare en avvist bestilling kan rettes og sendes på nytt."
+SEND_UNSENT_QUESTION = "Bestillingen er lagret, men ikke sendt til laboratoriet. Sende den nå?"
 CORRECT_SENDING = "Lagrer rettingen og sender …"
 CORRECT_DONE = "Rettet og sendt på nytt. Følg kvitteringene her."
 

@@ -171,3 +171,28 @@ async def test_a_collection_time_too_long_before_the_order_is_refused_in_the_dia
         await pilot.press("f8")
         await wait_for(pilot, lambda: app.screen is detail)
         await wait_for(pilot, lambda: detail.order.specimens[0].collected_at is not None)
+
+
+async def test_f9_on_an_unsent_order_in_the_order_view_sends_it_after_a_yes(app_factory: Any, settings: Any) -> None:
+    """F9 "Rett og send" on an order saved but not sent did nothing (its key was disabled): an
+    order whose draft is gone could then never be sent."""
+    from tests.tui.test_workflow import fetch_order
+
+    order = await make_order(settings, [CRP])  # saved, never sent
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        assert app.screen.question == "Bestillingen er lagret, men ikke sendt til laboratoriet. Sende den nå?"
+        await pilot.press("n")  # no: nothing sent
+        await wait_for(pilot, lambda: app.screen is detail)
+        assert (await fetch_order(settings, order.id)).status.value == "lagret"
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: app.screen is detail and "Sendt: 1 rekvisisjon." in static_text(detail, "#status"))
+        await wait_for(pilot, lambda: detail.order.status.value != "lagret")
+    assert (await fetch_order(settings, order.id)).status.value in ("sendt", "transportkvittert")
+

@@ -444,3 +444,10 @@ def test_sending_after_a_partial_collection_completed_meanwhile_names_no_tubes()
     sent = taken(order, *[sp.id for sp in order.specimens]).model_copy(update={"status": OrderStatus.SENT})
     assert s.order_sent(sent).text == "Sendt: 3 rekvisisjoner."  # not "Ikke tatt ennå: ."
     assert s.draft.steps[Step.COLLECT].state is StepStatus.DONE
+
+
+def test_the_open_order_sent_from_the_order_detail_is_sent_in_the_review_too() -> None:
+    s, order = saved_session()
+    assert s.order_changed(order.model_copy(update={"status": OrderStatus.SENT})) is True
+    assert s.draft.steps[Step.SEND].state is StepStatus.DONE and s.draft.steps[Step.SEND].text == S.sent(3)
+    assert not s.draft.dirty and s.send_refusal().text == S.ALREADY_SENT

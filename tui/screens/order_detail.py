@@ -52,7 +52,8 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
 from tui.work import JobFailed, run_job
 
-HEAD_GAP = "   "  # between patient and requester when they share the header's second line
+HEAD_GAP = "   "
+UNSENT = (OrderStatus.DRAFT, OrderStatus.SAVED)  # between patient and requester when they share the header's second line
 
 
 @dataclass
@@ -133,11 +134,29 @@ class OrderDetailScreen(Polling, MainScreen):
 
     def shown_changed(self, order: Order) -> None:
         """An action here changed the order: show it and look again soon; when it is the
-        order open in the review, the session has it too (its tubes, its collect step)."""
+        order open in the review, the session has it too (its tubes, its steps)."""
         self.show(order, self.events, self.messages)
         self.poll_again_soon()
         if self.session.order_changed(order):
+            self.ihr.autosave.flush()  # sent here: the autosaved draft goes
             self.ihr.state_changed()
+
+    def _ask_send(self, order: Order) -> None:
+        """F9 on an order saved but never sent (its draft may be gone): send it, after a yes."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.set_status(S.SENDING)
+                run_job(self, "detail-send", workflow.send(self.ihr.client, order.id))
+
+        self.app.push_screen(ConfirmDialog(S.SEND_UNSENT_QUESTION), answered)
+
+    @on(m.OrderSent)
+    def _sent(self, message: m.OrderSent) -> None:
+        message.stop()
+        self.set_status(S.sent(len(message.order.requisitions)))
+        self.shown_changed(message.order)
 
     # ---- rendering --------------------------------------------------------------------------
     def show(self, order: Order, events: list[StatusEvent], messages: list[KithMessage]) -> bool:
@@ -360,8 +379,9 @@ class OrderDetailScreen(Polling, MainScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_xml":
             return self.xml_index is not None
-        if action == "correct":
-            return self.order is not None and correctable(self.order) or None
+        if action == "correct":  # a rejected order is corrected, an unsent one sent
+            order = self.order
+            return order is not None and (correctable(order) or order.status in UNSENT) or None
         return True
 
     def action_back(self) -> None:
@@ -455,7 +475,12 @@ class OrderDetailScreen(Polling, MainScreen):
         from tui.dialogs.correct import CorrectDialog
 
         order = self.order
-        if order is None or not correctable(order):
+        if order is None:
+            return
+        if order.status in UNSENT:
+            self._ask_send(order)
+            return
+        if not correctable(order):
             self.set_status(S.CORRECT_NOT_REJECTED, "warning")
             return
 
