@@ -541,4 +541,5 @@ STEP_RUNNING_TEXT = {Step.SAVE: S.SAVING, Step.PRINT: S.PRINTING, Step.COLLECT: 
 
 def saved_text(order: Order) -> str:
     """The save step once the service holds the order."""
-    return S.saved([r.number for r in order.requisitions], len(order.specimens))
+    referrals = all(r.kind == "henvisning" for r in order.requisitions)
+    return S.saved([r.number for r in order.requisitions], len(order.specimens), referrals=referrals)

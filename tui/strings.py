@@ -356,10 +356,15 @@ STEP_FAILED = "feilet"
 STEP_DONE = "ferdig"
 
 
-def saved(numbers: list[str], specimens: int) -> str:
+def saved(numbers: list[str], specimens: int, *, referrals: bool = False) -> str:
+    """`referrals`: imaging referrals (henvisninger) only, which have no specimens to name."""
     nr = ", ".join(numbers)
-    what = "rekvisisjon" if len(numbers) == 1 else "rekvisisjonene"
-    return f"Lagret: {what} {nr}. {counted(specimens, 'prøve-ID', 'prøve-ID-er')} tildelt."
+    if referrals:
+        what = "henvisning" if len(numbers) == 1 else "henvisningene"
+    else:
+        what = "rekvisisjon" if len(numbers) == 1 else "rekvisisjonene"
+    ids = f" {counted(specimens, 'prøve-ID', 'prøve-ID-er')} tildelt." if specimens else ""
+    return f"Lagret: {what} {nr}.{ids}"
 
 
 def collected(n: int, when: str, who: str) -> str:

@@ -451,3 +451,13 @@ def test_the_open_order_sent_from_the_order_detail_is_sent_in_the_review_too() -
     assert s.order_changed(order.model_copy(update={"status": OrderStatus.SENT})) is True
     assert s.draft.steps[Step.SEND].state is StepStatus.DONE and s.draft.steps[Step.SEND].text == S.sent(3)
     assert not s.draft.dirty and s.send_refusal().text == S.ALREADY_SENT
+
+
+def test_saving_an_imaging_referral_names_no_specimen_ids() -> None:
+    """Issue 18, item 12: it said "0 prøve-ID-er tildelt"."""
+    from tests.kith.factories import make_order
+
+    s = session()
+    full = make_order(collected=False)
+    referral = full.model_copy(update={"specimens": [], "requisitions": [full.requisitions[2]]})
+    assert s.order_stored(referral).text == "Lagret: henvisning H2026-000103."
