@@ -87,6 +87,8 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", priority=True),
         # Everywhere, as the banner says; shown in the review's key bar (room at 80 columns).
         Binding("ctrl+r", "choose_requester", S.KEY_REQUESTER, show=False, id="requester_any"),
+        # Everywhere, as the start-up notice says (inside a text field Ctrl+U clears the field).
+        Binding("ctrl+u", "print_queue", S.KEY_PRINT_QUEUE, show=False, id="print_queue_any"),
         Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
         # Priority, so focus moves before the keys typed right after Tab are routed: a fast
         # typist or a scanner with a Tab suffix would otherwise type into the old field.

@@ -747,6 +747,8 @@ def outbox_quarantined(n: int, waiting: int) -> str:
 STEP_UNCONFIRMED = "ikke bekreftet"
 KEY_PRINT_ELSEWHERE = "Annen skriver"
 KEY_PRINT_QUEUE = "Utskriftskø"
+KEY_PAGE_DOWN = "Bla ned"
+KEY_PAGE_UP = "Bla opp"
 CMD_PRINT_QUEUE = ("Utskriftskø", "Etiketter som ikke er skrevet ut: prøv igjen, annen skriver, bekreft")
 
 
@@ -819,7 +821,7 @@ def queue_row(job_id: int, labels: int, copies: int, state: str, printer: str, w
 
 def print_queue_waiting(n: int) -> str:
     jobs = "én utskriftsjobb" if n == 1 else f"{n} utskriftsjobber"
-    return f"Etiketter er ikke skrevet ut: {jobs} i utskriftskøen (Ctrl+U i Fullfør, eller Ctrl+P Utskriftskø)."
+    return f"Etiketter er ikke skrevet ut: {jobs} i utskriftskøen (Ctrl+U, eller Ctrl+P Utskriftskø)."
 
 
 def print_done_in_queue(n: int, printer: str) -> str:

@@ -196,3 +196,31 @@ async def test_f9_on_an_unsent_order_in_the_order_view_sends_it_after_a_yes(app_
         await wait_for(pilot, lambda: detail.order.status.value != "lagret")
     assert (await fetch_order(settings, order.id)).status.value in ("sendt", "transportkvittert")
 
+
+
+async def test_the_reviews_page_down_is_in_the_key_bar_and_pages(app_factory: Any) -> None:
+    """Issue 18, item 12: at 80x24 the review's body is taller than its room; PgDn was not named."""
+    from tests.tui.helpers import saved_on_review
+
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await saved_on_review(pilot, "crp", "hb", "homocystein")
+        keys = " ".join(static_text(app.screen, "KeyBar").split())
+        assert "PgDn Bla ned" in keys, keys
+        body = app.screen.query_one("#review-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: body.scroll_y > 0)
+        await pilot.press("pageup")
+        await wait_for(pilot, lambda: body.scroll_y == 0)
+
+
+async def test_ctrl_u_opens_the_print_queue_outside_the_review(app_factory: Any) -> None:
+    """Issue 18, item 12: Ctrl+U worked only on the review, though the start-up notice names it."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintQueueDialog")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.current_mode == "worklist" and type(app.screen).__name__ == "WorklistScreen")

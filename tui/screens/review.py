@@ -61,6 +61,9 @@ class ReviewScreen(PrintsLabels, MainScreen):
         # Named on the printer's line instead: the key bar has no room left at 80 columns.
         Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="print_elsewhere", show=False),
         Binding("ctrl+u", "app.print_queue", S.KEY_PRINT_QUEUE, id="print_queue", show=False),
+        # The order's summary, tubes and label preview are taller than 80x24 leaves them.
+        Binding("pagedown", "page_body(1)", S.KEY_PAGE_DOWN, id="review_page_down", key_display="PgDn"),
+        Binding("pageup", "page_body(-1)", S.KEY_PAGE_UP, id="review_page_up", show=False),
     ]
 
     def __init__(self) -> None:
@@ -81,6 +84,13 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def reset(self) -> None:
         """A new order: its labels will be a new job (an old one's stays in the print queue)."""
         self.print_job = self.print_order_id = self.print_result = None
+
+    def action_page_body(self, direction: int) -> None:
+        body = self.query_one("#review-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     # ---- the steps ------------------------------------------------------------------
     # Each key starts its step's job; the session decides what the outcome means for the
