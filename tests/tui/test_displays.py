@@ -224,3 +224,42 @@ async def test_ctrl_u_opens_the_print_queue_outside_the_review(app_factory: Any)
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintQueueDialog")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.current_mode == "worklist" and type(app.screen).__name__ == "WorklistScreen")
+
+
+async def test_a_result_ready_order_says_the_result_is_in_the_journal(
+    app_factory: Any, settings: Any, sandbox: Any, clock: Any  # noqa: F811
+) -> None:
+    """Issue 18, item 10: "svar klart" stood beside "Ingen svar." (no answers to questions)."""
+    from tests.tui.test_followup import step
+
+    order = await make_order(settings, [CRP], collected_at=FIXED_NOW - timedelta(minutes=10), send=True)
+    step(sandbox, clock, 5)  # received, analysed: svar klart
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        await wait_for(pilot, lambda: detail.order.status.value == "svar_klart")
+        head = " ".join(static_text(detail, "#detail-head").split())
+        assert "svar klart – se svaret i journalen (EPJ)" in head, head
+        overview = static_text(detail, "#detail-overview")
+        assert "Ingen svar." not in overview and "Ingen spørsmål besvart." in overview
+
+
+async def test_the_cancel_reason_is_ours_not_the_labs_reply(app_factory: Any, settings: Any) -> None:
+    """Issue 18, item 10: the timeline read "Venter på svar fra laboratoriet: Dobbeltbestilt"."""
+    order = await make_order(settings, [CRP, "NOR05172"], send=True)
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_worklist(pilot)
+        detail = await open_detail(pilot, order.id)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CancelDialog")
+        dialog = app.screen
+        await pilot.press("down", "space")
+        dialog.query_one("#cancel-reason").focus()
+        await type_text(pilot, "Dobbeltbestilt")
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: app.screen is detail and "Dobbeltbestilt" in static_text(detail, "#detail-timeline"))
+        timeline = " ".join(static_text(detail, "#detail-timeline").split())
+        assert "laboratoriet: Dobbeltbestilt" not in timeline
+        assert "Årsak: Dobbeltbestilt. Venter på svar fra laboratoriet." in timeline, timeline

@@ -204,6 +204,8 @@ class OrderDetailScreen(Polling, MainScreen):
         text = Text()
         text.append(f"{S.DETAIL_TITLE} {numbers} · {day_time(order.created_at)} · ", style="bold")
         text.append_text(status_text(order.status))
+        if order.status is OrderStatus.RESULT_READY:  # the result goes to the journal, not here
+            text.append(f" – {S.DETAIL_RESULT_IN_EPJ}", style="italic")
         if order.priority is Priority.URGENT:
             text.append(f"  {S.BANNER_URGENT} ", style="bold reverse")
         patient = S.detail_patient(order.patient.display_name, format_person_id(order.patient.id))
