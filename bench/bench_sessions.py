@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._pty import PtyApp  # noqa: E402
-from bench.bench_tui_search import open_an_order, start_ihr  # noqa: E402
+from bench.bench_tui_search import open_an_order, register, start_ihr  # noqa: E402
 from bench.bench_tui_startup import PY, base_env  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -47,7 +47,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime (fields 14, 15)
 
 
-def one_session(sb: object, tmp: Path) -> None:
+def one_session(sb: object, tmp: Path, key: Path) -> None:
     minimal = PtyApp([PY, str(ROOT / "bench" / "_minimal_app.py")], 120, 36, base_env(tmp))
     try:
         minimal.wait_for_text("minimal-ready", timeout=60)
@@ -55,7 +55,7 @@ def one_session(sb: object, tmp: Path) -> None:
         m_rss, m_pss = minimal.rss_kb(), pss_kb(minimal.proc.pid)
     finally:
         minimal.close()
-    app = start_ihr(sb, tmp)
+    app = start_ihr(sb, tmp, key)
     try:
         app.wait_for_text("Alle fagområder", timeout=60)
         app.wait_quiet(0.5)
@@ -68,14 +68,14 @@ def one_session(sb: object, tmp: Path) -> None:
     print(f"   ihr, an order open:    RSS {opened}   PSS {i_pss / 1024:.1f} MB")
 
 
-def many_sessions(sb: object, tmp: Path, count: int, idle: float) -> None:
+def many_sessions(sb: object, tmp: Path, key: Path, count: int, idle: float) -> None:
     apps: list[PtyApp] = []
     try:
         started = time.perf_counter()
         for n in range(count):
             home = tmp / f"s{n}"
             home.mkdir()
-            apps.append(start_ihr(sb, home))
+            apps.append(start_ihr(sb, home, key))  # one client, registered once: as 20 desks of one office
         for app in apps:
             app.wait_for_text("Alle fagområder", timeout=180)
         up = time.perf_counter() - started
@@ -112,8 +112,9 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="ihr-bench-sessions-"))
     with EmbeddedSandbox(db_path=tmp / "sandbox.sqlite3", lab_delay_s=5) as sb:
-        one_session(sb, tmp)
-        many_sessions(sb, tmp, args.sessions, args.idle)
+        key = register(sb, tmp / "key.json")
+        one_session(sb, tmp, key)
+        many_sessions(sb, tmp, key, args.sessions, args.idle)
 
 
 if __name__ == "__main__":

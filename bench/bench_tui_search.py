@@ -52,14 +52,25 @@ def search_only(catalog: Catalog) -> None:
           f"p95 {percentile(ms, 95):.2f} ms, max {max(ms):.2f} ms  (budget p95 <= 5 ms)")
 
 
-def start_ihr(sb: object, tmp: Path) -> PtyApp:
-    """`ihr --patient --requester` on a 120x36 pty, talking to the sandbox `sb`."""
+def register(sb: object, key: Path) -> Path:
+    """A new client key in `key`, registered with the sandbox `sb` as the client "bench"."""
     from client.signin import write_new_key
     from ihr.helseid import SCOPE_API
+    from sandbox.seed.people import DEMO_OFFICE_HER_ID
+
+    sb.register_client("bench", write_new_key(key), DEMO_OFFICE_HER_ID, [SCOPE_API])  # type: ignore[attr-defined]
+    return key
+
+
+def start_ihr(sb: object, tmp: Path, key: Path | None = None) -> PtyApp:
+    """`ihr --patient --requester` on a 120x36 pty, talking to the sandbox `sb`.
+
+    With `key`, the client already registered under it signs in; without, a new key is made
+    and registered (which replaces the key of every session started before).
+    """
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
 
-    key = tmp / "key.json"
-    sb.register_client("bench", write_new_key(key), DEMO_OFFICE_HER_ID, [SCOPE_API])  # type: ignore[attr-defined]
+    key = key or register(sb, tmp / "key.json")
     env = dict(
         base_env(tmp),
         IHR_API_URL=sb.url,  # type: ignore[attr-defined]

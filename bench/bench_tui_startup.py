@@ -19,6 +19,11 @@ These starts come within the access token's life of the one before (the EPJ star
 once per patient, every few minutes), so they use the token it kept (`tokens.json`). For
 comparison, without a budget: the same start after the kept token is removed (the first
 start of the day, or after a pause longer than the token's life), which signs in first.
+
+Also without a budget: `ihr --epj BUNDLE`, started by the journal with a FHIR launch bundle
+(the demo patient's: observations, medication, a condition). It reads and checks the bundle
+with `fhir.resources` before the first screen, so it pays for that import there; a start
+without a bundle must not (tests/test_layers.py), which the first rows above show.
 """
 
 from __future__ import annotations
@@ -75,6 +80,14 @@ def main() -> None:
         )
         ihr_argv = [PY, "-m", "tui.cli", "--patient", DEMO_PATIENT_ID, "--requester", DEMO_REQUESTER_HPR]
         minimal_argv = [PY, str(ROOT / "bench" / "_minimal_app.py")]
+        from datetime import date
+
+        from sandbox.seed.journal import demo_launch_bundle
+
+        bundle = tmp / "epj-oppstart.json"
+        bundle.write_text(demo_launch_bundle(date.today()).model_dump_json(), encoding="utf-8")
+        bundle.chmod(0o600)
+        epj_argv = [PY, "-m", "tui.cli", "--epj", str(bundle)]
 
         # one unmeasured start of each (fills the catalog cache and the OS file cache)
         for argv, e, marker in ((minimal_argv, env, "minimal-ready"), (ihr_argv, ihr_env, "Alle fagområder")):
@@ -90,6 +103,8 @@ def main() -> None:
         basket: list[float] = []
         keys: list[float] = []
         signing_in: list[float] = []
+        epj_first: list[float] = []
+        epj_ready: list[float] = []
         for _ in range(args.runs):
             # First the start without a kept token, so that the minimal app, not another ihr
             # still winding down, comes right before the start the budgets are about.
@@ -117,6 +132,12 @@ def main() -> None:
                 basket.append(app.wait_for_text("1 analyse,"))
             finally:
                 app.close()
+            app = PtyApp(epj_argv, 120, 36, ihr_env)
+            try:
+                epj_first.append(app.wait_for_text("Søk analyse"))
+                epj_ready.append(max(app.wait_for_text("Alle fagområder"), app.wait_for_text("Bjørnstad")))
+            finally:
+                app.close()
 
     m, f, r, b, si = (statistics.median(x) for x in (minimal, first, ready, basket, signing_in))
     print(f"cold start, median of {args.runs} runs on a 120x36 pty (2 shared cores):")
@@ -125,6 +146,9 @@ def main() -> None:
     print(f"  ihr, interactive (patient + catalog search on screen):   {r * 1000:7.0f} ms  ({r / m:.2f} x)")
     print(f"  ihr, 'crp' Enter typed then, until P-CRP is in the basket: {b * 1000:7.0f} ms  ({b / m:.2f} x)")
     print(f"  ihr, interactive after signing in (no kept token):       {si * 1000:7.0f} ms  ({si / m:.2f} x)")
+    ef, er = statistics.median(epj_first), statistics.median(epj_ready)
+    print(f"  ihr --epj FHIR bundle, first screen drawn:               {ef * 1000:7.0f} ms  ({ef / m:.2f} x)")
+    print(f"  ihr --epj FHIR bundle, interactive:                      {er * 1000:7.0f} ms  ({er / m:.2f} x)")
     print(f"  keystroke -> first byte while the client loads: p50 {percentile(keys, 50) * 1000:.1f} ms, "
           f"max {max(keys) * 1000:.1f} ms ({len(keys)} keys)")
     print(f"  budget: interactive <= 1.2 x minimal -> {'OK' if r <= 1.2 * m else 'OVER'}")
@@ -134,6 +158,7 @@ def main() -> None:
     print("                 ready  ", [round(x * 1000) for x in ready])
     print("                 basket ", [round(x * 1000) for x in basket])
     print("                 signing in", [round(x * 1000) for x in signing_in])
+    print("                 epj ready", [round(x * 1000) for x in epj_ready])
 
 
 if __name__ == "__main__":

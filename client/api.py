@@ -29,7 +29,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from types import TracebackType
@@ -41,10 +41,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.cache import CachedCatalog, CatalogCache
 from client.errors import (
+    AlreadySaved,
     CertificateNotTrusted,
     IhrError,
     ServiceUnavailable,
     UnexpectedResponse,
+    ValidationProblem,
     certificate_failure,
     error_class_for,
     problem_from_body,
@@ -216,6 +218,10 @@ class IhrClient:
         self.auth = auth
         self.max_retries = max(0, max_retries)
         self.backoff_s = backoff_s
+        #: Called with the order each time the service answers a change to it (created,
+        #: replaced, collected, sent, added to, cancelled): the app hands it back to the
+        #: journal from there (`client.epj`). None: nobody listens.
+        self.order_changed: Callable[[Order], None] | None = None
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             auth=auth,
@@ -513,18 +519,31 @@ class IhrClient:
 
         201 (new) and 200 (the key was already used with this body) both give the order.
         """
+        made, _ = await self.create_or_find_order(order, idempotency_key)
+        return made
+
+    async def create_or_find_order(self, order: OrderInput, idempotency_key: str) -> tuple[Order, bool]:
+        """`create_order`, and whether the service made the order now (201) or already held
+        one under this key with this body (200: saved before, by another session or by an
+        attempt whose answer was lost). `AlreadySaved` when the key made an order with
+        another body."""
         if not idempotency_key:
             raise ValueError("create_order needs an idempotency key")
-        resp = await self._request(
-            "POST",
-            "orders",
-            route="/orders",
-            retry=True,
-            json=_dump(order),
-            headers={"Idempotency-Key": idempotency_key},
-            ok=(201, 200),
-        )
-        return self._parse(resp, Order)
+        try:
+            resp = await self._request(
+                "POST",
+                "orders",
+                route="/orders",
+                retry=True,
+                json=_dump(order),
+                headers={"Idempotency-Key": idempotency_key},
+                ok=(201, 200),
+            )
+        except ValidationProblem as exc:
+            if exc.status == 422 and any(p.path == "Idempotency-Key" for p in exc.field_errors):
+                raise AlreadySaved(status=422) from None
+            raise
+        return self._changed(self._parse(resp, Order)), resp.status_code == 201
 
     async def list_orders(
         self,
@@ -563,31 +582,47 @@ class IhrClient:
         Not in docs/API.md yet; raises `NotSupported` when the service does not offer it.
         """
         resp = await self._request("PUT", f"orders/{_seg(order_id)}", route="/orders/{id}", json=_dump(order))
-        return self._parse(resp, Order)
+        return self._changed(self._parse(resp, Order))
 
     async def register_collection(self, order_id: str, collection: CollectionInput) -> Order:
         resp = await self._request(
             "POST", f"orders/{_seg(order_id)}/collection", route="/orders/{id}/collection", json=_dump(collection)
         )
-        return self._parse(resp, Order)
+        return self._changed(self._parse(resp, Order))
 
     async def send_order(self, order_id: str) -> Order:
         resp = await self._request(
             "POST", f"orders/{_seg(order_id)}/send", route="/orders/{id}/send", ok=(202, 200)
         )
-        return self._parse(resp, Order)
+        return self._changed(self._parse(resp, Order))
 
     async def add_on(self, order_id: str, addon: AddOnInput) -> Order:
         resp = await self._request(
             "POST", f"orders/{_seg(order_id)}/addons", route="/orders/{id}/addons", json=_dump(addon), ok=(200, 201)
         )
-        return self._parse(resp, Order)
+        return self._changed(self._parse(resp, Order))
 
     async def cancel(self, order_id: str, cancel: CancelInput) -> Order:
         resp = await self._request(
             "POST", f"orders/{_seg(order_id)}/cancel", route="/orders/{id}/cancel", json=_dump(cancel)
         )
-        return self._parse(resp, Order)
+        return self._changed(self._parse(resp, Order))
+
+    def _changed(self, order: Order) -> Order:
+        if self.order_changed is not None:
+            self.order_changed(order)
+        return order
+
+    async def post_fhir_bundle(self, url: str, bundle: bytes) -> None:
+        """POST a FHIR transaction Bundle to another service's FHIR endpoint (the journal's,
+        `client.epj`), signed in as to IHR: the same token, a DPoP proof for that URL."""
+        import json
+
+        await self._request(
+            "POST", url, route="POST {epj_return_url}", json=json.loads(bundle),
+            headers={"Content-Type": "application/fhir+json", "Accept": "application/fhir+json, application/json"},
+            ok=(200, 201),
+        )
 
     async def get_events(self, order_id: str) -> list[StatusEvent]:
         resp = await self._request(

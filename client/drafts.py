@@ -5,8 +5,9 @@ each change to the basket, answers, priority, comment or requester, and removed 
 order is sent or the secretary deliberately discards it. Only what the open work needs:
 patient id, requester HPR, office HER-id, the basket as (service code, lab HER-id), the
 answers as typed and as parsed, priority, comment, the payment category, copy recipients' HPR-numre,
-diagnosis code and text, clinical information, the imaging modality statement, and, once a save was attempted, its
-idempotency key with the body it went with and the order id the service gave back. No
+diagnosis code and text, clinical information, the imaging modality statement, the draft's
+idempotency key (made with the draft, so two sessions that restore it save one order), the
+body of the last save attempt and the order id the service gave back. No
 name, no address. Table `drafts` in the app's one SQLite file.
 """
 
@@ -46,7 +47,7 @@ class DraftSnapshot:
     raw_answers: dict[str, str] = field(default_factory=dict)  # as typed
     priority: str = "normal"
     comment: str = ""
-    idempotency_key: str | None = None  # set once a save was attempted
+    idempotency_key: str | None = None  # the draft's own, made with it: whoever saves it makes one order
     submitted: str | None = None  # the OrderInput JSON that went with the key
     order_id: str | None = None  # set once the service holds the order
     updated_at: datetime = field(default_factory=lambda: datetime.now(UTC))

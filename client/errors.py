@@ -96,6 +96,16 @@ class ValidationProblem(IhrError):
     default_message = "Opplysningene er ikke gyldige. Rett feilene og prøv igjen."
 
 
+class AlreadySaved(ValidationProblem):
+    """422 on `POST /orders`: the idempotency key already made an order, with another body
+    (the draft was saved before, e.g. in another session, and changed here since)."""
+
+    default_message = (
+        "Denne bestillingen er allerede lagret (trolig i en annen økt), med et annet innhold enn her. "
+        "Den er ikke lagret på nytt. Se pasientens bestillinger."
+    )
+
+
 class Conflict(IhrError):
     """409: the service refused because of the order's state (add-on, cancel)."""
 

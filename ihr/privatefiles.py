@@ -37,3 +37,18 @@ def private_file(path: Path) -> Path:
     if stat.S_IMODE(path.stat().st_mode) != FILE_MODE:
         path.chmod(FILE_MODE)
     return path
+
+
+def make_private_dirs(path: Path) -> Path:
+    """The folder and any missing parents made, each the owner's alone (0700); folders that
+    exist are left as they are (a spool folder the site shares stays shared)."""
+    missing: list[Path] = []
+    here = path
+    while not here.exists():
+        missing.append(here)
+        if here.parent == here:
+            break
+        here = here.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+    return path

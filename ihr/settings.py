@@ -46,6 +46,11 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def default_printer_url(data_dir: Path) -> str:
+    """The printer without a setting: .zpl files in the folder `etiketter` of the data dir."""
+    return f"file://{data_dir / 'etiketter'}"
+
+
 def default_key_file() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "client-key.json"
 
@@ -83,7 +88,7 @@ def check_production_urls(settings: Settings) -> None:
     nothing sent there leaves the machine."""
     if not settings.production:
         return
-    for name in ("api_url", "authority_url"):
+    for name in ("api_url", "authority_url", "epj_return_url"):
         url = getattr(settings, name).strip()
         host = (urlsplit(url).hostname or "") if url else ""
         if url and not url.lower().startswith("https://") and host not in _LOOPBACK:
@@ -108,8 +113,9 @@ class Settings:
     office_her_id: str = ""
     user: str = ""  # who is at the desk (recorded with collections and prints)
     # tcp://host:9100, cups://queue, file://dir or terminal: (the printer at the thin client);
-    # the user's printer where no entry of workstation_printers matches the session
-    printer_url: str = "file://./etiketter"
+    # the user's printer where no entry of workstation_printers matches the session. Empty:
+    # a file printer into the folder `etiketter` of data_dir (made 0700), never the current one.
+    printer_url: str = ""
     label_width_mm: float = 50.0
     label_height_mm: float = 25.0
     label_dpi: int = 203
@@ -119,6 +125,11 @@ class Settings:
     # workstation -> printer URL: an IP address or network (the SSH client's), or a name
     # (IHR_WORKSTATION, or the host name); see printing.workstation
     workstation_printers: dict[str, str] = field(default_factory=dict)
+    # Where the saved and sent order goes back to the journal (EPJ) as a FHIR transaction
+    # Bundle (`client.epj`): a folder the journal reads, and/or its FHIR endpoint (signed
+    # in as to IHR). Empty: not handed back.
+    epj_return_dir: str = ""
+    epj_return_url: str = ""
 
     def __init__(self, **overrides: Any) -> None:
         unknown = sorted(set(overrides) - _KINDS.keys())
@@ -148,8 +159,14 @@ class Settings:
                 values[f.name] = f.default
             elif f.default_factory is not MISSING:
                 values[f.name] = f.default_factory()
+        origins = {name: raw.where for name, raw in found.items()}
+        origins.update(dict.fromkeys(overrides, ""))
+        if not values["printer_url"]:
+            values["printer_url"] = default_printer_url(values["data_dir"])
+            origins["printer_url"] = "standard"
         for name, value in values.items():
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "_origins", origins)
         if self.client_key_file.exists():
             check_key_file(self.client_key_file)
         check_production_urls(self)
@@ -159,6 +176,15 @@ class Settings:
         if not self.client_id:
             raise SettingsError("Klient-id mangler i innstillingene (client_id).")
         check_key_file(self.client_key_file)
+
+    def origin(self, name: str) -> str | None:
+        """Where a setting's value came from, in Norwegian, for a message that names it:
+        "IHR_PRINTER_URL", "printer_url i /home/kari/.config/ihr/config.toml"; "standard" for
+        the default; None when the program gave it (a keyword argument: the caller knows)."""
+        where = getattr(self, "_origins", {}).get(name, "standard")
+        if not where or where == "standard":
+            return where or None
+        return where.removeprefix("i ").removeprefix("for ")
 
     @property
     def authority(self) -> str:
@@ -181,6 +207,7 @@ class Settings:
         copy = object.__new__(type(self))
         for f in fields(self):
             object.__setattr__(copy, f.name, changes.get(f.name, getattr(self, f.name)))
+        object.__setattr__(copy, "_origins", {**getattr(self, "_origins", {}), **dict.fromkeys(changes, "")})
         check_production_urls(copy)
         return copy
 

@@ -17,8 +17,9 @@ import contextlib
 import os
 import socket
 import sys
-from typing import NoReturn, TextIO
+from typing import TextIO
 
+from ihr.argparse_no import NorwegianParser
 from printing.errors import DeliveryUnconfirmed, PrinterError
 from printing.labels import LabelData
 from printing.layout import LabelSize, layout_label
@@ -48,24 +49,22 @@ def test_label() -> LabelData:
     )
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # Norwegian, exit 2
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Feil: {message}\n")
+def _url_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", help="skriveradresse: tcp://vert:9100, cups://kø, file://mappe "
+                        "eller terminal: (standard: arbeidsstasjonens skriver, ellers printer_url)")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ihr printer", description="Etikettskriveren: testutskrift og status.",
-                     add_help=False)
-    parser.add_argument("-h", "--help", action="help", help="vis denne hjelpen")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{test,status}")
-    common = _Parser(add_help=False)
-    common.add_argument("--url", help="skriveradresse: tcp://vert:9100, cups://kø, file://mappe "
-                        "eller terminal: (standard: arbeidsstasjonens skriver, ellers printer_url)")
-    test = sub.add_parser("test", parents=[common], help="skriv ut en testetikett", add_help=False)
+    parser = NorwegianParser(prog="ihr printer", description="Etikettskriveren: testutskrift og status.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{test,status}", title="kommandoer")
+    test = sub.add_parser("test", help="skriv ut en testetikett",
+                          description="Skriv ut en testetikett (ingen pasient) på skriveren.")
+    _url_argument(test)
     test.add_argument("--dpi", type=int, choices=(203, 300), help="oppløsning (standard: innstillingen)")
     test.add_argument("--preview", action="store_true", help="vis etiketten her i stedet for å skrive ut")
-    sub.add_parser("status", parents=[common], help="vis skriverens status", add_help=False)
+    status = sub.add_parser("status", help="vis skriverens status",
+                            description="Vis skriverens status (tcp:// og terminal: kan svare).")
+    _url_argument(status)
     return parser
 
 
@@ -92,7 +91,7 @@ def printer_command(argv: list[str], out: TextIO | None = None) -> int:
     else:
         assert settings is not None  # read above whenever no --url was given
         choice = printer_for_session(settings.printer_url, settings.workstation_printers,
-                                     os.environ, socket.gethostname())
+                                     os.environ, socket.gethostname(), settings.origin("printer_url"))
         url = choice.url
         print(f"Skriver: {url} (valgt ut fra {choice.why}).", file=out)
     with contextlib.ExitStack() as stack:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from ihr.privatefiles import make_private_dirs
 from printing import errors
 from printing.printer import Printer
 from printing.status import ETX, HS_COMMAND, HostStatus, StatusParseError, parse_host_status
@@ -274,7 +275,7 @@ class FilePrinter(Printer):
 
     def send(self, data: bytes) -> str:
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            make_private_dirs(self.directory)  # labels name patients: a new folder is 0700
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             while True:
                 path = self.directory / f"etiketter-{stamp}-{next(_job_numbers):04d}.zpl"

@@ -50,8 +50,10 @@ def printer_for_session(
     workstation_printers: Mapping[str, str],
     environ: Mapping[str, str],
     hostname: str = "",
+    origin: str | None = None,
 ) -> PrinterChoice:
-    """The printer for this session (see the module docstring for the rules)."""
+    """The printer for this session (see the module docstring for the rules); `origin` is
+    where `printer_url` came from (`ihr.settings.Settings.origin`), for the choice's `why`."""
     names = {key.strip().lower(): key for key in workstation_printers}
     name = environ.get(WORKSTATION_VARIABLE, "").strip()
     if name and name.lower() in names:
@@ -66,7 +68,15 @@ def printer_for_session(
     if host and host.lower() in names:
         key = names[host.lower()]
         return PrinterChoice(workstation_printers[key], key, f"maskinen {host}")
-    return PrinterChoice(printer_url, None, "innstillingen printer_url")
+    return PrinterChoice(printer_url, None, printer_url_why(origin))
+
+
+def printer_url_why(origin: str | None) -> str:
+    """Why `printer_url` was chosen, in Norwegian: the variable or file that set it, or
+    the default (a folder in the data dir)."""
+    if origin == "standard":
+        return "standardinnstillingen (mappen etiketter i datamappen)"
+    return origin or "innstillingen printer_url"
 
 
 def _by_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address,

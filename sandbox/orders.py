@@ -83,19 +83,7 @@ def new_id() -> str:
 
 
 def summary(order: Order) -> OrderSummary:
-    return OrderSummary(
-        id=order.id,
-        patient_id=order.patient.id,
-        patient_name=order.patient.display_name,
-        requester_hpr=order.requester.hpr,
-        status=order.status,
-        created_at=order.created_at,
-        updated_at=order.updated_at,
-        service_names=[item.name for req in order.requisitions for item in req.items],
-        service_codes=[item.service_code for req in order.requisitions for item in req.items],
-        tubes=len(order.specimens),
-        tubes_taken=sum(1 for s in order.specimens if s.collected_at is not None),
-    )
+    return order.summary()
 
 
 class OrderService:
@@ -262,6 +250,11 @@ class OrderService:
             elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_ANSWER_INT:
                 problems.append(FieldProblem(path=f"answers.{key}", detail="Tallet er for stort."))
                 del answers[key]
+        for key, day in data.journal_dates.items():  # answers from the journal: dated, not ahead
+            if day > self.today():
+                problems.append(FieldProblem(
+                    path=f"journal_dates.{key}", detail="Datoen fra journalen kan ikke være fram i tid."
+                ))
         services = [s for s, _ in pairs]
         questions = questions_for(services)
         said = {p.path for p in problems}  # one problem per path: not "Mangler svar" for a NaN
@@ -374,7 +367,7 @@ class OrderService:
             updated_at=now,
             requisitions=requisitions,
             specimens=specimens,
-            answers=[Answer(key=k, value=v) for k, v in answers.items()],
+            answers=[Answer(key=k, value=v, journal_date=data.journal_dates.get(k)) for k, v in answers.items()],
             comment=data.comment,
             payment_category=data.payment_category,
             copy_recipients=[c for c in map(self._copy_recipient, dict.fromkeys(h.strip() for h in data.copy_to_hpr)) if c],

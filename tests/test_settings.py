@@ -39,7 +39,8 @@ def test_defaults(config: Path) -> None:
     assert s.client_id == "" and s.authority_url == "" and s.office_her_id == "" and s.user == ""
     assert s.authority == "http://127.0.0.1:8765"  # the sandbox is its own authority
     assert s.production is False
-    assert s.printer_url == "file://./etiketter"
+    # labels go to a folder in the data dir, never the current directory (issue 18, item 11)
+    assert s.printer_url == f"file://{default_data_dir() / 'etiketter'}" and s.origin("printer_url") == "standard"
     assert (s.label_width_mm, s.label_height_mm, s.label_dpi) == (50.0, 25.0, 203)
     assert s.request_timeout_s == 10.0
     assert s.keymap == {}
@@ -51,6 +52,7 @@ def test_defaults(config: Path) -> None:
 def test_db_path_is_in_the_data_dir(config: Path, tmp_path: Path) -> None:
     assert Settings(data_dir=tmp_path / "d").db_path == tmp_path / "d" / "ihr.sqlite3"
     assert Settings(data_dir=str(tmp_path)).data_dir == tmp_path  # a str becomes a Path
+    assert Settings(data_dir=tmp_path / "d").printer_url == f"file://{tmp_path / 'd' / 'etiketter'}"
 
 
 def test_environment_overrides_defaults(config: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

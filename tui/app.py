@@ -165,7 +165,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         from tui.startup import start
 
         factory, self._client_factory = self._client_factory, None
-        run_job(self, "start", start(self, factory))
+        run_job(self, "start", start(self, factory), holds_keys=False)
 
     async def on_unmount(self) -> None:
         self.keys.stop()
@@ -192,16 +192,35 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _catalog_ready(self, message: m.CatalogReady) -> None:
         session = self.session
         session.set_catalog(message.result, message.index)
+        self._hand_orders_back()
         pending = self.autosave.restore_pending
         if pending and session.patient is not None and session.patient.id == pending and not session.draft.dirty:
             self._restore_draft()
         self.state_changed()
         self._add_pending()
 
+    def _hand_orders_back(self) -> None:
+        """Every change to an order that the service answers goes back to the journal (EPJ)
+        as FHIR, where the settings say (`client.epj`); a failure is said like any other."""
+        from client.epj import JournalReturn
+
+        journal = JournalReturn.from_settings(self.settings)
+        if self.client is None or not journal.wanted or getattr(self.client, "order_changed", None) is not None:
+            return
+        count = iter(range(1, 1 << 62))
+
+        def changed(order: Any) -> None:  # on the event loop, in the job that changed the order
+            run_job(self, f"epj-return-{next(count)}", self._hand_back(journal, order))
+
+        self.client.order_changed = changed
+
+    async def _hand_back(self, journal: Any, order: Any) -> None:
+        await journal.hand_back(self.client, order, self.session.catalog, self.clock())
+
     @on(m.StartedUp)
     def _started_up(self) -> None:
-        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store))
-        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path))
+        run_job(self, "outbox", workflow.resend_outbox(self.client, self.outbox, self.autosave.store), holds_keys=False)
+        run_job(self, "print-queue", workflow.print_queue_notice(self.journal_path), holds_keys=False)
 
     @on(m.GroupsReady)
     def _groups_ready(self, message: m.GroupsReady) -> None:
@@ -228,10 +247,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _patient_ready(self, message: m.PatientReady) -> None:
         if self.autosave.waiting:
             self.autosave.flush()  # the previous patient's last changes
+        first = self.session.patient is None
         changed = self.session.set_patient(message.patient, message.history)
         self.switch_mode("order")  # first: what the restore says goes on the order builder's line
         if changed:
             self._reset_screens()
+            self._patient_changed(first)
             self._restore_draft()
         self.state_changed()
         self._add_pending()
@@ -354,6 +375,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             return
         self._reset_screens()
         self.show_status(restored.text)
+        self.session.fill_from_journal()  # marks again the answers that are the journal's
         if restored.changed:
             self.autosave.changed()  # keep the basket as it now is
         if restored.requester_hpr:
@@ -408,6 +430,15 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             if isinstance(screen, MainScreen):
                 screen.set_status("")
                 screen.reset()
+
+    def _patient_changed(self, first: bool) -> None:
+        """Another patient: the searches typed for the one before are emptied."""
+        from tui.screens.base import MainScreen
+
+        for mode in self.MODES:
+            screen = self.screen_for_mode(mode)
+            if isinstance(screen, MainScreen) and screen.is_mounted:
+                screen.patient_changed(first)
 
     def show_status(self, text: str, severity: str = "information") -> None:
         """Put `text` on the status line of the main screen the secretary sees."""

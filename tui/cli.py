@@ -19,43 +19,27 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ihr.argparse_no import NorwegianParser as _Parser
+
 DEMO_USER = "Demo (resepsjon)"
 DEMO_CLIENT_ID = "ihr-demo"
 
 
-_ARGPARSE_NO = {
-    "unrecognized arguments": "ukjente argumenter",
-    "expected one argument": "trenger en verdi",
-    "invalid int value": "ugyldig tall",
-    "the following arguments are required": "disse må være med",
-}
+#: `ihr demo --epj` without a file: the demo patient's synthetic launch bundle.
+DEMO_BUNDLE = Path("<demo>")
+DEMO_BUNDLE_NAME = "epj-oppstart.json"
 
 
-class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix="Bruk: ")
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with Norwegian help and error text."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(formatter_class=_Formatter, add_help=False, **kwargs)
-        self._optionals.title = "valg"
-        self.add_argument("-h", "--help", action="help", help="vis denne hjelpen og avslutt")
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        for en, no in _ARGPARSE_NO.items():
-            message = message.replace(en, no)
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: feil: {message}\n")
-
-
-def _context_args(p: argparse.ArgumentParser) -> None:
+def _context_args(p: argparse.ArgumentParser, demo: bool = False) -> None:
     p.add_argument("--patient", metavar="FNR", help="pasientens fødselsnummer (11 siffer)")
     p.add_argument("--requester", metavar="HPR", help="rekvirentens HPR-nummer")
     p.add_argument("--office", metavar="HER", help="kontorets HER-id")
-    p.add_argument("--epj", metavar="FIL", type=Path, help="oppstartsfil fra journalsystemet (EPJ)")
+    if demo:
+        p.add_argument("--epj", metavar="FIL", type=Path, nargs="?", const=DEMO_BUNDLE,
+                       help="oppstartsfil fra journalsystemet (EPJ); uten FIL: demopasientens FHIR-bundle")
+    else:
+        p.add_argument("--epj", metavar="FIL", type=Path,
+                       help="oppstartsfil fra journalsystemet (EPJ): nøkkel = verdi, eller en FHIR R4-bundle (JSON)")
 
 
 def _app_parser() -> argparse.ArgumentParser:
@@ -74,7 +58,7 @@ def _resolve_context(args: argparse.Namespace) -> Any:
     ctx = LaunchContext(args.patient, args.requester, args.office).merged(context_from_env())
     if args.epj is not None:
         try:
-            ctx = ctx.merged(read_launch_file(args.epj))
+            ctx = ctx.merged(read_launch_file(args.epj, ctx.patient_id))
         except LaunchFileError as exc:
             print(f"ihr: {exc}", file=sys.stderr)
             raise SystemExit(2) from None
@@ -150,60 +134,105 @@ DEMO_LAB_DELAY_S = 60.0
 
 def cmd_demo(argv: list[str]) -> int:
     """The app on an embedded sandbox and a file printer, kept in the user data dir: a basket
-    left at quit is there at the next start (`--fresh` starts clean)."""
-    import shutil
-
+    left at quit is there at the next start (`--fresh` starts clean, keeping the labels)."""
     p = _Parser(prog="ihr demo", description="Programmet mot en innebygd sandkasse og en filskriver.")
-    p.add_argument("--data-dir", type=Path, help="mappe for sandkassens database og etikettene")
-    p.add_argument("--fresh", action="store_true", help="start med tom sandkasse og uten lagret arbeid")
+    p.add_argument("--data-dir", type=Path, metavar="MAPPE", help="mappe for sandkassens database og etikettene")
+    p.add_argument("--fresh", action="store_true",
+                   help="start med tom sandkasse og uten lagret arbeid (etikettene beholdes)")
     p.add_argument("--lab-delay", type=float, default=None, metavar="SEK",
                    help=f"sekunder laboratoriene bruker per steg (standard: {DEMO_LAB_DELAY_S:.0f})")
     p.add_argument("--no-context", action="store_true", help="start uten pasient (pasientsøk)")
-    _context_args(p)
+    _context_args(p, demo=True)
     args = p.parse_args(argv)
 
     from client.signin import write_new_key
     from ihr.helseid import SCOPES
+    from ihr.privatefiles import private_dir
     from ihr.settings import Settings, default_data_dir
     from sandbox.seed.people import DEMO_OFFICE_HER_ID, DEMO_PATIENT_ID, DEMO_REQUESTER_HPR
     from sandbox.server import EmbeddedSandbox
     from tui.context import LaunchContext
 
     data_dir = args.data_dir or default_data_dir() / "demo"
-    if args.fresh and data_dir.exists():
-        shutil.rmtree(data_dir)  # the demo's own folder: a synthetic sandbox and its labels
-    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    spool = data_dir / "etiketter"  # the demo's file printer, unless IHR_PRINTER_URL or config say otherwise
+    kept = _demo_fresh(data_dir, spool) if args.fresh else False
+    private_dir(data_dir)
     lab_delay = args.lab_delay if args.lab_delay is not None else float(
         os.environ.get("IHR_DEMO_LAB_DELAY_S", DEMO_LAB_DELAY_S)
     )
-    spool = data_dir / "etiketter"
+    if args.epj is DEMO_BUNDLE:
+        args.epj = _write_demo_bundle(data_dir / DEMO_BUNDLE_NAME)
     given = _resolve_context(args)
     demo = LaunchContext(
         None if args.no_context else DEMO_PATIENT_ID, DEMO_REQUESTER_HPR, DEMO_OFFICE_HER_ID
     )
     context = given.merged(demo)
     key_file = data_dir / "klientnokkel.json"
+    returned = data_dir / "epj-retur" if args.epj is not None else None
     with EmbeddedSandbox(db_path=data_dir / "sandkasse.sqlite3", lab_delay_s=lab_delay) as sandbox:
         # The demo is a client like any other: a key of its own, registered for the demo office.
         sandbox.register_client(DEMO_CLIENT_ID, write_new_key(key_file), DEMO_OFFICE_HER_ID, SCOPES, "ihr demo")
 
+        made: list[Any] = []
+
         def settings() -> Any:
-            return Settings(
+            # printer_url is not given: IHR_PRINTER_URL or config.toml win, else the demo's
+            # data dir has it (`etiketter`, the default printer's folder), made private here
+            made.append(Settings(
                 api_url=sandbox.url,
                 client_id=DEMO_CLIENT_ID,
                 client_key_file=key_file,
                 office_her_id=DEMO_OFFICE_HER_ID,
                 user=DEMO_USER,
-                printer_url=f"file://{spool}",
                 data_dir=data_dir,
-            )
+                **({"epj_return_dir": str(returned)} if returned else {}),  # with --epj: the journal's folder
+            ))
+            if made[-1].origin("printer_url") == "standard":
+                private_dir(spool)
+            return made[-1]
 
         code = _run_app(context, settings)
     from tui import strings as S
 
-    print(S.spool_named(str(spool)))
+    printer_url = made[-1].printer_url if made else ""
+    if printer_url.startswith("file://"):
+        print(S.spool_named(printer_url.removeprefix("file://")))
+    if kept:
+        print(S.demo_labels_kept(str(spool)))
+    if returned is not None:
+        print(S.demo_returned(str(returned)))
     print(S.demo_kept(str(data_dir)))
     return code
+
+
+def _demo_fresh(data_dir: Path, spool: Path) -> bool:
+    """`ihr demo --fresh`: the demo's sandbox, drafts and settings go; its printed labels stay
+    (True when there were any). Labels are what a secretary printed: evidence, not demo state,
+    and deleting files she may be looking for without asking is never what she expects."""
+    import shutil
+
+    if not data_dir.exists():
+        return False
+    for entry in data_dir.iterdir():
+        if entry == spool and entry.is_dir():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    return spool.is_dir() and any(spool.iterdir())
+
+
+def _write_demo_bundle(path: Path) -> Path:
+    """The demo patient's synthetic FHIR launch bundle, dated from today, written 0600."""
+    from datetime import datetime
+
+    from ihr.localtime import OSLO
+    from ihr.privatefiles import private_file
+    from sandbox.seed.journal import demo_launch_bundle
+
+    private_file(path).write_text(demo_launch_bundle(datetime.now(OSLO).date()).model_dump_json(indent=2), encoding="utf-8")
+    return path
 
 
 def cmd_register_client(argv: list[str]) -> int:

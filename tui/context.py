@@ -12,7 +12,14 @@ string syntax with quotes is accepted too); `#` starts a comment; unknown keys a
     office = 12345             # HER-id of the office (optional; default from settings)
 
 Aliases: `pasient`, `fnr` for patient; `rekvirent`, `hpr` for requester; `kontor`, `her`
-for office. This module imports nothing from Textual.
+for office.
+
+A launch file that is JSON is a FHIR R4 launch `Bundle` instead (`ihr.epj.launch`): patient,
+requester and office, and what the journal knows (observations, medication, conditions) as
+`LaunchContext.journal`, offered as marked answers. It is checked whole (valid FHIR, the
+owner's alone, about the patient `ihr` was started for) or refused; `fhir.resources` is
+imported only then, so a start without a bundle does not pay for it.
+This module imports nothing from Textual.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 _ALIASES = {
     "patient": "patient",
@@ -44,6 +52,9 @@ class LaunchContext:
     patient_id: str | None = None
     requester_hpr: str | None = None
     office_her_id: str | None = None
+    #: `ihr.epj.launch.JournalRecord` from a FHIR launch bundle: what the journal knows about
+    #: the patient (`journal.patient_id`); None without a bundle.
+    journal: Any = None
 
     def merged(self, other: LaunchContext) -> LaunchContext:
         """Fields of `self` win; `other` fills the gaps."""
@@ -51,6 +62,7 @@ class LaunchContext:
             patient_id=self.patient_id or other.patient_id,
             requester_hpr=self.requester_hpr or other.requester_hpr,
             office_her_id=self.office_her_id or other.office_her_id,
+            journal=self.journal or other.journal,
         )
 
 
@@ -79,14 +91,30 @@ def parse_launch_text(text: str) -> LaunchContext:
     )
 
 
-def read_launch_file(path: Path) -> LaunchContext:
+def read_launch_file(path: Path, patient_id: str | None = None) -> LaunchContext:
+    """The context in an EPJ launch file: key = value text, or a FHIR launch bundle (JSON),
+    which must be about `patient_id` when that is given (the options' or `IHR_PATIENT`)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise LaunchFileError(f"Kan ikke lese EPJ-filen: {exc.strerror or 'ukjent feil'}") from None
     except UnicodeDecodeError:
         raise LaunchFileError("EPJ-filen er ikke UTF-8-tekst.") from None
+    if text.lstrip().startswith("{"):
+        return read_launch_bundle(path, patient_id)
     return parse_launch_text(text)
+
+
+def read_launch_bundle(path: Path, patient_id: str | None = None) -> LaunchContext:
+    """The context of a FHIR launch bundle, with what the journal knows (`journal`)."""
+    from ihr.epj.launch import LaunchBundleError
+    from ihr.epj.launch import read_launch_bundle as read
+
+    try:
+        record = read(path, patient_id=patient_id)
+    except LaunchBundleError as exc:
+        raise LaunchFileError(str(exc)) from None
+    return LaunchContext(record.patient_id, record.requester_hpr, record.office_her_id, journal=record)
 
 
 def context_from_env(environ: Mapping[str, str] | None = None) -> LaunchContext:

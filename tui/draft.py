@@ -109,8 +109,11 @@ class OrderDraft:
     raw_answers: dict[str, str] = field(default_factory=dict)  # what was typed, kept as typed
     priority: str = "normal"  # an ihr.models.Priority value (tui.session.NORMAL, URGENT)
     comment: str = ""
-    idempotency_key: str | None = None
-    submitted: OrderInput | None = None  # the body that went with the key
+    # The draft's idempotency key, made with the draft and kept with it on disk: whoever
+    # saves this draft (this session, a retry, another session that restored it) saves the
+    # same one order; the service answers the others with it (same body) or refuses.
+    idempotency_key: str | None = field(default_factory=lambda: str(uuid.uuid4()))
+    submitted: OrderInput | None = None  # the body of the last save attempt
     order: Order | None = None
     collected_at: datetime | None = None
     collected_by: str | None = None
@@ -123,6 +126,9 @@ class OrderDraft:
     diagnosis_text: str = ""
     clinical_info: str = ""
     modality_change: bool | None = None  # imaging: may the radiologist change modality (8274)
+    # Answers taken from the journal (EPJ), by question key (`ihr.rules.journal.JournalAnswer`):
+    # each is filled once; it is "fra journalen" for as long as the answer is still its value.
+    journal: dict[str, Any] = field(default_factory=dict)
     steps: dict[Step, StepState] = field(default_factory=lambda: {s: StepState() for s in Step})
 
     #: Bumped on every change to what the autosave keeps; `on_change` is called after it.
@@ -214,17 +220,26 @@ class OrderDraft:
             diagnosis=Diagnosis(code=code, text=self.diagnosis_text.strip()) if code else None,
             clinical_info=self.clinical_info.strip() or None,
             modality_change_allowed=self.modality_change if self.has_imaging else None,
+            journal_dates={k: a.when for k, a in self.journal.items() if self.from_journal(k) and a.when is not None},
         )
 
-    def key_for(self, body: OrderInput) -> str:
-        """The idempotency key for this body: the same as long as the body is the same.
+    def from_journal(self, key: str) -> bool:
+        """The answer to `key` is the journal's, unchanged (shown "fra journalen, dato")."""
+        taken = self.journal.get(key)
+        return taken is not None and key in self.answers and self.answers[key] == taken.value
 
-        A retried save sends the same key and so can never make two orders; an edit after a
-        failed attempt is a different body and gets a new key.
+    def key_for(self, body: OrderInput) -> str:
+        """The idempotency key to save this body with: the draft's own, whatever the body.
+
+        The service keeps a key only once it made an order with it, so a save it refused
+        (a missing answer) leaves the key free for the corrected body. Once an order exists
+        under the key, saving the draft again, here or in another session that restored
+        it, gives that same order (same body) or a refusal (the body changed since): a
+        draft becomes one order, never two, even after a lost answer and an edit.
         """
-        if self.idempotency_key is None or self.submitted != body:
+        if self.idempotency_key is None:
             self.idempotency_key = str(uuid.uuid4())
-            self.submitted = body
+        self.submitted = body
         return self.idempotency_key
 
     # ---- autosave --------------------------------------------------------------------
@@ -283,12 +298,13 @@ class OrderDraft:
         draft.diagnosis_text = snap.diagnosis_text
         draft.clinical_info = snap.clinical_info
         draft.modality_change = snap.modality_change
-        if snap.idempotency_key and snap.submitted:
+        if snap.idempotency_key:  # the draft's key: two sessions restoring it save it once
+            draft.idempotency_key = snap.idempotency_key
+        if snap.submitted:
             from ihr.models import OrderInput
 
             try:
                 draft.submitted = OrderInput.model_validate_json(snap.submitted)
-                draft.idempotency_key = snap.idempotency_key
             except ValueError:
                 draft.submitted = None
         return draft, dropped

@@ -73,6 +73,7 @@ class PatientsFound(Message):
 @dataclass
 class OrderStored(Message):
     order: Order
+    found: bool = False  # the service already held it under the draft's key (saved elsewhere)
 
 
 @dataclass

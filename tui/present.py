@@ -50,6 +50,20 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
+def services_text(names: Sequence[str], width: int) -> str:
+    """An order's services in `width` columns: all of them, or the whole names that fit and
+    how many more ("P-CRP, P-Ferritin +2"): never a list cut off without a word."""
+    full = ", ".join(names)
+    if len(full) <= width or len(names) < 2:
+        return clip(full, width)
+    for shown in range(len(names) - 1, 0, -1):
+        text = f"{', '.join(names[:shown])} +{len(names) - shown}"
+        if len(text) <= width:
+            return text
+    more = f" +{len(names) - 1}"
+    return clip(names[0], max(1, width - len(more))) + more
+
+
 def worklist_cells(summary: OrderSummary, *, history: bool, services_width: int) -> tuple[Any, ...]:
     """The cells of one worklist row; a rejected order is highlighted in every cell."""
     rejected = summary.status in REJECTED
@@ -58,7 +72,7 @@ def worklist_cells(summary: OrderSummary, *, history: bool, services_width: int)
     return (
         Text(when, style=style),
         Text(clip(summary.patient_name, 20), style=style),
-        Text(clip(", ".join(summary.service_names), services_width), style=style),
+        Text(services_text(summary.service_names, services_width), style=style),
         tubes_text(summary),
         status_text(summary.status),
     )

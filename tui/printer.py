@@ -41,7 +41,7 @@ def session_printer(settings: Any, given: str | None = None) -> Any:
     if given:
         return PrinterChoice(given, None, S.PRINTER_THIS_SESSION)
     return printer_for_session(settings.printer_url, settings.workstation_printers, os.environ,
-                               socket.gethostname())
+                               socket.gethostname(), settings.origin("printer_url"))
 
 
 def printer_name(url: str) -> str:

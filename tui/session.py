@@ -158,7 +158,13 @@ class OrderSession:
             if entry is not None and all(p.code != code for p in self.pending):
                 self.pending.append(entry)
             return Notice(S.CATALOG_LOADING)
-        from ihr.rules.ordering import duplicate_warning, patient_refusal, recent_duplicate
+        from ihr.rules.ordering import (
+            already_ordered,
+            already_ordered_warning,
+            duplicate_warning,
+            patient_refusal,
+            recent_duplicate,
+        )
 
         if self.draft.locked:
             return Notice(S.ALREADY_SAVED, "warning", done=False)
@@ -169,10 +175,22 @@ class OrderSession:
                 return Notice(S.refusal(service.name, reason), "error", alert=True, done=False)
         if not self.draft.add(service):
             return Notice(S.already_in_basket(service.name), "warning", done=False)
+        self.fill_from_journal()
+        earlier = already_ordered(service.code, self.history, self.clock())
+        if earlier is not None:  # for every service, interval or not
+            return Notice(S.duplicate_notice(already_ordered_warning(service, earlier, self.clock())), "warning",
+                          alert=True)
         dup = recent_duplicate(service, self.history_pairs(), self.clock())
         if dup is not None:
             return Notice(S.duplicate_notice(duplicate_warning(service, dup)), "warning", alert=True)
         return Notice(S.added(service.name))
+
+    def remember_order(self, order: Order) -> None:
+        """An order of the open patient saved now (here, or found saved by another session):
+        into her history, so the next order warns about what this one holds."""
+        if self.patient is None or order.patient.id != self.patient.id:
+            return
+        self.history = [order.summary(), *(h for h in self.history if h.id != order.id)]
 
     def add_pending(self) -> list[Notice]:
         """Put in the services chosen before the catalog and the patient had loaded.
@@ -225,6 +243,7 @@ class OrderSession:
             except KeyError:
                 continue
             added += self.draft.add(service)
+        self.fill_from_journal()
         return Notice(S.group_added(group.name, added))
 
     def toggle_priority(self) -> Notice:
@@ -306,6 +325,52 @@ class OrderSession:
             return False
         return not any(q.role is QuestionRole.PROBLEM_STATEMENT for s in services for q in s.questions)
 
+    # ---- answers from the journal ----------------------------------------------------------
+    def journal_answers(self) -> dict[str, Any]:
+        """What the EPJ's launch bundle answers among the basket's questions
+        (`ihr.rules.journal.JournalAnswer` by key, the old ones too); nothing for another patient."""
+        record = self.context.journal
+        if record is None or not self.draft.items or self.patient is None or self.patient.id != record.patient_id:
+            return {}
+        from ihr.rules.journal import journal_answers
+        from ihr.rules.questions import questions_for
+
+        now = self.clock()
+        return journal_answers(
+            questions_for(self.draft.services), record.entries, today=now.date(), now=now, born=self.patient.birth_date
+        )
+
+    def fill_from_journal(self) -> None:
+        """Answer from the journal the questions that apply and nobody has answered yet (a
+        question that a filled answer brings up is filled too); each question once, so an
+        answer the secretary changed or cleared is never filled again. An answer equal to the
+        journal's (a restored draft) is marked as the journal's."""
+        from ihr.rules.questions import enabled_questions, questions_for
+
+        draft = self.draft
+        offered = self.journal_answers() if not draft.locked else {}
+        questions = questions_for(draft.services)
+        changed = bool(offered)
+        while changed:
+            changed = False
+            enabled = {q.key for q in enabled_questions(questions, draft.answers)}
+            for key, found in offered.items():
+                if key not in enabled or not found.usable or key in draft.journal:
+                    continue
+                if key not in draft.answers and not draft.raw_answers.get(key, "").strip():
+                    draft.answers[key] = found.value
+                    changed = True
+                if draft.answers.get(key) == found.value:
+                    draft.journal[key] = found
+
+    def journal_conditions(self) -> list[Any]:
+        """The journal's ICPC-2 diagnoses of the open patient, newest first (offered for the
+        diagnosis)."""
+        record = self.context.journal
+        if record is None or self.patient is None or self.patient.id != record.patient_id:
+            return []
+        return list(record.conditions)
+
     # ---- copy recipients -------------------------------------------------------------------
     def gp_offer(self) -> str | None:
         """The patient's fastlege (HPR-nummer), offered as a copy recipient when she is not
@@ -354,12 +419,19 @@ class OrderSession:
         self.draft.set_step(step, StepStatus.FAILED, text)
         return Notice(text, "error")
 
-    def order_stored(self, order: Order) -> Notice:
-        """The service holds the open order now (saved here, or sent again from the outbox):
-        the draft is locked to it."""
+    def order_stored(self, order: Order, found: bool = False) -> Notice:
+        """The service holds the open order now (saved here, or sent again from the outbox;
+        `found`: it had it already, saved by another session that restored the same draft):
+        the draft is locked to it, and the patient's history has it."""
         self.draft.order = order
-        self.draft.set_step(Step.SAVE, StepStatus.DONE, saved_text(order))
-        return Notice(self.draft.steps[Step.SAVE].text)
+        self.remember_order(order)  # the next order warns about what this one holds
+        text = saved_text(order)
+        if found:
+            from ihr.localtime import format_no
+
+            text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
+        self.draft.set_step(Step.SAVE, StepStatus.DONE, text)
+        return Notice(text, "warning" if found else "information", alert=found)
 
     def order_restored(self, order: Order) -> bool:
         """A restored draft's order, as the service has it; True when it was sent already

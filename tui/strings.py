@@ -321,6 +321,35 @@ def answer_unusable(label: str, problem: str) -> str:
     return f"{label}: {problem}"
 
 
+# answers from the journal (EPJ), on the questions screen, the review and the order detail
+def from_journal(day: str | None) -> str:
+    """The mark of an answer taken from the journal: "fra journalen, 16.11.2026"."""
+    return f"fra journalen, {day}" if day else "fra journalen"
+
+
+def journal_not_used(value: str, day: str | None, problem: str) -> str:
+    """A value the journal holds that the question cannot use (too old, out of bounds)."""
+    when = f" fra {day}" if day else ""
+    return f"I journalen: {value}{when} – {problem}"
+
+
+def journal_changed(value: str, day: str | None) -> str:
+    """The secretary changed an answer the journal gave."""
+    when = f" ({day})" if day else ""
+    return f"Endret – journalen sier {value}{when}"
+
+
+def journal_offered(value: str, day: str | None) -> str:
+    """A value the journal holds for a question that was not filled (it did not apply then)."""
+    when = f" ({day})" if day else ""
+    return f"I journalen: {value}{when}"
+
+
+def journal_conditions(items: list[str]) -> str:
+    """The journal's diagnoses, offered in the empty diagnosis code field."""
+    return "journalen: " + ", ".join(items)
+
+
 # ---- review -----------------------------------------------------------------------
 REVIEW_TITLE = "Fullfør bestillingen"
 REVIEW_REQUISITIONS = "Rekvisisjoner"
@@ -383,6 +412,12 @@ def failed(step: str, message: str) -> str:
 SAVE_FIRST = "Lagre bestillingen først (F5)."
 NOTHING_TO_SAVE = "Kurven er tom."
 ALREADY_SAVED = "Bestillingen er allerede lagret."
+
+
+def saved_elsewhere(hhmm: str, saved_text: str) -> str:
+    """F6 on a draft that another session (or a lost answer) had saved already."""
+    return f"Kladden var allerede lagret kl. {hhmm}, trolig i en annen økt: samme bestilling, ikke lagret to ganger. " \
+        + saved_text
 ALREADY_SENT = "Bestillingen er allerede sendt."
 PRINT_FIRST_WARNING = "Etikettene er ikke skrevet ut ennå."
 OUTBOX_KEPT = "Bestillingen ligger i utboksen og prøves igjen med samme nøkkel."
@@ -414,6 +449,12 @@ COLLECT_PRINT_FIRST = "Prøvetaking er ikke registrert. Skriv ut etikettene før
 CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste kurven og svarene?"
 CONFIRM_QUIT = "Bestillingen er ikke sendt. Avslutte nå? Kurven og svarene tas vare på og kommer tilbake neste gang pasienten åpnes."
 CONFIRM_NEW_ORDER = "Tømme kurven og svarene og starte en ny bestilling?"
+
+
+def typed_ahead_set_aside(keys: str) -> str:
+    """Keys typed before a J/N question was read: not taken as the answer."""
+    shown = f" «{keys}»" if keys.strip() else ""
+    return f"Tastet før spørsmålet ble lest, satt til side{shown}. Svar nå med en av tastene under."
 
 # ---- help -------------------------------------------------------------------------
 HELP_TITLE = "Hjelp – lynguide"
@@ -480,6 +521,14 @@ def step_error(step: str, message: str) -> str:
 
 def spool_named(path: str) -> str:
     return f"Etikettene ligger i {path}"
+
+
+def demo_labels_kept(path: str) -> str:
+    return f"Etikettene som var skrevet ut før, er beholdt i {path} (--fresh sletter dem ikke)."
+
+
+def demo_returned(path: str) -> str:
+    return f"Bestillingene levert tilbake til journalen (FHIR) ligger i {path}"
 
 
 def demo_kept(path: str) -> str:

@@ -11,10 +11,13 @@
 - `JobFailed` bubbles: a dialog or screen that shows failures in its own place (an error
   line, a step of the review) handles it and stops it; otherwise it reaches the app, which
   puts it on the status line and in a notification.
+- A job that a key started holds the keys typed after it until its message is handled
+  (`tui.keys.KeysInOrder.hold`): F6 F7 in one write saves, then prints.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -63,16 +66,31 @@ def failure_text(error: BaseException) -> str:
     return S.UNEXPECTED_ERROR
 
 
-def run_job(node: DOMNode, name: str, job: Coroutine[Any, Any, Message | None]) -> Worker[None]:
-    """Run `job` as `node`'s worker `name`; post its message, or `JobFailed`, to `node`."""
+def run_job(
+    node: DOMNode, name: str, job: Coroutine[Any, Any, Message | None], *, holds_keys: bool = True
+) -> Worker[None]:
+    """Run `job` as `node`'s worker `name`; post its message, or `JobFailed`, to `node`.
+
+    Started while a key is worked through, it holds the keys after that one until it has
+    come home; `holds_keys=False` for work no key asked for (start-up's, whenever it ends).
+    """
+
+    home = asyncio.Event()  # set once the message (or JobFailed) is posted, or the job is gone
 
     async def run() -> None:
         try:
-            message = await job
-        except Exception as error:  # noqa: BLE001 - every failure comes home as JobFailed
-            node.post_message(JobFailed(name, error, failure_text(error)))
-            return
-        if message is not None:
-            node.post_message(message)
+            try:
+                message = await job
+            except Exception as error:  # noqa: BLE001 - every failure comes home as JobFailed
+                node.post_message(JobFailed(name, error, failure_text(error)))
+                return
+            if message is not None:
+                node.post_message(message)
+        finally:
+            home.set()
 
-    return node.run_worker(run(), name=name, group=name, exclusive=True, exit_on_error=False)
+    worker = node.run_worker(run(), name=name, group=name, exclusive=True, exit_on_error=False)
+    keys = getattr(node.app, "keys", None)  # tui.keys.KeysInOrder: the keys after this one wait
+    if keys is not None and holds_keys:
+        keys.hold(node, home)
+    return worker

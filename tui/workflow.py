@@ -23,7 +23,8 @@ log = logging.getLogger("ihr.tui")
 
 async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m.OrderStored:
     """Create the order. The body waits in the outbox until the service has it, so a crash
-    or a dead server loses nothing; the same key never makes two orders.
+    or a dead server loses nothing; the same key never makes two orders (`found`: the
+    service already held it, saved by another session that restored the same draft).
 
     `written` is the autosave's future for the draft (with this key): the draft on disk gets
     the key before the outbox does, so an order sent again from the outbox after a crash and
@@ -35,7 +36,7 @@ async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m
         await asyncio.wrap_future(written)
     await asyncio.to_thread(outbox.put, key, body)
     try:
-        order = await client.create_order(body, idempotency_key=key)
+        order, made = await client.create_or_find_order(body, key)
     except IhrError as exc:
         if not isinstance(exc, (ServiceUnavailable, Unauthorized)):
             # The service answered and refused it: nothing to send again later. The basket
@@ -43,7 +44,7 @@ async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m
             await asyncio.to_thread(outbox.remove, key)
         raise
     await asyncio.to_thread(outbox.remove, key)
-    return m.OrderStored(order)
+    return m.OrderStored(order, found=not made)
 
 
 @dataclass(frozen=True)

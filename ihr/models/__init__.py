@@ -17,6 +17,7 @@ from ihr.models.catalog import (
     Group,
     GroupInput,
     Handling,
+    JournalSource,
     KithCoding,
     Lab,
     Model,

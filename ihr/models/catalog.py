@@ -212,6 +212,24 @@ class KithCoding(Model):
     _share = model_validator(mode="after")(_share_equal_parts)
 
 
+class JournalSource(Model):
+    """Where a journal system (EPJ) keeps the answer to a question, as FHIR codes, so that
+    an answer the journal's launch bundle holds is offered (`ihr.rules.journal`).
+
+    `codes` are "system|code": "http://loinc.org|62238-1", "urn:oid:2.16.578.1.12.4.1.1.7280|NOR25909"
+    (NLK), "http://www.whocc.no/atc|A10BA02" (an ATC code also matches the codes under it).
+    `take`: the entry's value, its date, "in_use" (a medication the journal lists as in use
+    answers yes) or "names" (a text question gets the names of every matching entry). `max_age_days`: an older entry is shown as old and not used.
+    """
+
+    resource: Literal["Observation", "MedicationStatement"]
+    codes: list[str] = Field(min_length=1)
+    take: Literal["value", "date", "in_use", "names"] = "value"
+    max_age_days: int | None = Field(default=None, ge=0)
+
+    _share = model_validator(mode="after")(_share_equal_parts)
+
+
 class Question(Model):
     """A guided question (veiledende spørsmål).
 
@@ -234,6 +252,7 @@ class Question(Model):
     enable_behavior: Literal["all", "any"] = "all"
     role: QuestionRole = QuestionRole.CLINICAL
     kith: KithCoding | None = None
+    journal: JournalSource | None = None  # where an EPJ's FHIR record holds the answer
 
     _share = model_validator(mode="after")(_share_equal_parts)
 
@@ -355,7 +374,7 @@ class Catalog(Model):
 
 
 # Models that `parse_catalog` shares when equal (services, containers, labs, groups are unique).
-_SHARED_MODELS = frozenset({EnableWhen, Choice, KithCoding, Question, Handling, SpecimenRequirement})
+_SHARED_MODELS = frozenset({EnableWhen, Choice, KithCoding, JournalSource, Question, Handling, SpecimenRequirement})
 
 
 def parse_catalog(data: str | bytes | bytearray) -> Catalog:

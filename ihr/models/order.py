@@ -6,7 +6,7 @@ lab or department. The service allocates requisition numbers and specimen ids.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -129,6 +129,9 @@ class Requisition(Model):
 class Answer(Model):
     key: str
     value: AnswerValue
+    # Taken from the journal (EPJ) unchanged: the date of the journal's value, which every
+    # screen shows beside the answer ("fra journalen, dd.mm.åååå"). None: typed.
+    journal_date: date | None = None
 
 
 class Order(Model):
@@ -157,6 +160,22 @@ class Order(Model):
             if a.key == key:
                 return a.value
         return None
+
+    def summary(self) -> OrderSummary:
+        """The order as a worklist row or a line of the patient's history."""
+        return OrderSummary(
+            id=self.id,
+            patient_id=self.patient.id,
+            patient_name=self.patient.display_name,
+            requester_hpr=self.requester.hpr,
+            status=self.status,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+            service_names=[item.name for req in self.requisitions for item in req.items],
+            service_codes=[item.service_code for req in self.requisitions for item in req.items],
+            tubes=len(self.specimens),
+            tubes_taken=sum(1 for s in self.specimens if s.collected_at is not None),
+        )
 
 
 # ---- inputs -------------------------------------------------------------------------
@@ -190,6 +209,8 @@ class OrderInput(Model):
     diagnosis: Diagnosis | None = None
     clinical_info: XmlText | None = Field(default=None, max_length=2000)
     modality_change_allowed: bool | None = None  # imaging only; see Order
+    # Answers taken unchanged from the journal (EPJ), by question key: the date of the value.
+    journal_dates: dict[str, date] = Field(default_factory=dict)
 
 
 class SpecimenCollection(Model):

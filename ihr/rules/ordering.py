@@ -1,4 +1,5 @@
-"""Ordering rules: requisitions per lab and discipline, patient limits, recent duplicates."""
+"""Ordering rules: requisitions per lab and discipline, patient limits, recent duplicates,
+services already ordered (today, or in an order still open)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from ihr.localtime import format_no
-from ihr.models import Discipline, Patient, Service
+from ihr.localtime import format_no, local
+from ihr.models import Discipline, OrderStatus, OrderSummary, Patient, Service
 
 RequisitionKind = Literal["rekvisisjon", "henvisning"]
 
@@ -84,3 +85,39 @@ def duplicate_warning(service: Service, last: datetime) -> str:
         f"{service.name} ble bestilt {format_no(last, '%d.%m.%Y')}, for under "
         f"{service.order_interval_days} dager siden"
     )
+
+
+#: An order in one of these is still open: made, or on its way through the lab, and not yet
+#: answered, cancelled or refused by the lab. A service in it is being done already.
+OPEN_STATUSES = frozenset({
+    OrderStatus.DRAFT, OrderStatus.SAVED, OrderStatus.SENT, OrderStatus.TRANSPORT_RECEIPT,
+    OrderStatus.ACCEPTED, OrderStatus.PARTLY_REJECTED, OrderStatus.RECEIVED, OrderStatus.IN_ANALYSIS,
+})
+
+
+def already_ordered(code: str, orders: Iterable[OrderSummary], now: datetime) -> OrderSummary | None:
+    """The patient's latest order that already holds the service `code`: made today (Norwegian
+    date of `now`, whatever became of it, unless cancelled) or still open (`OPEN_STATUSES`,
+    whenever it was made). None when there is none.
+
+    For every service, with or without an order interval (`recent_duplicate`): a warning
+    that never blocks the order, as the same analysis twice the same day is nearly always
+    a mistake, and sometimes meant (a control later in the day).
+    """
+    today = local(now).date()
+    found = [
+        order for order in orders
+        if code in order.service_codes and order.status is not OrderStatus.CANCELLED
+        and (local(order.created_at).date() == today or order.status in OPEN_STATUSES)
+    ]
+    return max(found, key=lambda order: order.created_at, default=None)
+
+
+def already_ordered_warning(service: Service, order: OrderSummary, now: datetime) -> str:
+    """The Norwegian warning for `already_ordered`'s answer: when, and how far it has come
+    (the order is found in the patient's history by its time; its id says nothing to her)."""
+    status = order.status.value.replace("_", " ")
+    if local(order.created_at).date() == local(now).date():
+        return f"{service.name} er allerede bestilt i dag kl. {format_no(order.created_at, '%H:%M')} ({status})"
+    return f"{service.name} står i en bestilling fra {format_no(order.created_at, '%d.%m.%Y')} " \
+           f"som ikke er ferdig ({status})"

@@ -28,6 +28,7 @@ from ihr.models import (
     EnableWhen,
     Group,
     Handling,
+    JournalSource,
     KithCoding,
     Lab,
     Question,
@@ -116,6 +117,20 @@ LABS_MICRO = [AHUS_MIKRO, STO_MIKRO]
 LABS_PATH = [STO_PAT, OUS_PAT]
 LABS_RAD = [STO_RAD, OUS_RAD]
 
+# ---- where a journal keeps the answers (FHIR codes, see ihr.rules.journal) --------------
+LOINC, NLK_URI, ATC = "http://loinc.org", "urn:oid:2.16.578.1.12.4.1.1.7280", "http://www.whocc.no/atc"
+EGFR_CODES = [f"{LOINC}|62238-1", f"{LOINC}|98979-8", f"{LOINC}|33914-3", f"{NLK_URI}|NOR25909"]
+EGFR_MAX_AGE_DAYS = 92  # kidney function before intravenous contrast: at most three months old
+FROM_JOURNAL_EGFR = JournalSource(resource="Observation", codes=EGFR_CODES, max_age_days=EGFR_MAX_AGE_DAYS)
+FROM_JOURNAL_EGFR_DATE = JournalSource(
+    resource="Observation", codes=EGFR_CODES, take="date", max_age_days=EGFR_MAX_AGE_DAYS
+)
+FROM_JOURNAL_PREGNANT = JournalSource(resource="Observation", codes=[f"{LOINC}|82810-3"], max_age_days=14)
+FROM_JOURNAL_LMP = JournalSource(resource="Observation", codes=[f"{LOINC}|8665-2"], max_age_days=60)
+FROM_JOURNAL_METFORMIN = JournalSource(resource="MedicationStatement", codes=[f"{ATC}|A10BA02"], take="in_use")
+# every medication in use (lithium, anticoagulants, ...), by name; an empty ATC code matches all
+FROM_JOURNAL_MEDICATION = JournalSource(resource="MedicationStatement", codes=[f"{ATC}|"], take="names")
+
 # ---- guided questions -------------------------------------------------------------------
 # Stable keys: the same key means the same question, asked once per order.
 
@@ -123,7 +138,7 @@ FASTENDE = Question(
     key="fastende", text="Er pasienten fastende?", type=AnswerType.BOOLEAN,
     help="Fastende: ingen mat eller drikke unntatt vann siste 8 timer.",
 )
-GRAVID = Question(key="gravid", text="Er pasienten gravid?", type=AnswerType.BOOLEAN)
+GRAVID = Question(key="gravid", text="Er pasienten gravid?", type=AnswerType.BOOLEAN, journal=FROM_JOURNAL_PREGNANT)
 SVANGERSKAPSUKE = Question(
     key="svangerskapsuke", text="Svangerskapsuke", type=AnswerType.INTEGER, required=True,
     unit="uker", min=1, max=45,
@@ -148,11 +163,12 @@ DOSE_ENDRET = Question(
 SISTE_EGFR = Question(
     key="siste_egfr", text="Siste eGFR", type=AnswerType.DECIMAL, required=True,
     unit="ml/min/1,73m²", min=5, max=150,
-    help="Nyrefunksjon må være kjent før intravenøs kontrast.",
+    help="Nyrefunksjon må være kjent før intravenøs kontrast.", journal=FROM_JOURNAL_EGFR,
 )
 SISTE_EGFR_DATO = Question(
     key="siste_egfr_dato", text="Dato for siste eGFR", type=AnswerType.DATE, required=True,
     enable_when=[EnableWhen(question="siste_egfr", operator="exists", answer=True)],
+    journal=FROM_JOURNAL_EGFR_DATE,
 )
 EGFR_TILTAK = Question(
     key="egfr_tiltak", text="eGFR under 30: beskriv tiltak (hydrering, alternativ undersøkelse)",
@@ -162,6 +178,7 @@ EGFR_TILTAK = Question(
 METFORMIN = Question(
     key="bruker_metformin", text="Bruker pasienten metformin?", type=AnswerType.BOOLEAN,
     enable_when=[EnableWhen(question="siste_egfr", operator="<=", answer=45)],
+    journal=FROM_JOURNAL_METFORMIN,
 )
 KONTRASTALLERGI = Question(
     key="kontrastallergi", text="Tidligere reaksjon på kontrastmiddel?", type=AnswerType.BOOLEAN,
@@ -228,6 +245,7 @@ SYKLUSDAG = Question(
 )
 FASTE_MEDISINER = Question(
     key="faste_medisiner", text="Faste medisiner", type=AnswerType.TEXT, max_length=500,
+    journal=FROM_JOURNAL_MEDICATION,
 )
 PROVETAKINGSSTED = Question(
     key="provetakingssted", text="Prøvetakingssted", type=AnswerType.CHOICE, required=True,
@@ -269,6 +287,7 @@ KLINISKE_OPPL = Question(
 )
 SISTE_MENS = Question(
     key="siste_menstruasjon", text="Første dag i siste menstruasjon", type=AnswerType.DATE,
+    journal=FROM_JOURNAL_LMP,
 )
 PROBLEMSTILLING = Question(
     key="problemstilling", text="Problemstilling", type=AnswerType.TEXT, required=True,

@@ -13,7 +13,6 @@ import json
 import os
 import pty
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -91,7 +90,6 @@ def test_print_from_inside_textual(tmp_path, label, scenario):
         assert "abc" in "".join(typed)
         os.write(fd, F9)
         terminal.run(timeout=30, until=out.exists)
-        time.sleep(0.2)
         terminal.quiet()
         after = terminal.display()
         os.write(fd, CTRL_Q)

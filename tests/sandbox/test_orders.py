@@ -357,3 +357,15 @@ def test_order_fields_are_validated_with_paths(client: httpx.Client) -> None:
     problem = assert_problem(post_order(client, order_body(copy_to_hpr=["990100349", "123"])), 422)
     assert list(paths(problem)) == ["copy_to_hpr[1]"]
     assert "kopimottaker" in paths(problem)["copy_to_hpr[1]"]
+
+
+def test_answers_from_the_journal_keep_their_date_and_a_date_ahead_is_refused(client: httpx.Client) -> None:
+    """`journal_dates`: an answer the app took from the EPJ is stored with the date of the
+    journal's value; a journal date in the future is a 422 with its path."""
+    body = order_body(["NPU01951"], answers={"gravid": False}, journal_dates={"gravid": "2026-11-20"})
+    r = post_order(client, body)
+    assert r.status_code == 201, r.text
+    order = Order.model_validate(r.json())
+    assert [(a.key, a.journal_date) for a in order.answers] == [("gravid", date(2026, 11, 20))]
+    r = post_order(client, order_body(["NPU01951"], answers={"gravid": False}, journal_dates={"gravid": "2030-01-01"}))
+    assert paths(assert_problem(r, 422)) == {"journal_dates.gravid": "Datoen fra journalen kan ikke være fram i tid."}

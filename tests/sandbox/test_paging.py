@@ -81,10 +81,10 @@ def test_a_name_search_says_when_more_match_than_it_lists(
     client: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A name search never pages through people; it says so when the list is not all."""
-    import sandbox.app
+    import sandbox.routes.people
 
     everyone = client.get("/patients", params={"q": "sen"}).json()
     assert len(everyone["patients"]) > 2 and everyone["more"] is False
-    monkeypatch.setattr(sandbox.app, "MAX_SEARCH_HITS", 2)
+    monkeypatch.setattr(sandbox.routes.people, "MAX_SEARCH_HITS", 2)
     capped = client.get("/patients", params={"q": "sen"}).json()
     assert capped["patients"] == everyone["patients"][:2] and capped["more"] is True

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not condition():
@@ -15,6 +15,27 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 1
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+async def handled(pilot: Any, *nodes: Any, passes: int = 3, timeout: float = 30.0) -> None:
+    """Until `nodes` and the app have handled what was in their queues, `passes` times over
+    (a message handled may post another): for asserting that something did *not* happen,
+    without guessing how long it would have taken."""
+    app = pilot.app
+    async with asyncio.timeout(timeout):
+        for _ in range(passes):
+            for node in (*nodes, app.screen, app):
+                done = asyncio.Event()
+                if node.call_later(done.set):  # False: the node is gone
+                    await done.wait()
+    await pilot.pause()
+
+
+def palette_hits(app: Any) -> int:
+    """How many commands the open command palette lists (0 while it is still searching)."""
+    from textual.command import CommandList
+
+    return int(app.screen.query_one(CommandList).option_count)
 
 
 async def ready(pilot: Any) -> None:

@@ -10,6 +10,12 @@ metformin question, a metal implant shows "describe the implant"), the review, a
 the order is saved, printed and sent, the reprint dialog from the order detail (Up, Space,
 Up, Space in its label list).
 
+Before the order script, a J/N question met by typed-ahead letters (`question_phase`):
+Ctrl+N on the review and "MR kne" Enter, meant for the search field; no key answers
+"Tømme kurven?" and the dialog lists what it set aside. After it, F6 F7 F8 (F8 again in the
+collection dialog) F9 in one write on the review of the unsaved order (`finish_phase`): each
+key waits for the outcome of the job the one before started.
+
 The slow run is the reference and is checked against what the script means; the burst run
 must give the same order, the same screen and the same reprinted labels.
 """
@@ -30,7 +36,7 @@ from tests.tui.test_demo import start as start_demo
 
 TAB, ENTER, UP, DOWN, SPACE = b"\t", b"\r", b"\x1b[A", b"\x1b[B", b" "
 F4, F5, F6, F7, F8, F10 = b"\x1bOS", b"\x1b[15~", b"\x1b[17~", b"\x1b[18~", b"\x1b[19~", b"\x1b[21~"
-CTRL_Q = b"\x11"
+CTRL_Q, CTRL_N, F9 = b"\x11", b"\x0e", b"\x1b[20~"
 
 
 def typed(text: str) -> list[bytes]:
@@ -89,24 +95,69 @@ def normalised(screen: str) -> str:
     return re.sub(r"\d\d:\d\d", "hh:mm", screen)
 
 
-def play(home: Path, burst: bool) -> tuple[str, dict[str, Any], list[int]]:
-    """Run the scripts; the review screen, the stored order, and the tube numbers reprinted."""
+def question_script() -> list[bytes]:
+    """On the review with a basket: Ctrl+N ("Tømme kurven?") and "MR kne" Enter, meant for the
+    search field of the new order, typed before the question is read."""
+    return [CTRL_N, *typed("MR kne"), ENTER]
+
+
+def question_phase(app: PtyApp, burst: bool) -> str:
+    """The J/N question met by typed-ahead letters: neither the "n" of "kne" nor the Enter
+    answers it (the "n" did, before), and it says what it set aside; J pressed after reading
+    it starts the new order. The dialog as seen."""
+    app.send(b"crp", quiet=0.3)
+    app.send(ENTER, quiet=0.3)
+    app.wait_for_text("1 analyse,", timeout=30)
+    app.send(F5, quiet=0.5)
+    app.wait_for_text("Prioritet:", timeout=30)
+    send(app, question_script(), burst)
+    app.wait_for_text("satt til side", timeout=30)
+    dialog = normalised(app.text())
+    assert "«MR kne⏎»" in dialog and "Tømme kurven" in dialog
+    app.send(b"j", quiet=0.8)
+    app.wait_for_text("Kurven er tom", timeout=30)
+    return dialog
+
+
+def finish_script() -> list[bytes]:
+    """On the review of the unsaved order: save, print, collect (F8 opens the collection
+    dialog, F8 there registers every tube) and send, in one go."""
+    return [F6, F7, F8, F8, F9]
+
+
+def finish_phase(app: PtyApp, burst: bool) -> str:
+    """The review's four steps typed without waiting; the steps as the review shows them."""
+    send(app, finish_script(), burst)
+    app.wait_for_text("Sendt:", timeout=60)
+    app.wait_quiet(0.5, timeout=30)
+    lines = [line.strip() for line in app.text().splitlines() if re.match(r"\s*F[6-9] ", line)]
+    return re.sub(r"\d+", "n", "\n".join(lines[:4]))
+
+
+def finished(order: dict[str, Any]) -> dict[str, Any]:
+    """What the four steps left in the service: the order's status, which tubes are taken."""
+    return {"status": order["status"], "taken": [s["collected_at"] is not None for s in order["specimens"]]}
+
+
+def play(home: Path, burst: bool, seen: dict[str, str] | None = None) -> tuple[str, dict[str, Any], list[int]]:
+    """Run the scripts; the review screen, the stored order, and the tube numbers reprinted
+    (`seen`: the question's dialog and the steps after the finish phase)."""
+    seen = {} if seen is None else seen
     app = start(home)
     try:
+        seen["question"] = question_phase(app, burst)
         send(app, order_script(), burst)
+        app.wait_for_text("Prioritet: Haster", timeout=60)  # the review, F5 the last key
+        app.wait_quiet(0.8, timeout=60)  # keys wait for jobs now (a lookup on F4): all drawn
         review = normalised(app.text())
-        app.send(F6, quiet=0.5)
-        app.wait_for_text("Lagret:", timeout=30)
-        app.send(F7, quiet=0.5)
-        app.wait_for_text("skrevet ut", timeout=30)
+        seen["steps"] = finish_phase(app, burst)
         app.send(F10, quiet=0.5)
         app.wait_for_text("Dagens bestillinger", timeout=30)
         app.send(ENTER, quiet=0.8)
         app.send(F6, quiet=0.8)
         app.wait_for_text("på nytt", timeout=30)
         send(app, reprint_script(), burst)
-        app.send(CTRL_Q, quiet=0.5)
-        app.send(b"j", quiet=0.3)
+        app.send(CTRL_Q, quiet=0.5)  # the order is sent: nothing left to ask about
         app.proc.wait(timeout=30)
     finally:
         app.close()
@@ -150,11 +201,17 @@ def what_matters(order: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_keys_in_one_write_give_the_order_typed_slowly(tmp_path: Path) -> None:
-    slow_screen, slow_order, slow_reprint = play(tmp_path / "slow", burst=False)
-    burst_screen, burst_order, burst_reprint = play(tmp_path / "burst", burst=True)
+    slow_seen: dict[str, str] = {}
+    burst_seen: dict[str, str] = {}
+    slow_screen, slow_order, slow_reprint = play(tmp_path / "slow", burst=False, seen=slow_seen)
+    burst_screen, burst_order, burst_reprint = play(tmp_path / "burst", burst=True, seen=burst_seen)
     answers = what_matters(slow_order)["answers"]  # the reference is as typed
     assert answers["problemstilling"] == "Hoste i tre uker" and answers["implantat_beskrivelse"] == "Hofteprotese 2019"
     assert slow_reprint == [2]
     assert what_matters(burst_order) == what_matters(slow_order)
     assert burst_screen == slow_screen
     assert burst_reprint == slow_reprint
+    # the J/N question and the four steps: the same in one write as typed slowly
+    assert finished(slow_order) == {"status": "sendt", "taken": [True] * len(slow_order["specimens"])}
+    assert finished(burst_order) == finished(slow_order)
+    assert burst_seen == slow_seen

@@ -23,7 +23,7 @@ from tests.tui.conftest import (
     make_settings,
     people,
 )
-from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
+from tests.tui.helpers import add, handled, ready, saved_on_review, step_done, type_text, wait_for
 from tui.app import make_app
 from tui.context import LaunchContext
 from tui.widgets.choice import ChoiceField
@@ -86,7 +86,7 @@ async def test_crash_mid_order_restores_basket_and_answers(
         assert [code for code, _ in snap.items] == ["NPU19748", "NPU01951"]
         assert snap.priority == "haster"
         assert snap.raw_answers["svangerskapsuke"] == "20"
-        assert snap.requester_hpr == DEMO_REQUESTER_HPR and snap.idempotency_key is None
+        assert snap.requester_hpr == DEMO_REQUESTER_HPR and snap.idempotency_key  # the draft's own key, before any save
         # ---- the crash point: the disk holds exactly this ----
         after = make_settings(sandbox, tmp_path / "after-crash", spool)
         copy_db(settings.db_path, after.db_path)
@@ -161,7 +161,7 @@ async def test_other_patients_draft_is_not_shown(app_factory: Any, settings: Any
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
         assert app.session.patient.id == OTHER_PATIENT_ID
-        await pilot.pause(0.2)
+        await handled(pilot)
         assert app.session.draft.items == [] and app.session.draft.comment == ""
         assert "Gjenopprettet" not in status(app)
         # opening the demo patient (as from the search or a scan) brings hers back

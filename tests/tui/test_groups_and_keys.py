@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.tui.conftest import DEMO_OFFICE_HER_ID, DEMO_REQUESTER_HPR, people
-from tests.tui.helpers import add, ready, type_text, wait_for
+from tests.tui.helpers import add, palette_hits, ready, type_text, wait_for
 from tui import strings as S
 
 
@@ -154,7 +154,7 @@ async def test_palette_and_help_are_norwegian(app_factory: Any) -> None:
 
         assert app.screen.query_one(CommandInput).placeholder == "Søk etter kommandoer …"
         await type_text(pilot, "haster")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_hits(app) > 0)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.session.draft.priority == "haster")
 

@@ -193,7 +193,7 @@ async def test_text_a_message_cannot_carry_is_said_in_place_and_never_saved_and_
         await wait_for(pilot, lambda: app.current_mode == "review")
         await pilot.press("f6")  # refused: back to the questions, nothing sent
         await wait_for(pilot, lambda: app.current_mode == "questions")
-        assert app.session.draft.order is None and app.session.draft.idempotency_key is None
+        assert app.session.draft.order is None and app.session.draft.submitted is None  # no save attempted
         assert app.session.draft.clinical_info == "Ring\x07meg"  # what was typed is kept
 
         row.field.value = "Ring meg"

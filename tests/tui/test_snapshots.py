@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.helpers import add, ready, step_done, type_text, wait_for
+from tests.tui.helpers import add, palette_hits, ready, step_done, type_text, wait_for
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
 
@@ -151,7 +151,7 @@ def test_command_palette(snap_compare: Any, app_factory: Any, size: tuple[int, i
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "NorwegianCommandPalette")
         await type_text(pilot, "skriv")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: palette_hits(pilot.app) == 3)  # the three the snapshot shows
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.tui.conftest import DEMO_PATIENT_ID, make_client
-from tests.tui.helpers import add, ready, saved_on_review, step_done, type_text, wait_for
+from tests.tui.helpers import add, handled, ready, saved_on_review, step_done, type_text, wait_for
 from tui.widgets.choice import ChoiceField
 
 
@@ -108,7 +108,7 @@ async def test_a_new_order_starts_without_the_old_orders_news(app_factory: Any) 
         # the old order's answer arriving late (a slow line) does not become the new order's
         review.post_message(m.OrderSent(old))
         review.post_message(m.OrderStored(old))
-        await pilot.pause(0.2)
+        await handled(pilot, review)
         assert app.session.draft.order is None
         assert all(step.state == "pending" for step in app.session.draft.steps.values())
         assert "Sendt" not in str(app.screen.query_one("#status").render())

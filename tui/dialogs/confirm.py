@@ -1,4 +1,5 @@
-"""Ja/nei before something is thrown away."""
+"""Ja/nei before something is thrown away (only a key pressed once it is read answers:
+`tui.dialogs.question`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from tui import strings as S
-from tui.dialogs.base import Dialog
+from tui.dialogs.question import OneKeyQuestion
 from tui.widgets.keybar import KeyBar
 
 
-class ConfirmDialog(Dialog[bool]):
+class ConfirmDialog(OneKeyQuestion[bool]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("j,y,f2", "answer(True)", S.KEY_YES, id="confirm_yes", key_display="J"),
@@ -26,6 +27,7 @@ class ConfirmDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(self.question, classes="dialog-text")
+            yield self.typed_ahead_line()
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{S.KEY_YES} (J)", id="yes", variant="warning", compact=True)
                 yield Button(f"{S.KEY_NO} (N)", id="no", variant="primary", compact=True)

@@ -3,7 +3,8 @@
 A terminal that does not answer the printer status request (PuTTY, xterm with
 `terminal:?dsr=off`) cannot confirm a job, so the secretary does, by sight. Dismisses with
 "yes" (they came out: printed), "again" (print again on the same printer), "other" (send
-them to another printer) or None (decide later: the job stays in the print queue).
+them to another printer) or None (decide later: the job stays in the print queue). Keys typed
+before it was read answer nothing (`tui.dialogs.question`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui import strings as S
-from tui.dialogs.base import Dialog
+from tui.dialogs.question import OneKeyQuestion
 from tui.widgets.keybar import KeyBar
 
 
-class PrintedDialog(Dialog[str | None]):
+class PrintedDialog(OneKeyQuestion[str | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("j,y", "answer('yes')", S.PRINTED_YES, id="printed_yes", key_display="J"),
@@ -36,6 +37,7 @@ class PrintedDialog(Dialog[str | None]):
             box.border_title = S.PRINTED_TITLE
             yield Static(S.print_unconfirmed(self.printer), classes="dialog-text", id="printed-question")
             yield Static(S.PRINTED_HINT, classes="dialog-hint")
+            yield self.typed_ahead_line()
         yield KeyBar()
 
     def action_answer(self, answer: str | None) -> None:

@@ -60,5 +60,9 @@ class MainScreen(UsesApp, Screen[None]):
     def reset(self) -> None:
         """A new order was started: forget what was shown of the old one; screens override."""
 
+    def patient_changed(self, first: bool) -> None:
+        """Another patient is open (`first`: none was before, as at start-up): forget what was
+        typed for the one before; screens override."""
+
     def on_screen_resume(self) -> None:
         self.refresh_state()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,7 +15,7 @@ from textual.widgets import Static
 from tui import strings as S
 from tui.screens.base import MainScreen
 from tui.widgets.basket import BasketList, requisitions
-from tui.widgets.inputs import TextInput
+from tui.widgets.inputs import TextInput, type_into
 from tui.widgets.results import ResultList, ResultRow
 from tui.widgets.support import SupportPanel
 
@@ -66,12 +67,20 @@ class OrderScreen(MainScreen):
     def on_mount(self) -> None:
         self.refresh_state()
 
+    def patient_changed(self, first: bool) -> None:
+        """Another patient: what was typed for the one before goes (a search typed while the
+        first patient was loading is kept)."""
+        if not first:
+            self.query_one("#search", TextInput).value = ""
+
     # ---- state --------------------------------------------------------------------
     def refresh_state(self) -> None:
         session = self.session
         if not self.is_mounted:
             return
         self._search()
+        if self._enter_waiting is not None and (session.index is not None or not session.starting):
+            self._take_waiting_enter()
         if session.catalog is not None and self._support_pending:  # highlighted before it loaded
             table = self.query_one(ResultList)
             self._show_support(table.rows[table.cursor_row].code if table.row_count else None)
@@ -126,11 +135,41 @@ class OrderScreen(MainScreen):
 
     @on(TextInput.Submitted, "#search")
     def _submitted(self, event: TextInput.Submitted) -> None:
+        if self.session.index is None:
+            # Typed during start-up, before there is a list to choose from: the Enter is taken
+            # when the list comes, and the keys typed after it wait for that (tui.keys).
+            if self._enter_waiting is None:
+                self._enter_waiting = (event.value, asyncio.Event())
+                self.ihr.keys.hold(self, self._enter_waiting[1])
+            return
+        self._choose()
+
+    def _choose(self) -> None:
+        """Enter: the highlighted result into the basket, and the field emptied for the next."""
         self._search()  # keys may come in a burst: search what is typed before choosing
-        table = self.query_one(ResultList)
+        table, field = self.query_one(ResultList), self.query_one("#search", TextInput)
         if self._results and 0 <= table.cursor_row < len(self._results):
             if self.ihr.add_service(self._results[table.cursor_row].code):
-                event.input.value = ""  # ready for the next one
+                field.value = ""  # ready for the next one
+
+    #: An Enter typed before the search list had come: the text it was typed after, and what
+    #: the keys typed after it wait for.
+    _enter_waiting: tuple[str, asyncio.Event] | None = None
+
+    def _take_waiting_enter(self) -> None:
+        """The list has come (or start-up failed without one): the Enter typed meanwhile
+        chooses, if the field still holds what it was typed after."""
+        assert self._enter_waiting is not None
+        typed, done = self._enter_waiting
+        self._enter_waiting = None
+        if self.session.index is not None and self.query_one("#search", TextInput).value == typed:
+            self._choose()
+        done.set()
+
+    async def on_key(self, event: events.Key) -> None:
+        """A letter or Backspace typed while the result list has focus goes on in the search."""
+        if self.focused is self.query_one(ResultList):
+            await type_into(self.query_one("#search", TextInput), event)
 
     @on(ResultList.Selected, "#results")
     def _selected(self, event: ResultList.Selected) -> None:

@@ -284,6 +284,10 @@ class OrderDetailScreen(Polling, MainScreen):
                 value = format_answer(q, a.value)
             line = Text(f"  {label}: ")
             line.append(str(value), style="bold")
+            if a.journal_date is not None:
+                from tui.journal import mark
+
+                line.append_text(mark(a.journal_date))
             parts.append(line)
         if order.comment:
             line = Text(f"  {S.DETAIL_COMMENT}: ")

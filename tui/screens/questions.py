@@ -79,6 +79,9 @@ class QuestionRow(Vertical):
         self.asked_by = asked_by
         self.field = field
         self.field.question_key = question.key  # type: ignore[attr-defined]
+        self.journal_line = Static("", classes="question-journal")  # set before it is mounted too
+        self.journal_line.display = False
+        self._journal_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -94,11 +97,20 @@ class QuestionRow(Vertical):
         yield Label(label, classes="question-text")
         yield self.field
         yield Static("", classes="question-error")
+        yield self.journal_line
 
     def set_error(self, text: str) -> None:
         err = self.query_one(".question-error", Static)
         err.update(text)
         err.display = bool(text)
+
+    def set_journal(self, text: Text | None) -> None:
+        """The answer from the journal (EPJ): taken ("fra journalen, dato"), changed, or not used."""
+        if text == self._journal_text:  # nothing to redraw (the common case: no journal)
+            return
+        self._journal_text = text
+        self.journal_line.update(text or "")
+        self.journal_line.display = text is not None
 
 
 class FieldRow(Vertical):
@@ -224,7 +236,9 @@ class QuestionsScreen(MainScreen):
         rows.append((PROBLEMSTILLING_KEY, _label(S.PROBLEMSTILLING if needs else S.COMMENT, needs),
                      text(PROBLEMSTILLING_KEY, 2000, "" if needs else S.OPTIONAL)))
         rows.append((CLINICAL_KEY, _label(S.CLINICAL_INFO), text(CLINICAL_KEY, 2000, S.CLINICAL_INFO_HINT)))
-        rows.append((DIAGNOSIS_CODE_KEY, _label(S.DIAGNOSIS_CODE), text(DIAGNOSIS_CODE_KEY, 3, S.DIAGNOSIS_CODE_HINT)))
+        conditions = session.journal_conditions()  # the journal's diagnoses, offered by code
+        hint = S.journal_conditions([f"{c.code} {c.text}" for c in conditions[:2]]) if conditions else S.DIAGNOSIS_CODE_HINT
+        rows.append((DIAGNOSIS_CODE_KEY, _label(S.DIAGNOSIS_CODE), text(DIAGNOSIS_CODE_KEY, 3, hint)))
         rows.append((DIAGNOSIS_TEXT_KEY, _label(S.DIAGNOSIS_TEXT), text(DIAGNOSIS_TEXT_KEY, 200, S.OPTIONAL)))
         rows.append((PAYMENT_KEY, _label(S.PAYMENT),
                      ChoiceField([(t, c.value) for c, t in PAYMENT_CATEGORY_TEXTS.items()], draft.payment_category)))
@@ -297,6 +311,8 @@ class QuestionsScreen(MainScreen):
         draft = self.session.draft
         if key in TEXT_FIELDS:
             setattr(draft, TEXT_FIELDS[key], event.value)
+            if key == DIAGNOSIS_CODE_KEY:
+                self._diagnosis_from_journal(event.value)
             if key == COPY_OTHER_KEY:
                 self._look_up(draft.copy_hprs)
             self._show_field_errors()
@@ -317,6 +333,13 @@ class QuestionsScreen(MainScreen):
                 draft.answers.pop(key, None)
                 row.set_error(str(exc))
         self._update_visibility()
+
+    def _diagnosis_from_journal(self, code: str) -> None:
+        """A code typed that the journal has: its text goes in the empty diagnosis text."""
+        found = next((c for c in self.session.journal_conditions() if c.code == code.strip().upper()), None)
+        row = self.fields.get(DIAGNOSIS_TEXT_KEY)
+        if found is not None and found.text and row is not None and not self.session.draft.diagnosis_text.strip():
+            row.field.value = found.text  # type: ignore[attr-defined]  # TextInput.Changed writes the draft
 
     def _show_field_errors(self) -> None:
         """Each text field's problem under it: text a message cannot carry, a diagnosis code
@@ -396,7 +419,20 @@ class QuestionsScreen(MainScreen):
         enabled = {q.key for q in enabled_questions([r.question for r in self.rows.values()], draft.answers)}
         for key, row in self.rows.items():
             row.display = key in enabled
+        self._show_journal()
         self._update_missing()
+
+    def _show_journal(self) -> None:
+        """Under each question the journal answers: its mark, or why its value is not used
+        (`tui.journal`)."""
+        from tui.journal import note
+
+        if self.session.context.journal is None:
+            return
+        offered = self.session.journal_answers()
+        for key, row in self.rows.items():
+            row.set_journal(note(row.question, self.session.draft, offered.get(key)))
+
 
     def _update_missing(self) -> None:
         missing = self.session.missing_answers() if self.session.draft.items else []

@@ -8,7 +8,7 @@ back to this screen; the session decides what the outcome means (`OrderSession.o
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Group as RichGroup
 from rich.table import Table
@@ -21,18 +21,21 @@ from textual.widgets import Static
 
 from ihr.localtime import format_no
 from ihr.rules.questions import format_answer, questions_for
+from ihr.rules.tubes import numbered, plan_tubes
+from printing.orders import labels_for_order, preview_text
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
+from tui.dialogs.collection import Collection, CollectionDialog
+from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.reprint import open_reprint
 from tui.draft import OrderDraft, Step, StepStatus
-from tui.printer import PrintsLabels, printer_name
+from tui.present import order_fields
+from tui.printer import PrintsLabels, outcome_text, printer_name
 from tui.screens.base import MainScreen
 from tui.session import URGENT, Notice
 from tui.widgets.basket import requisitions
 from tui.work import JobFailed, run_job
-
-if TYPE_CHECKING:
-    from tui.dialogs.collection import Collection
 
 STEP_KEY = {Step.SAVE: "F6", Step.PRINT: "F7", Step.COLLECT: "F8", Step.SEND: "F9"}
 STATE_TEXT = {
@@ -133,7 +136,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
     @on(m.OrderStored)
     def _stored(self, message: m.OrderStored) -> None:
         if self._still_open(Step.SAVE):
-            notice = self.session.order_stored(message.order)
+            notice = self.session.order_stored(message.order, found=message.found)
             self.ihr.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
             self._show(notice)
 
@@ -166,8 +169,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
     def on_printed_before(self, message: m.PrintedBefore) -> None:
         """What the journal has of the open order's labels: printed (the step says so, and
         F7 asks whether to print again), or not (F7 prints)."""
-        from tui.dialogs.reprint import open_reprint
-
         order = self.session.draft.order
         if order is None or order.id != message.order_id:
             return  # another order is open now
@@ -204,8 +205,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         super().run_print(job)
 
     def new_print(self, printer_url: str) -> Any:
-        from printing.orders import labels_for_order
-
         session, order = self.session, self.session.draft.order
         assert order is not None and session.catalog is not None  # checked by the keys
         self.print_order_id = order.id
@@ -229,8 +228,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
             self._show(self.session.print_job_ended(False))
 
     def show_print(self, message: m.LabelsPrinted) -> None:
-        from tui.printer import outcome_text
-
         if not self._still_open(Step.PRINT):
             return  # an order no longer open: its job is in the print queue (Ctrl+U)
         result = message.result
@@ -244,8 +241,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         """F8: which tubes were taken now, when and by whom. The tubes not yet taken are
         listed; once all are, an order not yet sent lists them all again (a time corrected).
         Before the labels are printed (or when their print failed) it asks first."""
-        from tui.dialogs.confirm import ConfirmDialog
-
         refusal = self.session.collection_refusal()
         if refusal is not None:
             self._show(refusal)
@@ -264,8 +259,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         self.ihr.push_screen(ConfirmDialog(question), answered)
 
     def _open_collection(self) -> None:
-        from tui.dialogs.collection import CollectionDialog
-
         app, session = self.ihr, self.session
 
         def done(result: Collection | None) -> None:
@@ -404,6 +397,10 @@ class ReviewScreen(PrintsLabels, MainScreen):
         for q, v in answers:
             line = Text(f"  {q.text}: ")
             line.append(format_answer(q, v), style="bold")
+            if draft.from_journal(q.key):
+                from tui.journal import mark
+
+                line.append_text(mark(draft.journal[q.key].when))
             parts.append(line)
         if draft.comment.strip():
             label = S.PROBLEMSTILLING if session.needs_problemstilling() else S.COMMENT
@@ -416,8 +413,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
 
     def _order_fields(self) -> list[Text]:
         """Payment, copies, diagnosis, clinical information and (imaging) the modality statement."""
-        from tui.present import order_fields
-
         session = self.session
         draft = session.draft
         copies = []
@@ -439,8 +434,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         draft = session.draft
         if session.catalog is None or not draft.items:
             return ""
-        from ihr.rules.tubes import numbered, plan_tubes
-
         tubes: list[Any] = draft.order.specimens if draft.order is not None else plan_tubes(draft.items, session.catalog)
         title = Text(f"\n{S.REVIEW_TUBES}  ", style="bold underline")
         title.append(S.tube_count(len(tubes), len(tubes)), style="not underline")
@@ -472,8 +465,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         session = self.session
         if session.draft.order is None or session.catalog is None or not session.draft.order.specimens:
             return ""
-        from printing.orders import labels_for_order, preview_text
-
         labels = labels_for_order(session.draft.order, session.catalog)
         text = Text(f"\n{S.REVIEW_PREVIEW} (1 av {len(labels)})\n", style="bold underline")
         text.append(preview_text(labels[0], self.ihr.settings, width=40), style="")

@@ -23,6 +23,9 @@ class PatientBanner(Static):
         self.watch(self.app, "revision", self._changed, init=False)  # IhrApp.revision
         self._changed()
 
+    def on_resize(self) -> None:
+        self._changed()  # the name's room changed
+
     def _changed(self, _value: object = None) -> None:
         session = cast("IhrApp", self.app).session
         patient = session.shown_patient
@@ -33,9 +36,14 @@ class PatientBanner(Static):
             from ihr.rules.identifiers import format_person_id
 
             age = patient.age_on(session.clock().date())
-            line1.append(patient.display_name, style="bold")
-            line1.append(f"  {format_person_id(patient.id)}", style="bold")
-            line1.append(f"  {age} år  {S.SEX.get(patient.sex, patient.sex)}")
+            pid = f"  {format_person_id(patient.id)}"
+            rest = f"  {age} år  {S.SEX.get(patient.sex, patient.sex)}"
+            # a long name is shortened (…) so that fødselsnummer, age and sex stay on the line
+            room = max(10, (self.size.width - 2 if self.size.width else 78) - len(pid) - len(rest))
+            name = patient.display_name
+            line1.append(name if len(name) <= room else name[: room - 1] + "…", style="bold")
+            line1.append(pid, style="bold")
+            line1.append(rest)
         line2 = Text(no_wrap=True, overflow="ellipsis")
         requester = session.shown_requester
         line2.append(S.banner_requester(requester.name, requester.hpr) if requester else S.BANNER_NO_REQUESTER)

@@ -78,3 +78,24 @@ async def run_own_binding(widget: Widget, event: events.Key) -> None:
 def own_bindings(cls: type[Widget]) -> dict[str, str]:
     """Key -> action of a widget class's own BINDINGS (our widgets inherit none they use)."""
     return {binding.key: binding.action for binding in Binding.make_bindings(cls.BINDINGS)}
+
+
+#: The editing keys a result list passes on to its search field (its own keys move and
+#: choose; Ctrl+C stays the app's).
+EDITING_KEYS = frozenset({"backspace", "delete", "ctrl+u", "ctrl+w", "ctrl+k", "ctrl+backspace", "alt+backspace"})
+
+
+async def type_into(field: Input, event: events.Key) -> bool:
+    """A letter or an editing key typed while a result list has focus: it goes on in the
+    list's search field, which takes the focus (before the next key is routed, `tui.keys`).
+    False if the key is not one for the field."""
+    if event.is_printable and event.character is not None:
+        event.stop()
+        event.prevent_default()
+        field.insert_text_at_cursor(event.character)
+    elif event.key in EDITING_KEYS:
+        await run_own_binding(field, event)
+    else:
+        return False
+    field.focus()
+    return True
