@@ -594,7 +594,7 @@ class MessageHub:
             for r in local:
                 n = sum(1 for i in r.items if i.id in targets)
                 what = f"Rekvisisjon {r.number} er kansellert" if r.status == OrderStatus.CANCELLED else f"{n} analyse(r) i rekvisisjon {r.number} er kansellert"
-                self.orders.event(order, EventKind.CANCELLED, f"{what}: {data.reason}", requisition_id=r.id, status=r.status, at=now)
+                self.orders.event(order, EventKind.CANCELLED, f"{what}. Årsak: {data.reason}", requisition_id=r.id, status=r.status, at=now)
             for r, asked in at_lab:
                 # The whole requisition: a Kansellering (C). Some items: an Endring (M) with them as C.
                 whole = all(i.status == ItemStatus.CANCELLED or i.id in asked for i in r.items)
@@ -608,7 +608,9 @@ class MessageHub:
                     what = f"Kansellering av {len(asked)} analyse(r) i rekvisisjon {r.number}"
                 self.orders.event(
                     order, EventKind.CANCEL_REQUESTED,
-                    f"{what} er sendt til {self._lab_name(r.lab_her_id)}. Venter på svar fra laboratoriet: {data.reason}",
+                    # the reason is ours, not the lab's reply: said apart from the wait for one
+                    f"{what} er sendt til {self._lab_name(r.lab_her_id)}. Årsak: {data.reason.rstrip('.')}. "
+                    "Venter på svar fra laboratoriet.",
                     requisition_id=r.id, status=r.status, at=now,
                 )
                 self._schedule(order.id, r.id, "cancel_apprec", now, {"msg_id": msg_id, "cancel": asked, "items": []})

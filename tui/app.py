@@ -11,8 +11,9 @@ call that. Where things live:
 - `tui.autosave` keeps the draft on disk; `tui.scanner` recognises a barcode scanner.
 - Screens (`tui.screens`) show the session and call the app's public methods below.
 
-At about 580 lines this is the longest module of `tui/`: it is the router, and keeping
-every handler that changes the session here lets a newcomer find them in one place.
+This is the router: keeping every handler of what start-up and the session's jobs bring
+home here lets a newcomer find them in one place (the review's steps are decided by the
+session and handled by the review screen, which started their jobs).
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from tui.autosave import Autosave
 from tui.commands import IhrCommands, NorwegianCommandPalette
 from tui.context import LaunchContext
 from tui.crash import NotesUnhandled
-from tui.draft import Step, StepStatus
 from tui.keys import KeysInOrder, laid_out
 from tui.printer import SessionPrinter
 from tui.scanner import Scanner
@@ -91,6 +91,8 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         Binding("ctrl+p", "command_palette", S.KEY_PALETTE, id="palette", priority=True),
         # Everywhere, as the banner says; shown in the review's key bar (room at 80 columns).
         Binding("ctrl+r", "choose_requester", S.KEY_REQUESTER, show=False, id="requester_any"),
+        # Everywhere, as the start-up notice says (inside a text field Ctrl+U clears the field).
+        Binding("ctrl+u", "print_queue", S.KEY_PRINT_QUEUE, show=False, id="print_queue_any"),
         Binding("ctrl+c", "request_quit", show=False, id="quit_c", system=True),
         # Priority, so focus moves before the keys typed right after Tab are routed: a fast
         # typist or a scanner with a Tab suffix would otherwise type into the old field.
@@ -266,15 +268,10 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     @on(m.OrderRestored)
     def _order_restored(self, message: m.OrderRestored) -> None:
-        from ihr.models import OrderStatus  # start-up seam
-
         draft = self.session.draft
         if message.draft is not draft or draft.order is not None:  # another order since
             return
-        draft.order = message.order
-        draft.set_step(Step.SAVE, StepStatus.DONE, _saved_text(message.order))
-        if message.order.status not in (OrderStatus.DRAFT, OrderStatus.SAVED):
-            draft.set_step(Step.SEND, StepStatus.DONE, S.sent(len(message.order.requisitions)))
+        if self.session.order_restored(message.order):
             self.autosave.flush()  # sent already: nothing left to keep
         self.state_changed()
 
@@ -283,26 +280,10 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
         draft = self.session.draft
         for key, order in message.stored:
             if draft.idempotency_key == key and draft.order is None:
-                self.order_stored(order)
+                notice = self.session.order_stored(order)
+                self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
+                self.tell(notice)
         self.show_status(S.outbox_resent(len(message.stored)))
-
-    def order_stored(self, order: Any, found: bool = False) -> None:
-        """The service holds the open order now (saved here, or sent again from the outbox;
-        `found`: it had it already, saved by another session that restored the same draft)."""
-        draft = self.session.draft
-        draft.order = order
-        self.session.remember_order(order)  # the next order warns about what this one holds
-        self.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
-        text = _saved_text(order)
-        if found:
-            from ihr.localtime import format_no
-
-            text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
-        draft.set_step(Step.SAVE, StepStatus.DONE, text)
-        self.show_status(text, "warning" if found else "information")
-        if found:
-            self.notify(text, severity="warning", timeout=10)
-        self.state_changed()
 
     @on(m.Notice)
     def _notice(self, message: m.Notice) -> None:
@@ -420,13 +401,12 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     # ---- save, print, collect, send: the review screen's steps ------------------------------
     def finish(self, step: str) -> None:
-        """Run a step of the review (save, print, collect, send) from wherever the secretary is."""
-        from tui.screens.review import ReviewScreen  # start-up seam
-
+        """Run a step of the review (save, print, collect, send) from wherever the secretary
+        is: the review's own key (its `step` action), once the review is shown."""
         self.switch_mode("review")
         screen = self.screen_for_mode("review")
-        if isinstance(screen, ReviewScreen):
-            screen.run_step(Step(step))
+        if screen is not None:
+            self.call_later(screen.run_action, f"step({step!r})")
 
     # ---- screens --------------------------------------------------------------------------
     def screen_for_mode(self, mode: str) -> Screen[Any] | None:
@@ -625,10 +605,6 @@ def _local_store(module: str, name: str, settings: Settings) -> Any:
     """A store in the one local SQLite file (its folder made on first use; imported late)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return getattr(importlib.import_module(module), name)(settings.db_path)
-
-
-def _saved_text(order: Any) -> str:
-    return S.saved([r.number for r in order.requisitions], len(order.specimens))
 
 
 def _is_text_field(widget: Any) -> bool:

@@ -17,9 +17,7 @@ from rich.text import Text
 from ihr.localtime import local
 from ihr.models import (
     PAYMENT_CATEGORY_TEXTS,
-    ItemStatus,
     KithMessage,
-    Order,
     OrderStatus,
     OrderSummary,
     PaymentCategory,
@@ -171,8 +169,7 @@ class MessageView:
 
 
 def describe_message(
-    msg: KithMessage, order: Order | None = None, lab_name: Callable[[str], str] | None = None,
-    numbers: dict[str, int] | None = None,
+    msg: KithMessage, lab_name: Callable[[str], str] | None = None, numbers: dict[str, int] | None = None,
 ) -> MessageView:
     """A readable view of one KITH message: AppRecs parsed, requisitions summarised.
 
@@ -199,22 +196,22 @@ def describe_message(
             from ihr.kith import parse_msghead
 
             info = parse_msghead(msg.xml.encode("utf-8"))
-            items = 0
             lab = info.receiver_name or info.receiver_her
-            if order is not None:
-                req = next((r for r in order.requisitions if r.id == msg.requisition_id), None)
-                if req is not None:
-                    items = sum(1 for i in req.items if i.status != ItemStatus.CANCELLED)
             if lab_name is not None:
                 lab = lab_name(info.receiver_her)
-            lines.append(S.requisition_message_summary(msg.msg_type, info.requisition_number, lab, items))
+            # what this message carried (not what the requisition holds now, after add-ons)
+            kinds = info.investigations
+            lines.append(S.requisition_message_summary(msg.msg_type, info.requisition_number, lab, len(kinds),
+                                                       added=kinds.count("A"), cancelled=kinds.count("C")))
     except Exception as exc:  # KithParseError has a Norwegian message
         lines.append(f"{S.MESSAGE_UNREADABLE}: {getattr(exc, 'args', [''])[0]}")
     return MessageView(head, lines, msg.xml)
 
 
 # ---- tubes: the one numbering ------------------------------------------------------------
-def _container_name(code: str, catalog: Any) -> str:
+def container_name(code: str, catalog: Any) -> str:
+    """A container's name from the catalog (`ihr.models.Catalog` or None); its code when the
+    catalog is not there yet or no longer has it."""
     if catalog is not None:
         try:
             return str(catalog.container(code).name)
@@ -228,11 +225,11 @@ def tube_lines(specimens: Sequence[Any], catalog: Any, only_open: bool = False) 
     a list to choose from; `only_open`: just the tubes not yet taken."""
     count = len(specimens)
     tubes = open_tubes(specimens) if only_open else numbered(specimens)
-    return [(f"{S.tube_name(n, count)}  {_container_name(t.container, catalog)}  {t.id}", t.id)
+    return [(f"{S.tube_name(n, count)}  {container_name(t.container, catalog)}  {t.id}", t.id)
             for n, t in tubes]
 
 
 def missing_tubes(specimens: Sequence[Any], catalog: Any) -> list[str]:
     """The tubes not yet taken, by number and container: ["Rør 3/3 (Urinrør 10 ml)"]."""
     count = len(specimens)
-    return [S.open_tube(S.tube_name(n, count), _container_name(t.container, catalog)) for n, t in open_tubes(specimens)]
+    return [S.open_tube(S.tube_name(n, count), container_name(t.container, catalog)) for n, t in open_tubes(specimens)]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui import strings as S
 from tui.context import LaunchContext
-from tui.draft import OrderDraft
+from tui.draft import OrderDraft, Step, StepStatus
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
     from ihr.models import (
@@ -533,3 +533,214 @@ class OrderSession:
         self.draft.answers = clean_answers(questions_for(self.draft.services), self.draft.answers)
         body = self.draft.order_input(self.patient.id, self.requester.hpr, self.office_her_id)
         return body, self.draft.key_for(body)
+
+    # ---- the review's steps: save, print, collect, send ---------------------------------------
+    # The review screen starts each step's job and shows the draft's steps; what a step's
+    # outcome means for the open order is decided here. A method returns the `Notice` for the
+    # status line, or None when the step's own line says it all.
+
+    def step_started(self, step: Step) -> None:
+        self.draft.set_step(step, StepStatus.RUNNING, STEP_RUNNING_TEXT[step])
+
+    def step_failed(self, step: Step, message: str, *, kept: bool = False) -> Notice:
+        """A step's job failed (`message` says why; `kept`: the order waits in the outbox)."""
+        text = S.failed(S.STEP_NAMES[step], message) + (" " + S.OUTBOX_KEPT if kept else "")
+        self.draft.set_step(step, StepStatus.FAILED, text)
+        return Notice(text, "error")
+
+    def order_stored(self, order: Order, found: bool = False) -> Notice:
+        """The service holds the open order now (saved here, or sent again from the outbox;
+        `found`: it had it already, saved by another session that restored the same draft):
+        the draft is locked to it, and the patient's history has it."""
+        self.draft.order = order
+        self.remember_order(order)  # the next order warns about what this one holds
+        text = saved_text(order)
+        if found:
+            from ihr.localtime import format_no
+
+            text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
+        self.draft.set_step(Step.SAVE, StepStatus.DONE, text)
+        return Notice(text, "warning" if found else "information", alert=found)
+
+    def order_restored(self, order: Order) -> bool:
+        """A restored draft's order, as the service has it; True when it was sent already
+        (nothing left to keep of the draft then)."""
+        from ihr.models import OrderStatus
+
+        self.draft.order = order
+        self.draft.set_step(Step.SAVE, StepStatus.DONE, saved_text(order))
+        if order.status in (OrderStatus.DRAFT, OrderStatus.SAVED):
+            return False
+        self.draft.set_step(Step.SEND, StepStatus.DONE, S.sent(len(order.requisitions)))
+        return True
+
+    # print
+    def print_refusal(self) -> Notice | None:
+        """Why the labels cannot be printed now."""
+        if self.draft.order is None or self.catalog is None:
+            return Notice(S.SAVE_FIRST, "warning")
+        return None
+
+    def labels_printed(self, outcome: str, text: str) -> Notice | None:
+        """A print job's outcome (`printing.service.PrintResult.outcome`: ok, unconfirmed,
+        failed) and what it says: only printed labels count as printed."""
+        state = {"ok": StepStatus.DONE, "unconfirmed": StepStatus.UNCONFIRMED}.get(outcome, StepStatus.FAILED)
+        self.draft.set_step(Step.PRINT, state, text)
+        if state is StepStatus.DONE:
+            return Notice(text)
+        if state is StepStatus.FAILED:
+            return Notice(text, "error")
+        return None
+
+    def printed_before(self, when: str) -> Notice | None:
+        """The print journal has the open order's labels as printed (`when`, Norwegian)."""
+        if self.draft.steps[Step.PRINT].state is StepStatus.DONE:
+            return None
+        self.draft.set_step(Step.PRINT, StepStatus.DONE, S.printed_before(when))
+        return Notice(self.draft.steps[Step.PRINT].text)
+
+    def print_job_ended(self, printed: bool, text: str = "") -> Notice | None:
+        """The open order's queued job ended in the print queue: printed there (`text` says
+        where), or dropped (the next print is a new job)."""
+        if printed:
+            self.draft.set_step(Step.PRINT, StepStatus.DONE, text)
+            return Notice(text)
+        self.draft.set_step(Step.PRINT, StepStatus.PENDING, "")
+        return None
+
+    @property
+    def printing(self) -> bool:
+        return self.draft.steps[Step.PRINT].state is StepStatus.RUNNING
+
+    # collect
+    def tubes_to_collect(self) -> list[tuple[str, str]]:
+        """(line, specimen id) of the tubes the collection dialog lists: those not yet taken;
+        once all are, on an order not yet sent, all of them again (a time corrected)."""
+        from ihr.models import OrderStatus
+        from tui.present import tube_lines
+
+        order = self.draft.order
+        if order is None:
+            return []
+        tubes = tube_lines(order.specimens, self.catalog, only_open=True)
+        if not tubes and order.status in (OrderStatus.DRAFT, OrderStatus.SAVED):
+            tubes = tube_lines(order.specimens, self.catalog)
+        return tubes
+
+    def collection_refusal(self) -> Notice | None:
+        """Why no collection can be registered for the open order now."""
+        order = self.draft.order
+        if order is None:
+            return Notice(S.SAVE_FIRST, "warning")
+        if not order.specimens:
+            return Notice(S.COLLECT_NO_TUBES, "warning")
+        if not self.tubes_to_collect():
+            return Notice(S.COLLECT_ALL_TAKEN, "warning")
+        return None
+
+    def collection_question(self) -> str | None:
+        """What to ask before a collection is registered for tubes whose labels are not known
+        to be printed (not yet, failed, or not confirmed); None once they are printed."""
+        state = self.draft.steps[Step.PRINT].state
+        if state is StepStatus.DONE:
+            return None
+        if state is StepStatus.FAILED:
+            return S.COLLECT_PRINT_FAILED
+        if state is StepStatus.UNCONFIRMED:
+            return S.COLLECT_UNCONFIRMED
+        return S.COLLECT_UNPRINTED
+
+    def collection_started(self, when: datetime, who: str, count: int) -> None:
+        """`count` tubes are being registered as taken `when` by `who`."""
+        self.draft.collected_at, self.draft.collected_by = when, who
+        self._collecting = count
+
+    _collecting = 0  # how many tubes the running collection registers
+
+    def collection_stored(self, order: Order) -> Notice | None:
+        """The service has the collection: the collect step is done, or partial while a tube
+        is still to come."""
+        from ihr.localtime import format_no
+
+        draft = self.draft
+        draft.order = order
+        when = format_no(draft.collected_at) if draft.collected_at else ""
+        state, text = self._collection_step(self._collecting, when, draft.collected_by or "")
+        draft.set_step(Step.COLLECT, state, text)
+        return Notice(text) if state is StepStatus.DONE else None
+
+    def collection_from_order(self) -> None:
+        """An order the review had not shown yet (saved, or restored after a restart): the
+        tubes the service has as taken make the collect step, when it has none yet."""
+        if self.draft.steps[Step.COLLECT].state is StepStatus.PENDING:
+            self._collect_step_from_specimens()
+
+    def order_changed(self, order: Order) -> bool:
+        """The order changed elsewhere (the order detail: tubes registered with Ctrl+T, an
+        add-on, a cancellation, F9 sending it); True when it is the open one, whose draft then
+        has it, and whose collect and send steps say what is so now."""
+        draft = self.draft
+        if draft.order is None or draft.order.id != order.id:
+            return False
+        from ihr.models import OrderStatus
+
+        draft.order = order
+        if draft.steps[Step.COLLECT].state in (StepStatus.PENDING, StepStatus.PARTIAL, StepStatus.DONE):
+            self._collect_step_from_specimens()
+        if order.status not in (OrderStatus.DRAFT, OrderStatus.SAVED) and draft.steps[Step.SEND].state is not StepStatus.DONE:
+            draft.set_step(Step.SEND, StepStatus.DONE, S.sent(len(order.requisitions)))  # sent from the order detail
+        return True
+
+    def _collect_step_from_specimens(self) -> None:
+        """The collect step from the tubes the service has as taken (none: left as it is)."""
+        from ihr.localtime import format_no
+
+        order = self.draft.order
+        assert order is not None
+        taken = [s for s in order.specimens if s.collected_at is not None]
+        if taken:
+            first = min(s.collected_at for s in taken if s.collected_at is not None)
+            self.draft.set_step(Step.COLLECT, *self._collection_step(len(taken), format_no(first),
+                                                                     taken[0].collected_by or ""))
+
+    def _collection_step(self, count: int, when: str, who: str) -> tuple[StepStatus, str]:
+        """The collect step once `count` tubes were registered: partial while one is missing."""
+        from tui.present import missing_tubes
+
+        order = self.draft.order
+        assert order is not None
+        missing = missing_tubes(order.specimens, self.catalog)
+        return StepStatus.PARTIAL if missing else StepStatus.DONE, S.collected_some(count, when, who, missing)
+
+    # send
+    def send_refusal(self) -> Notice | None:
+        if self.draft.order is None:
+            return Notice(S.SAVE_FIRST, "warning")
+        if self.draft.steps[Step.SEND].state is StepStatus.DONE:
+            return Notice(S.ALREADY_SENT, "warning")
+        return None
+
+    def order_sent(self, order: Order) -> Notice:
+        """The labs have the order; sent with a tube still to come, the text says which."""
+        from tui.present import missing_tubes
+
+        draft = self.draft
+        draft.order = order
+        text = S.sent(len(order.requisitions))
+        missing = missing_tubes(order.specimens, self.catalog)
+        if draft.steps[Step.COLLECT].state is StepStatus.PARTIAL:
+            if missing:  # the rest come later: said
+                text = S.sent_with_open_tubes(text, missing)
+            else:  # registered meanwhile (Ctrl+T in the order detail)
+                self._collect_step_from_specimens()
+        draft.set_step(Step.SEND, StepStatus.DONE, text)
+        return Notice(text)
+
+
+STEP_RUNNING_TEXT = {Step.SAVE: S.SAVING, Step.PRINT: S.PRINTING, Step.COLLECT: S.COLLECTING, Step.SEND: S.SENDING}
+
+
+def saved_text(order: Order) -> str:
+    """The save step once the service holds the order."""
+    referrals = all(r.kind == "henvisning" for r in order.requisitions)
+    return S.saved([r.number for r in order.requisitions], len(order.specimens), referrals=referrals)

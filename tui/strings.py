@@ -436,10 +436,15 @@ STEP_FAILED = "feilet"
 STEP_DONE = "ferdig"
 
 
-def saved(numbers: list[str], specimens: int) -> str:
+def saved(numbers: list[str], specimens: int, *, referrals: bool = False) -> str:
+    """`referrals`: imaging referrals (henvisninger) only, which have no specimens to name."""
     nr = ", ".join(numbers)
-    what = "rekvisisjon" if len(numbers) == 1 else "rekvisisjonene"
-    return f"Lagret: {what} {nr}. {counted(specimens, 'prøve-ID', 'prøve-ID-er')} tildelt."
+    if referrals:
+        what = "henvisning" if len(numbers) == 1 else "henvisningene"
+    else:
+        what = "rekvisisjon" if len(numbers) == 1 else "rekvisisjonene"
+    ids = f" {counted(specimens, 'prøve-ID', 'prøve-ID-er')} tildelt." if specimens else ""
+    return f"Lagret: {what} {nr}.{ids}"
 
 
 def collected(n: int, when: str, who: str) -> str:
@@ -520,6 +525,11 @@ COLLECT_BAD_TIME = "Skriv tidspunktet som DD.MM.ÅÅÅÅ TT:MM."
 COLLECT_FUTURE = "Tidspunktet kan ikke være fram i tid."
 COLLECT_WHO_REQUIRED = "Skriv hvem som tok prøven."
 COLLECT_OK = "Registrer"
+# F8 before the labels are printed: asked first (tubes without labels are mixed up)
+COLLECT_UNPRINTED = "Etikettene er ikke skrevet ut ennå. Registrere prøvetaking av rør uten etiketter?"
+COLLECT_UNCONFIRMED = "Etikettene er ikke bekreftet skrevet ut. Registrere prøvetaking likevel?"
+COLLECT_PRINT_FAILED = "Utskriften av etikettene feilet – rørene har ikke etiketter. Registrere prøvetaking likevel?"
+COLLECT_PRINT_FIRST = "Prøvetaking er ikke registrert. Skriv ut etikettene først (F7)."
 
 # ---- confirm dialogs ----------------------------------------------------------------
 CONFIRM_CHANGE_PATIENT = "Bestillingen er ikke sendt. Bytte pasient og forkaste kurven og svarene?"
@@ -692,7 +702,9 @@ DETAIL_ANSWERS = "Svar og kommentar"
 DETAIL_TIMELINE = "Tidslinje"
 DETAIL_MESSAGES = "Meldinger (KITH)"
 DETAIL_NO_SPECIMENS = "Ingen prøver (bare henvisninger)."
-DETAIL_NO_ANSWERS = "Ingen svar."
+DETAIL_NO_ANSWERS = "Ingen spørsmål besvart."
+#: Beside "svar klart" in the order's header: the result itself is not shown here.
+DETAIL_RESULT_IN_EPJ = "se svaret i journalen (EPJ)"
 DETAIL_NO_EVENTS = "Ingen hendelser ennå."
 DETAIL_NO_MESSAGES = "Ingen meldinger ennå – bestillingen er ikke sendt."
 DETAIL_NOT_TAKEN = "ikke tatt"
@@ -722,11 +734,17 @@ def taken_at(when: str, who: str | None) -> str:
     return f"tatt {when}" + (f" av {who}" if who else "")
 
 
-def requisition_message_summary(kind: str, number: str | None, lab: str, items: int) -> str:
-    """`kind`: the message type (8279); a radiology referral (REQ_RTG) is a henvisning."""
-    what = "henvisning" if kind == "REQ_RTG" else "rekvisisjon"
+def requisition_message_summary(kind: str, number: str | None, lab: str, items: int, *, added: int = 0,
+                                cancelled: int = 0) -> str:
+    """`kind`: the message type (8279); a radiology referral (REQ_RTG) is a henvisning.
+    `items`: the services the message carries, `added` of them new (Tillegg), `cancelled`
+    of them cancelled (Endring)."""
+    imaging = kind == "REQ_RTG"
+    what = "henvisning" if imaging else "rekvisisjon"
     n = f" {number}" if number else ""
-    return f"{what}{n} til {lab}, {items} {'analyse' if items == 1 else 'analyser'}"
+    services = counted(items, "undersøkelse", "undersøkelser") if imaging else counted(items, "analyse", "analyser")
+    notes = ([f"{added} lagt til"] if added else []) + ([f"{cancelled} kansellert"] if cancelled else [])
+    return f"{what}{n} til {lab}, {services}" + (f" ({', '.join(notes)})" if notes else "")
 
 
 def apprec_summary(status_text: str, original: str) -> str:
@@ -828,6 +846,7 @@ CORRECT_COMMENT = "Kommentar til laboratoriet"
 CORRECT_OK = "Lagre og send"
 CORRECT_BAD_HPR = "HPR-nummeret må være sifre."
 CORRECT_NOT_REJECTED = "Bare en avvist bestilling kan rettes og sendes på nytt."
+SEND_UNSENT_QUESTION = "Bestillingen er lagret, men ikke sendt til laboratoriet. Sende den nå?"
 CORRECT_SENDING = "Lagrer rettingen og sender …"
 CORRECT_DONE = "Rettet og sendt på nytt. Følg kvitteringene her."
 
@@ -881,6 +900,8 @@ def outbox_quarantined(n: int, waiting: int) -> str:
 STEP_UNCONFIRMED = "ikke bekreftet"
 KEY_PRINT_ELSEWHERE = "Annen skriver"
 KEY_PRINT_QUEUE = "Utskriftskø"
+KEY_PAGE_DOWN = "Bla ned"
+KEY_PAGE_UP = "Bla opp"
 CMD_PRINT_QUEUE = ("Utskriftskø", "Etiketter som ikke er skrevet ut: prøv igjen, annen skriver, bekreft")
 
 
@@ -953,7 +974,7 @@ def queue_row(job_id: int, labels: int, copies: int, state: str, printer: str, w
 
 def print_queue_waiting(n: int) -> str:
     jobs = "én utskriftsjobb" if n == 1 else f"{n} utskriftsjobber"
-    return f"Etiketter er ikke skrevet ut: {jobs} i utskriftskøen (Ctrl+U i Fullfør, eller Ctrl+P Utskriftskø)."
+    return f"Etiketter er ikke skrevet ut: {jobs} i utskriftskøen (Ctrl+U, eller Ctrl+P Utskriftskø)."
 
 
 def print_done_in_queue(n: int, printer: str) -> str:

@@ -43,6 +43,9 @@ class MsgHeadInfo:
     sender_name: str | None = None
     receiver_name: str | None = None
     requisition_number: str | None = None  # ServReq/ServProvId (else Id) when the content is a requisition
+    #: The requisition's services as the message carries them: the ServType (7309: N, A, H,
+    #: C) of each ReqInvestigation/Investigation, in document order.
+    investigations: tuple[str, ...] = ()
 
 
 def person_ident_type(person_id: str) -> str:
@@ -243,10 +246,15 @@ def parse_msghead(xml: bytes) -> MsgHeadInfo:
         patient_id = text_of(path(patient, "Ident", "Id"))
 
     requisition_number = None
+    investigations: list[str] = []
     for document in children(root, "Document"):
         servreq = path(document, "RefDoc", "Content", "Message", "ServReq")
         if servreq is not None:
             requisition_number = text_of(child(servreq, "ServProvId")) or text_of(child(servreq, "Id"))
+            for req in children(servreq, "ReqInvestigation"):
+                kind_el = child(req, "ServType")
+                kind = (kind_el.get("V") or "").strip() if kind_el is not None else ""
+                investigations += [kind] * len(children(req, "Investigation"))
             break
 
     return MsgHeadInfo(
@@ -260,4 +268,5 @@ def parse_msghead(xml: bytes) -> MsgHeadInfo:
         sender_name=sender_name,
         receiver_name=receiver_name,
         requisition_number=requisition_number,
+        investigations=tuple(investigations),
     )

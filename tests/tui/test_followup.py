@@ -370,7 +370,7 @@ async def test_scanning_a_label_reprints_it_with_a_reason(
         await pilot.press(*specimen, "enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
         dialog = app.screen
-        assert list(dialog.query_one("#reprint-labels").selected) == [specimen]
+        assert list(dialog.query_one("#reprint-labels").checked) == [specimen]
         assert specimen in static_text(dialog, "#reprint-preview")
         assert app.screen_stack[-2].query_one("#search").value == ""  # the digits did not stay in the field
 
@@ -413,7 +413,7 @@ async def test_reprint_from_the_detail_with_other_reason_and_copies(
         await pilot.press("f6")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ReprintDialog")
         dialog = app.screen
-        assert len(dialog.query_one("#reprint-labels").selected) == 2
+        assert len(dialog.query_one("#reprint-labels").checked) == 2
         await pilot.press("space")  # untick the first
         copies = dialog.query_one("#reprint-copies")
         copies.value = ""

@@ -43,7 +43,9 @@ async def test_the_collection_time_is_norwegian_everywhere(machine_zone: str, se
     app = make_app(settings, make_client(settings), context=context, owns_client=True)  # the real clock
     async with app.run_test(size=(120, 36)) as pilot:
         await saved_on_review(pilot, "crp")
-        await pilot.press("f8")
+        await pilot.press("f8")  # before the labels: asked first (issue 18, item 6)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
         typed = app.screen.query_one("#collect-time").value  # "dd.mm.åååå tt:mm", prefilled with now
         now_oslo = datetime.now(OSLO).strftime("%d.%m.%Y %H:%M")

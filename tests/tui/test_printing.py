@@ -11,6 +11,7 @@ real terminal is in tests/tui/test_print_terminal.py (a pty) and tests/printing/
 from __future__ import annotations
 
 import contextlib
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -327,3 +328,69 @@ async def test_reprint_that_fails_stays_open_and_goes_to_another_printer(
         ("failed", "reprint", "Etiketten falt av", hers.url), ("ok", "reprint", "Etiketten falt av", lab.url)]
     assert entries[0].queue_id == entries[1].queue_id  # one job, moved to the lab's printer
     assert queue_jobs(app) == []
+
+
+async def test_a_failed_job_dropped_from_the_queue_leaves_the_review_ready_for_a_new_print(settings: Any) -> None:
+    """Issue 20, item 1: a print fails, Ctrl+U, Ctrl+D and J drop the job, Esc: the app goes
+    on (it used to exit with a TypeError), the print step is "ikke gjort" again and F7 makes a
+    new job. The headless app cannot be suspended for `terminal:`, so the print fails."""
+    app = build_app(settings.copy_with(printer_url="terminal:"))
+    async with app.run_test(size=(100, 36)) as pilot:
+        await saved_on_review(pilot, "crp")
+        await pilot.press("f7")
+        await print_step_settled(pilot)
+        assert step(app)[0] == "failed"
+        [job] = queue_jobs(app)
+
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintQueueDialog")
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.query_one("#queue-list").option_count == 1)
+        await pilot.press("ctrl+d")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
+        await wait_for(pilot, lambda: dialog.query_one("#queue-list").option_count == 0)
+        assert "fjernet fra utskriftskøen" in static_text(dialog, "#queue-said")
+        await pilot.press("escape")
+
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ReviewScreen" and step(app)[0] == "pending")
+        assert app.is_running
+        steps = static_text(app.screen, "#review-steps")
+        assert "Skriv ut etiketter ikke gjort" in " ".join(steps.split())
+        assert "feilet" not in steps and queue_jobs(app) == []
+
+        await pilot.press("f7")  # a new job, not the dropped one
+        await print_step_settled(pilot)
+        assert step(app)[0] == "failed" and [j.id for j in queue_jobs(app)] != [job.id]
+    assert app.return_code in (0, None)
+
+
+@pytest.fixture
+def machine_in_utc(monkeypatch: pytest.MonkeyPatch) -> Any:
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+async def test_the_print_queue_shows_norwegian_time_on_a_machine_in_utc(settings: Any, machine_in_utc: Any) -> None:
+    """Issue 18, item 10: the queue said 08:12 for a job made at 09:12 in Oslo."""
+    from ihr.localtime import OSLO
+
+    app = build_app(settings.copy_with(printer_url="terminal:"))  # headless: the print fails, the job waits
+    async with app.run_test(size=(100, 36)) as pilot:
+        await saved_on_review(pilot, "crp")
+        await pilot.press("f7")
+        await print_step_settled(pilot)
+        [job] = queue_jobs(app)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PrintQueueDialog")
+        listing = app.screen.query_one("#queue-list")
+        await wait_for(pilot, lambda: listing.option_count == 1)
+        row = str(listing.get_option_at_index(0).prompt)
+        oslo, utc = job.created_at.astimezone(OSLO), job.created_at.astimezone(UTC)
+        assert oslo.strftime("%H:%M") != utc.strftime("%H:%M")  # the machine's zone is not Oslo's
+        assert oslo.strftime("%d.%m. %H:%M") in row, row

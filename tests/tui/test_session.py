@@ -19,6 +19,7 @@ from sandbox.seed.people import (
 )
 from tui import strings as S
 from tui.context import LaunchContext
+from tui.draft import Step, StepStatus
 from tui.session import OrderSession
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -318,3 +319,178 @@ def test_a_service_that_still_asks_keeps_the_answer() -> None:
     s.draft.answers["pacemaker"] = False
     s.remove_service("SAA0AG")
     assert s.draft.answers["pacemaker"] is False
+
+
+# ---- the review's steps: save, print, collect, send (issue 20) ------------------------------
+# The review screen starts the jobs; the session decides what their outcomes mean. Orders as
+# the service returns them, built with the models (tests/kith/factories.py: synthetic people).
+
+
+def saved_session() -> tuple[OrderSession, Any]:
+    from tests.kith.factories import make_order
+
+    s = session()
+    s.add_service(CRP)
+    order = make_order(collected=False)
+    s.step_started(Step.SAVE)
+    assert s.draft.steps[Step.SAVE].state is StepStatus.RUNNING and s.draft.steps[Step.SAVE].text == S.SAVING
+    s.order_stored(order)
+    return s, order
+
+
+def taken(order: Any, *ids: str, when: datetime = NOW) -> Any:
+    """`order` with the tubes `ids` registered as taken (the service's answer to a collection)."""
+    specimens = [sp.model_copy(update={"collected_at": when, "collected_by": "Test Sekretær"}) if sp.id in ids else sp
+                 for sp in order.specimens]
+    return order.model_copy(update={"specimens": specimens})
+
+
+def test_nothing_but_save_before_the_order_is_stored() -> None:
+    s = session()
+    s.add_service(CRP)
+    assert s.print_refusal().text == S.SAVE_FIRST
+    assert s.collection_refusal().text == S.SAVE_FIRST
+    assert s.send_refusal().text == S.SAVE_FIRST
+
+
+def test_a_stored_order_locks_the_draft_and_says_what_was_allocated() -> None:
+    s, order = saved_session()
+    step = s.draft.steps[Step.SAVE]
+    assert step.state is StepStatus.DONE and s.draft.locked and s.draft.order is order
+    assert step.text == "Lagret: rekvisisjonene R2026-000101, R2026-000102, H2026-000103. 4 prøve-ID-er tildelt."
+    assert s.save_refusal().text == S.ALREADY_SAVED
+    assert s.print_refusal() is None and s.collection_refusal() is None and s.send_refusal() is None
+
+
+def test_a_failed_step_says_which_and_why_and_whether_the_outbox_keeps_it() -> None:
+    s = session()
+    s.add_service(CRP)
+    notice = s.step_failed(Step.SAVE, "IHR svarer ikke.", kept=True)
+    step = s.draft.steps[Step.SAVE]
+    assert step.state is StepStatus.FAILED and notice.severity == "error" and notice.text == step.text
+    assert step.text.startswith("Lagre feilet: IHR svarer ikke.") and step.text.endswith(S.OUTBOX_KEPT)
+    assert not s.draft.locked and s.draft.codes == [CRP]  # basket kept
+
+
+def test_only_printed_labels_count_as_printed() -> None:
+    s, _ = saved_session()
+    s.step_started(Step.PRINT)
+    assert s.printing
+    assert s.labels_printed("unconfirmed", "Sendt, ikke bekreftet.") is None
+    assert s.draft.steps[Step.PRINT].state is StepStatus.UNCONFIRMED and not s.printing
+    failed = s.labels_printed("failed", "Skriveren er tom for etiketter.")
+    assert failed is not None and failed.severity == "error" and s.draft.steps[Step.PRINT].state is StepStatus.FAILED
+    assert s.print_job_ended(False) is None  # dropped from the print queue: a new job next time
+    assert (s.draft.steps[Step.PRINT].state, s.draft.steps[Step.PRINT].text) == (StepStatus.PENDING, "")
+    done = s.labels_printed("ok", "4 etiketter skrevet ut.")
+    assert done is not None and done.severity == "information" and s.draft.steps[Step.PRINT].state is StepStatus.DONE
+    assert s.printed_before("20.11.2026 09:30") is None  # printed already: the step keeps its text
+    assert s.draft.steps[Step.PRINT].text == "4 etiketter skrevet ut."
+
+
+def test_the_print_journal_marks_a_restored_orders_labels_printed() -> None:
+    s, _ = saved_session()
+    notice = s.printed_before("20.11.2026 09:30")
+    assert notice is not None and s.draft.steps[Step.PRINT].state is StepStatus.DONE
+    assert notice.text == S.printed_before("20.11.2026 09:30") == s.draft.steps[Step.PRINT].text
+
+
+def test_a_collection_is_partial_while_a_tube_is_missing_and_sending_says_which() -> None:
+    s, order = saved_session()
+    assert [sid for _, sid in s.tubes_to_collect()] == ["100000033", "100000025", "100000017", "100000041"]
+    s.collection_started(NOW, "Test Sekretær", 3)
+    s.step_started(Step.COLLECT)
+    assert s.collection_stored(taken(order, "100000033", "100000025", "100000017")) is None
+    step = s.draft.steps[Step.COLLECT]
+    assert step.state is StepStatus.PARTIAL and "Prøvetaking registrert for 3 rør" in step.text
+    assert "mangler Rør 4/4" in step.text
+    assert [sid for _, sid in s.tubes_to_collect()] == ["100000041"]  # only the open tube now
+
+    sent = s.order_sent(taken(order, "100000033", "100000025", "100000017").model_copy(
+        update={"status": OrderStatus.SENT}))
+    assert s.draft.steps[Step.SEND].state is StepStatus.DONE and sent.text == s.draft.steps[Step.SEND].text
+    assert sent.text.startswith("Sendt: 3 rekvisisjoner. Ikke tatt ennå: Rør 4/4")
+    assert s.send_refusal().text == S.ALREADY_SENT
+
+
+def test_every_tube_taken_is_done_and_a_sent_order_has_none_left_to_take() -> None:
+    s, order = saved_session()
+    s.collection_started(NOW, "Test Sekretær", 4)
+    all_taken = taken(order, *[sp.id for sp in order.specimens])
+    notice = s.collection_stored(all_taken)
+    assert notice is not None and s.draft.steps[Step.COLLECT].state is StepStatus.DONE
+    assert notice.text == "Prøvetaking registrert for 4 rør, 30.11.2026 10:00, tatt av Test Sekretær."
+    assert len(s.tubes_to_collect()) == 4  # not sent: all of them again, a time to correct
+    s.order_sent(all_taken.model_copy(update={"status": OrderStatus.SENT}))
+    assert s.draft.steps[Step.SEND].text == "Sendt: 3 rekvisisjoner."
+    assert s.collection_refusal().text == S.COLLECT_ALL_TAKEN
+
+
+def test_a_restored_order_takes_its_steps_from_the_service() -> None:
+    from tests.kith.factories import make_order
+
+    s = session()
+    sent = make_order(collected=True).model_copy(update={"status": OrderStatus.SENT})
+    assert s.order_restored(sent) is True  # nothing left to keep of the draft
+    assert s.draft.steps[Step.SAVE].state is StepStatus.DONE and s.draft.steps[Step.SEND].state is StepStatus.DONE
+    s.collection_from_order()
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.DONE
+    assert "Prøvetaking registrert for 4 rør" in s.draft.steps[Step.COLLECT].text
+
+    s2 = session()
+    assert s2.order_restored(make_order(collected=False)) is False  # saved, not sent
+    s2.collection_from_order()
+    assert s2.draft.steps[Step.SEND].state is StepStatus.PENDING
+    assert s2.draft.steps[Step.COLLECT].state is StepStatus.PENDING
+
+
+def test_a_collection_before_the_labels_are_printed_is_asked_first() -> None:
+    """Issue 18, item 6: not printed yet, failed or not confirmed: asked, the failure named."""
+    s, _ = saved_session()
+    assert s.collection_question() == S.COLLECT_UNPRINTED
+    s.labels_printed("failed", "Skriveren er tom for etiketter.")
+    assert s.collection_question() == S.COLLECT_PRINT_FAILED
+    s.labels_printed("unconfirmed", "Sendt, ikke bekreftet.")
+    assert s.collection_question() == S.COLLECT_UNCONFIRMED
+    s.labels_printed("ok", "4 etiketter skrevet ut.")
+    assert s.collection_question() is None
+
+
+def test_tubes_registered_elsewhere_complete_the_collect_step_and_sending_names_none() -> None:
+    """Issue 18, item 10: the rest registered in the order detail (Ctrl+T) before sending."""
+    s, order = saved_session()
+    s.collection_started(NOW, "Test Sekretær", 3)
+    s.collection_stored(taken(order, "100000033", "100000025", "100000017"))
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.PARTIAL
+    all_taken = taken(order, *[sp.id for sp in order.specimens])
+    assert s.order_changed(all_taken.model_copy(update={"id": "another"})) is False  # not the open order
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.PARTIAL
+    assert s.order_changed(all_taken) is True and s.draft.order is all_taken
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.DONE
+    assert "mangler" not in s.draft.steps[Step.COLLECT].text
+
+
+def test_sending_after_a_partial_collection_completed_meanwhile_names_no_tubes() -> None:
+    s, order = saved_session()
+    s.collection_started(NOW, "Test Sekretær", 3)
+    s.collection_stored(taken(order, "100000033", "100000025", "100000017"))
+    sent = taken(order, *[sp.id for sp in order.specimens]).model_copy(update={"status": OrderStatus.SENT})
+    assert s.order_sent(sent).text == "Sendt: 3 rekvisisjoner."  # not "Ikke tatt ennå: ."
+    assert s.draft.steps[Step.COLLECT].state is StepStatus.DONE
+
+
+def test_the_open_order_sent_from_the_order_detail_is_sent_in_the_review_too() -> None:
+    s, order = saved_session()
+    assert s.order_changed(order.model_copy(update={"status": OrderStatus.SENT})) is True
+    assert s.draft.steps[Step.SEND].state is StepStatus.DONE and s.draft.steps[Step.SEND].text == S.sent(3)
+    assert not s.draft.dirty and s.send_refusal().text == S.ALREADY_SENT
+
+
+def test_saving_an_imaging_referral_names_no_specimen_ids() -> None:
+    """Issue 18, item 12: it said "0 prøve-ID-er tildelt"."""
+    from tests.kith.factories import make_order
+
+    s = session()
+    full = make_order(collected=False)
+    referral = full.model_copy(update={"specimens": [], "requisitions": [full.requisitions[2]]})
+    assert s.order_stored(referral).text == "Lagret: henvisning H2026-000103."

@@ -112,7 +112,9 @@ def test_collection_dialog(snap_compare: Any, app_factory: Any, size: tuple[int,
         await _answered(pilot)
         await pilot.press("f6")
         await step_done(pilot, "save")
-        await pilot.press("f8")
+        await pilot.press("f8")  # before the labels: asked first (issue 18, item 6)
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "CollectionDialog")
 
     assert snap_compare(app_factory(), terminal_size=size, run_before=run_before)

@@ -99,7 +99,9 @@ async def test_two_of_three_tubes_now_the_urine_later(
         urine = next(s for s in order.specimens if s.material == "Urin")
         assert urine.order_of_draw == 9  # the last of three: Rør 3/3
 
-        await pilot.press("f8")
+        await pilot.press("f8")  # before the labels: asked first (issue 18, item 6)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
         tubes = app.screen.query_one("#collect-tubes")
         assert tubes.checked == [s.id for s in sorted(order.specimens, key=lambda s: s.order_of_draw)]  # all

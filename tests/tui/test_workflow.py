@@ -347,3 +347,33 @@ async def test_search_forgives_a_typo_and_counts_every_match(app_factory: Any) -
         assert f"50 av {total} treff" in str(info.render())  # the list shows 50 of all the services
         await add(pilot, "ferittin")  # a letter doubled wrongly: still found, and Enter takes it
         assert [s.name for s in app.session.draft.services] == ["P-Ferritin"]
+
+
+async def test_the_palette_runs_the_reviews_steps_from_anywhere(app_factory: Any, spool: Path) -> None:
+    """Ctrl+P "Lagre bestillingen" from the order builder shows the review and saves there, as
+    F6 does; "Skriv ut etiketter" from the questions prints (issue 20: the app runs the review's
+    own step action instead of reaching into the screen)."""
+    from tests.tui.test_followup import static_text
+
+    app = app_factory()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await add(pilot, "crp")
+
+        async def palette(command: str) -> None:
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: type(app.screen).__name__ == "NorwegianCommandPalette")
+            await type_text(pilot, command)
+            await wait_for(pilot, lambda: command in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt))
+            await pilot.press("enter")
+
+        await palette("Lagre bestillingen")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await step_done(pilot, "save")
+        assert "Lagret: rekvisisjon" in static_text(app.screen, "#review-steps")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: app.current_mode == "questions")
+        await palette("Skriv ut etiketter")
+        await wait_for(pilot, lambda: app.current_mode == "review")
+        await step_done(pilot, "print")
+        assert len(list(spool.glob("*.zpl"))) == 1

@@ -22,7 +22,7 @@ from ihr.models import AddOnInput, Order, Service
 from ihr.rules.tubes import in_draw_order, numbered
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
-from tui.present import day_time
+from tui.present import container_name, day_time
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -68,11 +68,7 @@ class AddOnDialog(SendingDialog[tuple[Order, str, list[str]] | None]):
         options = []
         count = len(self.order.specimens)
         for number, spec in numbered(self.order.specimens):
-            name = spec.container
-            try:
-                name = catalog.container(spec.container).name if catalog else name
-            except KeyError:
-                pass
+            name = container_name(spec.container, catalog)
             taken = S.taken_at(day_time(spec.collected_at), None) if spec.collected_at else S.DETAIL_NOT_TAKEN
             options.append(Option(f"{S.tube_name(number, count)}  {spec.id}  {name}  ({taken})", id=spec.id))
         return options

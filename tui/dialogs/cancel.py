@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Label, Static
 
 from ihr.models import CancelInput, ItemStatus, Order, xml_text_problem
 from ihr.rules.followup import open_items
 from tui import strings as S
 from tui.dialogs.base import SendingDialog
+from tui.widgets.checklist import CheckList
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
 
@@ -43,7 +43,7 @@ class CancelDialog(SendingDialog[tuple[Order, str] | None]):
 
     def compose(self) -> ComposeResult:
         catalog = self.session.catalog
-        options: list[Selection[str]] = []
+        options: list[tuple[str, str]] = []
         seen: set[str] = set()
         for req, item in open_items(self.order):
             if req.id not in seen:
@@ -53,23 +53,23 @@ class CancelDialog(SendingDialog[tuple[Order, str] | None]):
                     lab = catalog.lab(req.lab_her_id).short_name if catalog else lab
                 except KeyError:
                     pass
-                options.append(Selection(S.cancel_whole(req.kind, req.number, lab), f"req:{req.id}"))
-            options.append(Selection(f"   {item.name}", f"item:{item.id}"))
+                options.append((S.cancel_whole(req.kind, req.number, lab), f"req:{req.id}"))
+            options.append((f"   {item.name}", f"item:{item.id}"))
         with Vertical(classes="dialog-box followup-box") as box:
             box.border_title = S.CANCEL_TITLE
             yield Label(S.CANCEL_WHAT, classes="dialog-hint")
-            yield SelectionList[str](*options, id="cancel-what", compact=True)
+            yield CheckList(options, id="cancel-what")
             yield Label(S.CANCEL_REASON, classes="dialog-hint")
             yield TextInput(placeholder=S.CANCEL_REASON_PLACEHOLDER, id="cancel-reason", max_length=200, compact=True)
             yield Static("", classes="dialog-error", id="cancel-error")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#cancel-what", SelectionList).focus()
+        self.query_one("#cancel-what", CheckList).focus()
 
     def item_ids(self) -> list[str]:
         """The open items ticked, directly or through their requisition."""
-        chosen = set(self.query_one("#cancel-what", SelectionList).selected)
+        chosen = set(self.query_one("#cancel-what", CheckList).checked)
         out: list[str] = []
         for req, item in open_items(self.order):
             if f"req:{req.id}" in chosen or f"item:{item.id}" in chosen:

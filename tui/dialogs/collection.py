@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import on
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 
 from ihr.localtime import format_no
 from ihr.models import xml_text_problem
+from ihr.rules.moments import moment_problem
 from tui import strings as S
 from tui.dialogs.base import Dialog
 from tui.widgets.checklist import CheckList
@@ -47,12 +48,16 @@ class CollectionDialog(Dialog[Collection | None]):
         Binding("enter", "submit", S.COLLECT_OK, id="collect_enter", show=False),  # from the tube list
     ]
 
-    def __init__(self, now: datetime, who: str = "", tubes: Sequence[tuple[str, str]] = ()) -> None:
-        """`tubes`: (line shown, specimen id) of the tubes to choose from, in order of draw."""
+    def __init__(self, now: datetime, who: str = "", tubes: Sequence[tuple[str, str]] = (), *,
+                 ordered_at: datetime | None = None, born: date | None = None) -> None:
+        """`tubes`: (line shown, specimen id) of the tubes to choose from, in order of draw;
+        `ordered_at` and `born`: the order's creation and the patient's birth, which the
+        time is checked against here, by the service's own rule, before the dialog closes."""
         super().__init__()
         self.now = now
         self.who = who
         self.tubes = list(tubes)
+        self.ordered_at, self.born = ordered_at, born
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box") as box:
@@ -95,6 +100,10 @@ class CollectionDialog(Dialog[Collection | None]):
             return
         if when > self.now.replace(second=59, microsecond=999999):
             error.update(S.COLLECT_FUTURE)
+            return
+        wrong = moment_problem(when, now=self.now, born=self.born, not_before=self.ordered_at)
+        if wrong is not None:  # what the service would refuse after the dialog had closed
+            error.update(wrong)
             return
         who = self.query_one("#collect-by", TextInput).value.strip()
         problem = S.COLLECT_WHO_REQUIRED if not who else xml_text_problem(who)

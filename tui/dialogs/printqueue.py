@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ihr.localtime import local
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
@@ -68,7 +69,7 @@ class PrintQueueDialog(PrintsLabels, SendingDialog[None]):
         highlighted = listing.highlighted or 0
         listing.clear_options()
         for job in self.jobs:
-            when = job.created_at.astimezone().strftime("%d.%m. %H:%M")
+            when = local(job.created_at).strftime("%d.%m. %H:%M")  # Norwegian time, whatever the machine's zone
             listing.add_option(Option(S.queue_row(job.id, job.label_count, job.copies, S.QUEUE_STATES[job.state],
                                                   printer_name(job.printer_url), when, job.message),
                                       id=str(job.id)))

@@ -18,17 +18,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Label, Static
 
 from ihr.models import Order
-from ihr.rules.tubes import in_draw_order, numbered
+from ihr.rules.tubes import numbered
 from printing.orders import labels_for_order, preview_text
 from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.dialogs.base import SendingDialog
+from tui.present import container_name
 from tui.printer import PRINT_JOB, PrintsLabels, outcome_text
+from tui.widgets.checklist import CheckList
 from tui.widgets.choice import ChoiceField
 from tui.widgets.inputs import TextInput
 from tui.widgets.keybar import KeyBar
@@ -61,12 +62,8 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         count = len(self.order.specimens)
         options = []
         for number, spec in numbered(self.order.specimens):
-            name = spec.container
-            try:
-                name = catalog.container(spec.container).name if catalog else name
-            except KeyError:
-                pass
-            options.append(Selection(f"{S.tube_name(number, count)} {spec.id} {name}", spec.id, spec.id in self.chosen))
+            name = container_name(spec.container, catalog)
+            options.append((f"{S.tube_name(number, count)} {spec.id} {name}", spec.id))
         with Vertical(classes="dialog-box followup-box") as box:
             box.border_title = S.REPRINT_TITLE
             with Horizontal(classes="followup-columns"):
@@ -74,7 +71,7 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
                     if self.question:
                         yield Label(self.question, id="reprint-question", classes="dialog-question")
                     yield Label(S.REPRINT_LABELS, classes="dialog-hint")
-                    yield SelectionList[str](*options, id="reprint-labels", compact=True)
+                    yield CheckList(options, self.chosen, id="reprint-labels")
                     with Horizontal(classes="followup-row"):
                         yield Label(S.REPRINT_COPIES + " ")
                         yield TextInput("1", id="reprint-copies", restrict=r"[0-9]*", max_length=1, compact=True)
@@ -92,10 +89,9 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
     def on_mount(self) -> None:
         if not self.first:
             self.query_one("#reprint-other").display = False
-        labels = self.query_one("#reprint-labels", SelectionList)
-        order = [s.id for s in in_draw_order(self.order.specimens)]
+        labels = self.query_one("#reprint-labels", CheckList)
         if self.chosen:
-            labels.highlighted = order.index(self.chosen[0])
+            labels.move_to(self.chosen[0])
         labels.focus()
         self._preview(self.chosen[0] if self.chosen else None)
 
@@ -109,9 +105,9 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         labels = [lb for lb in labels_for_order(self.order, catalog) if lb.specimen_id == specimen_id]
         widget.update(preview_text(labels[0], self.ihr.settings, width=PREVIEW_WIDTH) if labels else "")
 
-    @on(SelectionList.SelectionHighlighted, "#reprint-labels")
-    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
-        self._preview(event.selection.value)
+    @on(CheckList.Highlighted, "#reprint-labels")
+    def _highlighted(self, event: CheckList.Highlighted) -> None:
+        self._preview(event.value)
 
     @on(ChoiceField.Changed, "#reprint-reason")
     def _reason(self, event: ChoiceField.Changed) -> None:
@@ -140,7 +136,7 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
 
     def _chosen(self) -> tuple[list[str], int, str | None] | None:
         """The labels, copies and reason chosen, or None (and the dialog says what is missing)."""
-        chosen = list(self.query_one("#reprint-labels", SelectionList).selected)
+        chosen = self.query_one("#reprint-labels", CheckList).checked
         if not chosen:
             self.say(S.REPRINT_NONE_SELECTED)
             return None

@@ -45,6 +45,7 @@ from tui.dialogs.collection import Collection, CollectionDialog
 from tui.dialogs.correct import CorrectDialog
 from tui.dialogs.reprint import open_reprint
 from tui.present import (
+    container_name,
     day_time,
     describe_message,
     labelled,
@@ -59,7 +60,8 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.status import StatusLine
 from tui.work import JobFailed, run_job
 
-HEAD_GAP = "   "  # between patient and requester when they share the header's second line
+HEAD_GAP = "   "
+UNSENT = (OrderStatus.DRAFT, OrderStatus.SAVED)  # between patient and requester when they share the header's second line
 
 
 @dataclass
@@ -139,9 +141,30 @@ class OrderDetailScreen(Polling, MainScreen):
         self.poll_done(self.show(message.order, message.events, message.messages))
 
     def shown_changed(self, order: Order) -> None:
-        """An action here changed the order: show it and look again soon."""
+        """An action here changed the order: show it and look again soon; when it is the
+        order open in the review, the session has it too (its tubes, its steps)."""
         self.show(order, self.events, self.messages)
         self.poll_again_soon()
+        if self.session.order_changed(order):
+            self.ihr.autosave.flush()  # sent here: the autosaved draft goes
+            self.ihr.state_changed()
+
+    def _ask_send(self, order: Order) -> None:
+        """F9 on an order saved but never sent (its draft may be gone): send it, after a yes."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.set_status(S.SENDING)
+                run_job(self, "detail-send", workflow.send(self.ihr.client, order.id))
+
+        self.app.push_screen(ConfirmDialog(S.SEND_UNSENT_QUESTION), answered)
+
+    @on(m.OrderSent)
+    def _sent(self, message: m.OrderSent) -> None:
+        message.stop()
+        self.set_status(S.sent(len(message.order.requisitions)))
+        self.shown_changed(message.order)
 
     # ---- rendering --------------------------------------------------------------------------
     def show(self, order: Order, events: list[StatusEvent], messages: list[KithMessage]) -> bool:
@@ -189,6 +212,8 @@ class OrderDetailScreen(Polling, MainScreen):
         text = Text()
         text.append(f"{S.DETAIL_TITLE} {numbers} · {day_time(order.created_at)} · ", style="bold")
         text.append_text(status_text(order.status))
+        if order.status is OrderStatus.RESULT_READY:  # the result goes to the journal, not here
+            text.append(f" – {S.DETAIL_RESULT_IN_EPJ}", style="italic")
         if order.priority is Priority.URGENT:
             text.append(f"  {S.BANNER_URGENT} ", style="bold reverse")
         patient = S.detail_patient(order.patient.display_name, format_person_id(order.patient.id))
@@ -247,12 +272,7 @@ class OrderDetailScreen(Polling, MainScreen):
             parts.append(Text("  " + S.DETAIL_COLLECT_HINT, style="italic"))
         count = len(order.specimens)
         for number, spec in numbered(order.specimens):
-            container = spec.container
-            if catalog is not None:
-                try:
-                    container = catalog.container(spec.container).name
-                except KeyError:
-                    pass
+            container = container_name(spec.container, catalog)
             taken = S.taken_at(day_time(spec.collected_at), spec.collected_by) if spec.collected_at else S.DETAIL_NOT_TAKEN
             line = Text(f"  {S.tube_name(number, count)}  ")
             line.append(spec.id, style="bold")
@@ -324,7 +344,7 @@ class OrderDetailScreen(Polling, MainScreen):
             parts.append(Text(S.DETAIL_NO_MESSAGES, style="italic"))
         numbers = {msg.msg_id: i for i, msg in enumerate(self.messages, 1)}
         for i, msg in enumerate(self.messages, 1):
-            view = describe_message(msg, self.order, self._lab, numbers)
+            view = describe_message(msg, self._lab, numbers)
             parts.append(Text(f"{i}. {view.heading}", style="bold"))
             for line in view.lines:
                 parts.append(Text("   " + line, style="red" if line.startswith("  ") else ""))
@@ -355,7 +375,7 @@ class OrderDetailScreen(Polling, MainScreen):
         assert self.xml_index is not None
         self.xml_index = min(self.xml_index, len(self.messages) - 1)
         msg = self.messages[self.xml_index]
-        view = describe_message(msg, self.order, self._lab, {m.msg_id: i for i, m in enumerate(self.messages, 1)})
+        view = describe_message(msg, self._lab, {m.msg_id: i for i, m in enumerate(self.messages, 1)})
         panel = self.query_one("#detail-xml", VerticalScroll)
         panel.border_title = S.xml_of(self.xml_index + 1, len(self.messages), view.heading)
         self.query_one("#detail-xml-text", Static).update(msg.xml)
@@ -368,8 +388,9 @@ class OrderDetailScreen(Polling, MainScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_xml":
             return self.xml_index is not None
-        if action == "correct":
-            return self.order is not None and correctable(self.order) or None
+        if action == "correct":  # a rejected order is corrected, an unsent one sent
+            order = self.order
+            return order is not None and (correctable(order) or order.status in UNSENT) or None
         return True
 
     def action_back(self) -> None:
@@ -421,7 +442,8 @@ class OrderDetailScreen(Polling, MainScreen):
                                                           result.specimen_ids))
                 self._registering = (result.when, result.who, len(result.specimen_ids))
 
-        self.app.push_screen(CollectionDialog(self.ihr.clock(), self.ihr.settings.user, tubes), done)
+        self.app.push_screen(CollectionDialog(self.ihr.clock(), self.ihr.settings.user, tubes,
+                                              ordered_at=order.created_at, born=order.patient.birth_date), done)
 
     _registering: Any = None  # (when, who, how many) of the collection under way
 
@@ -449,7 +471,12 @@ class OrderDetailScreen(Polling, MainScreen):
 
     def action_correct(self) -> None:
         order = self.order
-        if order is None or not correctable(order):
+        if order is None:
+            return
+        if order.status in UNSENT:
+            self._ask_send(order)
+            return
+        if not correctable(order):
             self.set_status(S.CORRECT_NOT_REJECTED, "warning")
             return
 

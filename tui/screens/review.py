@@ -1,7 +1,9 @@
 """Review and finish: what will be sent and drawn, then save, print, collect and send.
 
-The four steps run here, each as a job (`tui.workflow`) whose message or `JobFailed` comes
-back to this screen; the step's state (`tui.draft.StepStatus`) is kept in the draft.
+The four steps start here, each as a job (`tui.workflow`) whose message or `JobFailed` comes
+back to this screen; the session decides what the outcome means (`OrderSession.order_stored`,
+`labels_printed`, `collection_stored`, `order_sent`, `step_failed`) and keeps the step's state
+(`tui.draft.StepStatus`) in the draft; this screen shows it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ihr.localtime import format_no
-from ihr.models import OrderStatus
 from ihr.rules.questions import format_answer, questions_for
 from ihr.rules.tubes import numbered, plan_tubes
 from printing.orders import labels_for_order, preview_text
@@ -26,9 +27,10 @@ from tui import messages as m
 from tui import strings as S
 from tui import workflow
 from tui.dialogs.collection import Collection, CollectionDialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.reprint import open_reprint
 from tui.draft import OrderDraft, Step, StepStatus
-from tui.present import labelled, missing_tubes, order_fields, tube_lines
+from tui.present import labelled, order_fields
 from tui.printer import PrintsLabels, outcome_text, printer_name
 from tui.screens.base import MainScreen
 from tui.session import URGENT, Notice
@@ -63,6 +65,9 @@ class ReviewScreen(PrintsLabels, MainScreen):
         # Named on the printer's line instead: the key bar has no room left at 80 columns.
         Binding("ctrl+o", "print_elsewhere", S.KEY_PRINT_ELSEWHERE, id="print_elsewhere", show=False),
         Binding("ctrl+u", "app.print_queue", S.KEY_PRINT_QUEUE, id="print_queue", show=False),
+        # The order's summary, tubes and label preview are taller than 80x24 leaves them.
+        Binding("pagedown", "page_body(1)", S.KEY_PAGE_DOWN, id="review_page_down", key_display="PgDn"),
+        Binding("pageup", "page_body(-1)", S.KEY_PAGE_UP, id="review_page_up", show=False),
     ]
 
     def __init__(self) -> None:
@@ -84,25 +89,30 @@ class ReviewScreen(PrintsLabels, MainScreen):
         """A new order: its labels will be a new job (an old one's stays in the print queue)."""
         self.print_job = self.print_order_id = self.print_result = None
 
+    def action_page_body(self, direction: int) -> None:
+        body = self.query_one("#review-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
+
     # ---- the steps ------------------------------------------------------------------
+    # Each key starts its step's job; the session decides what the outcome means for the
+    # order (`OrderSession.order_stored`, `labels_printed`, `collection_stored`,
+    # `order_sent`, ...) and this screen shows the draft's steps.
     def action_step(self, step: str) -> None:
-        self.run_step(Step(step))
+        {Step.SAVE: self.save, Step.PRINT: self.print, Step.COLLECT: self.ask_collection,
+         Step.SEND: self.send}[Step(step)]()
 
-    def run_step(self, step: Step) -> None:
-        {Step.SAVE: self.save, Step.PRINT: self.print, Step.COLLECT: self.ask_collection, Step.SEND: self.send}[step]()
-
-    def _step(self, step: Step, state: StepStatus, text: str) -> None:
-        self.session.draft.set_step(step, state, text)
-        self.ihr.state_changed()
-        if state is StepStatus.DONE:
-            self.ihr.show_status(text)
-
-    def _refuse(self, text: str, severity: str = "warning") -> None:
-        self.ihr.show_status(text, severity)
+    def _show(self, notice: Notice | None) -> None:
+        """What the session said (on the status line, if anything), and every screen shows it."""
+        self.ihr.tell(notice)
 
     def _start(self, step: Step, job: Any) -> None:
         """Run a step's job for the open order; what it brings home belongs to that order."""
         self._started_for[step] = self.session.draft
+        self.session.step_started(step)
+        self.ihr.state_changed()
         run_job(self, step, job)
 
     def _still_open(self, step: Step) -> bool:
@@ -122,13 +132,14 @@ class ReviewScreen(PrintsLabels, MainScreen):
             app.tell(Notice(S.QUESTIONS_MISSING + " " + "; ".join(missing), "error"))
             return
         body, key = session.order_to_save()
-        self._step(Step.SAVE, StepStatus.RUNNING, S.SAVING)
         self._start(Step.SAVE, workflow.save(app.client, app.outbox, body, key, app.autosave.flush()))
 
     @on(m.OrderStored)
     def _stored(self, message: m.OrderStored) -> None:
         if self._still_open(Step.SAVE):
-            self.ihr.order_stored(message.order, found=message.found)
+            notice = self.session.order_stored(message.order, found=message.found)
+            self.ihr.autosave.flush()  # the order id, at once: a restored draft is then never saved twice
+            self._show(notice)
 
     def print(self) -> None:
         """F7: print the order's labels (again, after a failure: the same queued job).
@@ -137,16 +148,16 @@ class ReviewScreen(PrintsLabels, MainScreen):
         before a restart with the draft restored) are never printed again silently; the
         secretary is asked, and a second print is a reprint with a reason.
         """
-        draft = self.session.draft
-        if draft.order is None or self.session.catalog is None:
-            self._refuse(S.SAVE_FIRST)
+        refusal = self.session.print_refusal()
+        if refusal is not None:
+            self._show(refusal)
             return
-        state = draft.steps[Step.PRINT].state
+        state = self.session.draft.steps[Step.PRINT].state
         if state is StepStatus.UNCONFIRMED and self.print_result is not None:
             self.ask_printed(self.print_result)  # did they come out after all?
-        elif self.print_job is not None and state is not StepStatus.RUNNING:
+        elif self.print_job is not None and not self.session.printing:
             self.print_now()  # the job that did not print, again
-        elif state is not StepStatus.RUNNING:
+        elif not self.session.printing:
             self._ask_journal("print")
 
     def _ask_journal(self, then: str) -> None:
@@ -169,27 +180,29 @@ class ReviewScreen(PrintsLabels, MainScreen):
                 self.print_elsewhere()
             return
         when = format_no(message.when)
-        if self.session.draft.steps[Step.PRINT].state is not StepStatus.DONE:
-            self._step(Step.PRINT, StepStatus.DONE, S.printed_before(when))
+        notice = self.session.printed_before(when)
+        if notice is not None:
+            self._show(notice)
         if message.then:  # the reprint dialog has its own Ctrl+O for another printer
             open_reprint(self.ihr, order, question=S.print_again_question(when))
 
     def action_print_elsewhere(self) -> None:
         """Ctrl+O: this one job to another printer (the journal asked first, as for F7)."""
-        draft = self.session.draft
-        if draft.order is None or self.session.catalog is None:
-            self._refuse(S.SAVE_FIRST)
-        elif self.print_job is not None and draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
+        refusal = self.session.print_refusal()
+        if refusal is not None:
+            self._show(refusal)
+        elif self.print_job is not None and not self.session.printing:
             self.print_elsewhere()  # the job that did not print, to another printer
-        elif draft.steps[Step.PRINT].state is not StepStatus.RUNNING:
+        elif not self.session.printing:
             self._ask_journal("elsewhere")
 
     #: The outcome of the order's last unconfirmed job, to ask about again (F7).
     print_result: Any = None
 
     def run_print(self, job: Any) -> None:
-        self._step(Step.PRINT, StepStatus.RUNNING, S.PRINTING)
         self._started_for[Step.PRINT] = self.session.draft  # what it brings home is this order's
+        self.session.step_started(Step.PRINT)
+        self.ihr.state_changed()
         super().run_print(job)
 
     def new_print(self, printer_url: str) -> Any:
@@ -211,98 +224,84 @@ class ReviewScreen(PrintsLabels, MainScreen):
         self.print_job = self.print_result = None
         if job.state == "done":
             text = S.print_done_in_queue(job.label_count * job.copies, printer_name(job.printer_url))
-            self._step(Step.PRINT, StepStatus.DONE, text)
+            self._show(self.session.print_job_ended(True, text))
         else:  # dropped: the next F7 is a new job
-            self._step(Step.PRINT, StepStatus.PENDING, "")
+            self._show(self.session.print_job_ended(False))
 
     def show_print(self, message: m.LabelsPrinted) -> None:
         if not self._still_open(Step.PRINT):
             return  # an order no longer open: its job is in the print queue (Ctrl+U)
         result = message.result
-        state = {"ok": StepStatus.DONE, "unconfirmed": StepStatus.UNCONFIRMED}.get(result.outcome, StepStatus.FAILED)
-        self.print_result = result if state is StepStatus.UNCONFIRMED else None
-        text = outcome_text(message, "F7")
-        self._step(Step.PRINT, state, text)
-        if state is StepStatus.FAILED:
-            self.ihr.show_status(text, "error")
+        self.print_result = result if result.outcome == "unconfirmed" else None
+        notice = self.session.labels_printed(result.outcome, outcome_text(message, "F7"))
+        self._show(notice)
+        if notice is not None and notice.severity == "error":
             self.ihr.notify(result.message, title=S.ERROR_TITLE, severity="error", timeout=8)
 
     def ask_collection(self) -> None:
         """F8: which tubes were taken now, when and by whom. The tubes not yet taken are
-        listed; once all are, an order not yet sent lists them all again (a time corrected)."""
-        app, draft = self.ihr, self.session.draft
-        order = draft.order
-        if order is None:
-            self._refuse(S.SAVE_FIRST)
+        listed; once all are, an order not yet sent lists them all again (a time corrected).
+        Before the labels are printed (or when their print failed) it asks first."""
+        refusal = self.session.collection_refusal()
+        if refusal is not None:
+            self._show(refusal)
             return
-        if not order.specimens:
-            self._refuse(S.COLLECT_NO_TUBES)
+        question = self.session.collection_question()
+        if question is None:
+            self._open_collection()
             return
-        tubes = tube_lines(order.specimens, self.session.catalog, only_open=True)
-        if not tubes and order.status in (OrderStatus.DRAFT, OrderStatus.SAVED):
-            tubes = tube_lines(order.specimens, self.session.catalog)
-        if not tubes:
-            self._refuse(S.COLLECT_ALL_TAKEN)
-            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._open_collection()
+            else:
+                self._show(Notice(S.COLLECT_PRINT_FIRST, "warning"))
+
+        self.ihr.push_screen(ConfirmDialog(question), answered)
+
+    def _open_collection(self) -> None:
+        app, session = self.ihr, self.session
 
         def done(result: Collection | None) -> None:
             if result is not None:
                 self.collect(result)
 
-        app.push_screen(CollectionDialog(app.clock(), draft.collected_by or app.settings.user, tubes), done)
+        who = session.draft.collected_by or app.settings.user
+        order = session.draft.order
+        assert order is not None  # refused without one
+        app.push_screen(CollectionDialog(app.clock(), who, session.tubes_to_collect(), ordered_at=order.created_at,
+                                         born=order.patient.birth_date), done)
 
-    def collect(self, collection: Any) -> None:
+    def collect(self, collection: Collection) -> None:
         """Register a `tui.dialogs.collection.Collection` for the open order."""
-        draft = self.session.draft
-        if draft.order is None:
-            self._refuse(S.SAVE_FIRST)
+        order = self.session.draft.order
+        if order is None:
+            self._show(Notice(S.SAVE_FIRST, "warning"))
             return
-        draft.collected_at, draft.collected_by = collection.when, collection.who
-        self._collected_now = len(collection.specimen_ids)
-        self._step(Step.COLLECT, StepStatus.RUNNING, S.COLLECTING)
-        self._start(Step.COLLECT, workflow.collect(self.ihr.client, draft.order.id, collection.when, collection.who,
+        self.session.collection_started(collection.when, collection.who, len(collection.specimen_ids))
+        self._start(Step.COLLECT, workflow.collect(self.ihr.client, order.id, collection.when, collection.who,
                                                    collection.specimen_ids))
-
-    _collected_now = 0  # how many tubes the running collection registers
 
     @on(m.CollectionStored)
     def _collected(self, message: m.CollectionStored) -> None:
-        if not self._still_open(Step.COLLECT):
-            return
-        draft = self.session.draft
-        draft.order = message.order
-        when = format_no(draft.collected_at) if draft.collected_at else ""
-        self._step(Step.COLLECT, *self._collection_step(self._collected_now, when, draft.collected_by or ""))
-
-    def _collection_step(self, count: int, when: str, who: str) -> tuple[StepStatus, str]:
-        """The collect step once `count` tubes were registered: partial while one is missing."""
-        order = self.session.draft.order
-        assert order is not None
-        missing = missing_tubes(order.specimens, self.session.catalog)
-        return StepStatus.PARTIAL if missing else StepStatus.DONE, S.collected_some(count, when, who, missing)
+        if self._still_open(Step.COLLECT):
+            self._show(self.session.collection_stored(message.order))
 
     def send(self) -> None:
-        draft = self.session.draft
-        if draft.order is None:
-            self._refuse(S.SAVE_FIRST)
-        elif draft.steps[Step.SEND].state is StepStatus.DONE:
-            self._refuse(S.ALREADY_SENT)
-        else:
-            self._step(Step.SEND, StepStatus.RUNNING, S.SENDING)
-            self._start(Step.SEND, workflow.send(self.ihr.client, draft.order.id))
+        refusal = self.session.send_refusal()
+        if refusal is not None:
+            self._show(refusal)
+            return
+        order = self.session.draft.order
+        assert order is not None  # refused above
+        self._start(Step.SEND, workflow.send(self.ihr.client, order.id))
 
     @on(m.OrderSent)
     def _sent(self, message: m.OrderSent) -> None:
-        if not self._still_open(Step.SEND):
-            return
-
-        draft = self.session.draft
-        draft.order = message.order
-        text = S.sent(len(message.order.requisitions))
-        if draft.steps[Step.COLLECT].state is StepStatus.PARTIAL:  # the rest come later: said
-            text = S.sent_with_open_tubes(text, missing_tubes(message.order.specimens, self.session.catalog))
-        self._step(Step.SEND, StepStatus.DONE, text)
-        self.ihr.autosave.flush()  # sent: the autosaved draft goes
+        if self._still_open(Step.SEND):
+            notice = self.session.order_sent(message.order)
+            self.ihr.autosave.flush()  # sent: the autosaved draft goes
+            self._show(notice)
 
     @on(JobFailed)
     def _step_failed(self, failure: JobFailed) -> None:
@@ -313,9 +312,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
         if not self._still_open(Step(failure.name)):
             return  # about an order no longer open: its draft keeps what it had
         kept = failure.name == Step.SAVE and (failure.is_a("ServiceUnavailable") or failure.is_a("Unauthorized"))
-        text = S.failed(S.STEP_NAMES[failure.name], failure.text) + (" " + S.OUTBOX_KEPT if kept else "")
-        self._step(Step(failure.name), StepStatus.FAILED, text)
-        self.ihr.show_status(text, "error")
+        self._show(self.session.step_failed(Step(failure.name), failure.text, kept=kept))
         self.ihr.notify(failure.text, title=S.ERROR_TITLE, severity="error", timeout=8)
         for detail in failure.details[:5]:
             self.ihr.notify(detail, title=S.ERROR_TITLE, severity="error")
@@ -333,10 +330,7 @@ class ReviewScreen(PrintsLabels, MainScreen):
         self._shown_order = order.id
         if draft.steps[Step.PRINT].state is StepStatus.PENDING and order.specimens:
             run_job(self, "printed-before", workflow.read_printed(self.ihr.journal_path, order))
-        taken = [s for s in order.specimens if s.collected_at is not None]
-        if draft.steps[Step.COLLECT].state is StepStatus.PENDING and taken:
-            first = min(s.collected_at for s in taken if s.collected_at is not None)
-            draft.set_step(Step.COLLECT, *self._collection_step(len(taken), format_no(first), taken[0].collected_by or ""))
+        self.session.collection_from_order()
 
     def refresh_state(self) -> None:
         if not self.is_mounted:
@@ -356,10 +350,10 @@ class ReviewScreen(PrintsLabels, MainScreen):
 
         session = self.session
         if session.catalog is None or not session.draft.items:
-            self._refuse(S.LAB_NO_REQUISITION)
+            self._show(Notice(S.LAB_NO_REQUISITION, "warning"))
             return
         if session.draft.locked:
-            self._refuse(S.ALREADY_SAVED)
+            self._show(Notice(S.ALREADY_SAVED, "warning"))
             return
 
         def chosen(choice: LabChoice | None) -> None:
@@ -460,7 +454,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         draft = session.draft
         if session.catalog is None or not draft.items:
             return ""
-
         tubes: list[Any] = draft.order.specimens if draft.order is not None else plan_tubes(draft.items, session.catalog)
         title = Text(f"\n{S.REVIEW_TUBES}  ", style="bold underline")
         title.append(S.tube_count(len(tubes), len(tubes)), style="not underline")
@@ -492,7 +485,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         session = self.session
         if session.draft.order is None or session.catalog is None or not session.draft.order.specimens:
             return ""
-
         labels = labels_for_order(session.draft.order, session.catalog)
         text = Text(f"\n{S.REVIEW_PREVIEW} (1 av {len(labels)})\n", style="bold underline")
         text.append(preview_text(labels[0], self.ihr.settings, width=40), style="")
