@@ -211,7 +211,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _hand_orders_back(self) -> None:
         """Every change to an order that the service answers goes back to the journal (EPJ)
         as FHIR, where the settings say (`client.epj`); a failure is said like any other."""
-        from client.epj import JournalReturn
+        from client.epj import JournalReturn  # start-up seam
 
         journal = JournalReturn.from_settings(self.settings)
         if self.client is None or not journal.wanted or getattr(self.client, "order_changed", None) is not None:
@@ -436,8 +436,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def _patient_changed(self, first: bool) -> None:
         """Another patient: the searches typed for the one before are emptied."""
-        from tui.screens.base import MainScreen
-
         for mode in self.MODES:
             screen = self.screen_for_mode(mode)
             if isinstance(screen, MainScreen) and screen.is_mounted:

@@ -286,7 +286,7 @@ class OrderDraft:
         )
 
     def _region_reason(self, lab: str) -> OutOfRegionReason | None:
-        from ihr.models import OutOfRegionReason, RegionReason
+        from ihr.models import OutOfRegionReason, RegionReason  # start-up seam
 
         reason = self.region_reasons.get(lab)
         return OutOfRegionReason(code=RegionReason(reason[0]), text=reason[1]) if reason else None

@@ -42,6 +42,7 @@ from tui import workflow
 from tui.dialogs.addon import AddOnDialog
 from tui.dialogs.cancel import CancelDialog
 from tui.dialogs.collection import Collection, CollectionDialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.correct import CorrectDialog
 from tui.dialogs.reprint import open_reprint
 from tui.present import (
@@ -151,8 +152,6 @@ class OrderDetailScreen(Polling, MainScreen):
 
     def _ask_send(self, order: Order) -> None:
         """F9 on an order saved but never sent (its draft may be gone): send it, after a yes."""
-        from tui.dialogs.confirm import ConfirmDialog
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self.set_status(S.SENDING)
