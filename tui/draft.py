@@ -371,7 +371,7 @@ class OrderDraft:
         if snap.idempotency_key:  # the draft's key: two sessions restoring it save it once
             draft.idempotency_key = snap.idempotency_key
         if snap.submitted:
-            from ihr.models import OrderInput
+            from ihr.models import OrderInput  # start-up seam
 
             try:
                 draft.submitted = OrderInput.model_validate_json(snap.submitted)

@@ -555,7 +555,7 @@ class OrderSession:
         self.remember_order(order)  # the next order warns about what this one holds
         text = saved_text(order)
         if found:
-            from ihr.localtime import format_no
+            from ihr.localtime import format_no  # start-up seam
 
             text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
         self.draft.set_step(Step.SAVE, StepStatus.DONE, text)

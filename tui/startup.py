@@ -92,7 +92,7 @@ def build_index(catalog: Any) -> Any:
     index.prepare_typos()
     gc.collect()
     try:  # glibc keeps freed memory of the catalog's JSON parse unless asked
-        import ctypes
+        import ctypes  # start-up seam
 
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

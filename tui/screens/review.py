@@ -31,6 +31,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.performer import LabChoice, PerformerDialog
 from tui.dialogs.reprint import open_reprint
 from tui.draft import OrderDraft, Step, StepStatus
+from tui.journal import mark
 from tui.present import labelled, order_fields
 from tui.printer import PrintsLabels, outcome_text, printer_name
 from tui.screens.base import MainScreen
@@ -419,8 +420,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
         for q, v in answers:
             line = labelled(q.text, format_answer(q, v))
             if draft.from_journal(q.key):
-                from tui.journal import mark
-
                 line.append_text(mark(draft.journal[q.key].when))
             parts.append(line)
         if draft.comment.strip():
