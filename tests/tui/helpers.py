@@ -48,6 +48,19 @@ async def ready(pilot: Any) -> None:
     await wait_for(pilot, lambda: app.session.groups is not None)
 
 
+async def on_questions(pilot: Any, *queries: str, showing: str) -> Any:
+    """From the order builder at start: each of `queries` into the basket, F4, and wait until
+    the questions screen has the field `showing` (a question's key or an order field's)."""
+    app = pilot.app
+    await ready(pilot)
+    for query in queries:
+        await add(pilot, query)
+    await pilot.press("f4")
+    await wait_for(pilot, lambda: app.current_mode == "questions"
+                   and (showing in getattr(app.screen, "fields", {}) or showing in getattr(app.screen, "rows", {})))
+    return app.screen
+
+
 async def type_text(pilot: Any, text: str) -> None:
     await pilot.press(*[("space" if ch == " " else ch) for ch in text])
 

@@ -15,7 +15,7 @@ from typing import Any
 from textual import events
 
 from sandbox.seed import people
-from tests.tui.helpers import add, ready, type_text, wait_for
+from tests.tui.helpers import add, on_questions, ready, type_text, wait_for
 from tests.tui.test_startup_preview import held_app
 
 #: A patient of the sandbox other than the demo patient (Haugland, Sindre: synthetic).
@@ -126,10 +126,7 @@ async def test_a_number_typed_fast_in_the_comment_stays_text(app_factory: Any) -
     scan (no "Bytte pasient?", the patient stays)."""
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "crp")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "__comment__" in app.screen.fields)
+        await on_questions(pilot, "crp", showing="__comment__")
         comment = app.screen.fields["__comment__"].field
         comment.focus()
         await pilot.pause()

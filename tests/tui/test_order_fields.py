@@ -15,7 +15,7 @@ from typing import Any
 from lxml import etree
 
 from tests.tui.conftest import make_client
-from tests.tui.helpers import add, ready, step_done, type_text, wait_for
+from tests.tui.helpers import add, on_questions, ready, step_done, type_text, wait_for
 from tests.tui.test_followup import (  # noqa: F401  (fixtures: the sandbox on a hand-moved clock)
     FakeClock,
     _fast_polling,
@@ -178,10 +178,7 @@ async def test_text_a_message_cannot_carry_is_said_in_place_and_never_saved_and_
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, CRP)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and CLINICAL_KEY in app.screen.fields)
+        await on_questions(pilot, CRP, showing=CLINICAL_KEY)
         screen = app.screen
         row = screen.fields[CLINICAL_KEY]
         row.field.value = "Ring\x07meg"  # pasted from somewhere: a BEL in it

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.tui.helpers import add, ready, type_text, wait_for
+from tests.tui.helpers import add, on_questions, ready, type_text, wait_for
 from tests.tui.test_followup import static_text
 from tui import strings as S
 
@@ -31,10 +31,7 @@ async def test_f4_without_questions_puts_the_cursor_in_the_first_field_and_says_
 
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await add(pilot, CRP)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and PROBLEMSTILLING_KEY in app.screen.fields)
+        await on_questions(pilot, CRP, showing=PROBLEMSTILLING_KEY)
         comment = app.screen.fields[PROBLEMSTILLING_KEY].field
         await wait_for(pilot, lambda: app.focused is comment)
         assert static_text(app.screen, "#questions-info").strip() == S.QUESTIONS_NONE_FIELDS
@@ -85,10 +82,7 @@ async def test_a_long_problem_statement_is_shown_whole_over_several_lines(
 ) -> None:
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        await add(pilot, "mr kne")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "problemstilling" in app.screen.rows)
+        await on_questions(pilot, "mr kne", showing="problemstilling")
         field = app.screen.rows["problemstilling"].field
         field.focus()
         text = "Smerter og hevelse i høyre kne etter fall på ski for tre uker siden, låsninger. Menisk?"
@@ -106,10 +100,7 @@ async def test_the_diagnosis_text_and_the_imaging_comment_say_what_they_are(
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "mr kne")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and PROBLEMSTILLING_KEY in app.screen.fields)
+        await on_questions(pilot, "mr kne", showing=PROBLEMSTILLING_KEY)
         screen = app.screen
         assert screen.fields[DIAGNOSIS_TEXT_KEY].field.placeholder == S.DIAGNOSIS_TEXT_HINT != S.OPTIONAL
         label = str(screen.fields[PROBLEMSTILLING_KEY].label.content)

@@ -15,7 +15,7 @@ from lxml import etree
 from ihr.kith.namespaces import NS_REKVISISJON as NS_REQ
 from sandbox.seed.catalog import LABS_CHEM, OUS_MB, OUS_RAD, STO_RAD, seed_catalog
 from tests.tui.conftest import make_client
-from tests.tui.helpers import add, ready, step_done, type_text, wait_for
+from tests.tui.helpers import add, on_questions, ready, step_done, type_text, wait_for
 from tests.tui.test_followup import static_text
 
 MR_KNE = "SNG0AG"
@@ -156,10 +156,7 @@ async def test_a_copy_recipient_is_found_by_surname_and_the_copy_carries_his_her
     tveiten = "990100571"  # Lege Jørgen Tveiten, Elvebredden legevakt
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "NPU19748")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and COPY_OTHER_KEY in app.screen.fields)
+        await on_questions(pilot, "NPU19748", showing=COPY_OTHER_KEY)
         screen = app.screen
         screen.fields[COPY_OTHER_KEY].field.focus()
         await type_text(pilot, "tveiten")
@@ -224,10 +221,7 @@ async def test_kne_in_the_diagnosis_field_offers_l96_and_the_text_is_the_lists(
     monkeypatch.setenv(FILE_ENV, str(Path(__file__).resolve().parents[1] / "data" / "icpc-2-utdrag.json"))
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "NPU19748")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and DIAGNOSIS_CODE_KEY in app.screen.fields)
+        await on_questions(pilot, "NPU19748", showing=DIAGNOSIS_CODE_KEY)
         screen = app.screen
         code_row = screen.fields[DIAGNOSIS_CODE_KEY]
         code_row.field.focus()

@@ -18,7 +18,7 @@ from lxml import etree
 from textual import events
 
 from tests.tui.conftest import make_client
-from tests.tui.helpers import add, ready, step_done, type_text, wait_for
+from tests.tui.helpers import on_questions, step_done, type_text, wait_for
 from tests.tui.test_followup import open_detail, static_text
 
 CRP = "NPU19748"
@@ -39,10 +39,7 @@ async def test_lines_typed_and_pasted_reach_the_review_the_order_and_the_lab_who
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, CRP)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and CLINICAL_KEY in app.screen.fields)
+        await on_questions(pilot, CRP, showing=CLINICAL_KEY)
         screen = app.screen
         screen.fields[CLINICAL_KEY].field.focus()
         await paste(pilot, PASTED)
@@ -97,10 +94,7 @@ async def test_a_paste_is_refused_whole_with_the_position_of_what_a_message_cann
 
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, CRP)
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and CLINICAL_KEY in app.screen.fields)
+        await on_questions(pilot, CRP, showing=CLINICAL_KEY)
         screen = app.screen
         row = screen.fields[CLINICAL_KEY]
         row.field.focus()

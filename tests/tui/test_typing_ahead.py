@@ -6,7 +6,7 @@ from typing import Any
 
 from textual import events
 
-from tests.tui.helpers import add, ready, type_text, wait_for
+from tests.tui.helpers import add, on_questions, ready, type_text, wait_for
 
 
 async def test_text_typed_right_after_tab_goes_to_the_next_field(app_factory: Any) -> None:
@@ -66,10 +66,7 @@ async def test_a_question_brought_up_in_a_burst_takes_the_keys_typed_after_tab(a
     answer, and Tab goes to it, not past it to the next question."""
     app = app_factory()
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await add(pilot, "mr caput")
-        await pilot.press("f4")
-        await wait_for(pilot, lambda: app.current_mode == "questions" and "metallimplantat" in app.screen.rows)
+        await on_questions(pilot, "mr caput", showing="metallimplantat")
         rows = app.screen.rows
         assert not rows["implantat_beskrivelse"].display
         rows["metallimplantat"].field.focus()
