@@ -14,15 +14,20 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui import messages as m
 from tui import strings as S
 
+if TYPE_CHECKING:
+    from client.api import IhrClient
+    from ihr.models import Catalog, Group, GroupInput, Order
+    from tui.draft import OrderDraft
+
 log = logging.getLogger("ihr.tui")
 
 
-async def save(client: Any, outbox: Any, body: Any, key: str, written: Any) -> m.OrderStored:
+async def save(client: IhrClient, outbox: Any, body: Any, key: str, written: Any) -> m.OrderStored:
     """Create the order. The body waits in the outbox until the service has it, so a crash
     or a dead server loses nothing; the same key never makes two orders (`found`: the
     service already held it, saved by another session that restored the same draft).
@@ -56,7 +61,7 @@ class PrintPlace:
     (`tui.printer.suspended_terminal`: the app suspended meanwhile; None where there is none).
     """
 
-    client: Any
+    client: IhrClient
     journal_path: Path
     settings: Any
     terminal: Callable[[], AbstractContextManager[Any]]
@@ -106,7 +111,7 @@ async def print_labels(
 
 
 async def print_again(
-    place: PrintPlace, printer_url: str, order: Any, catalog: Any, specimen_ids: list[str], *, copies: int,
+    place: PrintPlace, printer_url: str, order: Order, catalog: Catalog, specimen_ids: list[str], *, copies: int,
     reason: str | None,
 ) -> m.LabelsPrinted:
     """Chosen labels of a sent order again (`reason` None: a new tube's first label)."""
@@ -135,7 +140,7 @@ async def confirm_print(place: PrintPlace, queue_id: int, order_id: str | None) 
     return await _reported(place, result, order_id, confirmed=True)
 
 
-async def read_printed(journal_path: Path, order: Any, then: str = "") -> m.PrintedBefore:
+async def read_printed(journal_path: Path, order: Order, then: str = "") -> m.PrintedBefore:
     """When the print journal printed the order's labels (`printing.orders.printed_at`)."""
     from printing.orders import printed_at  # start-up seam
 
@@ -167,7 +172,7 @@ async def print_queue_notice(journal_path: Path) -> m.Notice | None:
     return m.Notice(S.print_queue_waiting(len(jobs))) if jobs else None
 
 
-async def report_prints(client: Any, order_id: str | None, specimen_ids: list[str], *, reprint: bool) -> None:
+async def report_prints(client: IhrClient, order_id: str | None, specimen_ids: list[str], *, reprint: bool) -> None:
     """Tell the service which labels were printed: its access log records every print.
 
     Without `order_id` (a job from the print queue of an earlier session) the order is looked
@@ -184,7 +189,7 @@ async def report_prints(client: Any, order_id: str | None, specimen_ids: list[st
         log.warning("print not reported to the access log: %s", type(exc).__name__)
 
 
-async def collect(client: Any, order_id: str, when: datetime, who: str, specimen_ids: list[str]) -> m.CollectionStored:
+async def collect(client: IhrClient, order_id: str, when: datetime, who: str, specimen_ids: list[str]) -> m.CollectionStored:
     """Register these tubes as taken `when` by `who`; the others stay open (taken later)."""
     from ihr.models import CollectionInput, SpecimenCollection  # start-up seam
 
@@ -194,30 +199,30 @@ async def collect(client: Any, order_id: str, when: datetime, who: str, specimen
     return m.CollectionStored(await client.register_collection(order_id, body))
 
 
-async def send(client: Any, order_id: str) -> m.OrderSent:
+async def send(client: IhrClient, order_id: str) -> m.OrderSent:
     return m.OrderSent(await client.send_order(order_id))
 
 
-async def restore_order(client: Any, order_id: str, draft: Any) -> m.OrderRestored:
+async def restore_order(client: IhrClient, order_id: str, draft: OrderDraft) -> m.OrderRestored:
     """A restored draft the service already holds: fetch it, so the draft is locked."""
     return m.OrderRestored(await client.get_order(order_id), draft)
 
 
-async def fetch_patient(client: Any, patient_id: str) -> m.PatientReady:
+async def fetch_patient(client: IhrClient, patient_id: str) -> m.PatientReady:
     """The patient and her history (for the duplicate warnings and the worklist)."""
     patient = await client.get_patient(patient_id)
     return m.PatientReady(patient, await client.list_orders(patient=patient.id))
 
 
-async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | m.OutboxSent | None:
+async def resend_outbox(client: IhrClient, outbox: Any, drafts: Any) -> m.Notice | m.OutboxSent | None:
     """Orders saved while IHR did not answer (or before a crash) go again, same key."""
     from client.outbox import submit_pending  # start-up seam
 
     if not await asyncio.to_thread(len, outbox):
         return None
-    stored: list[Any] = []
+    stored: list[tuple[str, Order]] = []
 
-    async def accepted(key: str, order: Any) -> None:
+    async def accepted(key: str, order: Order) -> None:
         # The draft saved under this key now has its order: it must not be saved again.
         await asyncio.to_thread(drafts.mark_saved, key, order.id)
         stored.append((key, order))
@@ -233,16 +238,16 @@ async def resend_outbox(client: Any, outbox: Any, drafts: Any) -> m.Notice | m.O
     return None
 
 
-async def fetch_requester(client: Any, hpr: str, *, chosen: bool = False) -> m.RequesterReady:
+async def fetch_requester(client: IhrClient, hpr: str, *, chosen: bool = False) -> m.RequesterReady:
     return m.RequesterReady(await client.get_requester(hpr), chosen)
 
 
-async def search_patients(client: Any, query: str) -> m.PatientsFound:
+async def search_patients(client: IhrClient, query: str) -> m.PatientsFound:
     result = await client.search_patients(query)
     return m.PatientsFound(query, list(result.patients))
 
 
-async def save_group(client: Any, group: Any, body: Any, hpr: str, office: str) -> m.GroupsReady:
+async def save_group(client: IhrClient, group: Group | None, body: GroupInput, hpr: str, office: str) -> m.GroupsReady:
     """Create (no `group`) or change a group, from the version the secretary saw; the
     groups as they now are. Changed by someone else meanwhile (412): nothing is saved, and
     the groups come back as they now are with `stale` set, so the app can say so."""
@@ -261,7 +266,7 @@ async def save_group(client: Any, group: Any, body: Any, hpr: str, office: str) 
     return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), changed=body.name)
 
 
-async def delete_group(client: Any, group: Any, hpr: str, office: str) -> m.GroupsReady:
+async def delete_group(client: IhrClient, group: Group, hpr: str, office: str) -> m.GroupsReady:
     from client.errors import StaleEdit  # start-up seam
     from ihr.rules.groups import version_tag  # start-up seam
 
@@ -272,7 +277,7 @@ async def delete_group(client: Any, group: Any, hpr: str, office: str) -> m.Grou
     return m.GroupsReady(await client.list_groups(office=office or None, hpr=hpr), deleted=group.name)
 
 
-async def lookup_specimen(client: Any, digits: str) -> m.SpecimenFound:
+async def lookup_specimen(client: IhrClient, digits: str) -> m.SpecimenFound:
     """The order a scanned label belongs to."""
     found = await client.lookup_specimen(digits)
     return m.SpecimenFound(await client.get_order(found.order_id), [found.specimen.id])

@@ -159,8 +159,12 @@ class ReprintDialog(PrintsLabels, SendingDialog[str | None]):
         if chosen is None:
             return None
         labels, copies, reason = chosen
+        catalog = self.session.catalog
+        if catalog is None:  # a label scanned at start-up: the labels need the catalog's names
+            self.say(S.CATALOG_LOADING)
+            return None
         self.print_order_id = self.order.id
-        return workflow.print_again(self.ihr.print_place(), printer_url, self.order, self.session.catalog, labels,
+        return workflow.print_again(self.ihr.print_place(), printer_url, self.order, catalog, labels,
                                     copies=copies, reason=reason)
 
     def show_print(self, message: m.LabelsPrinted) -> None:
