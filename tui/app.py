@@ -24,8 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import events, on
-from textual.app import App
+from textual import on
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import reactive
@@ -42,11 +41,11 @@ from tui.context import LaunchContext
 from tui.crash import NotesUnhandled
 from tui.keys import KeysInOrder, laid_out
 from tui.printer import SessionPrinter
+from tui.routing import RoutesKeys
 from tui.scanner import Scanner
 from tui.screens.base import MainScreen
 from tui.session import Notice, OrderSession
 from tui.terminal import TERMINAL_CHECK_S, terminal_hung_up
-from tui.widgets.inputs import PasteRefused, TextBox
 from tui.work import JobFailed, run_job
 
 if TYPE_CHECKING:  # the domain and pydantic load after the first screen is drawn
@@ -61,7 +60,7 @@ def _screen(module: str, name: str) -> Screen[Any]:
     return screen
 
 
-class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
+class IhrApp(NotesUnhandled, SessionPrinter, RoutesKeys):
     """Patient -> order -> guided questions -> review, save, print, collect, send."""
 
     CSS_PATH = "app.tcss"
@@ -211,7 +210,7 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
     def _hand_orders_back(self) -> None:
         """Every change to an order that the service answers goes back to the journal (EPJ)
         as FHIR, where the settings say (`client.epj`); a failure is said like any other."""
-        from client.epj import JournalReturn
+        from client.epj import JournalReturn  # start-up seam
 
         journal = JournalReturn.from_settings(self.settings)
         if self.client is None or not journal.wanted or getattr(self.client, "order_changed", None) is not None:
@@ -436,8 +435,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
 
     def _patient_changed(self, first: bool) -> None:
         """Another patient: the searches typed for the one before are emptied."""
-        from tui.screens.base import MainScreen
-
         for mode in self.MODES:
             screen = self.screen_for_mode(mode)
             if isinstance(screen, MainScreen) and screen.is_mounted:
@@ -449,54 +446,6 @@ class IhrApp(NotesUnhandled, SessionPrinter, App[None]):
             if isinstance(screen, MainScreen):
                 screen.set_status(text, severity)
                 return
-
-    # ---- keys, and the scanner ------------------------------------------------------------
-    async def on_event(self, event: Any) -> None:
-        """Keys and pastes from the terminal go through `tui.keys.KeysInOrder`: each is routed
-        once what the one before it changed is on the screen."""
-        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            self.keys.put(event)
-            return
-        await super().on_event(event)
-
-    async def _route_key(self, event: Any) -> None:
-        """What Textual does with a key, after the scanner has looked at it (by the time the
-        key came: a scan is fast digits and Enter, however long the routing took)."""
-        if isinstance(event, events.Key) and not isinstance(self.screen, CommandPalette):
-            scan = self.scanner.key(event.key, event.character, event.time)
-            if scan is not None and not getattr(self.focused, "takes_scans", False):
-                self._strip_scanned(scan.digits)
-                handle = self.open_patient if scan.kind == "patient" else self._specimen_scanned
-                self.call_later(handle, scan.digits)
-                return  # the Enter is the scanner's, not the field's
-        await super().on_event(event)
-
-    def _strip_scanned(self, digits: str) -> None:
-        """Take the scanned digits out of the field they landed in."""
-        focused = self.focused
-        if isinstance(focused, (Input, TextBox)):
-            field = focused
-
-            def strip() -> None:
-                if field.value.endswith(digits):
-                    field.value = field.value[: -len(digits)]
-
-            self.call_later(strip)
-
-    def _specimen_scanned(self, digits: str) -> None:
-        """A specimen label: look up its order and open the reprint dialog for that label."""
-        from ihr.rules.specimen_ids import is_valid_specimen_id  # start-up seam
-
-        if not is_valid_specimen_id(digits):
-            self.tell(Notice(S.SCAN_BAD, "error", alert=True))
-            return
-        self.show_status(S.SCAN_LOOKING)
-        run_job(self, "scan", workflow.lookup_specimen(self.client, digits))
-
-    @on(PasteRefused)
-    def _paste_refused(self, event: PasteRefused) -> None:
-        """A paste a field refused, where its screen has no place under the field for it."""
-        self.tell(Notice(event.problem, "error", alert=True))
 
     @on(m.SpecimenFound)
     def _specimen_found(self, message: m.SpecimenFound) -> None:

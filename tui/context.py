@@ -107,8 +107,8 @@ def read_launch_file(path: Path, patient_id: str | None = None) -> LaunchContext
 
 def read_launch_bundle(path: Path, patient_id: str | None = None) -> LaunchContext:
     """The context of a FHIR launch bundle, with what the journal knows (`journal`)."""
-    from ihr.epj.launch import LaunchBundleError
-    from ihr.epj.launch import read_launch_bundle as read
+    from ihr.epj.launch import LaunchBundleError  # start-up seam
+    from ihr.epj.launch import read_launch_bundle as read  # start-up seam
 
     try:
         record = read(path, patient_id=patient_id)

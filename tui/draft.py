@@ -286,7 +286,7 @@ class OrderDraft:
         )
 
     def _region_reason(self, lab: str) -> OutOfRegionReason | None:
-        from ihr.models import OutOfRegionReason, RegionReason
+        from ihr.models import OutOfRegionReason, RegionReason  # start-up seam
 
         reason = self.region_reasons.get(lab)
         return OutOfRegionReason(code=RegionReason(reason[0]), text=reason[1]) if reason else None
@@ -371,7 +371,7 @@ class OrderDraft:
         if snap.idempotency_key:  # the draft's key: two sessions restoring it save it once
             draft.idempotency_key = snap.idempotency_key
         if snap.submitted:
-            from ihr.models import OrderInput
+            from ihr.models import OrderInput  # start-up seam
 
             try:
                 draft.submitted = OrderInput.model_validate_json(snap.submitted)

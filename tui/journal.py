@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.text import Text
 
+from ihr.rules.questions import format_answer
 from tui import strings as S
 
 MARK_STYLE = "italic cyan"
@@ -28,8 +29,6 @@ def mark(when: date | None) -> Text:
 def note(question: Any, draft: Any, offered: Any) -> Text | None:
     """The line under a question: the journal's answer in use, changed, or not used; None
     when the journal has nothing for it. `offered` is `ihr.rules.journal.JournalAnswer`."""
-    from ihr.rules.questions import format_answer
-
     if offered is None:
         return None
     if not offered.usable:

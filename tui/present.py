@@ -185,7 +185,7 @@ def describe_message(
     lines: list[str] = []
     try:
         if msg.msg_type == "APPREC":
-            from ihr.kith import parse_apprec
+            from ihr.kith import parse_apprec  # start-up seam
 
             result = parse_apprec(msg.xml.encode("utf-8"))
             original = result.original_msg_type or msg.msg_type
@@ -193,7 +193,7 @@ def describe_message(
             for e in result.errors:
                 lines.append("  " + S.apprec_error_line(e.code, e.text, e.details))
         else:
-            from ihr.kith import parse_msghead
+            from ihr.kith import parse_msghead  # start-up seam
 
             info = parse_msghead(msg.xml.encode("utf-8"))
             lab = info.receiver_name or info.receiver_her

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ihr.rules.text import FREE_TEXT_MAX, length_problem, text_problem
 from tui import strings as S
 from tui.context import LaunchContext
 from tui.draft import OrderDraft, Step, StepStatus
@@ -261,7 +262,7 @@ class OrderSession:
         (`ihr.rules.questions.unasked`): they are not saved or sent, and a question asked
         again starts empty, its old answer only offered (`draft.set_aside`, as it was shown).
         `asked`: the questions by key before the change, to show a kept answer as it read."""
-        from ihr.rules.questions import format_answer, unasked
+        from ihr.rules.questions import format_answer, unasked  # start-up seam
 
         draft = self.draft
         for key in unasked(draft.services, [*draft.answers, *draft.raw_answers]):
@@ -300,13 +301,13 @@ class OrderSession:
     # ---- the performing lab ------------------------------------------------------------------
     def default_lab(self, service: Service) -> str | None:
         """Where a service goes by default: the nearest lab of the office's region."""
-        from ihr.rules.routing import default_performer
+        from ihr.rules.routing import default_performer  # start-up seam
 
         return default_performer(service, self.office, self.catalog) if self.catalog is not None else None
 
     def lab_needs_reason(self, services: list[Service], lab: Lab) -> bool:
         """Sending these services to `lab` needs a reason (it is outside the office's region)."""
-        from ihr.rules.routing import needs_reason
+        from ihr.rules.routing import needs_reason  # start-up seam
 
         assert self.catalog is not None
         return any(needs_reason(s, lab, self.office, self.catalog) for s in services if lab.her_id in s.labs)
@@ -389,15 +390,13 @@ class OrderSession:
         """What the secretary typed as an answer (`ihr.rules.questions.parse_answer`, read and
         checked against today and the patient's birth date, as the service will); ValueError
         with the Norwegian reason."""
-        from ihr.rules.questions import parse_answer
+        from ihr.rules.questions import parse_answer  # start-up seam
 
         return parse_answer(question, text, now=self.clock(), born=self.born())
 
     def text_problems(self) -> list[tuple[str, str]]:
         """(field, Norwegian problem) for each typed text that an XML message cannot carry
         (`ihr.rules.text`, the service's own rule) or that is too long: it is never sent."""
-        from ihr.rules.text import FREE_TEXT_MAX, length_problem, text_problem  # start-up seam
-
         draft = self.draft
         fields = [
             (self.comment_label(), draft.comment, FREE_TEXT_MAX),
@@ -436,8 +435,8 @@ class OrderSession:
         record = self.context.journal
         if record is None or not self.draft.items or self.patient is None or self.patient.id != record.patient_id:
             return {}
-        from ihr.rules.journal import journal_answers
-        from ihr.rules.questions import questions_for
+        from ihr.rules.journal import journal_answers  # start-up seam
+        from ihr.rules.questions import questions_for  # start-up seam
 
         now = self.clock()
         return journal_answers(
@@ -449,7 +448,7 @@ class OrderSession:
         question that a filled answer brings up is filled too); each question once, so an
         answer the secretary changed or cleared is never filled again. An answer equal to the
         journal's (a restored draft) is marked as the journal's."""
-        from ihr.rules.questions import enabled_questions, questions_for
+        from ihr.rules.questions import enabled_questions, questions_for  # start-up seam
 
         draft = self.draft
         offered = self.journal_answers() if not draft.locked else {}
@@ -556,7 +555,7 @@ class OrderSession:
         self.remember_order(order)  # the next order warns about what this one holds
         text = saved_text(order)
         if found:
-            from ihr.localtime import format_no
+            from ihr.localtime import format_no  # start-up seam
 
             text = S.saved_elsewhere(format_no(order.created_at, "%H:%M"), text)
         self.draft.set_step(Step.SAVE, StepStatus.DONE, text)
@@ -565,7 +564,7 @@ class OrderSession:
     def order_restored(self, order: Order) -> bool:
         """A restored draft's order, as the service has it; True when it was sent already
         (nothing left to keep of the draft then)."""
-        from ihr.models import OrderStatus
+        from ihr.models import OrderStatus  # start-up seam: loaded on first use (bench_tui_startup)
 
         self.draft.order = order
         self.draft.set_step(Step.SAVE, StepStatus.DONE, saved_text(order))
@@ -616,8 +615,8 @@ class OrderSession:
     def tubes_to_collect(self) -> list[tuple[str, str]]:
         """(line, specimen id) of the tubes the collection dialog lists: those not yet taken;
         once all are, on an order not yet sent, all of them again (a time corrected)."""
-        from ihr.models import OrderStatus
-        from tui.present import tube_lines
+        from ihr.models import OrderStatus  # start-up seam: loaded on first use (bench_tui_startup)
+        from tui.present import tube_lines  # start-up seam: loaded on first use (bench_tui_startup)
 
         order = self.draft.order
         if order is None:
@@ -660,7 +659,7 @@ class OrderSession:
     def collection_stored(self, order: Order) -> Notice | None:
         """The service has the collection: the collect step is done, or partial while a tube
         is still to come."""
-        from ihr.localtime import format_no
+        from ihr.localtime import format_no  # start-up seam
 
         draft = self.draft
         draft.order = order
@@ -682,7 +681,7 @@ class OrderSession:
         draft = self.draft
         if draft.order is None or draft.order.id != order.id:
             return False
-        from ihr.models import OrderStatus
+        from ihr.models import OrderStatus  # start-up seam: loaded on first use (bench_tui_startup)
 
         draft.order = order
         if draft.steps[Step.COLLECT].state in (StepStatus.PENDING, StepStatus.PARTIAL, StepStatus.DONE):
@@ -693,7 +692,7 @@ class OrderSession:
 
     def _collect_step_from_specimens(self) -> None:
         """The collect step from the tubes the service has as taken (none: left as it is)."""
-        from ihr.localtime import format_no
+        from ihr.localtime import format_no  # start-up seam
 
         order = self.draft.order
         assert order is not None
@@ -705,7 +704,7 @@ class OrderSession:
 
     def _collection_step(self, count: int, when: str, who: str) -> tuple[StepStatus, str]:
         """The collect step once `count` tubes were registered: partial while one is missing."""
-        from tui.present import missing_tubes
+        from tui.present import missing_tubes  # start-up seam
 
         order = self.draft.order
         assert order is not None
@@ -722,7 +721,7 @@ class OrderSession:
 
     def order_sent(self, order: Order) -> Notice:
         """The labs have the order; sent with a tube still to come, the text says which."""
-        from tui.present import missing_tubes
+        from tui.present import missing_tubes  # start-up seam
 
         draft = self.draft
         draft.order = order

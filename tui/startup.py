@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 from client.cache import CatalogCache
+from client.errors import IhrError
 from client.peek import peek_banner
 from ihr.rules.search import CatalogIndex, search_entries
 from tui import messages as m
@@ -75,8 +76,6 @@ async def start(app: IhrPort, client_factory: Callable[[], Any] | None) -> Messa
 async def _office(client: Any, her_id: str | None) -> Any:
     """The office with its health region (`ihr.rules.routing`), or None: a service that does
     not know it, or a failure; then requisitions go to the catalog's first listed lab."""
-    from client.errors import IhrError
-
     if not her_id:
         return None
     try:
@@ -93,7 +92,7 @@ def build_index(catalog: Any) -> Any:
     index.prepare_typos()
     gc.collect()
     try:  # glibc keeps freed memory of the catalog's JSON parse unless asked
-        import ctypes
+        import ctypes  # start-up seam
 
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):

@@ -60,7 +60,9 @@ async def test_lines_typed_and_pasted_reach_the_review_the_order_and_the_lab_who
             assert line in summary
         await pilot.press("f6")
         await step_done(pilot, "save")
-        await pilot.press("f8")
+        await pilot.press("f8")  # before the labels: asked first
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.press("j")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CollectionDialog")
         await pilot.press("enter")
         await step_done(pilot, "collect")

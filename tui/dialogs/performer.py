@@ -20,6 +20,8 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ihr.models import RegionReason, xml_text_problem
+from ihr.rules.routing import REGION_REASON_TEXTS, distance_km, in_region, performers
 from tui import strings as S
 from tui.dialogs.base import Dialog
 from tui.widgets.basket import RequisitionView
@@ -50,8 +52,6 @@ class PerformerDialog(Dialog[LabChoice | None]):
         self.chosen: str | None = None  # the lab picked, waiting for its reason
 
     def compose(self) -> ComposeResult:
-        from ihr.rules.routing import REGION_REASON_TEXTS
-
         with Vertical(classes="dialog-box") as box:
             box.border_title = S.LAB_TITLE
             if len(self.requisitions) > 1:
@@ -86,8 +86,6 @@ class PerformerDialog(Dialog[LabChoice | None]):
         return self.requisitions[self.index]
 
     def _fill(self) -> None:
-        from ihr.rules.routing import distance_km, in_region, performers
-
         session = self.session
         assert session.catalog is not None  # the review opens this only with a catalog
         req = self.requisition
@@ -139,9 +137,6 @@ class PerformerDialog(Dialog[LabChoice | None]):
             self._take(labs.get_option_at_index(labs.highlighted).id)
 
     def _take(self, her_id: str | None) -> None:
-        from ihr.models import RegionReason, xml_text_problem
-        from ihr.rules.routing import REGION_REASON_TEXTS
-
         session = self.session
         if her_id is None or session.catalog is None:
             return

@@ -35,6 +35,7 @@ from ihr.models import (
 )
 from ihr.rules.followup import REJECTED, correctable, open_items, rejections
 from ihr.rules.identifiers import format_person_id
+from ihr.rules.questions import format_answer
 from ihr.rules.tubes import numbered
 from tui import messages as m
 from tui import strings as S
@@ -42,8 +43,10 @@ from tui import workflow
 from tui.dialogs.addon import AddOnDialog
 from tui.dialogs.cancel import CancelDialog
 from tui.dialogs.collection import Collection, CollectionDialog
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.correct import CorrectDialog
 from tui.dialogs.reprint import open_reprint
+from tui.journal import mark
 from tui.present import (
     container_name,
     day_time,
@@ -151,8 +154,6 @@ class OrderDetailScreen(Polling, MainScreen):
 
     def _ask_send(self, order: Order) -> None:
         """F9 on an order saved but never sent (its draft may be gone): send it, after a yes."""
-        from tui.dialogs.confirm import ConfirmDialog
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self.set_status(S.SENDING)
@@ -287,13 +288,9 @@ class OrderDetailScreen(Polling, MainScreen):
             label = q.text if q is not None else a.key
             value = a.value
             if q is not None:
-                from ihr.rules.questions import format_answer
-
                 value = format_answer(q, a.value)
             line = labelled(label, str(value))
             if a.journal_date is not None:
-                from tui.journal import mark
-
                 line.append_text(mark(a.journal_date))
             parts.append(line)
         if order.comment:
@@ -418,8 +415,6 @@ class OrderDetailScreen(Polling, MainScreen):
             self.set_status(text)
             self.shown_changed(new_order)
             if new_specimens:
-                from tui.dialogs.reprint import open_reprint
-
                 open_reprint(self.ihr, new_order, new_specimens, first=True)
 
         self.app.push_screen(AddOnDialog(order), done)

@@ -59,7 +59,7 @@ class PatientScreen(MainScreen):
     @on(m.PatientsFound)
     def _found(self, message: m.PatientsFound) -> None:
         patients = message.patients
-        from tui.present import clip
+        from tui.present import clip  # start-up seam: loaded on first use (bench_tui_startup)
 
         table = self.query_one(DataTable)
         table.clear()

@@ -32,9 +32,12 @@ from textual.widget import Widget
 from textual.widgets import Label, Static, TextArea
 
 from client.errors import NotFound
+from ihr.helseid import DOCTOR
 from ihr.models import PAYMENT_CATEGORY_TEXTS, AnswerType, Question, Requester, xml_text_problem
-from ihr.rules.questions import enabled_questions, format_answer, questions_for
+from ihr.rules.dates import understood
+from ihr.rules.questions import enabled_questions, format_answer, local_day, questions_for
 from tui import strings as S
+from tui.journal import note
 from tui.screens.base import MainScreen
 from tui.session import is_icpc2_code
 from tui.widgets.choice import ChoiceField
@@ -401,9 +404,6 @@ class QuestionsScreen(MainScreen):
     def _understood(self, question: Question, value: Any) -> str:
         """Under a date field, the date it understood ("Forstått: tirsdag 01.12.2026 (i går)"):
         "1.12.26" and "i går" are read, and she sees how."""
-        from ihr.rules.dates import understood
-        from ihr.rules.questions import local_day
-
         today = local_day(self.session.clock())
         try:
             if question.type is AnswerType.DATE and today is not None:
@@ -502,8 +502,6 @@ class QuestionsScreen(MainScreen):
 
     @staticmethod
     async def _icpc2(client: Any, typed: str) -> Icpc2Found:
-        from client.errors import NotFound
-
         try:
             found = await client.search_icpc2(typed)
         except NotFound:
@@ -560,9 +558,6 @@ class QuestionsScreen(MainScreen):
 
     @staticmethod
     async def _doctors_named(client: Any, name: str) -> DoctorsNamed:
-        from ihr.helseid import DOCTOR
-        from ihr.models import Requester
-
         found = await client.search_directory(name)
         doctors = [
             Requester(hpr=e.hpr, name=e.name, title=e.role or "Lege", office_her_id=e.organisation_her_id or "")
@@ -632,8 +627,6 @@ class QuestionsScreen(MainScreen):
     def _show_journal(self) -> None:
         """Under each question the journal answers: its mark, or why its value is not used
         (`tui.journal`)."""
-        from tui.journal import note
-
         if self.session.context.journal is None:
             return
         offered = self.session.journal_answers()

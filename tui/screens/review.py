@@ -28,8 +28,10 @@ from tui import strings as S
 from tui import workflow
 from tui.dialogs.collection import Collection, CollectionDialog
 from tui.dialogs.confirm import ConfirmDialog
+from tui.dialogs.performer import LabChoice, PerformerDialog
 from tui.dialogs.reprint import open_reprint
 from tui.draft import OrderDraft, Step, StepStatus
+from tui.journal import mark
 from tui.present import labelled, order_fields
 from tui.printer import PrintsLabels, outcome_text, printer_name
 from tui.screens.base import MainScreen
@@ -346,8 +348,6 @@ class ReviewScreen(PrintsLabels, MainScreen):
 
     def action_choose_lab(self) -> None:
         """Ctrl+L: another lab for one of the requisitions (`tui.dialogs.performer`)."""
-        from tui.dialogs.performer import LabChoice, PerformerDialog
-
         session = self.session
         if session.catalog is None or not session.draft.items:
             self._show(Notice(S.LAB_NO_REQUISITION, "warning"))
@@ -416,13 +416,10 @@ class ReviewScreen(PrintsLabels, MainScreen):
         answers = [(questions[k], v) for k, v in draft.answers.items() if k in questions]
         if not answers and not draft.comment.strip():
             parts.append(Text(S.REVIEW_NO_ANSWERS, style="italic"))
-        from tui.present import labelled
 
         for q, v in answers:
             line = labelled(q.text, format_answer(q, v))
             if draft.from_journal(q.key):
-                from tui.journal import mark
-
                 line.append_text(mark(draft.journal[q.key].when))
             parts.append(line)
         if draft.comment.strip():

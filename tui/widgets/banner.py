@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.widgets import Static
 
+from ihr.rules.identifiers import format_person_id
 from tui import strings as S
 from tui.session import URGENT
 
@@ -33,8 +34,6 @@ class PatientBanner(Static):
         if patient is None:
             line1.append(S.BANNER_NO_PATIENT, style="bold")
         else:
-            from ihr.rules.identifiers import format_person_id
-
             age = patient.age_on(session.clock().date())
             pid = f"  {format_person_id(patient.id)}"
             rest = f"  {age} år  {S.SEX.get(patient.sex, patient.sex)}"
